@@ -1,0 +1,52 @@
+# govhall task runner. `make run` and `make test` are the whole quick start.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run setup venv system-packages migrate demo test test-fast lint typecheck e2e bench check-deploy clean
+
+run: setup demo
+	@$(PY) manage.py demo_logins
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+setup: system-packages venv migrate
+
+venv: .venv/.synced
+.venv/.synced: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	uv sync --frozen --quiet
+	@touch $@
+
+# A CJK font for PDFs and Debian's chromium for browser tests; installed when missing and we are root.
+system-packages:
+	@bash scripts/system-packages.sh
+
+migrate: venv
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+test: setup
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $${PYTEST_WORKERS:-auto} -q
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/mypy .
+
+e2e: setup
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m browser -q
+
+bench: setup
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) -m bench
+
+check-deploy: venv
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64) \
+	  ALLOWED_HOSTS=govhall.example.gov.cn $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var .venv

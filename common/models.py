@@ -1,0 +1,91 @@
+"""Shared building blocks: the centre-owned base model and the append-only history."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class CenterOwned(models.Model):
+    """Every domain row belongs to exactly one centre (R-ORG-1); queries are scoped by it."""
+
+    center = models.ForeignKey("org.Center", on_delete=models.PROTECT, related_name="+", verbose_name="中心")
+
+    class Meta:
+        abstract = True
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("History is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("History is append-only.")
+
+
+class HistoryEntry(models.Model):
+    """One change to organisation, authorisations, calendar, policy or catalogue: who, when, what, why.
+
+    Written only by services (`common.history.record`). Rows are never updated or deleted; on PostgreSQL a
+    trigger refuses it at the database as well.
+    """
+
+    center = models.ForeignKey("org.Center", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name="中心")
+    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name="操作人")
+    subject_type = models.CharField(max_length=60, verbose_name="对象类型")
+    subject_id = models.CharField(max_length=40, verbose_name="对象编号")
+    subject_label = models.CharField(max_length=200, blank=True, verbose_name="对象")
+    action = models.CharField(max_length=40, verbose_name="动作")
+    changes = models.JSONField(default=dict, blank=True, verbose_name="变更内容")
+    reason = models.TextField(blank=True, verbose_name="原因")
+    rule = models.CharField(max_length=20, blank=True, verbose_name="规则")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        verbose_name = "变更历史"
+        verbose_name_plural = "变更历史"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.subject_label} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An invariant, not a side effect: history rows are written once and never changed.
+        if self.pk is not None:
+            raise TypeError("History is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("History is append-only.")
+
+    def digest(self) -> str:
+        body = json.dumps([self.subject_type, self.subject_id, self.action, self.changes, self.reason],
+                          sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+class PersonalDataAccess(models.Model):
+    """Every view of personal data (ID numbers, private phones, complainants) is logged here."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    center = models.ForeignKey("org.Center", on_delete=models.PROTECT, null=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.CharField(max_length=40)
+    purpose = models.CharField(max_length=200)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "个人信息访问记录"
+        verbose_name_plural = "个人信息访问记录"

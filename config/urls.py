@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("api.urls")),
+    path("staff/", include("org.urls")),
+    path("staff/calendar/", include("workdays.urls")),
+    path("staff/catalog/", include("catalog.urls")),
+    path("staff/policy/", include("policy.urls")),
+    path("", include("portal.urls")),
+]

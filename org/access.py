@@ -1,0 +1,99 @@
+"""Who may see and do what: the one place that scopes every query by centre and role (R-ORG-1).
+
+Views never filter by centre themselves; they ask here. A role granted at a centre reaches that centre and
+every centre below it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from common.errors import NotFound, PermissionDenied
+
+from .models import Center, Role, RoleGrant, StaffProfile
+
+# Roles that run the centre as a whole (see all of its windows).
+CENTER_WIDE_ROLES = frozenset({Role.DIRECTOR, Role.DEPUTY, Role.OFFICE, Role.SUPERVISION, Role.COORDINATION,
+                               Role.SYSADMIN})
+
+# Which roles may change what. One table, so that the rule is read in one place.
+CAN_EDIT_ORGANISATION = frozenset({Role.OFFICE, Role.SYSADMIN, Role.DIRECTOR})
+CAN_EDIT_CATALOG = frozenset({Role.COORDINATION, Role.SYSADMIN})
+CAN_EDIT_CALENDAR = frozenset({Role.SYSADMIN, Role.OFFICE})
+CAN_EDIT_POLICY = frozenset({Role.SYSADMIN})
+CAN_RECORD_ABSENCE = frozenset({Role.SUPERVISION, Role.OFFICE, Role.SYSADMIN, Role.DIRECTOR})
+
+
+def _descendant_ids(center_ids: Iterable[int]) -> set[int]:
+    found = set(center_ids)
+    frontier = set(found)
+    while frontier:
+        children = set(Center.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+        found |= children
+        frontier = children
+    return found
+
+
+def active_grants(user: Any) -> QuerySet[RoleGrant]:
+    if not getattr(user, "is_authenticated", False):
+        return RoleGrant.objects.none()
+    return RoleGrant.objects.filter(user=user, revoked_at=None)
+
+
+def visible_center_ids(user: Any) -> set[int]:
+    """The centres the user may see: where they hold a role, and every centre below those."""
+    cache_attr = "_govhall_visible_centers"
+    if hasattr(user, cache_attr):
+        return set(getattr(user, cache_attr))
+    ids = _descendant_ids(active_grants(user).values_list("center_id", flat=True))
+    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
+    if profile is not None:
+        ids.add(profile.center_id)
+    setattr(user, cache_attr, frozenset(ids))
+    return ids
+
+
+def roles_at(user: Any, center: Center) -> set[str]:
+    """The roles the user holds at `center`, directly or through a parent centre."""
+    lineage = []
+    node: Center | None = center
+    while node is not None:
+        lineage.append(node.pk)
+        node = node.parent
+    return set(active_grants(user).filter(center_id__in=lineage).values_list("role", flat=True))
+
+
+def has_role(user: Any, center: Center, allowed: Iterable[str]) -> bool:
+    return bool(roles_at(user, center) & set(allowed))
+
+
+def require_role(user: Any, center: Center, allowed: Iterable[str]) -> None:
+    if not has_role(user, center, allowed):
+        raise PermissionDenied()
+
+
+def scoped(user: Any, queryset: QuerySet[Any], center_field: str = "center") -> QuerySet[Any]:
+    """`queryset` limited to the centres `user` may see."""
+    return queryset.filter(**{f"{center_field}__in": visible_center_ids(user)})
+
+
+def get_for_user(user: Any, queryset: QuerySet[Any], center_field: str = "center", **lookup: Any) -> Model:
+    """Fetch one object the user may see; anything else is NotFound (not told apart from missing)."""
+    obj = scoped(user, queryset, center_field).filter(**lookup).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def home_center(user: Any) -> Center:
+    """The centre a signed-in staff member works in (their profile's), else their first granted centre."""
+    profile: StaffProfile | None = getattr(user, "staff_profile", None)
+    if profile is not None:
+        return profile.center
+    grant = active_grants(user).select_related("center").order_by("id").first()
+    if grant is None:
+        raise PermissionDenied("您没有任何中心的角色。")
+    return grant.center

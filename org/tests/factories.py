@@ -1,0 +1,68 @@
+"""Plain factory functions for organisation rows. Tests build what they need and nothing more."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from org.models import Center, Department, Post, PostBackup, Role, RoleGrant, StaffProfile, Window
+
+_seq = itertools.count(1)
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_center(**kw: Any) -> Center:
+    n = next(_seq)
+    kw.setdefault("code", f"center-{n}")
+    kw.setdefault("name", f"测试县政务服务中心{n}")
+    kw.setdefault("complaint_phone", "0000-12345")
+    return Center.objects.create(**kw)
+
+
+def make_department(center: Center, **kw: Any) -> Department:
+    n = next(_seq)
+    kw.setdefault("code", f"dept-{n}")
+    kw.setdefault("name", f"测试局{n}")
+    return Department.objects.create(center=center, **kw)
+
+
+def make_user(username: str | None = None, **kw: Any) -> Any:
+    username = username or f"user{next(_seq)}"
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, **kw)
+
+
+def make_staff(center: Center, *, user: Any = None, with_user: bool = True, **kw: Any) -> StaffProfile:
+    n = next(_seq)
+    if user is None and with_user:
+        user = make_user()
+    kw.setdefault("name", f"职员{n}")
+    kw.setdefault("badge_number", f"{n:04d}")
+    kw.setdefault("title", "科员")
+    return StaffProfile.objects.create(center=center, user=user, **kw)
+
+
+def make_window(center: Center, department: Department | None = None, **kw: Any) -> Window:
+    n = next(_seq)
+    department = department or make_department(center)
+    kw.setdefault("number", f"W{n:02d}")
+    kw.setdefault("name", f"{department.name}窗口")
+    return Window.objects.create(center=center, department=department, **kw)
+
+
+def make_post(window: Window, *, a: StaffProfile | None = None, backups: list[StaffProfile] | None = None,
+              **kw: Any) -> Post:
+    center = window.center
+    kw.setdefault("name", f"受理岗{next(_seq)}")
+    a = a or make_staff(center, window=window, department=window.department)
+    post = Post.objects.create(center=center, window=window, holder_a=a, **kw)
+    if backups is None:
+        backups = [make_staff(center, window=window, department=window.department)]
+    for order, b in enumerate(backups, start=1):
+        PostBackup.objects.create(post=post, staff=b, order=order)
+    return post
+
+
+def grant(user: Any, center: Center, role: Role | str, window: Window | None = None) -> RoleGrant:
+    return RoleGrant.objects.create(user=user, center=center, role=role, window=window)

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# System packages govhall needs beyond Python: a CJK font (PDF notices), poppler (PDF checks in tests),
+# Debian's chromium (browser tests). Installed when missing and running as root; otherwise say what to install.
+set -euo pipefail
+missing=()
+fc-list 2>/dev/null | grep -q "WenQuanYi Micro Hei" || missing+=(fonts-wqy-microhei)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+command -v chromium >/dev/null || missing+=(chromium)
+ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "Installing system packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "govhall needs these system packages; install them, e.g.:  sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
