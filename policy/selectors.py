@@ -1,0 +1,48 @@
+"""Reading policy values as of a date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from org.models import Center
+
+from .models import PolicyValue
+from .registry import DEFAULTS_EFFECTIVE_FROM, KEYS
+
+
+def policy_value(center: Center, key: str, on: date | None = None) -> Any:
+    """The value of `key` at `center` in force on `on` (today by default); the registry default otherwise."""
+    if key not in KEYS:
+        raise KeyError(f"Unknown policy key {key!r}; add it to policy.registry.KEYS")
+    on = on or timezone.localdate()
+    row = (PolicyValue.objects.filter(center=center, key=key, effective_from__lte=on)
+           .order_by("-effective_from").values_list("value", flat=True).first())
+    return KEYS[key].default if row is None else row
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    key: str
+    label: str
+    rule: str
+    value: Any
+    effective_from: date
+    is_default: bool
+
+
+def policy_table(center: Center, on: date | None = None) -> list[PolicyRow]:
+    """Every key with the value in force on `on`, for the policy page. One query."""
+    on = on or timezone.localdate()
+    latest: dict[str, PolicyValue] = {}
+    for row in PolicyValue.objects.filter(center=center, effective_from__lte=on).order_by("key", "effective_from"):
+        latest[row.key] = row
+    rows = []
+    for spec in KEYS.values():
+        hit = latest.get(spec.key)
+        rows.append(PolicyRow(spec.key, spec.label, spec.rule, hit.value if hit else spec.default,
+                              hit.effective_from if hit else DEFAULTS_EFFECTIVE_FROM, hit is None))
+    return rows
