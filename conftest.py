@@ -24,16 +24,16 @@ class Hall:
     window: Window
     post: Post
     other_window: Window
-    clerk: StaffProfile          # A of `post` at `window`
-    backup: StaffProfile         # B of `post`
-    other_clerk: StaffProfile    # works at `other_window`
-    chief: StaffProfile          # chief representative of `window`
+    clerk: StaffProfile  # A of `post` at `window`
+    backup: StaffProfile  # B of `post`
+    other_clerk: StaffProfile  # works at `other_window`
+    chief: StaffProfile  # chief representative of `window`
     supervision: StaffProfile
     coordination: StaffProfile
     office: StaffProfile
     director: StaffProfile
     sysadmin: StaffProfile
-    outsider: StaffProfile       # works at another centre
+    outsider: StaffProfile  # works at another centre
 
 
 def _staff_with_role(center: Center, role: Role, window: Window | None = None, **kw: Any) -> StaffProfile:
@@ -59,8 +59,13 @@ def hall(db: Any) -> Hall:
     outsider = _staff_with_role(center_other, Role.COORDINATION, name="外中心人员")
     del other
     return Hall(
-        center=center, department=department, window=window, post=post, other_window=other_window,
-        clerk=clerk, backup=backup,
+        center=center,
+        department=department,
+        window=window,
+        post=post,
+        other_window=other_window,
+        clerk=clerk,
+        backup=backup,
         other_clerk=_staff_with_role(center, Role.WINDOW_STAFF, other_window, name="孙他窗"),
         chief=chief,
         supervision=_staff_with_role(center, Role.SUPERVISION, name="周稽查"),
@@ -81,3 +86,41 @@ def login(client: Any) -> Any:
         return client
 
     return _login
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    """Debian's chromium driven by Playwright (its own browser download is neither needed nor possible)."""
+    import os
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()

@@ -23,13 +23,21 @@ class ItemStatus(models.TextChoices):
 class Item(CenterOwned):
     """A service item (政务服务事项) of a department."""
 
-    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="items",
-                                   verbose_name="实施部门")
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="items", verbose_name="实施部门"
+    )
     code = models.CharField(max_length=40, verbose_name="事项编号")
-    status = models.CharField(max_length=12, choices=ItemStatus.choices, default=ItemStatus.DRAFT,
-                              verbose_name="状态")
-    current_version = models.ForeignKey("catalog.ItemVersion", on_delete=models.PROTECT, null=True,
-                                        blank=True, related_name="+", verbose_name="现行版本")
+    status = models.CharField(
+        max_length=12, choices=ItemStatus.choices, default=ItemStatus.DRAFT, verbose_name="状态"
+    )
+    current_version = models.ForeignKey(
+        "catalog.ItemVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="现行版本",
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True, verbose_name="取消时间")
     withdrawal_reason = models.TextField(blank=True, verbose_name="取消依据")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -101,16 +109,19 @@ class ItemVersion(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="versions", verbose_name="事项")
     number = models.PositiveIntegerField(verbose_name="版本号")
-    state = models.CharField(max_length=12, choices=VersionState.choices, default=VersionState.DRAFT,
-                             verbose_name="状态")
+    state = models.CharField(
+        max_length=12, choices=VersionState.choices, default=VersionState.DRAFT, verbose_name="状态"
+    )
     name = models.CharField(max_length=200, verbose_name="事项名称")
     # R-DATA-1: the national platform's codes.
     basic_code = models.CharField(max_length=40, blank=True, verbose_name="基本编码")
     implementation_code = models.CharField(max_length=60, blank=True, verbose_name="实施编码")
-    item_type = models.CharField(max_length=2, choices=ItemType.choices, default=ItemType.LICENSING,
-                                 verbose_name="事项类型")
-    level = models.PositiveSmallIntegerField(choices=ItemLevel.choices, default=ItemLevel.COUNTY,
-                                             verbose_name="行使层级")
+    item_type = models.CharField(
+        max_length=2, choices=ItemType.choices, default=ItemType.LICENSING, verbose_name="事项类型"
+    )
+    level = models.PositiveSmallIntegerField(
+        choices=ItemLevel.choices, default=ItemLevel.COUNTY, verbose_name="行使层级"
+    )
     handling_forms = models.CharField(max_length=100, blank=True, verbose_name="办理形式")
     visits_required = models.PositiveSmallIntegerField(default=1, verbose_name="到现场次数")
     # R-CAT-1: the content of the guide.
@@ -119,8 +130,9 @@ class ItemVersion(models.Model):
     conditions = models.TextField(blank=True, verbose_name="办理条件")
     statutory_limit_days = models.PositiveSmallIntegerField(verbose_name="法定时限（工作日）")
     promised_limit_days = models.PositiveSmallIntegerField(verbose_name="承诺时限（工作日）")
-    case_type = models.CharField(max_length=12, choices=CaseType.choices, default=CaseType.PROMISED,
-                                 verbose_name="办件类型")
+    case_type = models.CharField(
+        max_length=12, choices=CaseType.choices, default=CaseType.PROMISED, verbose_name="办件类型"
+    )
     result_name = models.CharField(max_length=200, blank=True, verbose_name="办理结果")
     special_procedures = models.JSONField(default=list, blank=True, verbose_name="可能适用的特别程序")
     on_spot_decision = models.BooleanField(default=False, verbose_name="首席代表可现场办结")
@@ -132,11 +144,13 @@ class ItemVersion(models.Model):
     hours = models.CharField(max_length=200, blank=True, verbose_name="办理时间")
     change_note = models.TextField(blank=True, verbose_name="修订说明")
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True, verbose_name="发布时间")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["item", "-number"]
@@ -144,14 +158,21 @@ class ItemVersion(models.Model):
         verbose_name_plural = "事项版本"
         constraints = [
             models.UniqueConstraint(fields=["item", "number"], name="itemversion_number_unique"),
-            models.UniqueConstraint(fields=["item"], condition=Q(state="published"),
-                                    name="itemversion_one_published"),
-            models.UniqueConstraint(fields=["item"], condition=Q(state="draft"), name="itemversion_one_draft"),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(state="published"), name="itemversion_one_published"
+            ),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(state="draft"), name="itemversion_one_draft"
+            ),
             # The policy may demand a deeper cut (R-CAT-2, enforced in services); never above statutory.
-            models.CheckConstraint(condition=Q(promised_limit_days__lte=models.F("statutory_limit_days")),
-                                   name="itemversion_promised_within_statutory"),
-            models.CheckConstraint(condition=~Q(case_type="immediate") | Q(promised_limit_days=0),
-                                   name="itemversion_immediate_same_day"),
+            models.CheckConstraint(
+                condition=Q(promised_limit_days__lte=models.F("statutory_limit_days")),
+                name="itemversion_promised_within_statutory",
+            ),
+            models.CheckConstraint(
+                condition=~Q(case_type="immediate") | Q(promised_limit_days=0),
+                name="itemversion_immediate_same_day",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -160,6 +181,11 @@ class ItemVersion(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state == VersionState.DRAFT
+
+    @property
+    def special_procedure_labels(self) -> list[str]:
+        labels = dict(SpecialProcedureKind.choices)
+        return [str(labels.get(p, p)) for p in self.special_procedures or []]
 
 
 class Material(models.Model):
@@ -182,8 +208,9 @@ class Material(models.Model):
         verbose_name_plural = "申请材料"
         constraints = [
             # A conditional material says when it applies.
-            models.CheckConstraint(condition=Q(is_required=True) | ~Q(condition=""),
-                                   name="material_conditional_has_condition"),
+            models.CheckConstraint(
+                condition=Q(is_required=True) | ~Q(condition=""), name="material_conditional_has_condition"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import HistoryEntry
 
@@ -20,22 +21,32 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if hasattr(value, "name") and hasattr(value, "url"):  # a file field
+    if isinstance(value, FieldFile):
         return value.name or ""
     return value
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields whose value changed, as {field: [old, new]}."""
-    return {k: [_plain(before.get(k)), _plain(v)] for k, v in after.items() if _plain(before.get(k)) != _plain(v)}
+    return {
+        k: [_plain(before.get(k)), _plain(v)] for k, v in after.items() if _plain(before.get(k)) != _plain(v)
+    }
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return {f: _plain(getattr(obj, f)) for f in fields}
 
 
-def record(*, subject: models.Model, action: str, actor: Any = None, changes: dict[str, Any] | None = None,
-           reason: str = "", rule: str = "", center: Any = None) -> HistoryEntry:
+def record(
+    *,
+    subject: models.Model,
+    action: str,
+    actor: Any = None,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    rule: str = "",
+    center: Any = None,
+) -> HistoryEntry:
     """Append one history entry about `subject`."""
     if center is None:
         center = getattr(subject, "center", None)

@@ -34,11 +34,18 @@ class HistoryEntry(models.Model):
     trigger refuses it at the database as well.
     """
 
-    center = models.ForeignKey("org.Center", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name="中心")
+    center = models.ForeignKey(
+        "org.Center", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="中心"
+    )
     at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name="操作人")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
     subject_type = models.CharField(max_length=60, verbose_name="对象类型")
     subject_id = models.CharField(max_length=40, verbose_name="对象编号")
     subject_label = models.CharField(max_length=200, blank=True, verbose_name="对象")
@@ -68,8 +75,12 @@ class HistoryEntry(models.Model):
         raise TypeError("History is append-only.")
 
     def digest(self) -> str:
-        body = json.dumps([self.subject_type, self.subject_id, self.action, self.changes, self.reason],
-                          sort_keys=True, ensure_ascii=False, default=str)
+        body = json.dumps(
+            [self.subject_type, self.subject_id, self.action, self.changes, self.reason],
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
+        )
         return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -89,3 +100,6 @@ class PersonalDataAccess(models.Model):
         ordering = ["-at"]
         verbose_name = "个人信息访问记录"
         verbose_name_plural = "个人信息访问记录"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.subject_type}#{self.subject_id}"

@@ -1,6 +1,6 @@
 """The `govhall` command: the management commands people use, under one name.
 
-    govhall migrate | load-demo | load-calendar FILE | serve | check | <any manage.py command>
+govhall migrate | load-demo | load-calendar FILE | serve | check | <any manage.py command>
 """
 
 import os

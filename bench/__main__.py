@@ -1,0 +1,35 @@
+"""`make bench`: every figure as a ratio against a baseline measured in the same run.
+
+Needs the demo centre (make bench loads it). Sections:
+  workdays  working-day arithmetic vs a naive day-by-day loop (no database)
+  http      the public guide page vs the bare /healthz view, same gunicorn server, under wrk
+  pdf       the one-time notification as PDF (uncached) vs the same notice as HTML
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+
+def main() -> int:
+    import django
+
+    django.setup()
+    from bench import http_bench, pdf_bench, workdays_bench
+
+    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf"}
+    print("govhall benchmarks (ratios against a baseline measured in this run)")
+    if "workdays" in wanted:
+        workdays_bench.main()
+    if "http" in wanted:
+        http_bench.main()
+    if "pdf" in wanted:
+        pdf_bench.main()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

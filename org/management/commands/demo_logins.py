@@ -1,0 +1,66 @@
+"""`manage.py demo_logins`: the demo centre's logins, one per role, with their password and what to try."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.urls import NoReverseMatch, reverse
+
+from org import demo_data as data
+from org.models import Center
+
+
+def width(text: str) -> int:
+    """Columns the text takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * (columns - width(text))
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    rule = "+".join("-" * (w + 2) for w in widths)
+    lines = [
+        " " + " | ".join(pad(h, w) for h, w in zip(header, widths, strict=True)),
+        rule,
+        *(" " + " | ".join(pad(c, w) for c, w in zip(row, widths, strict=True)) for row in rows),
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+class Command(BaseCommand):
+    help = "列出示范中心的登录账号（每个角色一个）、密码和可以试用的功能。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        center = Center.objects.filter(code=data.COUNTY["code"]).first()
+        if center is None:
+            self.stdout.write(self.style.WARNING("示范中心尚未载入：请先运行 manage.py load_demo"))
+        users = {
+            u.username: u
+            for u in get_user_model().objects.filter(username__in=[e["username"] for e in data.DEMO_LOGINS])
+        }
+        staff = {s["badge"]: s for s in [*data.CENTER_STAFF, *data.WINDOW_STAFF]}
+        rows = []
+        for entry in data.DEMO_LOGINS:
+            person = staff[entry["badge"]]
+            username = entry["username"]
+            state = "" if username in users else "（未载入）"
+            rows.append([entry["role"], username + state, data.DEMO_PASSWORD, person["name"], entry["try"]])
+        title = f"示范账号 · {data.COUNTY['name']}（代码 {data.COUNTY['code']}）"
+        self.stdout.write(title)
+        self.stdout.write("")
+        self.stdout.write(table(["角色", "用户名", "密码", "姓名", "可以试试"], rows))
+        self.stdout.write("")
+        try:
+            login_url = reverse("org:login")
+        except NoReverseMatch:  # pragma: no cover - the URL is part of the project
+            login_url = "/login/"
+        self.stdout.write(
+            f"登录地址：{login_url}    Django管理后台：/admin/（仅 sysadmin：is_staff、is_superuser）"
+        )
+        self.stdout.write("其他工作人员没有登录账号，或账号密码不可用（仅用于授予角色）。")
