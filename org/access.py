@@ -16,8 +16,9 @@ from common.errors import NotFound, PermissionDenied
 from .models import Center, Role, RoleGrant, StaffProfile
 
 # Roles that run the centre as a whole (see all of its windows).
-CENTER_WIDE_ROLES = frozenset({Role.DIRECTOR, Role.DEPUTY, Role.OFFICE, Role.SUPERVISION, Role.COORDINATION,
-                               Role.SYSADMIN})
+CENTER_WIDE_ROLES = frozenset(
+    {Role.DIRECTOR, Role.DEPUTY, Role.OFFICE, Role.SUPERVISION, Role.COORDINATION, Role.SYSADMIN}
+)
 
 # Which roles may change what. One table, so that the rule is read in one place.
 CAN_EDIT_ORGANISATION = frozenset({Role.OFFICE, Role.SYSADMIN, Role.DIRECTOR})
@@ -25,6 +26,10 @@ CAN_EDIT_CATALOG = frozenset({Role.COORDINATION, Role.SYSADMIN})
 CAN_EDIT_CALENDAR = frozenset({Role.SYSADMIN, Role.OFFICE})
 CAN_EDIT_POLICY = frozenset({Role.SYSADMIN})
 CAN_RECORD_ABSENCE = frozenset({Role.SUPERVISION, Role.OFFICE, Role.SYSADMIN, Role.DIRECTOR})
+CAN_RECORD_TRAINING = CAN_EDIT_ORGANISATION | {Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE}
+# Authorisations and phone-change records are the centre's business, not every clerk's (R-ORG-4, R-ORG-9).
+CAN_VIEW_AUTHORIZATIONS = CENTER_WIDE_ROLES | {Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE}
+CAN_SEE_PHONE_CHANGES = CAN_EDIT_ORGANISATION | {Role.SUPERVISION}
 
 
 def _descendant_ids(center_ids: Iterable[int]) -> set[int]:
@@ -97,3 +102,18 @@ def home_center(user: Any) -> Center:
     if grant is None:
         raise PermissionDenied("您没有任何中心的角色。")
     return grant.center
+
+
+def visible_centers(user: Any) -> QuerySet[Center]:
+    """The centres the user may see (R-ORG-1), for a centre switcher."""
+    return Center.objects.filter(id__in=visible_center_ids(user)).order_by("code")
+
+
+def center_for(user: Any, code: str | None = None) -> Center:
+    """The centre a page shows: the one named by `code` if the user may see it (else NotFound), or the
+    user's home centre."""
+    if code:
+        center = get_for_user(user, Center.objects.all(), center_field="id", code=code)
+        assert isinstance(center, Center)
+        return center
+    return home_center(user)
