@@ -16,6 +16,9 @@ import pytest
 from org.models import Center, Department, Post, Role, StaffProfile, Window
 from org.tests import factories as f
 
+# The national calendar fixture, and the autouse fixture that clears the in-process calendar cache.
+pytest_plugins = ["workdays.tests.fixtures"]
+
 
 @dataclass
 class Hall:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import RuleViolation
 from org.access import CAN_EDIT_CATALOG, get_for_user, has_role, home_center, require_role
+from portal.pdf import notice_prerender
 
 from . import selectors, services
 from .forms import (
@@ -279,6 +280,8 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
             "catalog/item_edit.html",
             _edit_context(request, item, draft, publish_form=form, refusal=exc),
         )
+    # The PDF one-time notification is rendered after commit in the background, off the request path.
+    notice_prerender(version)
     messages.success(request, _("已发布第%(number)s版，服务指南即日公开。") % {"number": version.number})
     return redirect("catalog:item_history", pk=item.pk)
 

@@ -20,8 +20,9 @@ class PolicyValue(CenterOwned):
     rule = models.CharField(max_length=20, verbose_name="规则")
     note = models.CharField(max_length=300, blank=True, verbose_name="说明")
     set_at = models.DateTimeField(auto_now_add=True)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["center", "key", "-effective_from"]

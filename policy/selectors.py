@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from common.models import HistoryEntry
 from org.models import Center
 
 from .models import PolicyValue
@@ -19,8 +20,12 @@ def policy_value(center: Center, key: str, on: date | None = None) -> Any:
     if key not in KEYS:
         raise KeyError(f"Unknown policy key {key!r}; add it to policy.registry.KEYS")
     on = on or timezone.localdate()
-    row = (PolicyValue.objects.filter(center=center, key=key, effective_from__lte=on)
-           .order_by("-effective_from").values_list("value", flat=True).first())
+    row = (
+        PolicyValue.objects.filter(center=center, key=key, effective_from__lte=on)
+        .order_by("-effective_from")
+        .values_list("value", flat=True)
+        .first()
+    )
     return KEYS[key].default if row is None else row
 
 
@@ -38,11 +43,39 @@ def policy_table(center: Center, on: date | None = None) -> list[PolicyRow]:
     """Every key with the value in force on `on`, for the policy page. One query."""
     on = on or timezone.localdate()
     latest: dict[str, PolicyValue] = {}
-    for row in PolicyValue.objects.filter(center=center, effective_from__lte=on).order_by("key", "effective_from"):
+    for row in PolicyValue.objects.filter(center=center, effective_from__lte=on).order_by(
+        "key", "effective_from"
+    ):
         latest[row.key] = row
     rows = []
     for spec in KEYS.values():
         hit = latest.get(spec.key)
-        rows.append(PolicyRow(spec.key, spec.label, spec.rule, hit.value if hit else spec.default,
-                              hit.effective_from if hit else DEFAULTS_EFFECTIVE_FROM, hit is None))
+        rows.append(
+            PolicyRow(
+                spec.key,
+                spec.label,
+                spec.rule,
+                hit.value if hit else spec.default,
+                hit.effective_from if hit else DEFAULTS_EFFECTIVE_FROM,
+                hit is None,
+            )
+        )
     return rows
+
+
+def policy_versions(center: Center) -> list[PolicyValue]:
+    """Every stored value of the centre, by key then newest date first (past, in force and scheduled)."""
+    return list(
+        PolicyValue.objects.filter(center=center)
+        .select_related("set_by__staff_profile")
+        .order_by("key", "-effective_from")
+    )
+
+
+def policy_history(center: Center, limit: int = 50) -> list[HistoryEntry]:
+    """The latest changes to the centre's policy values."""
+    return list(
+        HistoryEntry.objects.filter(center=center, subject_type=PolicyValue._meta.label_lower)
+        .select_related("actor__staff_profile")
+        .order_by("-at", "-id")[:limit]
+    )

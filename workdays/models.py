@@ -20,7 +20,9 @@ class DayKind(models.TextChoices):
 class CalendarYear(models.Model):
     """A year whose official schedule is loaded (national when `center` is empty)."""
 
-    center = models.ForeignKey("org.Center", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    center = models.ForeignKey(
+        "org.Center", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(verbose_name="年份")
     source = models.CharField(max_length=200, verbose_name="来源")
     loaded_at = models.DateTimeField(auto_now_add=True)
@@ -30,7 +32,9 @@ class CalendarYear(models.Model):
         verbose_name = "已载入年份"
         verbose_name_plural = "已载入年份"
         constraints = [
-            models.UniqueConstraint(fields=["year"], condition=Q(center=None), name="calendaryear_national_unique"),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(center=None), name="calendaryear_national_unique"
+            ),
             models.UniqueConstraint(fields=["center", "year"], name="calendaryear_center_unique"),
         ]
 
@@ -41,8 +45,14 @@ class CalendarYear(models.Model):
 class CalendarDay(models.Model):
     """An exception to the Monday–Friday week on one date."""
 
-    center = models.ForeignKey("org.Center", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                               verbose_name="中心（空为全国）")
+    center = models.ForeignKey(
+        "org.Center",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="中心（空为全国）",
+    )
     date = models.DateField(verbose_name="日期")
     kind = models.CharField(max_length=10, choices=DayKind.choices, verbose_name="类别")
     name = models.CharField(max_length=60, blank=True, verbose_name="名称")
@@ -53,7 +63,9 @@ class CalendarDay(models.Model):
         verbose_name = "节假日与调休"
         verbose_name_plural = "节假日与调休"
         constraints = [
-            models.UniqueConstraint(fields=["date"], condition=Q(center=None), name="calendarday_national_unique"),
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(center=None), name="calendarday_national_unique"
+            ),
             models.UniqueConstraint(fields=["center", "date"], name="calendarday_center_unique"),
         ]
 

@@ -1,0 +1,231 @@
+"""The public portal and the hall's touch screen (R-PUB-1, R-PUB-4, R-CAT-3, R-CAT-5).
+
+Anonymous, read-only pages. The centre comes from the URL (`/<center_code>/…`); the short URLs without a code
+show the default centre (the first active top-level one). Drafts are never public: an item that was never
+published is a 404, a withdrawn item shows that it is cancelled.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from catalog import selectors as catalog_selectors
+from catalog.models import Item, ItemStatus, ItemVersion
+from org import selectors as org_selectors
+from org.models import Center
+
+from . import pdf
+from . import selectors as portal_selectors
+
+KIOSK_IDLE_SECONDS = 120
+# The kiosk shows the same guide body as the portal, inside its own large-target layout.
+KIOSK_BODIES = {
+    "portal/item_guide.html": "portal/_guide_body.html",
+    "portal/item_withdrawn.html": "portal/_withdrawn_body.html",
+}
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("事项名称或关键词"), max_length=100, required=False, strip=True)
+
+
+def _center(center_code: str | None) -> Center:
+    """The centre named in the URL (active ones only), or the default centre; otherwise 404."""
+    center = (
+        portal_selectors.center_by_code(center_code)
+        if center_code is not None
+        else portal_selectors.default_center()
+    )
+    if center is None:
+        raise Http404(_("没有这个政务服务中心。"))
+    return center
+
+
+def _published_item(center: Center, item_code: str) -> Item:
+    item = portal_selectors.public_item(center, item_code)
+    if item is None or item.status != ItemStatus.PUBLISHED or item.current_version is None:
+        raise Http404(_("没有这个事项，或它不在公开范围内。"))
+    return item
+
+
+def _guide_version(item: Item) -> ItemVersion:
+    """The current published version with everything the guide prints, in a fixed number of queries."""
+    version = catalog_selectors.item_guide(item)
+    prefetch_related_objects([version], "materials", "fees", "steps__post__window")
+    return version
+
+
+def _published_items(center: Center) -> list[Item]:
+    return list(catalog_selectors.published_items(center))
+
+
+@require_GET
+def home(request: HttpRequest, center_code: str | None = None) -> HttpResponse:
+    """The centre's front page; at the site root with several top-level centres, the centre picker."""
+    if center_code is None:
+        tops = list(portal_selectors.top_level_centers()[:2])
+        if len(tops) != 1:
+            return render(
+                request, "portal/center_picker.html", {"centers": list(portal_selectors.public_centers())}
+            )
+        center = tops[0]
+    else:
+        center = _center(center_code)
+    return render(request, "portal/home.html", {"portal_center": center, "form": SearchForm()})
+
+
+@require_GET
+def item_search(request: HttpRequest, center_code: str | None = None) -> HttpResponse:
+    """Search the published guides (R-CAT-3); without a query, every published item by department."""
+    center = _center(center_code)
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if query:
+        items = list(catalog_selectors.search_items(center, query))
+    else:
+        items = _published_items(center) if not form.errors else []
+    context = {
+        "portal_center": center,
+        "form": form,
+        "query": query,
+        "items": items,
+        "groups": portal_selectors.group_by_department(items) if not query else [],
+        "withdrawn": list(catalog_selectors.withdrawn_items(center)) if not query else [],
+    }
+    return render(request, "portal/item_search.html", context)
+
+
+@require_GET
+def departments(request: HttpRequest, center_code: str | None = None) -> HttpResponse:
+    """Stationed departments with their windows, window numbers and phones, and their published items."""
+    center = _center(center_code)
+    items_by_department: dict[int, list[Item]] = {}
+    for item in _published_items(center):
+        items_by_department.setdefault(item.department_id, []).append(item)
+    rows = [
+        {
+            "department": department,
+            "windows": list(department.windows.all()),
+            "items": items_by_department.get(department.pk, []),
+        }
+        for department in org_selectors.departments_with_windows(center)
+    ]
+    return render(request, "portal/departments.html", {"portal_center": center, "rows": rows})
+
+
+def _guide_context(center: Center, item: Item) -> tuple[str, dict[str, Any]]:
+    if item.status == ItemStatus.WITHDRAWN:
+        version = portal_selectors.last_public_version(item)
+        if version is None:  # withdrawn before it was ever published: the public never saw it
+            raise Http404(_("没有这个事项，或它不在公开范围内。"))
+        return "portal/item_withdrawn.html", {"portal_center": center, "item": item, "version": version}
+    version = _guide_version(item)
+    return "portal/item_guide.html", {
+        "portal_center": center,
+        "item": item,
+        "version": version,
+        "materials": list(version.materials.all()),
+        "fees": list(version.fees.all()),
+        "steps": list(version.steps.all()),
+    }
+
+
+@require_GET
+def item_guide(request: HttpRequest, center_code: str, item_code: str) -> HttpResponse:
+    """The service guide (服务指南) of the current published version; a withdrawn item shows 已取消."""
+    center = _center(center_code)
+    item = portal_selectors.public_item(center, item_code)
+    if item is None or (item.status == ItemStatus.PUBLISHED and item.current_version is None):
+        raise Http404(_("没有这个事项，或它不在公开范围内。"))
+    template, context = _guide_context(center, item)
+    return render(request, template, context)
+
+
+@require_GET
+def item_notice(request: HttpRequest, center_code: str, item_code: str) -> HttpResponse:
+    """The one-time notification (一次性告知书, R-CAT-5) as a printable page: the PDF's own template."""
+    center = _center(center_code)
+    version = _guide_version(_published_item(center, item_code))
+    context = pdf.notice_context(version)
+    context.update(portal_center=center, for_pdf=False)
+    return render(request, pdf.NOTICE_TEMPLATE, context)
+
+
+@require_GET
+def item_notice_pdf(request: HttpRequest, center_code: str, item_code: str) -> HttpResponse:
+    """The same notice as PDF: the cached file when the version was pre-rendered, else rendered now."""
+    center = _center(center_code)
+    item = _published_item(center, item_code)
+    data = pdf.notice_pdf_for(_guide_version(item))
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = _("%(code)s-一次性告知书.pdf") % {"code": item.code}
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename) or ""
+    return response
+
+
+def _staff_board_context(center: Center) -> dict[str, Any]:
+    moment = timezone.now()
+    staff = list(org_selectors.staff_on_duty(center, moment))
+    prefetch_related_objects(staff, "window", "department")
+    return {"portal_center": center, "staff": staff, "moment": moment}
+
+
+@require_GET
+def staff_board(request: HttpRequest, center_code: str | None = None) -> HttpResponse:
+    """Who is on duty now: name, title, duties, photo and window (R-PUB-1). No phones, no personal data."""
+    center = _center(center_code)
+    return render(request, "portal/staff_board.html", _staff_board_context(center))
+
+
+# --- Kiosk: the hall's touch screen (R-PUB-4) ---------------------------------------------------------------
+
+
+def _kiosk_context(center: Center, **extra: Any) -> dict[str, Any]:
+    return {"portal_center": center, "kiosk_idle_seconds": KIOSK_IDLE_SECONDS, **extra}
+
+
+@require_GET
+def kiosk(request: HttpRequest, center_code: str | None = None) -> HttpResponse:
+    center = _center(center_code)
+    return render(request, "portal/kiosk/home.html", _kiosk_context(center))
+
+
+@require_GET
+def kiosk_guides(request: HttpRequest, center_code: str | None = None) -> HttpResponse:
+    center = _center(center_code)
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    items = list(catalog_selectors.search_items(center, query)) if query else _published_items(center)
+    context = _kiosk_context(
+        center, form=form, query=query, items=items, groups=portal_selectors.group_by_department(items)
+    )
+    return render(request, "portal/kiosk/guides.html", context)
+
+
+@require_GET
+def kiosk_item(request: HttpRequest, center_code: str, item_code: str) -> HttpResponse:
+    center = _center(center_code)
+    item = portal_selectors.public_item(center, item_code)
+    if item is None or (item.status == ItemStatus.PUBLISHED and item.current_version is None):
+        raise Http404(_("没有这个事项，或它不在公开范围内。"))
+    template, context = _guide_context(center, item)
+    context.update(kiosk_idle_seconds=KIOSK_IDLE_SECONDS, kiosk=True, body_template=KIOSK_BODIES[template])
+    return render(request, "portal/kiosk/item.html", context)
+
+
+@require_GET
+def kiosk_staff(request: HttpRequest, center_code: str | None = None) -> HttpResponse:
+    center = _center(center_code)
+    context = _staff_board_context(center)
+    context["kiosk_idle_seconds"] = KIOSK_IDLE_SECONDS
+    return render(request, "portal/kiosk/staff.html", context)
