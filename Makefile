@@ -4,13 +4,18 @@ PY := .venv/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run setup venv system-packages migrate demo test test-fast lint typecheck e2e bench check-deploy clean
+.PHONY: run setup venv messages system-packages migrate demo test lint e2e bench check-deploy clean
 
-run: setup demo
+run: demo
+	@# Pre-render the PDF notices in the background so that no visitor waits for WeasyPrint.
+	@$(PY) manage.py render_notices >var/render-notices.log 2>&1 &
 	@$(PY) manage.py demo_logins
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-setup: system-packages venv migrate
+setup: system-packages venv messages
+
+messages: venv
+	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 venv: .venv/.synced
 .venv/.synced: pyproject.toml uv.lock
@@ -22,7 +27,7 @@ venv: .venv/.synced
 system-packages:
 	@bash scripts/system-packages.sh
 
-migrate: venv
+migrate: setup
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 
@@ -41,7 +46,7 @@ lint: venv
 e2e: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m browser -q
 
-bench: setup
+bench: demo
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) -m bench
 
 check-deploy: venv

@@ -548,7 +548,7 @@ def staff_update(*, actor: Any, staff: StaffProfile, reason: str = "", **fields:
     """Change a profile. A new work phone is recorded as a phone change dated today (R-ORG-9); deactivating
     a staff member also disables their login."""
     _check_fields(fields, STAFF_FIELDS)
-    staff = StaffProfile.objects.select_for_update().select_related("center", "user").get(pk=staff.pk)
+    staff = StaffProfile.objects.select_for_update(of=("self",)).select_related("center", "user").get(pk=staff.pk)
     new_phone = fields.pop("work_phone", None)
     if new_phone is not None and _text(new_phone) != staff.work_phone:
         staff_phone_change(actor=actor, staff=staff, new_phone=new_phone, changed_on=timezone.localdate())

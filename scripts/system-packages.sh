@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # System packages govhall needs beyond Python: a CJK font (PDF notices), poppler (PDF checks in tests),
-# Debian's chromium (browser tests). Installed when missing and running as root; otherwise say what to install.
+# gettext (compiling translations), Debian's chromium (browser tests), wrk (make bench). Installed when missing and running as root; otherwise say what to install.
 set -euo pipefail
 missing=()
 fc-list 2>/dev/null | grep -q "WenQuanYi Micro Hei" || missing+=(fonts-wqy-microhei)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+command -v msgfmt >/dev/null || missing+=(gettext)
+command -v wrk >/dev/null || missing+=(wrk)
 command -v chromium >/dev/null || missing+=(chromium)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ ${#missing[@]} -eq 0 ] && exit 0
