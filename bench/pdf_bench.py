@@ -22,7 +22,9 @@ def main() -> None:
     from catalog.models import Item, ItemStatus
     from portal import pdf
 
-    item = Item.objects.filter(status=ItemStatus.PUBLISHED, center__code="demo-county").order_by("code").first()
+    item = (
+        Item.objects.filter(status=ItemStatus.PUBLISHED, center__code="demo-county").order_by("code").first()
+    )
     if item is None:
         raise SystemExit("No published item: run `make demo` first.")
     client = Client()
@@ -44,6 +46,10 @@ def main() -> None:
         pdf.render_pdf(html)
     cached_s = (time.perf_counter() - start) / runs
     print(f"pdf.notice_html (GET the HTML notice): {html_s * 1000:.1f} ms (baseline)")
-    print(f"pdf.notice_pdf first render in a process: {cold_s * 1000:.0f} ms = {cold_s / html_s:.0f}x the HTML")
+    print(
+        f"pdf.notice_pdf first render in a process: {cold_s * 1000:.0f} ms = {cold_s / html_s:.0f}x the HTML"
+    )
     print(f"pdf.notice_pdf render, uncached: {warm_s * 1000:.0f} ms = {warm_s / html_s:.0f}x the HTML")
-    print(f"pdf.notice_pdf from the content cache: {cached_s * 1000:.2f} ms = {cached_s / html_s:.2f}x the HTML")
+    print(
+        f"pdf.notice_pdf from the content cache: {cached_s * 1000:.2f} ms = {cached_s / html_s:.2f}x the HTML"
+    )

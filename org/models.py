@@ -17,8 +17,14 @@ class Center(models.Model):
 
     code = models.SlugField(max_length=40, unique=True, verbose_name="代码")
     name = models.CharField(max_length=100, verbose_name="名称")
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children", verbose_name="上级中心")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级中心",
+    )
     address = models.CharField(max_length=200, blank=True, verbose_name="地址")
     consultation_phone = models.CharField(max_length=40, blank=True, verbose_name="咨询电话")
     complaint_phone = models.CharField(max_length=40, blank=True, verbose_name="投诉电话")
@@ -29,7 +35,9 @@ class Center(models.Model):
         ordering = ["code"]
         verbose_name = "政务服务中心"
         verbose_name_plural = "政务服务中心"
-        constraints = [models.CheckConstraint(condition=~Q(parent=models.F("id")), name="center_not_own_parent")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="center_not_own_parent")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -50,11 +58,13 @@ class Role(models.TextChoices):
 class RoleGrant(CenterOwned):
     """A user's role at a centre. A role at a parent centre reaches its child centres (R-ORG-1)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grants",
-                             verbose_name="用户")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grants", verbose_name="用户"
+    )
     role = models.CharField(max_length=30, choices=Role.choices, verbose_name="角色")
-    window = models.ForeignKey("org.Window", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name="窗口")
+    window = models.ForeignKey(
+        "org.Window", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="窗口"
+    )
     granted_at = models.DateTimeField(auto_now_add=True, verbose_name="授予时间")
     revoked_at = models.DateTimeField(null=True, blank=True, verbose_name="撤销时间")
 
@@ -62,8 +72,11 @@ class RoleGrant(CenterOwned):
         verbose_name = "角色授权"
         verbose_name_plural = "角色授权"
         constraints = [
-            models.UniqueConstraint(fields=["center", "user", "role", "window"], condition=Q(revoked_at=None),
-                                    name="rolegrant_unique_active"),
+            models.UniqueConstraint(
+                fields=["center", "user", "role", "window"],
+                condition=Q(revoked_at=None),
+                name="rolegrant_unique_active",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -115,20 +128,44 @@ class Department(CenterOwned):
 class StaffProfile(CenterOwned):
     """A person working in the centre (R-ORG-9): the public staff board shows name, title, duties, photo."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="staff_profile", verbose_name="登录账号")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_profile",
+        verbose_name="登录账号",
+    )
     name = models.CharField(max_length=40, verbose_name="姓名")
     title = models.CharField(max_length=60, blank=True, verbose_name="职务")
     badge_number = models.CharField(max_length=20, verbose_name="工号")
     work_phone = models.CharField(max_length=40, blank=True, verbose_name="工作电话")
     duties = models.TextField(blank=True, verbose_name="岗位职责")
     photo = models.ImageField(upload_to="staff/", blank=True, verbose_name="照片")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="staff", verbose_name="所属部门")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="staff", verbose_name="所属科室")
-    window = models.ForeignKey("org.Window", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="staff", verbose_name="所在窗口")
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="所属部门",
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="所属科室",
+    )
+    window = models.ForeignKey(
+        "org.Window",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="所在窗口",
+    )
     is_active = models.BooleanField(default=True, verbose_name="在岗")
 
     class Meta:
@@ -151,18 +188,39 @@ class Window(CenterOwned):
 
     number = models.CharField(max_length=10, verbose_name="窗口号")
     name = models.CharField(max_length=100, verbose_name="名称")
-    kind = models.CharField(max_length=20, choices=WindowKind.choices, default=WindowKind.STANDING,
-                            verbose_name="类型")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="windows",
-                                   verbose_name="主管部门")
-    served_departments = models.ManyToManyField(Department, blank=True, related_name="comprehensive_windows",
-                                                verbose_name="综合受理的部门")
-    head = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="headed_windows", verbose_name="窗口负责人")
-    chief_representative = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, null=True, blank=True,
-                                             related_name="represented_windows", verbose_name="首席代表")
-    deputy_in_charge = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, null=True, blank=True,
-                                         related_name="deputy_windows", verbose_name="分管副主任")
+    kind = models.CharField(
+        max_length=20, choices=WindowKind.choices, default=WindowKind.STANDING, verbose_name="类型"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="windows", verbose_name="主管部门"
+    )
+    served_departments = models.ManyToManyField(
+        Department, blank=True, related_name="comprehensive_windows", verbose_name="综合受理的部门"
+    )
+    head = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="headed_windows",
+        verbose_name="窗口负责人",
+    )
+    chief_representative = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="represented_windows",
+        verbose_name="首席代表",
+    )
+    deputy_in_charge = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deputy_windows",
+        verbose_name="分管副主任",
+    )
     phone = models.CharField(max_length=40, blank=True, verbose_name="窗口电话")
     is_active = models.BooleanField(default=True, verbose_name="启用")
 
@@ -182,10 +240,12 @@ class Post(CenterOwned):
     window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="posts", verbose_name="窗口")
     name = models.CharField(max_length=60, verbose_name="岗位名称")
     duties = models.TextField(blank=True, verbose_name="岗位职责")
-    holder_a = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, related_name="posts_as_a",
-                                 verbose_name="A角")
-    backups = models.ManyToManyField(StaffProfile, through="PostBackup", related_name="posts_as_b",
-                                     verbose_name="B角")
+    holder_a = models.ForeignKey(
+        StaffProfile, on_delete=models.PROTECT, related_name="posts_as_a", verbose_name="A角"
+    )
+    backups = models.ManyToManyField(
+        StaffProfile, through="PostBackup", related_name="posts_as_b", verbose_name="B角"
+    )
     is_active = models.BooleanField(default=True, verbose_name="启用")
 
     class Meta:
@@ -202,8 +262,9 @@ class PostBackup(models.Model):
     """A B holder of a post, in the order B holders are asked to cover."""
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="backup_links")
-    staff = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, related_name="backup_links",
-                              verbose_name="B角")
+    staff = models.ForeignKey(
+        StaffProfile, on_delete=models.PROTECT, related_name="backup_links", verbose_name="B角"
+    )
     order = models.PositiveSmallIntegerField(default=1, verbose_name="顺序")
 
     class Meta:
@@ -228,10 +289,12 @@ class AuthorizationScope(models.TextChoices):
 class Authorization(CenterOwned):
     """A chief representative's written authorisation (授权委托书) with scope and validity (R-ORG-4)."""
 
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="authorizations",
-                                   verbose_name="委托部门")
-    representative = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, related_name="authorizations",
-                                       verbose_name="首席代表")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="authorizations", verbose_name="委托部门"
+    )
+    representative = models.ForeignKey(
+        StaffProfile, on_delete=models.PROTECT, related_name="authorizations", verbose_name="首席代表"
+    )
     document_number = models.CharField(max_length=60, verbose_name="授权书文号")
     document = models.FileField(upload_to="authorizations/", blank=True, verbose_name="授权书扫描件")
     signed_by = models.CharField(max_length=40, verbose_name="法定代表人")
@@ -240,16 +303,23 @@ class Authorization(CenterOwned):
     valid_until = models.DateField(verbose_name="截止日期")
     revoked_at = models.DateTimeField(null=True, blank=True, verbose_name="撤销时间")
     revoke_reason = models.TextField(blank=True, verbose_name="撤销原因")
-    replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="replaced_by", verbose_name="接替的授权")
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name="接替的授权",
+    )
 
     class Meta:
         ordering = ["-valid_from"]
         verbose_name = "首席代表授权"
         verbose_name_plural = "首席代表授权"
         constraints = [
-            models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")),
-                                   name="authorization_valid_period"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")), name="authorization_valid_period"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,8 +335,9 @@ class AbsenceKind(models.TextChoices):
 class Absence(CenterOwned):
     """A period a staff member is not on duty; `org.services.on_duty` routes their posts to B (R-ORG-7)."""
 
-    staff = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, related_name="absences",
-                              verbose_name="工作人员")
+    staff = models.ForeignKey(
+        StaffProfile, on_delete=models.PROTECT, related_name="absences", verbose_name="工作人员"
+    )
     kind = models.CharField(max_length=10, choices=AbsenceKind.choices, verbose_name="类别")
     starts_at = models.DateTimeField(verbose_name="开始")
     ends_at = models.DateTimeField(verbose_name="结束")
@@ -277,8 +348,11 @@ class Absence(CenterOwned):
         ordering = ["-starts_at"]
         verbose_name = "离岗记录"
         verbose_name_plural = "离岗记录"
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
-                                              name="absence_period_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="absence_period_positive"
+            )
+        ]
         indexes = [models.Index(fields=["staff", "starts_at", "ends_at"])]
 
     def __str__(self) -> str:
@@ -289,8 +363,12 @@ class BackupTraining(CenterOwned):
     """A hand-over or training session from A to B (R-ORG-8)."""
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="trainings", verbose_name="岗位")
-    trainer = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, related_name="+", verbose_name="传授人")
-    trainee = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, related_name="+", verbose_name="受训B角")
+    trainer = models.ForeignKey(
+        StaffProfile, on_delete=models.PROTECT, related_name="+", verbose_name="传授人"
+    )
+    trainee = models.ForeignKey(
+        StaffProfile, on_delete=models.PROTECT, related_name="+", verbose_name="受训B角"
+    )
     held_on = models.DateField(verbose_name="日期")
     topic = models.CharField(max_length=200, verbose_name="内容")
 
@@ -310,8 +388,9 @@ class PhoneChange(CenterOwned):
     old_phone = models.CharField(max_length=40, blank=True, verbose_name="原号码")
     new_phone = models.CharField(max_length=40, verbose_name="新号码")
     changed_on = models.DateField(verbose_name="变更日期")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    related_name="+", verbose_name="登记人")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="登记人"
+    )
 
     class Meta:
         ordering = ["-changed_on", "-id"]

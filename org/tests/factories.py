@@ -51,8 +51,9 @@ def make_window(center: Center, department: Department | None = None, **kw: Any)
     return Window.objects.create(center=center, department=department, **kw)
 
 
-def make_post(window: Window, *, a: StaffProfile | None = None, backups: list[StaffProfile] | None = None,
-              **kw: Any) -> Post:
+def make_post(
+    window: Window, *, a: StaffProfile | None = None, backups: list[StaffProfile] | None = None, **kw: Any
+) -> Post:
     center = window.center
     kw.setdefault("name", f"受理岗{next(_seq)}")
     a = a or make_staff(center, window=window, department=window.department)
