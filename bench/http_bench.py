@@ -88,6 +88,10 @@ def main() -> None:
         SECURE_SSL_REDIRECT="0",
         SECURE_HSTS_SECONDS="0",
     )
+    # As in production: static files collected, served by WhiteNoise.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=env, check=True
+    )
     server = subprocess.Popen(
         [
             sys.executable,
