@@ -45,6 +45,16 @@ def _staff_with_role(center: Center, role: Role, window: Window | None = None, *
     return staff
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Any:
+    """Each test starts with an empty cache (rolled-back rows may reuse ids that a cached page names)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def hall(db: Any) -> Hall:
     center = f.make_center(code="demo-county", name="示范县政务服务中心")

@@ -7,16 +7,20 @@ published is a 404, a withdrawn item shows that it is cancelled.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from catalog import selectors as catalog_selectors
@@ -147,8 +151,35 @@ def item_guide(request: HttpRequest, center_code: str, item_code: str) -> HttpRe
     item = portal_selectors.public_item(center, item_code)
     if item is None or (item.status == ItemStatus.PUBLISHED and item.current_version is None):
         raise Http404(_("没有这个事项，或它不在公开范围内。"))
-    template, context = _guide_context(center, item)
-    return render(request, template, context)
+    if item.status == ItemStatus.WITHDRAWN:
+        template, context = _guide_context(center, item)
+        return render(request, template, context)
+    context = {
+        "portal_center": center,
+        "item": item,
+        "version": item.current_version,
+        "guide_body": _cached_guide_body(center, item),
+    }
+    return render(request, "portal/item_guide.html", context)
+
+
+# A published version never changes (R-CAT-3), so its rendered guide can be kept as long as the department's
+# name and the language are the same; the timeout only bounds memory.
+GUIDE_CACHE_SECONDS = 6 * 60 * 60
+
+
+def _cached_guide_body(center: Center, item: Item) -> str:
+    """The guide body of `item`'s current version, rendered once per version, department name and language.."""
+    version = item.current_version
+    assert version is not None
+    stamp = f"{center.code}|{version.pk}|{version.published_at}|{item.department.name}|{get_language()}"
+    key = "portal:guide:" + hashlib.sha256(stamp.encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        template, context = _guide_context(center, item)
+        body = render_to_string(KIOSK_BODIES[template], context)
+        cache.set(key, body, GUIDE_CACHE_SECONDS)
+    return mark_safe(body)  # noqa: S308 - our own template's output, escaped when it was rendered
 
 
 @require_GET

@@ -1,0 +1,168 @@
+"""Screenshots of the demo centre for the docs, taken with Debian's chromium through Playwright.
+
+Usage (from the project root, against a running server with the demo centre loaded, e.g. `make run`):
+
+    .venv/bin/python scripts/screenshots.py [BASE_URL]        # default http://127.0.0.1:8000
+
+Writes viewport-sized PNGs (not full pages, to keep them small) to docs/screenshots/:
+
+    guide.png           the public service guide of a foreign-trade item, found through the portal search
+    notice.png          its one-time notification (一次性告知书, R-CAT-5)
+    kiosk.png           the hall's touch screen home, portrait 1080x1920 (R-PUB-4)
+    staff-board.png     the public board of the staff on duty (R-PUB-1)
+    post-board.png      the A/B post board, signed in as the supervision section (R-ORG-6)
+    catalog-edit.png    the catalogue edit page, signed in as the coordination section (R-CAT-2/3)
+
+Opening the catalogue edit page opens the item's next draft version, as it does for a person; the published
+guide is unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+
+OUT_DIR = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+CENTER = "demo-county"
+ITEM_NAME = "对外贸易经营者备案登记"
+DEMO_PASSWORD = "govhall-demo-2026"  # noqa: S105 - the demo logins' published password (manage.py demo_logins)
+MAX_BYTES = 400 * 1024
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PORTRAIT: ViewportSize = {"width": 1080, "height": 1920}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class ScreenshotError(RuntimeError):
+    pass
+
+
+class Shooter:
+    def __init__(self, browser: Browser, base_url: str, out_dir: Path, center: str) -> None:
+        self.browser = browser
+        self.base = base_url.rstrip("/")
+        self.out_dir = out_dir
+        self.center = center
+        self.taken: list[tuple[str, int]] = []
+
+    @contextmanager
+    def tab(self, viewport: ViewportSize = DESKTOP) -> Iterator[Page]:
+        context = self.browser.new_context(locale="zh-CN", viewport=viewport, device_scale_factor=1)
+        try:
+            page = context.new_page()
+            page.set_default_timeout(20_000)
+            yield page
+        finally:
+            context.close()
+
+    def go(self, page: Page, path: str) -> None:
+        url = path if path.startswith("http") else f"{self.base}{path}"
+        response = page.goto(url, wait_until="networkidle")
+        if response is None or not response.ok:
+            status = response.status if response else "no response"
+            raise ScreenshotError(f"{url}: HTTP {status}")
+
+    def shoot(self, page: Page, name: str) -> None:
+        page.evaluate("document.fonts.ready")
+        page.evaluate("window.scrollTo(0, 0)")
+        path = self.out_dir / name
+        page.screenshot(path=str(path), full_page=False, animations="disabled", caret="hide")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ScreenshotError(f"{name} is {size // 1024} KB, over {MAX_BYTES // 1024} KB")
+        self.taken.append((name, size))
+        print(f"{name:18} {size // 1024:4d} KB  {page.url}")
+
+    def log_in(self, page: Page, username: str, next_path: str) -> None:
+        self.go(page, f"/staff/login/?next={quote(next_path)}")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="登录").click()
+        if "/staff/login/" in page.url:
+            raise ScreenshotError(f"cannot sign in as {username!r}: is the demo centre loaded (load_demo)?")
+
+    # --- the pages ----------------------------------------------------------------------------------------
+
+    def public_pages(self) -> None:
+        with self.tab() as page:
+            self.go(page, f"/{self.center}/search/?q={quote(ITEM_NAME)}")
+            link = page.get_by_role("link", name=ITEM_NAME, exact=True).first
+            if link.count() == 0:
+                raise ScreenshotError(
+                    f"the search finds no item named {ITEM_NAME!r} at centre {self.center!r}"
+                )
+            with page.expect_navigation():
+                link.click()
+            expect(page.locator("article.guide h1")).to_contain_text(ITEM_NAME)
+            self.shoot(page, "guide.png")
+
+            with page.expect_navigation():
+                page.get_by_role("link", name="一次性告知书", exact=True).click()
+            page.wait_for_load_state("networkidle")
+            expect(page.get_by_text("一次性告知书").first).to_be_visible()
+            self.shoot(page, "notice.png")
+
+            self.go(page, f"/{self.center}/board/")
+            self.shoot(page, "staff-board.png")
+
+        with self.tab(PORTRAIT) as page:
+            self.go(page, f"/{self.center}/kiosk/")
+            expect(page.locator(".kiosk-tiles .tile").first).to_be_visible()
+            self.shoot(page, "kiosk.png")
+
+    def staff_pages(self) -> None:
+        with self.tab() as page:
+            self.log_in(page, "supervision", "/staff/posts/")
+            self.shoot(page, "post-board.png")
+
+        with self.tab() as page:
+            self.log_in(page, "coordination", f"/staff/catalog/?q={quote(ITEM_NAME)}")
+            row = page.locator("tbody tr", has_text=ITEM_NAME).first
+            with page.expect_navigation():
+                row.get_by_role("link", name="编辑", exact=True).click()
+            expect(page.locator("#version-form")).to_be_visible()
+            self.shoot(page, "catalog-edit.png")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Screenshots of the demo centre for docs/screenshots/.")
+    parser.add_argument("base_url", nargs="?", default="http://127.0.0.1:8000", help="the running server")
+    parser.add_argument("--center", default=CENTER, help="the demo centre's code (default %(default)s)")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder (default docs/screenshots)")
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as playwright:
+        browser: Any = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        try:
+            shooter = Shooter(browser, args.base_url, args.out, args.center)
+            shooter.public_pages()
+            shooter.staff_pages()
+        except ScreenshotError as exc:
+            print(f"screenshots: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            browser.close()
+    print(f"{len(shooter.taken)} screenshots in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
