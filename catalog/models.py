@@ -10,14 +10,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from common.models import CenterOwned
 
 
 class ItemStatus(models.TextChoices):
-    DRAFT = "draft", "未发布"
-    PUBLISHED = "published", "已发布"
-    WITHDRAWN = "withdrawn", "已取消"
+    DRAFT = "draft", _("未发布")
+    PUBLISHED = "published", _("已发布")
+    WITHDRAWN = "withdrawn", _("已取消")
 
 
 class Item(CenterOwned):
@@ -55,53 +56,53 @@ class Item(CenterOwned):
 class CaseType(models.TextChoices):
     """R-CASE-5."""
 
-    IMMEDIATE = "immediate", "即办件"
-    PROMISED = "promised", "承诺件"
-    REPORTED = "reported", "报批件"
-    JOINT = "joint", "联办件"
+    IMMEDIATE = "immediate", _("即办件")
+    PROMISED = "promised", _("承诺件")
+    REPORTED = "reported", _("报批件")
+    JOINT = "joint", _("联办件")
 
 
 class ItemType(models.TextChoices):
     """GB/T 39046 item type codes (R-DATA-1)."""
 
-    LICENSING = "01", "行政许可"
-    PENALTY = "02", "行政处罚"
-    COERCION = "03", "行政强制"
-    LEVY = "04", "行政征收"
-    PAYMENT = "05", "行政给付"
-    INSPECTION = "06", "行政检查"
-    CONFIRMATION = "07", "行政确认"
-    REWARD = "08", "行政奖励"
-    RULING = "09", "行政裁决"
-    OTHER_ADMIN = "10", "其他行政权力"
-    PUBLIC_SERVICE = "20", "公共服务"
+    LICENSING = "01", _("行政许可")
+    PENALTY = "02", _("行政处罚")
+    COERCION = "03", _("行政强制")
+    LEVY = "04", _("行政征收")
+    PAYMENT = "05", _("行政给付")
+    INSPECTION = "06", _("行政检查")
+    CONFIRMATION = "07", _("行政确认")
+    REWARD = "08", _("行政奖励")
+    RULING = "09", _("行政裁决")
+    OTHER_ADMIN = "10", _("其他行政权力")
+    PUBLIC_SERVICE = "20", _("公共服务")
 
 
 class ItemLevel(models.IntegerChoices):
-    NATIONAL = 1, "国家级"
-    PROVINCIAL = 2, "省级"
-    CITY = 3, "市级"
-    COUNTY = 4, "县级"
+    NATIONAL = 1, _("国家级")
+    PROVINCIAL = 2, _("省级")
+    CITY = 3, _("市级")
+    COUNTY = 4, _("县级")
 
 
 class SpecialProcedureKind(models.TextChoices):
     """The procedures that stop the clock (R-CLK-4)."""
 
-    HEARING = "hearing", "听证"
-    BIDDING = "bidding", "招标"
-    AUCTION = "auction", "拍卖"
-    TESTING = "testing", "检验"
-    QUARANTINE = "quarantine", "检疫"
-    APPRAISAL = "appraisal", "鉴定"
-    EXPERT_REVIEW = "expert_review", "专家评审"
-    SITE_SURVEY = "site_survey", "现场勘查"
-    DELIBERATION = "deliberation", "集体讨论"
+    HEARING = "hearing", _("听证")
+    BIDDING = "bidding", _("招标")
+    AUCTION = "auction", _("拍卖")
+    TESTING = "testing", _("检验")
+    QUARANTINE = "quarantine", _("检疫")
+    APPRAISAL = "appraisal", _("鉴定")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
+    SITE_SURVEY = "site_survey", _("现场勘查")
+    DELIBERATION = "deliberation", _("集体讨论")
 
 
 class VersionState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "现行"
-    SUPERSEDED = "superseded", "已替代"
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("现行")
+    SUPERSEDED = "superseded", _("已替代")
 
 
 class ItemVersion(models.Model):

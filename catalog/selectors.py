@@ -19,6 +19,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.errors import NotFound
 from common.history import history_of
@@ -195,40 +196,40 @@ def item_versions(item: Item) -> QuerySet[ItemVersion]:
 
 
 ACTION_LABELS = {
-    "item_create": "新建事项",
-    "version_draft": "新建修订草稿",
-    "version_update": "修改草稿",
-    "version_publish": "发布",
-    "item_withdraw": "取消事项",
-    "material_add": "添加材料",
-    "material_update": "修改材料",
-    "material_remove": "删除材料",
-    "fee_add": "添加收费",
-    "fee_remove": "删除收费",
-    "step_add": "添加环节",
-    "step_remove": "删除环节",
+    "item_create": _("新建事项"),
+    "version_draft": _("新建修订草稿"),
+    "version_update": _("修改草稿"),
+    "version_publish": _("发布"),
+    "item_withdraw": _("取消事项"),
+    "material_add": _("添加材料"),
+    "material_update": _("修改材料"),
+    "material_remove": _("删除材料"),
+    "fee_add": _("添加收费"),
+    "fee_remove": _("删除收费"),
+    "step_add": _("添加环节"),
+    "step_remove": _("删除环节"),
 }
 CHANGE_LABELS = {
     **{f.name: str(f.verbose_name) for f in ItemVersion._meta.concrete_fields},
-    "version": "版本",
-    "copied_from": "复制自版本",
-    "superseded": "替代版本",
-    "code": "事项编号",
-    "department": "实施部门",
-    "status": "状态",
-    "post": "岗位",
-    "original_count": "原件份数",
-    "copy_count": "复印件份数",
-    "is_required": "必要",
-    "condition": "适用情形",
-    "notes": "要求",
-    "amount": "标准（元）",
-    "unit": "计费单位",
-    "order": "序号",
-    "description": "说明",
-    "limit_days": "环节时限",
-    "blank_form": "空白表格",
-    "sample": "填写样本",
+    "version": _("版本"),
+    "copied_from": _("复制自版本"),
+    "superseded": _("替代版本"),
+    "code": _("事项编号"),
+    "department": _("实施部门"),
+    "status": _("状态"),
+    "post": _("岗位"),
+    "original_count": _("原件份数"),
+    "copy_count": _("复印件份数"),
+    "is_required": _("必要"),
+    "condition": _("适用情形"),
+    "notes": _("要求"),
+    "amount": _("标准（元）"),
+    "unit": _("计费单位"),
+    "order": _("序号"),
+    "description": _("说明"),
+    "limit_days": _("环节时限"),
+    "blank_form": _("空白表格"),
+    "sample": _("填写样本"),
 }
 
 
@@ -237,8 +238,8 @@ def history_rows(item: Item) -> list[tuple[HistoryEntry, str, list[tuple[str, ob
     return [
         (
             e,
-            ACTION_LABELS.get(e.action, e.action),
-            [(CHANGE_LABELS.get(k, k), v) for k, v in e.changes.items()],
+            str(ACTION_LABELS.get(e.action, e.action)),
+            [(str(CHANGE_LABELS.get(k, k)), v) for k, v in e.changes.items()],
         )
         for e in item_history(item)[:200]
     ]

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from common.errors import RuleViolation
 from common.history import diff, record, snapshot
@@ -79,7 +81,7 @@ MATERIAL_FIELDS: list[str] = [
 FEE_FIELDS: list[str] = ["order", "name", "amount", "unit", "legal_basis"]
 STEP_FIELDS: list[str] = ["order", "name", "post", "description", "limit_days"]
 
-IMMUTABLE_MESSAGE = "已发布的版本不可修改，请新建修订版本"
+IMMUTABLE_MESSAGE = gettext_noop("已发布的版本不可修改，请新建修订版本")
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -91,15 +93,15 @@ def _user(actor: Any) -> Any:
 
 def _int(value: Any, *, field: str, label: str, rule: str) -> int:
     if isinstance(value, bool):
-        raise RuleViolation(rule, f"{label}须为整数", field=field)
+        raise RuleViolation(rule, _("%(label)s须为整数") % {"label": label}, field=field)
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise RuleViolation(rule, f"{label}须为整数", field=field) from None
+        raise RuleViolation(rule, _("%(label)s须为整数") % {"label": label}, field=field) from None
     if number != value and not isinstance(value, str):
-        raise RuleViolation(rule, f"{label}须为整数", field=field)
+        raise RuleViolation(rule, _("%(label)s须为整数") % {"label": label}, field=field)
     if number < 0:
-        raise RuleViolation(rule, f"{label}不能为负数", field=field)
+        raise RuleViolation(rule, _("%(label)s不能为负数") % {"label": label}, field=field)
     return number
 
 
@@ -124,9 +126,9 @@ def _lock_version(version: ItemVersion) -> ItemVersion:
 def _require_editable(version: ItemVersion) -> None:
     """R-CAT-3: only a draft changes. R-CAT-6: a withdrawn item changes no more."""
     if version.state != VersionState.DRAFT:
-        raise RuleViolation("R-CAT-3", IMMUTABLE_MESSAGE)
+        raise RuleViolation("R-CAT-3", _(IMMUTABLE_MESSAGE))
     if version.item.status == ItemStatus.WITHDRAWN:
-        raise RuleViolation("R-CAT-6", "该事项已取消，不能再修改")
+        raise RuleViolation("R-CAT-6", _("该事项已取消，不能再修改"))
 
 
 def _snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
@@ -151,13 +153,14 @@ def check_promised_limit(
     on: date | None = None,
 ) -> None:
     """R-CAT-2: the promised limit is the statutory limit cut by at least (100 - ratio)%; immediate = 0."""
-    statutory = _int(statutory_limit_days, field="statutory_limit_days", label="法定时限", rule="R-CAT-2")
-    promised = _int(promised_limit_days, field="promised_limit_days", label="承诺时限", rule="R-CAT-2")
+    statutory = _int(statutory_limit_days, field="statutory_limit_days", label=_("法定时限"), rule="R-CAT-2")
+    promised = _int(promised_limit_days, field="promised_limit_days", label=_("承诺时限"), rule="R-CAT-2")
     if case_type == CaseType.IMMEDIATE:
         if promised != 0:
             raise RuleViolation(
                 "R-CAT-2",
-                f"即办件的承诺时限应为0个工作日（当场办结），不能为{promised}个工作日",
+                _("即办件的承诺时限应为0个工作日（当场办结），不能为%(promised)s个工作日")
+                % {"promised": promised},
                 field="promised_limit_days",
             )
         return
@@ -165,8 +168,11 @@ def check_promised_limit(
     if promised > statutory or not rules.promised_within_ratio(statutory, promised, ratio):
         raise RuleViolation(
             "R-CAT-2",
-            f"承诺时限（{promised}个工作日）超过法定时限（{statutory}个工作日）的{ratio}%，"
-            f"依规须在法定时限内再缩短{100 - ratio}%以上",
+            _(
+                "承诺时限（%(promised)s个工作日）超过法定时限（%(statutory)s个工作日）的%(ratio)s%%，"
+                "依规须在法定时限内再缩短%(shorten)s%%以上"
+            )
+            % {"promised": promised, "statutory": statutory, "ratio": ratio, "shorten": 100 - ratio},
             field="promised_limit_days",
         )
 
@@ -193,33 +199,33 @@ def _validated_version_values(center: Center, values: dict[str, Any]) -> dict[st
     ):
         v[key] = _text(v.get(key))
     if not v["name"]:
-        raise RuleViolation("R-CAT-1", "事项名称不能为空", field="name")
+        raise RuleViolation("R-CAT-1", _("事项名称不能为空"), field="name")
     # R-DATA-1: the national platform's codes.
     v["basic_code"] = v["basic_code"].upper()
     v["implementation_code"] = v["implementation_code"].upper()
     if v["basic_code"] and not rules.BASIC_CODE_RE.match(v["basic_code"]):
         raise RuleViolation(
-            "R-DATA-1", "基本编码应为12位数字或大写字母（如 000105001000）", field="basic_code"
+            "R-DATA-1", _("基本编码应为12位数字或大写字母（如 000105001000）"), field="basic_code"
         )
     if v["implementation_code"] and not rules.IMPLEMENTATION_CODE_RE.match(v["implementation_code"]):
-        raise RuleViolation("R-DATA-1", "实施编码应为18至40位数字或大写字母", field="implementation_code")
+        raise RuleViolation("R-DATA-1", _("实施编码应为18至40位数字或大写字母"), field="implementation_code")
     if v.get("item_type") not in ItemType.values:
-        raise RuleViolation("R-DATA-1", "事项类型代码无效（行政许可01 … 公共服务20）", field="item_type")
+        raise RuleViolation("R-DATA-1", _("事项类型代码无效（行政许可01 … 公共服务20）"), field="item_type")
     level = v.get("level")
     if isinstance(level, bool) or level not in ItemLevel.values:
-        raise RuleViolation("R-DATA-1", "行使层级须为1（国家级）至4（县级）", field="level")
+        raise RuleViolation("R-DATA-1", _("行使层级须为1（国家级）至4（县级）"), field="level")
     v["visits_required"] = _int(
-        v.get("visits_required"), field="visits_required", label="到现场次数", rule="R-DATA-1"
+        v.get("visits_required"), field="visits_required", label=_("到现场次数"), rule="R-DATA-1"
     )
     if v.get("case_type") not in CaseType.values:
-        raise RuleViolation("R-CAT-1", "办件类型无效", field="case_type")
+        raise RuleViolation("R-CAT-1", _("办件类型无效"), field="case_type")
     procedures = v.get("special_procedures") or []
     if not isinstance(procedures, list | tuple) or any(
         p not in SpecialProcedureKind.values for p in procedures
     ):
         raise RuleViolation(
             "R-CAT-1",
-            "特别程序须从听证、招标、拍卖、检验、检疫、鉴定、专家评审等中选择",
+            _("特别程序须从听证、招标、拍卖、检验、检疫、鉴定、专家评审等中选择"),
             field="special_procedures",
         )
     v["special_procedures"] = [p for p in SpecialProcedureKind.values if p in procedures]
@@ -239,11 +245,11 @@ def _validated_version_values(center: Center, values: dict[str, Any]) -> dict[st
             int(policy_value(center, "extension_default_days")) if v["extension_allowed"] else 0
         )
     v["max_extension_days"] = _int(
-        v["max_extension_days"], field="max_extension_days", label="最长延期", rule="R-CLK-5"
+        v["max_extension_days"], field="max_extension_days", label=_("最长延期"), rule="R-CLK-5"
     )
     if v["extension_allowed"] and v["max_extension_days"] < 1:
         raise RuleViolation(
-            "R-CLK-5", "依法可延期的事项须设定最长延期天数（至少1个工作日）", field="max_extension_days"
+            "R-CLK-5", _("依法可延期的事项须设定最长延期天数（至少1个工作日）"), field="max_extension_days"
         )
     return v
 
@@ -252,20 +258,23 @@ def _check_complete(version: ItemVersion) -> None:
     """R-CAT-1: what a published guide must contain."""
     missing: list[tuple[str, str]] = []
     for field, label in (
-        ("name", "事项名称"),
-        ("legal_basis", "法定依据"),
-        ("conditions", "办理条件"),
-        ("result_name", "办理结果"),
+        ("name", _("事项名称")),
+        ("legal_basis", _("法定依据")),
+        ("conditions", _("办理条件")),
+        ("result_name", _("办理结果")),
     ):
         if not _text(getattr(version, field)):
             missing.append((field, label))
     if not version.materials.exists():
-        missing.append(("materials", "申请材料（至少一项）"))
+        missing.append(("materials", _("申请材料（至少一项）")))
     if not version.steps.exists():
-        missing.append(("steps", "办理环节（至少一项，须指定岗位）"))
+        missing.append(("steps", _("办理环节（至少一项，须指定岗位）")))
     if missing:
+        # Translators: "、" separates the items of a list.
         raise RuleViolation(
-            "R-CAT-1", "发布前须补全：" + "、".join(label for _, label in missing), field=missing[0][0]
+            "R-CAT-1",
+            _("发布前须补全：%(details)s") % {"details": _("、").join(label for _field, label in missing)},
+            field=missing[0][0],
         )
 
 
@@ -291,10 +300,10 @@ def item_create(
     code = _text(code)
     if not rules.ITEM_CODE_RE.match(code):
         raise RuleViolation(
-            "R-DATA-1", "事项编号只能由字母、数字、点、横线和下划线组成（最多40位）", field="code"
+            "R-DATA-1", _("事项编号只能由字母、数字、点、横线和下划线组成（最多40位）"), field="code"
         )
     if department.center_id != center.pk:
-        raise RuleViolation("R-ORG-1", "实施部门不属于本中心", field="department")
+        raise RuleViolation("R-ORG-1", _("实施部门不属于本中心"), field="department")
     defaults = {
         f.name: f.get_default() for f in ItemVersion._meta.concrete_fields if f.name in VERSION_FIELDS
     }
@@ -312,7 +321,7 @@ def item_create(
     )
     with transaction.atomic():
         if Item.objects.filter(center=center, code=code).exists():
-            raise RuleViolation("R-DATA-1", f"事项编号 {code} 已存在", field="code")
+            raise RuleViolation("R-DATA-1", _("事项编号 %(code)s 已存在") % {"code": code}, field="code")
         item = Item(center=center, department=department, code=code, status=ItemStatus.DRAFT)
         version = ItemVersion(
             item=item, number=1, state=VersionState.DRAFT, created_by=_user(actor), **values
@@ -335,13 +344,13 @@ def version_draft_for(*, actor: Any, item: Item) -> ItemVersion:
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)
         if item.status == ItemStatus.WITHDRAWN:
-            raise RuleViolation("R-CAT-6", "该事项已取消，不能再修订或发布")
+            raise RuleViolation("R-CAT-6", _("该事项已取消，不能再修订或发布"))
         draft = item.versions.filter(state=VersionState.DRAFT).first()
         if draft is not None:
             return draft
         source = item.current_version or item.versions.order_by("-number").first()
         if source is None:  # pragma: no cover - item_create always makes version 1
-            raise RuleViolation("R-CAT-1", "该事项没有任何版本")
+            raise RuleViolation("R-CAT-1", _("该事项没有任何版本"))
         number = (item.versions.aggregate(m=Max("number"))["m"] or 0) + 1
         draft = ItemVersion.objects.create(
             item=item,
@@ -416,9 +425,9 @@ def version_publish(*, actor: Any, version: ItemVersion, change_note: str = "") 
         version = _lock_version(version)
         item = Item.objects.select_for_update().get(pk=version.item_id)
         if version.state != VersionState.DRAFT:
-            raise RuleViolation("R-CAT-3", IMMUTABLE_MESSAGE)
+            raise RuleViolation("R-CAT-3", _(IMMUTABLE_MESSAGE))
         if item.status == ItemStatus.WITHDRAWN:
-            raise RuleViolation("R-CAT-6", "该事项已取消，不能再发布")
+            raise RuleViolation("R-CAT-6", _("该事项已取消，不能再发布"))
         _validated_version_values(item.center, {f: getattr(version, f) for f in VERSION_FIELDS})
         _check_complete(version)
         previous = item.versions.filter(state=VersionState.PUBLISHED).first()
@@ -450,11 +459,11 @@ def item_withdraw(*, actor: Any, item: Item, reason: str) -> Item:
     """R-CAT-6: an item cancelled or adjusted by a higher authority accepts no new application."""
     reason = _text(reason)
     if not reason:
-        raise RuleViolation("R-CAT-6", "取消事项须注明取消依据（如上级取消或调整的文件）", field="reason")
+        raise RuleViolation("R-CAT-6", _("取消事项须注明取消依据（如上级取消或调整的文件）"), field="reason")
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)
         if item.status == ItemStatus.WITHDRAWN:
-            raise RuleViolation("R-CAT-6", "该事项已取消")
+            raise RuleViolation("R-CAT-6", _("该事项已取消"))
         previous = item.status
         item.status = ItemStatus.WITHDRAWN
         item.withdrawn_at = timezone.now()
@@ -486,15 +495,15 @@ def _validated_material(values: dict[str, Any]) -> dict[str, Any]:
     v["notes"] = _text(v.get("notes"))
     v["is_required"] = bool(v.get("is_required"))
     if not v["name"]:
-        raise RuleViolation("R-CAT-1", "材料名称不能为空", field="name")
+        raise RuleViolation("R-CAT-1", _("材料名称不能为空"), field="name")
     v["original_count"] = _int(
-        v.get("original_count"), field="original_count", label="原件份数", rule="R-DATA-1"
+        v.get("original_count"), field="original_count", label=_("原件份数"), rule="R-DATA-1"
     )
-    v["copy_count"] = _int(v.get("copy_count"), field="copy_count", label="复印件份数", rule="R-DATA-1")
+    v["copy_count"] = _int(v.get("copy_count"), field="copy_count", label=_("复印件份数"), rule="R-DATA-1")
     if v["original_count"] + v["copy_count"] == 0:
-        raise RuleViolation("R-DATA-1", "原件份数和复印件份数不能同时为0", field="original_count")
+        raise RuleViolation("R-DATA-1", _("原件份数和复印件份数不能同时为0"), field="original_count")
     if not v["is_required"] and not v["condition"]:
-        raise RuleViolation("R-DATA-1", "非必要材料须注明适用情形", field="condition")
+        raise RuleViolation("R-DATA-1", _("非必要材料须注明适用情形"), field="condition")
     return v
 
 
@@ -554,7 +563,7 @@ def material_update(*, actor: Any, material: Material, **fields: Any) -> Materia
         for key in text_fields:
             setattr(material, key, values[key])
         if "order" in fields:
-            material.order = _int(fields["order"], field="order", label="序号", rule="R-CAT-1")
+            material.order = _int(fields["order"], field="order", label=_("序号"), rule="R-CAT-1")
         for key in ("blank_form", "sample"):
             if key in fields:
                 setattr(material, key, fields[key] or "")
@@ -594,15 +603,15 @@ def fee_add(
     """A fee with its standard and legal basis (R-CAT-1, R-CAT-7). An item with no fee is free."""
     name, legal_basis, unit = _text(name), _text(legal_basis), _text(unit)
     if not name:
-        raise RuleViolation("R-CAT-1", "收费项目名称不能为空", field="name")
+        raise RuleViolation("R-CAT-1", _("收费项目名称不能为空"), field="name")
     try:
         amount = Decimal(str(amount))
     except (InvalidOperation, ValueError):
-        raise RuleViolation("R-CAT-7", "收费标准须为金额", field="amount") from None
+        raise RuleViolation("R-CAT-7", _("收费标准须为金额"), field="amount") from None
     if not amount.is_finite() or amount < 0:
-        raise RuleViolation("R-CAT-7", "收费标准不能为负数", field="amount")
+        raise RuleViolation("R-CAT-7", _("收费标准不能为负数"), field="amount")
     if not legal_basis:
-        raise RuleViolation("R-CAT-7", "收费须注明收费依据", field="legal_basis")
+        raise RuleViolation("R-CAT-7", _("收费须注明收费依据"), field="legal_basis")
     with transaction.atomic():
         version = _lock_version(version)
         _require_editable(version)
@@ -666,17 +675,17 @@ def step_add(
     """An ordered step of the procedure, performed by whoever holds `post` (R-CAT-1, R-ORG-7)."""
     name, description = _text(name), _text(description)
     if not name:
-        raise RuleViolation("R-CAT-1", "环节名称不能为空", field="name")
+        raise RuleViolation("R-CAT-1", _("环节名称不能为空"), field="name")
     if limit_days in ("", None):
         limit_days = None
     else:
-        limit_days = _int(limit_days, field="limit_days", label="环节时限", rule="R-CAT-1")
+        limit_days = _int(limit_days, field="limit_days", label=_("环节时限"), rule="R-CAT-1")
     with transaction.atomic():
         version = _lock_version(version)
         _require_editable(version)
         if not posts_for_item(version.item).filter(pk=post.pk).exists():
             raise RuleViolation(
-                "R-CAT-1", "环节岗位须设在本部门的窗口或受理本部门事项的综合窗口", field="post"
+                "R-CAT-1", _("环节岗位须设在本部门的窗口或受理本部门事项的综合窗口"), field="post"
             )
         step = Step(
             version=version,

@@ -168,7 +168,7 @@ def _rows_response(
 def _posted_draft(item: Item) -> ItemVersion:
     draft = _draft(item)
     if draft is None:
-        raise RuleViolation("R-CAT-3", services.IMMUTABLE_MESSAGE)
+        raise RuleViolation("R-CAT-3", _(services.IMMUTABLE_MESSAGE))
     return draft
 
 

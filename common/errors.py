@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class RuleViolation(Exception):
     """A rule of RULES.md refused the operation; nothing was changed.
@@ -28,6 +30,7 @@ class NotFound(Exception):
 class PermissionDenied(Exception):
     """The user's role does not allow the operation."""
 
-    def __init__(self, message: str = "您没有执行此操作的权限。"):
+    def __init__(self, message: str | None = None):
+        message = message or gettext("您没有执行此操作的权限。")
         super().__init__(message)
         self.message = message

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 
 from common.errors import NotFound, PermissionDenied
 
@@ -100,7 +101,7 @@ def home_center(user: Any) -> Center:
         return profile.center
     grant = active_grants(user).select_related("center").order_by("id").first()
     if grant is None:
-        raise PermissionDenied("您没有任何中心的角色。")
+        raise PermissionDenied(_("您没有任何中心的角色。"))
     return grant.center
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from common.models import CenterOwned
 
@@ -44,15 +45,15 @@ class Center(models.Model):
 
 
 class Role(models.TextChoices):
-    DIRECTOR = "director", "主任"
-    DEPUTY = "deputy", "分管副主任"
-    OFFICE = "office", "办公室"
-    SUPERVISION = "supervision", "稽查督办科"
-    COORDINATION = "coordination", "行政审批协调科"
-    WINDOW_HEAD = "window_head", "窗口负责人"
-    CHIEF_REPRESENTATIVE = "chief_representative", "首席代表"
-    WINDOW_STAFF = "window_staff", "窗口工作人员"
-    SYSADMIN = "sysadmin", "系统管理员"
+    DIRECTOR = "director", _("主任")
+    DEPUTY = "deputy", _("分管副主任")
+    OFFICE = "office", _("办公室")
+    SUPERVISION = "supervision", _("稽查督办科")
+    COORDINATION = "coordination", _("行政审批协调科")
+    WINDOW_HEAD = "window_head", _("窗口负责人")
+    CHIEF_REPRESENTATIVE = "chief_representative", _("首席代表")
+    WINDOW_STAFF = "window_staff", _("窗口工作人员")
+    SYSADMIN = "sysadmin", _("系统管理员")
 
 
 class RoleGrant(CenterOwned):
@@ -84,9 +85,9 @@ class RoleGrant(CenterOwned):
 
 
 class SectionKind(models.TextChoices):
-    OFFICE = "office", "办公室"
-    SUPERVISION = "supervision", "稽查督办科"
-    COORDINATION = "coordination", "行政审批协调科"
+    OFFICE = "office", _("办公室")
+    SUPERVISION = "supervision", _("稽查督办科")
+    COORDINATION = "coordination", _("行政审批协调科")
 
 
 class Section(CenterOwned):
@@ -179,8 +180,8 @@ class StaffProfile(CenterOwned):
 
 
 class WindowKind(models.TextChoices):
-    STANDING = "standing", "常设窗口"
-    COMPREHENSIVE = "comprehensive", "综合窗口"
+    STANDING = "standing", _("常设窗口")
+    COMPREHENSIVE = "comprehensive", _("综合窗口")
 
 
 class Window(CenterOwned):
@@ -280,10 +281,10 @@ class PostBackup(models.Model):
 class AuthorizationScope(models.TextChoices):
     """The powers a chief representative may hold (R-ORG-4)."""
 
-    DECIDE_GENERAL = "decide_general", "一般申请事项决定权"
-    REVIEW_IMPORTANT = "review_important", "重要审批事项审核上报权"
-    COORDINATE = "coordinate", "组织协调权"
-    SEAL = "seal", "印章管理与使用权"
+    DECIDE_GENERAL = "decide_general", _("一般申请事项决定权")
+    REVIEW_IMPORTANT = "review_important", _("重要审批事项审核上报权")
+    COORDINATE = "coordinate", _("组织协调权")
+    SEAL = "seal", _("印章管理与使用权")
 
 
 class Authorization(CenterOwned):
@@ -327,9 +328,9 @@ class Authorization(CenterOwned):
 
 
 class AbsenceKind(models.TextChoices):
-    LEAVE = "leave", "请假"
-    OUTING = "outing", "临时外出"
-    ABSENT = "absent", "缺勤"
+    LEAVE = "leave", _("请假")
+    OUTING = "outing", _("临时外出")
+    ABSENT = "absent", _("缺勤")
 
 
 class Absence(CenterOwned):

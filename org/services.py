@@ -17,7 +17,9 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from common.errors import RuleViolation
 from common.history import diff, record, snapshot
@@ -79,7 +81,7 @@ POST_FIELDS = ["name", "duties", "is_active"]
 WINDOW_ROLES = frozenset({Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE, Role.WINDOW_STAFF})
 
 REPLACEMENT_REASON = "另行委派"
-POST_PEOPLE_MESSAGE = "每个岗位须设A角和至少一名B角"
+POST_PEOPLE_MESSAGE = gettext_noop("每个岗位须设A角和至少一名B角")
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -111,12 +113,14 @@ def _check_fields(fields: dict[str, Any], allowed: Sequence[str]) -> None:
 
 def _in_center(obj: Any, center: Center, *, rule: str, field: str, label: str) -> None:
     if obj is not None and obj.center_id != center.pk:
-        raise RuleViolation(rule, f"{label}须属于{center.name}。", field=field)
+        raise RuleViolation(
+            rule, _("%(label)s须属于%(center)s。") % {"label": label, "center": center.name}, field=field
+        )
 
 
 def _aware(moment: datetime, *, field: str, rule: str) -> None:
     if not isinstance(moment, datetime) or timezone.is_naive(moment):
-        raise RuleViolation(rule, "时间须包含时区。", field=field)
+        raise RuleViolation(rule, _("时间须包含时区。"), field=field)
 
 
 def _has_any_role(staff: StaffProfile, center: Center, roles: Iterable[str]) -> bool:
@@ -194,9 +198,9 @@ def center_create(*, actor: Any, code: str, name: str, parent: Center | None = N
     _check_fields(fields, CENTER_FIELDS)
     code, name = _text(code), _text(name)
     if not name:
-        raise RuleViolation("R-ORG-1", "请填写中心名称。", field="name")
+        raise RuleViolation("R-ORG-1", _("请填写中心名称。"), field="name")
     if Center.objects.filter(code=code).exists():
-        raise RuleViolation("R-ORG-1", f"中心代码“{code}”已被使用。", field="code")
+        raise RuleViolation("R-ORG-1", _("中心代码“%(code)s”已被使用。") % {"code": code}, field="code")
     center = Center(code=code, name=name, parent=parent, **fields)
     _full_clean(center, rule="R-ORG-1")
     center.save()
@@ -220,7 +224,7 @@ def center_update(*, actor: Any, center: Center, reason: str = "", **fields: Any
     node_id = parent.pk if parent is not None else None
     while node_id is not None and node_id not in seen:  # walk up the stored hierarchy
         if node_id == center.pk:
-            raise RuleViolation("R-ORG-1", "上级中心不能是本中心或其下级中心。", field="parent")
+            raise RuleViolation("R-ORG-1", _("上级中心不能是本中心或其下级中心。"), field="parent")
         seen.add(node_id)
         node_id = Center.objects.filter(pk=node_id).values_list("parent_id", flat=True).first()
     before = snapshot(center, list(fields))
@@ -246,12 +250,14 @@ def center_update(*, actor: Any, center: Center, reason: str = "", **fields: Any
 def section_create(*, actor: Any, center: Center, kind: str, name: str = "", phone: str = "") -> Section:
     """R-ORG-2: the centre's office, supervision section and coordination section (one of each)."""
     if kind not in SectionKind.values:
-        raise RuleViolation("R-ORG-2", "科室类别无效。", field="kind")
+        raise RuleViolation("R-ORG-2", _("科室类别无效。"), field="kind")
     if Section.objects.filter(center=center, kind=kind).exists():
-        raise RuleViolation("R-ORG-2", f"本中心已设{SectionKind(kind).label}。", field="kind")
-    section = Section(
-        center=center, kind=kind, name=_text(name) or SectionKind(kind).label, phone=_text(phone)
-    )
+        raise RuleViolation(
+            "R-ORG-2", _("本中心已设%(kind)s。") % {"kind": SectionKind(kind).label}, field="kind"
+        )
+    with translation.override(None):  # the default name is stored as the source (Chinese) label
+        default_name = str(SectionKind(kind).label)
+    section = Section(center=center, kind=kind, name=_text(name) or default_name, phone=_text(phone))
     _full_clean(section, rule="R-ORG-2", exclude=["center"])
     section.save()
     record(
@@ -272,7 +278,7 @@ def section_update(*, actor: Any, section: Section, **fields: Any) -> Section:
     for key, value in fields.items():
         setattr(section, key, _text(value))
     if not section.name:
-        raise RuleViolation("R-ORG-2", "请填写科室名称。", field="name")
+        raise RuleViolation("R-ORG-2", _("请填写科室名称。"), field="name")
     _full_clean(section, rule="R-ORG-2", exclude=["center"])
     changes = diff(before, snapshot(section, list(fields)))
     if changes:
@@ -286,12 +292,14 @@ def section_update(*, actor: Any, section: Section, **fields: Any) -> Section:
 
 def _check_department(department: Department, center: Center) -> None:
     if not department.name:
-        raise RuleViolation("R-ORG-3", "请填写部门名称。", field="name")
+        raise RuleViolation("R-ORG-3", _("请填写部门名称。"), field="name")
     if not department.code:
-        raise RuleViolation("R-ORG-3", "请填写部门代码。", field="code")
+        raise RuleViolation("R-ORG-3", _("请填写部门代码。"), field="code")
     clash = Department.objects.filter(center=center, code=department.code).exclude(pk=department.pk)
     if clash.exists():
-        raise RuleViolation("R-ORG-3", f"部门代码“{department.code}”已被使用。", field="code")
+        raise RuleViolation(
+            "R-ORG-3", _("部门代码“%(code)s”已被使用。") % {"code": department.code}, field="code"
+        )
     _full_clean(department, rule="R-ORG-3", exclude=["center"])
 
 
@@ -320,7 +328,7 @@ def department_update(*, actor: Any, department: Department, reason: str = "", *
     for key, value in fields.items():
         setattr(department, key, _text(value) if isinstance(value, str) else value)
     if fields.get("is_active") is False and department.windows.filter(is_active=True).exists():
-        raise RuleViolation("R-ORG-3", "该部门仍有启用的窗口，请先停用其窗口。", field="is_active")
+        raise RuleViolation("R-ORG-3", _("该部门仍有启用的窗口，请先停用其窗口。"), field="is_active")
     _check_department(department, department.center)
     changes = diff(before, snapshot(department, list(fields)))
     if changes:
@@ -339,30 +347,38 @@ def department_update(*, actor: Any, department: Department, reason: str = "", *
 def _check_window(window: Window, served: list[Department] | None) -> None:
     center = window.center
     if not window.number:
-        raise RuleViolation("R-ORG-3", "请填写窗口号。", field="number")
+        raise RuleViolation("R-ORG-3", _("请填写窗口号。"), field="number")
     if not window.name:
-        raise RuleViolation("R-ORG-3", "请填写窗口名称。", field="name")
+        raise RuleViolation("R-ORG-3", _("请填写窗口名称。"), field="name")
     if window.kind not in WindowKind.values:
-        raise RuleViolation("R-ORG-3", "窗口类型无效。", field="kind")
+        raise RuleViolation("R-ORG-3", _("窗口类型无效。"), field="kind")
     if Window.objects.filter(center=center, number=window.number).exclude(pk=window.pk).exists():
-        raise RuleViolation("R-ORG-3", f"窗口号“{window.number}”已被使用。", field="number")
-    _in_center(window.department, center, rule="R-ORG-3", field="department", label="主管部门")
+        raise RuleViolation(
+            "R-ORG-3", _("窗口号“%(number)s”已被使用。") % {"number": window.number}, field="number"
+        )
+    _in_center(window.department, center, rule="R-ORG-3", field="department", label=_("主管部门"))
     if window.department is not None and not window.department.is_active and window.is_active:
-        raise RuleViolation("R-ORG-3", "主管部门已停用。", field="department")
-    _in_center(window.head, center, rule="R-ORG-3", field="head", label="窗口负责人")
+        raise RuleViolation("R-ORG-3", _("主管部门已停用。"), field="department")
+    _in_center(window.head, center, rule="R-ORG-3", field="head", label=_("窗口负责人"))
     _in_center(
-        window.chief_representative, center, rule="R-ORG-3", field="chief_representative", label="首席代表"
+        window.chief_representative, center, rule="R-ORG-3", field="chief_representative", label=_("首席代表")
     )
-    _in_center(window.deputy_in_charge, center, rule="R-ORG-2", field="deputy_in_charge", label="分管副主任")
+    _in_center(
+        window.deputy_in_charge, center, rule="R-ORG-2", field="deputy_in_charge", label=_("分管副主任")
+    )
     if window.deputy_in_charge is not None and not _has_any_role(
         window.deputy_in_charge, center, [Role.DEPUTY, Role.DIRECTOR]
     ):
-        raise RuleViolation("R-ORG-2", "分管窗口的须为中心主任或分管副主任。", field="deputy_in_charge")
+        raise RuleViolation("R-ORG-2", _("分管窗口的须为中心主任或分管副主任。"), field="deputy_in_charge")
     if served:
         if window.kind != WindowKind.COMPREHENSIVE:
-            raise RuleViolation("R-ORG-3", "只有综合窗口可以受理其他部门的事项。", field="served_departments")
+            raise RuleViolation(
+                "R-ORG-3", _("只有综合窗口可以受理其他部门的事项。"), field="served_departments"
+            )
         for department in served:
-            _in_center(department, center, rule="R-ORG-3", field="served_departments", label="综合受理的部门")
+            _in_center(
+                department, center, rule="R-ORG-3", field="served_departments", label=_("综合受理的部门")
+            )
     _full_clean(
         window,
         rule="R-ORG-3",
@@ -420,7 +436,7 @@ def window_update(
     if window.kind != WindowKind.COMPREHENSIVE and served_departments is None:
         served = []
     if fields.get("is_active") is False and window.posts.filter(is_active=True).exists():
-        raise RuleViolation("R-ORG-6", "该窗口仍有启用的岗位，请先停用其岗位。", field="is_active")
+        raise RuleViolation("R-ORG-6", _("该窗口仍有启用的岗位，请先停用其岗位。"), field="is_active")
     _check_window(window, served)
     changes = diff(before, snapshot(window, list(fields)))
     if {d.pk for d in served} != {d.pk for d in old_served}:
@@ -439,35 +455,45 @@ def window_update(
 def _check_staff(staff: StaffProfile) -> None:
     center = staff.center
     if not staff.name:
-        raise RuleViolation("R-ORG-9", "请填写姓名。", field="name")
+        raise RuleViolation("R-ORG-9", _("请填写姓名。"), field="name")
     if not staff.badge_number:
-        raise RuleViolation("R-ORG-9", "请填写工号。", field="badge_number")
+        raise RuleViolation("R-ORG-9", _("请填写工号。"), field="badge_number")
     clash = StaffProfile.objects.filter(center=center, badge_number=staff.badge_number).exclude(pk=staff.pk)
     if clash.exists():
-        raise RuleViolation("R-ORG-9", f"工号“{staff.badge_number}”已被使用。", field="badge_number")
-    _in_center(staff.department, center, rule="R-ORG-9", field="department", label="所属部门")
-    _in_center(staff.section, center, rule="R-ORG-9", field="section", label="所属科室")
-    _in_center(staff.window, center, rule="R-ORG-9", field="window", label="所在窗口")
+        raise RuleViolation(
+            "R-ORG-9",
+            _("工号“%(badge_number)s”已被使用。") % {"badge_number": staff.badge_number},
+            field="badge_number",
+        )
+    _in_center(staff.department, center, rule="R-ORG-9", field="department", label=_("所属部门"))
+    _in_center(staff.section, center, rule="R-ORG-9", field="section", label=_("所属科室"))
+    _in_center(staff.window, center, rule="R-ORG-9", field="window", label=_("所在窗口"))
     _full_clean(staff, rule="R-ORG-9", exclude=["center", "user", "department", "section", "window"])
 
 
 def _new_user(*, username: str, password: str | None, name: str) -> Any:
     username = _text(username)
     if not username:
-        raise RuleViolation("R-ORG-9", "请填写登录名。", field="username")
+        raise RuleViolation("R-ORG-9", _("请填写登录名。"), field="username")
     try:
         User._meta.get_field("username").run_validators(username)
     except ValidationError as exc:
-        raise RuleViolation("R-ORG-9", "登录名无效：" + "；".join(exc.messages), field="username") from None
+        raise RuleViolation(
+            "R-ORG-9", _("登录名无效：%(errors)s") % {"errors": "；".join(exc.messages)}, field="username"
+        ) from None
     if User.objects.filter(username__iexact=username).exists():
-        raise RuleViolation("R-ORG-9", f"登录名“{username}”已被使用。", field="username")
+        raise RuleViolation(
+            "R-ORG-9", _("登录名“%(username)s”已被使用。") % {"username": username}, field="username"
+        )
     user = User(username=username, first_name=name[:150])
     if password:
         try:
             password_validation.validate_password(password, user=user)
         except ValidationError as exc:
             raise RuleViolation(
-                "R-ORG-9", "密码不符合要求：" + "；".join(exc.messages), field="password"
+                "R-ORG-9",
+                _("密码不符合要求：%(errors)s") % {"errors": "；".join(exc.messages)},
+                field="password",
             ) from None
         user.set_password(password)
     else:
@@ -497,11 +523,11 @@ def staff_create(
     roles = list(roles)
     for role in roles:
         if role not in Role.values:
-            raise RuleViolation("R-ORG-1", f"角色“{role}”无效。", field="roles")
+            raise RuleViolation("R-ORG-1", _("角色“%(role)s”无效。") % {"role": role}, field="roles")
     if roles and not username:
-        raise RuleViolation("R-ORG-1", "授予角色须同时设置登录名。", field="username")
+        raise RuleViolation("R-ORG-1", _("授予角色须同时设置登录名。"), field="username")
     if password and not username:
-        raise RuleViolation("R-ORG-9", "设置密码须同时设置登录名。", field="username")
+        raise RuleViolation("R-ORG-9", _("设置密码须同时设置登录名。"), field="username")
     if department is None and window is not None:
         department = window.department
     values = {k: _text(v) if isinstance(v, str) else v for k, v in fields.items()}
@@ -548,7 +574,9 @@ def staff_update(*, actor: Any, staff: StaffProfile, reason: str = "", **fields:
     """Change a profile. A new work phone is recorded as a phone change dated today (R-ORG-9); deactivating
     a staff member also disables their login."""
     _check_fields(fields, STAFF_FIELDS)
-    staff = StaffProfile.objects.select_for_update(of=("self",)).select_related("center", "user").get(pk=staff.pk)
+    staff = (
+        StaffProfile.objects.select_for_update(of=("self",)).select_related("center", "user").get(pk=staff.pk)
+    )
     new_phone = fields.pop("work_phone", None)
     if new_phone is not None and _text(new_phone) != staff.work_phone:
         staff_phone_change(actor=actor, staff=staff, new_phone=new_phone, changed_on=timezone.localdate())
@@ -575,11 +603,11 @@ def staff_phone_change(*, actor: Any, staff: StaffProfile, new_phone: str, chang
     staff = StaffProfile.objects.select_for_update().get(pk=staff.pk)
     new_phone = _text(new_phone)
     if not new_phone:
-        raise RuleViolation("R-ORG-9", "请填写新号码。", field="new_phone")
+        raise RuleViolation("R-ORG-9", _("请填写新号码。"), field="new_phone")
     if new_phone == staff.work_phone:
-        raise RuleViolation("R-ORG-9", "新号码与原号码相同。", field="new_phone")
+        raise RuleViolation("R-ORG-9", _("新号码与原号码相同。"), field="new_phone")
     if not isinstance(changed_on, date) or changed_on > timezone.localdate():
-        raise RuleViolation("R-ORG-9", "变更日期不能晚于今天。", field="changed_on")
+        raise RuleViolation("R-ORG-9", _("变更日期不能晚于今天。"), field="changed_on")
     change = PhoneChange(
         center_id=staff.center_id,
         staff=staff,
@@ -608,10 +636,10 @@ def role_grant(
 ) -> RoleGrant:
     """Give `user` a role at `center` (and its child centres, R-ORG-1). An identical active grant is returned."""
     if role not in Role.values:
-        raise RuleViolation("R-ORG-1", f"角色“{role}”无效。", field="role")
+        raise RuleViolation("R-ORG-1", _("角色“%(role)s”无效。") % {"role": role}, field="role")
     if user is None:
-        raise RuleViolation("R-ORG-1", "该工作人员没有登录账号，不能授予角色。", field="user")
-    _in_center(window, center, rule="R-ORG-1", field="window", label="窗口")
+        raise RuleViolation("R-ORG-1", _("该工作人员没有登录账号，不能授予角色。"), field="user")
+    _in_center(window, center, rule="R-ORG-1", field="window", label=_("窗口"))
     existing = RoleGrant.objects.filter(
         user=user, center=center, role=role, window=window, revoked_at=None
     ).first()
@@ -632,7 +660,7 @@ def role_grant(
 def role_revoke(*, actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
     grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
     if grant.revoked_at is not None:
-        raise RuleViolation("R-ORG-1", "该角色已撤销。")
+        raise RuleViolation("R-ORG-1", _("该角色已撤销。"))
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
     record(
@@ -653,17 +681,27 @@ def _check_post_people(
     window: Window, holder_a: StaffProfile | None, backups: Sequence[StaffProfile]
 ) -> None:
     if holder_a is None:
-        raise RuleViolation("R-ORG-6", f"{POST_PEOPLE_MESSAGE}：请指定A角。", field="holder_a")
+        raise RuleViolation(
+            "R-ORG-6", _("%(rule)s：请指定A角。") % {"rule": _(POST_PEOPLE_MESSAGE)}, field="holder_a"
+        )
     if not backups:
-        raise RuleViolation("R-ORG-6", f"{POST_PEOPLE_MESSAGE}：请至少指定一名B角。", field="backups")
+        raise RuleViolation(
+            "R-ORG-6", _("%(rule)s：请至少指定一名B角。") % {"rule": _(POST_PEOPLE_MESSAGE)}, field="backups"
+        )
     if any(b.pk == holder_a.pk for b in backups):
-        raise RuleViolation("R-ORG-6", f"{POST_PEOPLE_MESSAGE}：B角不能与A角是同一人。", field="backups")
+        raise RuleViolation(
+            "R-ORG-6",
+            _("%(rule)s：B角不能与A角是同一人。") % {"rule": _(POST_PEOPLE_MESSAGE)},
+            field="backups",
+        )
     if len({b.pk for b in backups}) != len(backups):
-        raise RuleViolation("R-ORG-6", "同一人不能重复担任B角。", field="backups")
+        raise RuleViolation("R-ORG-6", _("同一人不能重复担任B角。"), field="backups")
     for person, field in [(holder_a, "holder_a"), *((b, "backups") for b in backups)]:
         _in_center(person, window.center, rule="R-ORG-6", field=field, label=f"{person.name}")
         if not person.is_active:
-            raise RuleViolation("R-ORG-6", f"{person.name}已停用，不能担任A角或B角。", field=field)
+            raise RuleViolation(
+                "R-ORG-6", _("%(person)s已停用，不能担任A角或B角。") % {"person": person.name}, field=field
+            )
 
 
 def _set_backups(post: Post, backups: Sequence[StaffProfile]) -> None:
@@ -687,11 +725,11 @@ def post_create(
     backups = list(backups)
     name = _text(name)
     if not name:
-        raise RuleViolation("R-ORG-6", "请填写岗位名称。", field="name")
+        raise RuleViolation("R-ORG-6", _("请填写岗位名称。"), field="name")
     if not window.is_active:
-        raise RuleViolation("R-ORG-6", "窗口已停用，不能设岗。", field="window")
+        raise RuleViolation("R-ORG-6", _("窗口已停用，不能设岗。"), field="window")
     if Post.objects.filter(window=window, name=name).exists():
-        raise RuleViolation("R-ORG-6", f"该窗口已有“{name}”岗位。", field="name")
+        raise RuleViolation("R-ORG-6", _("该窗口已有“%(name)s”岗位。") % {"name": name}, field="name")
     _check_post_people(window, holder_a, backups)
     post = Post(center_id=window.center_id, window=window, name=name, duties=_text(duties), holder_a=holder_a)
     _full_clean(post, rule="R-ORG-6", exclude=["center", "window", "holder_a"])
@@ -746,9 +784,9 @@ def post_update(*, actor: Any, post: Post, reason: str = "", **fields: Any) -> P
     for key, value in fields.items():
         setattr(post, key, _text(value) if isinstance(value, str) else value)
     if not post.name:
-        raise RuleViolation("R-ORG-6", "请填写岗位名称。", field="name")
+        raise RuleViolation("R-ORG-6", _("请填写岗位名称。"), field="name")
     if Post.objects.filter(window_id=post.window_id, name=post.name).exclude(pk=post.pk).exists():
-        raise RuleViolation("R-ORG-6", f"该窗口已有“{post.name}”岗位。", field="name")
+        raise RuleViolation("R-ORG-6", _("该窗口已有“%(post)s”岗位。") % {"post": post.name}, field="name")
     _full_clean(post, rule="R-ORG-6", exclude=["center", "window", "holder_a"])
     changes = diff(before, snapshot(post, list(fields)))
     if changes:
@@ -768,11 +806,11 @@ def absence_record(
 ) -> Absence:
     """A period the staff member is away; their posts go to B meanwhile (R-ORG-7)."""
     if kind not in AbsenceKind.values:
-        raise RuleViolation("R-ORG-7", "离岗类别无效。", field="kind")
+        raise RuleViolation("R-ORG-7", _("离岗类别无效。"), field="kind")
     _aware(starts_at, field="starts_at", rule="R-ORG-7")
     _aware(ends_at, field="ends_at", rule="R-ORG-7")
     if ends_at <= starts_at:
-        raise RuleViolation("R-ORG-7", "结束时间须晚于开始时间。", field="ends_at")
+        raise RuleViolation("R-ORG-7", _("结束时间须晚于开始时间。"), field="ends_at")
     absence = Absence(
         center_id=staff.center_id,
         staff=staff,
@@ -797,9 +835,9 @@ def absence_record(
 def absence_cancel(*, actor: Any, absence: Absence, reason: str) -> Absence:
     absence = Absence.objects.select_for_update().select_related("staff").get(pk=absence.pk)
     if absence.cancelled_at is not None:
-        raise RuleViolation("R-ORG-7", "该离岗记录已撤销。")
+        raise RuleViolation("R-ORG-7", _("该离岗记录已撤销。"))
     if not _text(reason):
-        raise RuleViolation("R-ORG-7", "请填写撤销原因。", field="reason")
+        raise RuleViolation("R-ORG-7", _("请填写撤销原因。"), field="reason")
     absence.cancelled_at = timezone.now()
     absence.save(update_fields=["cancelled_at"])
     record(
@@ -851,27 +889,31 @@ def authorization_grant(
     scopes = list(dict.fromkeys(scopes))
     center = department.center
     if not scopes:
-        raise RuleViolation("R-ORG-4", "请至少选择一项授权范围。", field="scopes")
+        raise RuleViolation("R-ORG-4", _("请至少选择一项授权范围。"), field="scopes")
     for scope in scopes:
         if scope not in AuthorizationScope.values:
-            raise RuleViolation("R-ORG-4", f"授权范围“{scope}”无效。", field="scopes")
+            raise RuleViolation("R-ORG-4", _("授权范围“%(scope)s”无效。") % {"scope": scope}, field="scopes")
     if not _text(document_number):
-        raise RuleViolation("R-ORG-4", "请填写授权书文号。", field="document_number")
+        raise RuleViolation("R-ORG-4", _("请填写授权书文号。"), field="document_number")
     if not _text(signed_by):
-        raise RuleViolation("R-ORG-4", "请填写签署授权的法定代表人。", field="signed_by")
+        raise RuleViolation("R-ORG-4", _("请填写签署授权的法定代表人。"), field="signed_by")
     if not isinstance(valid_from, date) or not isinstance(valid_until, date):
-        raise RuleViolation("R-ORG-4", "请填写有效期。", field="valid_from")
+        raise RuleViolation("R-ORG-4", _("请填写有效期。"), field="valid_from")
     if valid_until < valid_from:
-        raise RuleViolation("R-ORG-4", "截止日期不能早于生效日期。", field="valid_until")
-    _in_center(representative, center, rule="R-ORG-4", field="representative", label="首席代表")
+        raise RuleViolation("R-ORG-4", _("截止日期不能早于生效日期。"), field="valid_until")
+    _in_center(representative, center, rule="R-ORG-4", field="representative", label=_("首席代表"))
     if not representative.is_active:
-        raise RuleViolation("R-ORG-4", f"{representative.name}已停用，不能受托。", field="representative")
+        raise RuleViolation(
+            "R-ORG-4",
+            _("%(representative)s已停用，不能受托。") % {"representative": representative.name},
+            field="representative",
+        )
     if replaces is not None:
         replaces = Authorization.objects.select_for_update().get(pk=replaces.pk)
         if replaces.department_id != department.pk:
-            raise RuleViolation("R-ORG-4", "只能接替本部门的授权。", field="replaces")
+            raise RuleViolation("R-ORG-4", _("只能接替本部门的授权。"), field="replaces")
         if replaces.replaced_by.exists():
-            raise RuleViolation("R-ORG-4", "该授权已由另一份授权接替。", field="replaces")
+            raise RuleViolation("R-ORG-4", _("该授权已由另一份授权接替。"), field="replaces")
     authorization = Authorization(
         center=center,
         department=department,
@@ -921,9 +963,9 @@ def authorization_grant(
 def authorization_revoke(*, actor: Any, authorization: Authorization, reason: str) -> Authorization:
     authorization = Authorization.objects.select_for_update().get(pk=authorization.pk)
     if authorization.revoked_at is not None:
-        raise RuleViolation("R-ORG-4", "该授权已撤销。")
+        raise RuleViolation("R-ORG-4", _("该授权已撤销。"))
     if not _text(reason):
-        raise RuleViolation("R-ORG-4", "请填写撤销原因。", field="reason")
+        raise RuleViolation("R-ORG-4", _("请填写撤销原因。"), field="reason")
     _revoke(authorization, actor=actor, reason=_text(reason))
     return authorization
 
@@ -981,15 +1023,17 @@ def backup_training_record(
 ) -> BackupTraining:
     """A hand-over or training of a B by the A (or another trainer) for a post (R-ORG-8)."""
     if not post.backup_links.filter(staff=trainee).exists():
-        raise RuleViolation("R-ORG-8", f"{trainee.name}不是该岗位的B角。", field="trainee")
+        raise RuleViolation(
+            "R-ORG-8", _("%(trainee)s不是该岗位的B角。") % {"trainee": trainee.name}, field="trainee"
+        )
     if trainer.pk == trainee.pk:
-        raise RuleViolation("R-ORG-8", "传授人与受训人不能是同一人。", field="trainer")
-    _in_center(trainer, post.window.center, rule="R-ORG-8", field="trainer", label="传授人")
+        raise RuleViolation("R-ORG-8", _("传授人与受训人不能是同一人。"), field="trainer")
+    _in_center(trainer, post.window.center, rule="R-ORG-8", field="trainer", label=_("传授人"))
     if not isinstance(held_on, date) or held_on > timezone.localdate():
-        raise RuleViolation("R-ORG-8", "培训日期不能晚于今天。", field="held_on")
+        raise RuleViolation("R-ORG-8", _("培训日期不能晚于今天。"), field="held_on")
     topic = _text(topic)
     if not topic:
-        raise RuleViolation("R-ORG-8", "请填写培训内容。", field="topic")
+        raise RuleViolation("R-ORG-8", _("请填写培训内容。"), field="topic")
     training = BackupTraining(
         center_id=post.center_id, post=post, trainer=trainer, trainee=trainee, held_on=held_on, topic=topic
     )

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 
 @dataclass(frozen=True)
 class PolicyKey:
@@ -17,7 +19,7 @@ class PolicyKey:
     default: Any
     kind: str  # "int", "decimal", "time", "month_day", "bool"
     rule: str
-    label: str
+    label: str  # the Chinese source text; show it through gettext
 
 
 DEFAULTS_EFFECTIVE_FROM = date(2015, 4, 1)  # the seed's assessment rules: 自2015年4月1日起施行
@@ -25,26 +27,42 @@ DEFAULTS_EFFECTIVE_FROM = date(2015, 4, 1)  # the seed's assessment rules: 自20
 KEYS: dict[str, PolicyKey] = {
     k.key: k
     for k in [
-        PolicyKey("promised_limit_max_ratio", 50, "int", "R-CAT-2", "承诺时限不超过法定时限的百分比"),
-        PolicyKey("morning_start", "08:00", "time", "R-CLK-7", "上午上班时间"),
-        PolicyKey("morning_end", "11:30", "time", "R-CLK-7", "上午下班时间"),
-        PolicyKey("afternoon_start", "14:00", "time", "R-CLK-7", "下午上班时间"),
-        PolicyKey("afternoon_end", "17:00", "time", "R-CLK-7", "下午下班时间"),
-        PolicyKey("summer_shift_minutes", 30, "int", "R-CLK-7", "夏季下午推迟（分钟）"),
-        PolicyKey("summer_start", "05-01", "month_day", "R-CLK-7", "夏季作息开始（月-日）"),
-        PolicyKey("summer_end", "09-30", "month_day", "R-CLK-7", "夏季作息结束（月-日）"),
-        PolicyKey("yellow_min_days", 1, "int", "R-CLK-6", "黄牌预警：剩余工作日不超过"),
-        PolicyKey("yellow_ratio_percent", 20, "int", "R-CLK-6", "黄牌预警：剩余时限比例不超过（%）"),
-        PolicyKey("extension_default_days", 10, "int", "R-CLK-5", "默认最长延期（工作日）"),
-        PolicyKey("extension_notice_days_before", 1, "int", "R-CLK-5", "延期告知最迟提前（工作日）"),
-        PolicyKey("deemed_acceptance_days", 5, "int", "R-CASE-3", "逾期未告知补正视为受理（工作日）"),
-        PolicyKey("delivery_limit_days", 10, "int", "R-CASE-8", "决定后送达时限（工作日）"),
-        PolicyKey("guide_review_months", 12, "int", "R-CAT-4", "服务指南复核周期（月）"),
-        PolicyKey("backup_training_months", 6, "int", "R-ORG-8", "B角培训周期（月）"),
-        PolicyKey("multi_department_complaint_days", 2, "int", "R-CMP-5", "跨部门投诉答复时限（工作日）"),
-        PolicyKey("bad_review_days", 15, "int", "R-PUB-5", "差评整改答复时限（工作日）"),
-        PolicyKey("joint_meeting_day", 10, "int", "R-PAR-7", "联审会议日（每月几日）"),
-        PolicyKey("fund_per_month", "150", "decimal", "R-ASM-14", "每人每月考核资金（元）"),
-        PolicyKey("yearly_deduction_award_limit", 30, "int", "R-ASM-15", "年度扣分取消评优资格线"),
+        PolicyKey(
+            "promised_limit_max_ratio", 50, "int", "R-CAT-2", gettext_noop("承诺时限不超过法定时限的百分比")
+        ),
+        PolicyKey("morning_start", "08:00", "time", "R-CLK-7", gettext_noop("上午上班时间")),
+        PolicyKey("morning_end", "11:30", "time", "R-CLK-7", gettext_noop("上午下班时间")),
+        PolicyKey("afternoon_start", "14:00", "time", "R-CLK-7", gettext_noop("下午上班时间")),
+        PolicyKey("afternoon_end", "17:00", "time", "R-CLK-7", gettext_noop("下午下班时间")),
+        PolicyKey("summer_shift_minutes", 30, "int", "R-CLK-7", gettext_noop("夏季下午推迟（分钟）")),
+        PolicyKey("summer_start", "05-01", "month_day", "R-CLK-7", gettext_noop("夏季作息开始（月-日）")),
+        PolicyKey("summer_end", "09-30", "month_day", "R-CLK-7", gettext_noop("夏季作息结束（月-日）")),
+        PolicyKey("yellow_min_days", 1, "int", "R-CLK-6", gettext_noop("黄牌预警：剩余工作日不超过")),
+        PolicyKey(
+            "yellow_ratio_percent", 20, "int", "R-CLK-6", gettext_noop("黄牌预警：剩余时限比例不超过（%）")
+        ),
+        PolicyKey("extension_default_days", 10, "int", "R-CLK-5", gettext_noop("默认最长延期（工作日）")),
+        PolicyKey(
+            "extension_notice_days_before", 1, "int", "R-CLK-5", gettext_noop("延期告知最迟提前（工作日）")
+        ),
+        PolicyKey(
+            "deemed_acceptance_days", 5, "int", "R-CASE-3", gettext_noop("逾期未告知补正视为受理（工作日）")
+        ),
+        PolicyKey("delivery_limit_days", 10, "int", "R-CASE-8", gettext_noop("决定后送达时限（工作日）")),
+        PolicyKey("guide_review_months", 12, "int", "R-CAT-4", gettext_noop("服务指南复核周期（月）")),
+        PolicyKey("backup_training_months", 6, "int", "R-ORG-8", gettext_noop("B角培训周期（月）")),
+        PolicyKey(
+            "multi_department_complaint_days",
+            2,
+            "int",
+            "R-CMP-5",
+            gettext_noop("跨部门投诉答复时限（工作日）"),
+        ),
+        PolicyKey("bad_review_days", 15, "int", "R-PUB-5", gettext_noop("差评整改答复时限（工作日）")),
+        PolicyKey("joint_meeting_day", 10, "int", "R-PAR-7", gettext_noop("联审会议日（每月几日）")),
+        PolicyKey("fund_per_month", "150", "decimal", "R-ASM-14", gettext_noop("每人每月考核资金（元）")),
+        PolicyKey(
+            "yearly_deduction_award_limit", 30, "int", "R-ASM-15", gettext_noop("年度扣分取消评优资格线")
+        ),
     ]
 }

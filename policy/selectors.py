@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.models import HistoryEntry
 from org.models import Center
@@ -53,7 +54,7 @@ def policy_table(center: Center, on: date | None = None) -> list[PolicyRow]:
         rows.append(
             PolicyRow(
                 spec.key,
-                spec.label,
+                _(spec.label),
                 spec.rule,
                 hit.value if hit else spec.default,
                 hit.effective_from if hit else DEFAULTS_EFFECTIVE_FROM,

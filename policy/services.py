@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from common.errors import RuleViolation
 from common.history import record
@@ -37,7 +38,7 @@ def _check_hours(center: Center, key: str, value: str, on: date) -> None:
     if order != sorted(order) or len(set(order)) != len(order):
         raise RuleViolation(
             "R-CLK-7",
-            "作息时间须按“上午上班 < 上午下班 ≤ 下午上班 < 下午下班”的顺序。",
+            _("作息时间须按“上午上班 < 上午下班 ≤ 下午上班 < 下午下班”的顺序。"),
             field="value",
         )
 
@@ -48,13 +49,15 @@ def policy_set(
     """Set `key` at `center` to `value` from `effective_from` on, after checking the value's type."""
     spec = KEYS.get(key)
     if spec is None:
-        raise RuleViolation(RULE, f"未知的制度参数“{key}”。", field="key")
+        raise RuleViolation(RULE, _("未知的制度参数“%(key)s”。") % {"key": key}, field="key")
     if not isinstance(effective_from, date) or isinstance(effective_from, datetime):
-        raise RuleViolation(RULE, "请填写生效日期。", field="effective_from")
+        raise RuleViolation(RULE, _("请填写生效日期。"), field="effective_from")
     try:
         stored = normalise(key, spec.kind, value)
     except ValueError as exc:
-        raise RuleViolation(spec.rule, f"{spec.label}：{exc}", field="value") from None
+        raise RuleViolation(
+            spec.rule, _("%(label)s：%(error)s") % {"label": _(spec.label), "error": exc}, field="value"
+        ) from None
     if key in HOUR_KEYS:
         _check_hours(center, key, stored, effective_from)
     note = note.strip()[:300]

@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 # Bounds beyond "not negative", for keys where a larger number makes no sense.
 INT_BOUNDS: dict[str, tuple[int, int]] = {
     "promised_limit_max_ratio": (0, 100),
@@ -24,19 +26,19 @@ FALSE_WORDS = {"false", "0", "no", "off", "否"}
 
 def _int(key: str, value: Any) -> int:
     if isinstance(value, bool):
-        raise ValueError("应为整数。")
+        raise ValueError(_("应为整数。"))
     if isinstance(value, int):
         number = value
     else:
         text = str(value).strip()
         if not text.isdecimal() and not (text.startswith("-") and text[1:].isdecimal()):
-            raise ValueError("应为整数。")
+            raise ValueError(_("应为整数。"))
         number = int(text)
     low, high = INT_BOUNDS.get(key, (0, INT_MAX))
     if number < 0:
-        raise ValueError("不能为负数。")
+        raise ValueError(_("不能为负数。"))
     if not low <= number <= high:
-        raise ValueError(f"应在 {low}–{high} 之间。")
+        raise ValueError(_("应在 %(low)s–%(high)s 之间。") % {"low": low, "high": high})
     return number
 
 
@@ -46,15 +48,15 @@ def _decimal(value: Any) -> str:
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValueError("应为数字，如 150 或 150.50。") from None
+        raise ValueError(_("应为数字，如 150 或 150.50。")) from None
     if not number.is_finite():
-        raise ValueError("应为数字，如 150 或 150.50。")
+        raise ValueError(_("应为数字，如 150 或 150.50。"))
     if number < 0:
-        raise ValueError("不能为负数。")
+        raise ValueError(_("不能为负数。"))
     if number.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError("最多两位小数。")
+        raise ValueError(_("最多两位小数。"))
     if number > 10**9:
-        raise ValueError("数值过大。")
+        raise ValueError(_("数值过大。"))
     return format((number + 0).normalize(), "f")  # "+ 0" turns -0 into 0
 
 
@@ -67,18 +69,18 @@ def _two_digit_pair(value: Any, sep: str, message: str) -> tuple[int, int]:
 
 
 def _time(value: Any) -> str:
-    hours, minutes = _two_digit_pair(value, ":", "应为“时:分”，如 08:30。")
+    hours, minutes = _two_digit_pair(value, ":", _("应为“时:分”，如 08:30。"))
     if hours > 23 or minutes > 59:
-        raise ValueError("应为“时:分”，如 08:30。")
+        raise ValueError(_("应为“时:分”，如 08:30。"))
     return f"{hours:02d}:{minutes:02d}"
 
 
 def _month_day(value: Any) -> str:
-    month, day = _two_digit_pair(value, "-", "应为“月-日”，如 05-01。")
+    month, day = _two_digit_pair(value, "-", _("应为“月-日”，如 05-01。"))
     try:
         date(2000, month, day)  # a leap year, so that 02-29 is accepted
     except ValueError:
-        raise ValueError("应为有效的“月-日”，如 05-01。") from None
+        raise ValueError(_("应为有效的“月-日”，如 05-01。")) from None
     return f"{month:02d}-{day:02d}"
 
 
@@ -90,13 +92,13 @@ def _bool(value: Any) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError("应为“是”或“否”。")
+    raise ValueError(_("应为“是”或“否”。"))
 
 
 def normalise(key: str, kind: str, value: Any) -> Any:
     """The value to store for `key` of registry `kind`; ValueError (Chinese message) when it does not fit."""
     if value is None:
-        raise ValueError("请填写取值。")
+        raise ValueError(_("请填写取值。"))
     if kind == "int":
         return _int(key, value)
     if kind == "decimal":
@@ -107,4 +109,4 @@ def normalise(key: str, kind: str, value: Any) -> Any:
         return _month_day(value)
     if kind == "bool":
         return _bool(value)
-    raise ValueError(f"未知的参数类型 {kind}。")
+    raise ValueError(_("未知的参数类型 %(kind)s。") % {"kind": kind})

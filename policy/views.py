@@ -67,6 +67,6 @@ def policy_set(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _("“%(label)s”自 %(day)s 起为 %(value)s。")
-        % {"label": KEYS[row.key].label, "day": row.effective_from, "value": row.value},
+        % {"label": _(KEYS[row.key].label), "day": row.effective_from, "value": row.value},
     )
     return redirect("policy:policy_list")

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from common.errors import RuleViolation
 
 KINDS = ("holiday", "workday")
@@ -27,7 +29,11 @@ Entry = tuple[date, str, str]
 
 
 def _refuse(line_number: int, message: str) -> RuleViolation:
-    return RuleViolation(RULE, f"第{line_number}行：{message}", field="file")
+    return RuleViolation(
+        RULE,
+        _("第%(line_number)s行：%(message)s") % {"line_number": line_number, "message": message},
+        field="file",
+    )
 
 
 def parse_calendar_text(text: str, *, year: int | None = None) -> tuple[int, list[Entry]]:
@@ -43,7 +49,7 @@ def parse_calendar_text(text: str, *, year: int | None = None) -> tuple[int, lis
             continue
         fields = [f.strip() for f in line.split(",")]
         if len(fields) not in (2, 3):
-            raise _refuse(number, "格式应为“日期,类别,名称”，例如 2027-01-01,holiday,元旦。")
+            raise _refuse(number, _("格式应为“日期,类别,名称”，例如 2027-01-01,holiday,元旦。"))
         day_text, kind = fields[0], fields[1]
         name = fields[2] if len(fields) == 3 else ""
         try:
@@ -51,21 +57,25 @@ def parse_calendar_text(text: str, *, year: int | None = None) -> tuple[int, lis
                 raise ValueError(day_text)
             day = date.fromisoformat(day_text)
         except ValueError:
-            raise _refuse(number, f"日期“{day_text}”无效，应为 YYYY-MM-DD。") from None
+            raise _refuse(
+                number, _("日期“%(day_text)s”无效，应为 YYYY-MM-DD。") % {"day_text": day_text}
+            ) from None
         if kind not in KINDS:
-            raise _refuse(number, f"类别“{kind}”无效，应为 holiday（休息）或 workday（调休上班）。")
+            raise _refuse(
+                number, _("类别“%(kind)s”无效，应为 holiday（休息）或 workday（调休上班）。") % {"kind": kind}
+            )
         if len(name) > NAME_MAX:
-            raise _refuse(number, f"名称过长（最多{NAME_MAX}个字）。")
+            raise _refuse(number, _("名称过长（最多%(name_max)s个字）。") % {"name_max": NAME_MAX})
         if year is None:
             year = day.year
         if day.year != year:
-            raise _refuse(number, f"日期 {day} 不在 {year} 年内。")
+            raise _refuse(number, _("日期 %(day)s 不在 %(year)s 年内。") % {"day": day, "year": year})
         if day in seen:
-            raise _refuse(number, f"日期 {day} 与第{seen[day]}行重复。")
+            raise _refuse(number, _("日期 %(day)s 与第%(line)s行重复。") % {"day": day, "line": seen[day]})
         seen[day] = number
         entries.append((day, kind, name))
     if year is None:
-        raise RuleViolation(RULE, "文件中没有任何日期；如确无节假日，请指定年份。", field="file")
+        raise RuleViolation(RULE, _("文件中没有任何日期；如确无节假日，请指定年份。"), field="file")
     return year, entries
 
 

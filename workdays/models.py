@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class DayKind(models.TextChoices):
-    HOLIDAY = "holiday", "休息日（节假日）"
-    WORKDAY = "workday", "调休上班"
+    HOLIDAY = "holiday", _("休息日（节假日）")
+    WORKDAY = "workday", _("调休上班")
 
 
 class CalendarYear(models.Model):

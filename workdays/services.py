@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.errors import RuleViolation
 from common.history import record
@@ -34,11 +35,11 @@ PACKAGE_SOURCE = "chinesecalendar {version}（国务院办公厅节假日安排�
 def add_working_days(*, center: Center | None, start: date, days: int) -> Deadline:
     """The deadline `days` working days after `start` at `center` (R-CLK-1, R-CLK-2; provisional: R-CLK-3)."""
     if days < 0:
-        raise RuleViolation("R-CLK-2", "时限天数不能为负数。", field="days")
+        raise RuleViolation("R-CLK-2", _("时限天数不能为负数。"), field="days")
     try:
         return calendar_for(center).add_working_days(start, days)
     except (OverflowError, ValueError):
-        raise RuleViolation("R-CLK-2", "时限过长，超出可计算的日期范围。", field="days") from None
+        raise RuleViolation("R-CLK-2", _("时限过长，超出可计算的日期范围。"), field="days") from None
 
 
 def is_within_working_hours(*, center: Center, moment: datetime) -> bool:
@@ -60,7 +61,9 @@ def _invalidate() -> None:
 
 def _check_year(year: int, field: str = "year") -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise RuleViolation(RULE_DATA, f"年份须在 {MIN_YEAR}–{MAX_YEAR} 之间。", field=field)
+        raise RuleViolation(
+            RULE_DATA, _("年份须在 %(min)s–%(max)s 之间。") % {"min": MIN_YEAR, "max": MAX_YEAR}, field=field
+        )
 
 
 def _is_plain(day: date, kind: str) -> bool:
@@ -73,15 +76,35 @@ def _validated_entries(year: int, entries: Iterable[Entry]) -> dict[date, tuple[
     found: dict[date, tuple[str, str]] = {}
     for number, (day, kind, name) in enumerate(entries, start=1):
         if not isinstance(day, date) or isinstance(day, datetime):
-            raise RuleViolation(RULE_DATA, f"第{number}条：日期无效。", field="entries")
+            raise RuleViolation(
+                RULE_DATA, _("第%(number)s条：日期无效。") % {"number": number}, field="entries"
+            )
         if day.year != year:
-            raise RuleViolation(RULE_DATA, f"第{number}条：日期 {day} 不在 {year} 年内。", field="entries")
+            raise RuleViolation(
+                RULE_DATA,
+                _("第%(number)s条：日期 %(day)s 不在 %(year)s 年内。")
+                % {"number": number, "day": day, "year": year},
+                field="entries",
+            )
         if kind not in KINDS:
-            raise RuleViolation(RULE_DATA, f"第{number}条：类别“{kind}”无效。", field="entries")
+            raise RuleViolation(
+                RULE_DATA,
+                _("第%(number)s条：类别“%(kind)s”无效。") % {"number": number, "kind": kind},
+                field="entries",
+            )
         if len(name) > NAME_MAX:
-            raise RuleViolation(RULE_DATA, f"第{number}条：名称过长（最多{NAME_MAX}个字）。", field="entries")
+            raise RuleViolation(
+                RULE_DATA,
+                _("第%(number)s条：名称过长（最多%(name_max)s个字）。")
+                % {"number": number, "name_max": NAME_MAX},
+                field="entries",
+            )
         if day in found:
-            raise RuleViolation(RULE_DATA, f"第{number}条：日期 {day} 重复。", field="entries")
+            raise RuleViolation(
+                RULE_DATA,
+                _("第%(number)s条：日期 %(day)s 重复。") % {"number": number, "day": day},
+                field="entries",
+            )
         found[day] = (kind, name)
     return found
 
@@ -109,9 +132,9 @@ def calendar_load_year(
     _check_year(year)
     source = source.strip()
     if not source:
-        raise RuleViolation(RULE_DATA, "请注明日历来源（如国务院办公厅通知文号）。", field="source")
+        raise RuleViolation(RULE_DATA, _("请注明日历来源（如国务院办公厅通知文号）。"), field="source")
     if len(source) > 200:
-        raise RuleViolation(RULE_DATA, "来源过长（最多200个字）。", field="source")
+        raise RuleViolation(RULE_DATA, _("来源过长（最多200个字）。"), field="source")
     wanted = _validated_entries(year, entries)
     if center is None:
         wanted = {d: v for d, v in wanted.items() if not _is_plain(d, v[0])}
@@ -178,10 +201,12 @@ def calendar_day_set(
     """
     _check_year(day.year, field="day")
     if kind not in KINDS:
-        raise RuleViolation(RULE_DATA, "类别须为“休息日”或“调休上班”。", field="kind")
+        raise RuleViolation(RULE_DATA, _("类别须为“休息日”或“调休上班”。"), field="kind")
     name = name.strip()
     if len(name) > NAME_MAX:
-        raise RuleViolation(RULE_DATA, f"名称过长（最多{NAME_MAX}个字）。", field="name")
+        raise RuleViolation(
+            RULE_DATA, _("名称过长（最多%(name_max)s个字）。") % {"name_max": NAME_MAX}, field="name"
+        )
     with transaction.atomic():
         row = CalendarDay.objects.select_for_update().filter(center=center, date=day).first()
         if row is not None and row.kind == kind and row.name == name:
@@ -256,7 +281,8 @@ def seed_national_calendar(*, years: Iterable[int] | None = None) -> int:
         if year not in covered:
             raise RuleViolation(
                 RULE_DATA,
-                f"内置节假日数据只覆盖 {covered.start}–{covered.stop - 1} 年；{year} 年请用文件载入。",
+                _("内置节假日数据只覆盖 %(first)s–%(last)s 年；%(year)s 年请用文件载入。")
+                % {"first": covered.start, "last": covered.stop - 1, "year": year},
                 field="years",
             )
     source = PACKAGE_SOURCE.format(version=getattr(chinese_calendar, "__version__", ""))

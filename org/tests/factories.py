@@ -38,7 +38,7 @@ def make_staff(center: Center, *, user: Any = None, with_user: bool = True, **kw
     if user is None and with_user:
         user = make_user()
     kw.setdefault("name", f"职员{n}")
-    kw.setdefault("badge_number", f"{n:04d}")
+    kw.setdefault("badge_number", f"T{n:05d}")
     kw.setdefault("title", "科员")
     return StaffProfile.objects.create(center=center, user=user, **kw)
 
