@@ -34,3 +34,12 @@ class PermissionDenied(Exception):
         message = message or gettext("您没有执行此操作的权限。")
         super().__init__(message)
         self.message = message
+
+
+class Conflict(Exception):
+    """Someone else changed the object since the user loaded it; nothing was changed (HTTP 409)."""
+
+    def __init__(self, message: str | None = None):
+        message = message or gettext("该办件已被他人更新，请刷新页面后重试。")
+        super().__init__(message)
+        self.message = message

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "policy",
     "workdays",
     "catalog",
+    "cases",
     "portal",
     "api",
 ]

@@ -1,0 +1,64 @@
+"""Cases built directly in a given state, for tests of one stage that should not depend on the others."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from catalog.models import Item
+from catalog.tests.factories import make_published_item
+from org.models import Post, StaffProfile, Window
+
+from ..models import Case, CaseState
+
+_seq = itertools.count(1)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: date, hh: int = 9, mm: int = 0) -> datetime:
+    """An aware moment in the centre's time zone."""
+    return datetime.combine(day, time(hh, mm), tzinfo=SHANGHAI)
+
+
+def make_item_for(window: Window, post: Post, **fields: Any) -> Item:
+    """A published item of the window's department whose one step is done at `post`."""
+    return make_published_item(window.center, window.department, post=post, **fields)
+
+
+def make_case(
+    *,
+    window: Window,
+    item: Item,
+    received_by: StaffProfile,
+    state: str = CaseState.ACCEPTED,
+    accepted_on: date | None = None,
+    received_on: date | None = None,
+    **fields: Any,
+) -> Case:
+    n = next(_seq)
+    version = item.current_version
+    assert version is not None
+    received_on = received_on or accepted_on or date(2026, 9, 30)
+    if state in {CaseState.ACCEPTED, CaseState.SUSPENDED} and accepted_on is None:
+        accepted_on = received_on
+    fields.setdefault("number", f"TEST-{n:05d}" if accepted_on else "")
+    fields.setdefault("query_code", f"{n:06d}" if accepted_on else "")
+    fields.setdefault("limit_days", version.promised_limit_days)
+    return Case.objects.create(
+        center=window.center,
+        item=item,
+        version=version,
+        window=window,
+        state=state,
+        case_type=version.case_type,
+        applicant_name=f"申请人{n}",
+        applicant_id_number="420000199001011234",
+        applicant_phone="13800000000",
+        received_at=at(received_on),
+        received_by=received_by,
+        accepted_on=accepted_on,
+        accepted_by=received_by if accepted_on else None,
+        **fields,
+    )
