@@ -26,6 +26,7 @@ from catalog.models import (
     SpecialProcedureKind,
     Step,
 )
+from catalog.services import FEE_FIELDS, MATERIAL_FIELDS, STEP_FIELDS, VERSION_FIELDS
 from org.models import (
     AbsenceKind,
     AuthorizationScope,
@@ -34,6 +35,7 @@ from org.models import (
     StaffProfile,
     Window,
 )
+from org.services import DEPARTMENT_FIELDS
 from workdays.models import DayKind
 
 # Bounds that keep arithmetic and storage safe; they are limits of the API, not of any rule.
@@ -44,6 +46,7 @@ MAX_SPAN_DAYS = 100 * 366
 SMALL_INT_MAX = 32_767  # PositiveSmallIntegerField
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 ID_MAX = 2**63 - 1  # a row id (BigAutoField)
+MATERIAL_FILES = ("blank_form", "sample")  # the API does not serve a material's files
 
 
 # --- errors (for the schema) ---------------------------------------------------------------------------
@@ -172,7 +175,7 @@ class CenterSerializer(serializers.ModelSerializer):
 class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
-        fields = ["code", "name", "short_name", "legal_representative", "phone", "is_active"]
+        fields = DEPARTMENT_FIELDS
 
 
 class DepartmentCreateSerializer(serializers.Serializer):
@@ -387,13 +390,13 @@ class ItemListSerializer(serializers.Serializer):
 class MaterialSerializer(serializers.ModelSerializer):
     class Meta:
         model = Material
-        fields = ["id", "order", "name", "original_count", "copy_count", "is_required", "condition", "notes"]
+        fields = ["id", *(f for f in MATERIAL_FIELDS if f not in MATERIAL_FILES)]
 
 
 class FeeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Fee
-        fields = ["id", "order", "name", "amount", "unit", "legal_basis"]
+        fields = ["id", *FEE_FIELDS]
 
 
 class StepPostSerializer(serializers.Serializer):
@@ -407,7 +410,7 @@ class StepSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Step
-        fields = ["id", "order", "name", "post", "description", "limit_days"]
+        fields = ["id", *STEP_FIELDS]
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -425,28 +428,7 @@ class VersionSerializer(serializers.ModelSerializer):
         fields = [
             "number",
             "state",
-            "name",
-            "basic_code",
-            "implementation_code",
-            "item_type",
-            "level",
-            "handling_forms",
-            "visits_required",
-            "legal_basis",
-            "content",
-            "conditions",
-            "statutory_limit_days",
-            "promised_limit_days",
-            "case_type",
-            "result_name",
-            "special_procedures",
-            "on_spot_decision",
-            "extension_allowed",
-            "max_extension_days",
-            "consultation_phone",
-            "supervision_phone",
-            "place",
-            "hours",
+            *VERSION_FIELDS,
             "change_note",
             "published_at",
             "materials",

@@ -141,6 +141,32 @@ def _next_order(queryset: Any) -> int:
     return (queryset.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
+def _row_save(
+    *, actor: Any, row: Material | Fee | Step, fields: list[str], action: str, exclude: list[str]
+) -> None:
+    """Check and save a new material, fee or step of a (locked, editable) draft, with a history entry on the
+    item naming what was added."""
+    _full_clean(row, exclude=exclude)
+    row.save()
+    version = row.version
+    record(
+        subject=version.item,
+        action=action,
+        actor=actor,
+        changes={"version": version.number, **_snapshot(row, fields)},
+    )
+
+
+def _row_remove(*, actor: Any, row: Material | Fee | Step, fields: list[str], action: str) -> None:
+    """Delete a material, fee or step of a draft; the history entry on the item keeps what was removed."""
+    with transaction.atomic():
+        version = _lock_version(row.version)
+        _require_editable(version)
+        gone = _snapshot(row, fields)
+        type(row).objects.filter(pk=row.pk).delete()
+        record(subject=version.item, action=action, actor=actor, changes={"version": version.number, **gone})
+
+
 # --- R-CAT-2 -------------------------------------------------------------------------------------------
 
 
@@ -538,13 +564,8 @@ def material_add(
             material.blank_form = blank_form
         if sample:
             material.sample = sample
-        _full_clean(material, exclude=["version"])
-        material.save()
-        record(
-            subject=version.item,
-            action="material_add",
-            actor=actor,
-            changes={"version": version.number, **_snapshot(material, MATERIAL_FIELDS)},
+        _row_save(
+            actor=actor, row=material, fields=MATERIAL_FIELDS, action="material_add", exclude=["version"]
         )
     return material
 
@@ -581,17 +602,7 @@ def material_update(*, actor: Any, material: Material, **fields: Any) -> Materia
 
 
 def material_remove(*, actor: Any, material: Material) -> None:
-    with transaction.atomic():
-        version = _lock_version(material.version)
-        _require_editable(version)
-        gone = _snapshot(material, MATERIAL_FIELDS)
-        Material.objects.filter(pk=material.pk).delete()
-        record(
-            subject=version.item,
-            action="material_remove",
-            actor=actor,
-            changes={"version": version.number, **gone},
-        )
+    _row_remove(actor=actor, row=material, fields=MATERIAL_FIELDS, action="material_remove")
 
 
 # --- fees ----------------------------------------------------------------------------------------------
@@ -623,29 +634,12 @@ def fee_add(
             unit=unit,
             legal_basis=legal_basis,
         )
-        _full_clean(fee, exclude=["version"])
-        fee.save()
-        record(
-            subject=version.item,
-            action="fee_add",
-            actor=actor,
-            changes={"version": version.number, **snapshot(fee, FEE_FIELDS)},
-        )
+        _row_save(actor=actor, row=fee, fields=FEE_FIELDS, action="fee_add", exclude=["version"])
     return fee
 
 
 def fee_remove(*, actor: Any, fee: Fee) -> None:
-    with transaction.atomic():
-        version = _lock_version(fee.version)
-        _require_editable(version)
-        gone = snapshot(fee, FEE_FIELDS)
-        Fee.objects.filter(pk=fee.pk).delete()
-        record(
-            subject=version.item,
-            action="fee_remove",
-            actor=actor,
-            changes={"version": version.number, **gone},
-        )
+    _row_remove(actor=actor, row=fee, fields=FEE_FIELDS, action="fee_remove")
 
 
 # --- steps ---------------------------------------------------------------------------------------------
@@ -695,26 +689,9 @@ def step_add(
             description=description,
             limit_days=limit_days,
         )
-        _full_clean(step, exclude=["version", "post"])
-        step.save()
-        record(
-            subject=version.item,
-            action="step_add",
-            actor=actor,
-            changes={"version": version.number, **snapshot(step, STEP_FIELDS)},
-        )
+        _row_save(actor=actor, row=step, fields=STEP_FIELDS, action="step_add", exclude=["version", "post"])
     return step
 
 
 def step_remove(*, actor: Any, step: Step) -> None:
-    with transaction.atomic():
-        version = _lock_version(step.version)
-        _require_editable(version)
-        gone = snapshot(step, STEP_FIELDS)
-        Step.objects.filter(pk=step.pk).delete()
-        record(
-            subject=version.item,
-            action="step_remove",
-            actor=actor,
-            changes={"version": version.number, **gone},
-        )
+    _row_remove(actor=actor, row=step, fields=STEP_FIELDS, action="step_remove")

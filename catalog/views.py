@@ -3,7 +3,8 @@ service, render. A refusal is shown on the page with its rule id, and nothing is
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +30,8 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Fee, Item, ItemStatus, ItemVersion, Material, Step
+
+DraftRow = TypeVar("DraftRow", Material, Fee, Step)
 
 # --- fetching ------------------------------------------------------------------------------------------
 
@@ -172,60 +175,61 @@ def _posted_draft(item: Item) -> ItemVersion:
     return draft
 
 
+def _row_add(
+    request: HttpRequest, item: Item, kind: str, form: Any, add: Callable[..., object]
+) -> HttpResponse:
+    """Add a material, fee or step (`kind`) from the posted `form` to the open draft with the service `add`."""
+    if not form.is_valid():
+        return _rows_response(request, item, kind, form=form)
+    try:
+        add(actor=request.user, version=_posted_draft(item), **form.cleaned_data)
+    except RuleViolation as exc:
+        return _rows_response(request, item, kind, refusal=exc, form=form)
+    return _rows_response(request, item, kind)
+
+
+def _row_remove(
+    request: HttpRequest, item: Item, kind: str, model: type[DraftRow], pk: int, remove: Callable[..., object]
+) -> HttpResponse:
+    """Remove the item's material, fee or step `pk` (`kind`, a row of `model`) with the service `remove`,
+    which takes the row as its `kind` argument. A row that is not the item's is ignored."""
+    row = model.objects.filter(pk=pk, version__item=item).select_related("version").first()
+    if row is None:
+        return _rows_response(request, item, kind)
+    try:
+        remove(actor=request.user, **{kind: row})
+    except RuleViolation as exc:
+        return _rows_response(request, item, kind, refusal=exc)
+    return _rows_response(request, item, kind)
+
+
 @login_required
 @require_POST
 def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _editable_item(request, pk)
     form = MaterialForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _rows_response(request, item, "material", form=form)
-    try:
-        services.material_add(actor=request.user, version=_posted_draft(item), **form.cleaned_data)
-    except RuleViolation as exc:
-        return _rows_response(request, item, "material", refusal=exc, form=form)
-    return _rows_response(request, item, "material")
+    return _row_add(request, item, "material", form, services.material_add)
 
 
 @login_required
 @require_POST
 def material_remove(request: HttpRequest, pk: int, row: int) -> HttpResponse:
     item = _editable_item(request, pk)
-    material = Material.objects.filter(pk=row, version__item=item).select_related("version").first()
-    if material is None:
-        return _rows_response(request, item, "material")
-    try:
-        services.material_remove(actor=request.user, material=material)
-    except RuleViolation as exc:
-        return _rows_response(request, item, "material", refusal=exc)
-    return _rows_response(request, item, "material")
+    return _row_remove(request, item, "material", Material, row, services.material_remove)
 
 
 @login_required
 @require_POST
 def fee_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _editable_item(request, pk)
-    form = FeeForm(request.POST)
-    if not form.is_valid():
-        return _rows_response(request, item, "fee", form=form)
-    try:
-        services.fee_add(actor=request.user, version=_posted_draft(item), **form.cleaned_data)
-    except RuleViolation as exc:
-        return _rows_response(request, item, "fee", refusal=exc, form=form)
-    return _rows_response(request, item, "fee")
+    return _row_add(request, item, "fee", FeeForm(request.POST), services.fee_add)
 
 
 @login_required
 @require_POST
 def fee_remove(request: HttpRequest, pk: int, row: int) -> HttpResponse:
     item = _editable_item(request, pk)
-    fee = Fee.objects.filter(pk=row, version__item=item).select_related("version").first()
-    if fee is None:
-        return _rows_response(request, item, "fee")
-    try:
-        services.fee_remove(actor=request.user, fee=fee)
-    except RuleViolation as exc:
-        return _rows_response(request, item, "fee", refusal=exc)
-    return _rows_response(request, item, "fee")
+    return _row_remove(request, item, "fee", Fee, row, services.fee_remove)
 
 
 @login_required
@@ -233,27 +237,14 @@ def fee_remove(request: HttpRequest, pk: int, row: int) -> HttpResponse:
 def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _editable_item(request, pk)
     form = StepForm(request.POST, posts=services.posts_for_item(item))
-    if not form.is_valid():
-        return _rows_response(request, item, "step", form=form)
-    try:
-        services.step_add(actor=request.user, version=_posted_draft(item), **form.cleaned_data)
-    except RuleViolation as exc:
-        return _rows_response(request, item, "step", refusal=exc, form=form)
-    return _rows_response(request, item, "step")
+    return _row_add(request, item, "step", form, services.step_add)
 
 
 @login_required
 @require_POST
 def step_remove(request: HttpRequest, pk: int, row: int) -> HttpResponse:
     item = _editable_item(request, pk)
-    step = Step.objects.filter(pk=row, version__item=item).select_related("version").first()
-    if step is None:
-        return _rows_response(request, item, "step")
-    try:
-        services.step_remove(actor=request.user, step=step)
-    except RuleViolation as exc:
-        return _rows_response(request, item, "step", refusal=exc)
-    return _rows_response(request, item, "step")
+    return _row_remove(request, item, "step", Step, row, services.step_remove)
 
 
 # --- publish, withdraw, history, preview ---------------------------------------------------------------

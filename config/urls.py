@@ -13,5 +13,6 @@ urlpatterns = [
     path("staff/calendar/", include("workdays.urls")),
     path("staff/catalog/", include("catalog.urls")),
     path("staff/policy/", include("policy.urls")),
+    path("staff/cases/", include("cases.urls")),
     path("", include("portal.urls")),
 ]

@@ -7,6 +7,8 @@ shown on the form with its rule id, and nothing is saved.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -48,6 +50,7 @@ from .forms import (
     SectionForm,
     StaffCreateForm,
     StaffEditForm,
+    StaffForm,
     TrainingForm,
     WindowForm,
     show_refusal,
@@ -96,6 +99,16 @@ def _form_page(
         },
         status=status,
     )
+
+
+@contextmanager
+def _refusal_on(form: Any, field_map: dict[str, str] | None = None) -> Iterator[None]:
+    """Around a view's one service call: a refusal is put on the form with its rule id (nothing was saved),
+    and the view goes on to show the form again."""
+    try:
+        yield
+    except RuleViolation as violation:
+        show_refusal(form, violation, field_map)
 
 
 def _centers_context(request: HttpRequest, center: Center) -> dict[str, Any]:
@@ -212,7 +225,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, window.center, CAN_EDIT_ORGANISATION)
     form = PostForm(request.POST or None, center=window.center)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form, PostForm.FIELD_MAP):
             post = services.post_create(
                 actor=request.user,
                 window=window,
@@ -221,9 +234,6 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
                 backups=form.backups,
                 duties=form.cleaned_data["duties"],
             )
-        except RuleViolation as violation:
-            show_refusal(form, violation, PostForm.FIELD_MAP)
-        else:
             messages.success(request, _("岗位“%(name)s”已设立。") % {"name": post.name})
             return redirect("org:window_detail", pk=window.pk)
     return _form_page(
@@ -248,7 +258,7 @@ def post_assign(request: HttpRequest, pk: int) -> HttpResponse:
         initial=PostForm.initial_for(post, backups),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form, PostForm.FIELD_MAP):
             services.post_assign(
                 actor=request.user,
                 post=post,
@@ -256,9 +266,6 @@ def post_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 backups=form.backups,
                 reason=form.cleaned_data["reason"],
             )
-        except RuleViolation as violation:
-            show_refusal(form, violation, PostForm.FIELD_MAP)
-        else:
             messages.success(request, _("岗位“%(name)s”的AB角已调整。") % {"name": post.name})
             return redirect("org:post_detail", pk=post.pk)
     return _form_page(
@@ -276,13 +283,10 @@ def post_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, post.window.center, CAN_EDIT_ORGANISATION)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             services.post_update(
                 actor=request.user, post=post, is_active=False, reason=form.cleaned_data["reason"]
             )
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             messages.success(request, _("岗位已停用。"))
             return redirect("org:window_detail", pk=post.window_id)
     return _form_page(
@@ -300,11 +304,8 @@ def training_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, post.window.center, CAN_RECORD_TRAINING)
     form = TrainingForm(request.POST or None, post=post, backups=services.post_backups(post))
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             services.backup_training_record(actor=request.user, post=post, **form.cleaned_data)
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             messages.success(request, _("AB角培训交接已登记。"))
             return redirect("org:post_detail", pk=post.pk)
     return _form_page(
@@ -369,11 +370,8 @@ def department_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, center, CAN_EDIT_ORGANISATION)
     form = DepartmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             department = services.department_create(actor=request.user, center=center, **form.cleaned_data)
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             messages.success(request, _("进驻部门“%(name)s”已登记。") % {"name": department.name})
             return redirect("org:department_detail", pk=department.pk)
     return _form_page(
@@ -388,11 +386,8 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(department, f) for f in services.DEPARTMENT_FIELDS}
     form = DepartmentForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             services.department_update(actor=request.user, department=department, **form.cleaned_data)
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             messages.success(request, _("已保存。"))
             return redirect("org:department_detail", pk=department.pk)
     return _form_page(
@@ -445,11 +440,8 @@ def window_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, center, CAN_EDIT_ORGANISATION)
     form = WindowForm(request.POST or None, center=center, initial={"department": department.pk})
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             window = services.window_create(actor=request.user, center=center, **_window_values(form))
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             messages.success(request, _("窗口“%(window)s”已设立。") % {"window": window})
             return redirect("org:window_detail", pk=window.pk)
     return _form_page(
@@ -471,11 +463,8 @@ def window_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["served_departments"] = list(window.served_departments.values_list("pk", flat=True))
     form = WindowForm(request.POST or None, center=window.center, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             services.window_update(actor=request.user, window=window, **_window_values(form))
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             messages.success(request, _("已保存。"))
             return redirect("org:window_detail", pk=window.pk)
     return _form_page(
@@ -511,11 +500,8 @@ def section_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, center, CAN_EDIT_ORGANISATION)
     form = SectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             services.section_create(actor=request.user, center=center, **form.cleaned_data)
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             messages.success(request, _("科室已登记。"))
             return redirect("org:leadership")
     return _form_page(request, form, title=_("登记中心科室"), back=reverse("org:leadership"), rule="R-ORG-2")
@@ -577,21 +563,23 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _staff_values(form: StaffForm) -> dict[str, Any]:
+    """The form's values for the service: without the password confirmation, and the photo only if uploaded."""
+    data = dict(form.cleaned_data)
+    data.pop("password_confirm", None)
+    if not data.get("photo"):
+        data.pop("photo")
+    return data
+
+
 @login_required
 def staff_create(request: HttpRequest) -> HttpResponse:
     center = _page_center(request)
     require_role(request.user, center, CAN_EDIT_ORGANISATION)
     form = StaffCreateForm(request.POST or None, request.FILES or None, center=center)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("password_confirm")
-        if not data.get("photo"):
-            data.pop("photo")
-        try:
-            staff = services.staff_create(actor=request.user, center=center, **data)
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
+        with _refusal_on(form):
+            staff = services.staff_create(actor=request.user, center=center, **_staff_values(form))
             messages.success(request, _("工作人员“%(name)s”已登记。") % {"name": staff.name})
             return redirect("org:staff_detail", pk=staff.pk)
     return _form_page(
@@ -608,14 +596,8 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update(department=staff.department_id, section=staff.section_id, window=staff.window_id)
     form = StaffEditForm(request.POST or None, request.FILES or None, center=staff.center, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if not data.get("photo"):
-            data.pop("photo")
-        try:
-            services.staff_update(actor=request.user, staff=staff, **data)
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
+        with _refusal_on(form):
+            services.staff_update(actor=request.user, staff=staff, **_staff_values(form))
             messages.success(request, _("已保存。"))
             return redirect("org:staff_detail", pk=staff.pk)
     return _form_page(
@@ -636,11 +618,8 @@ def staff_phone_change(request: HttpRequest, pk: int) -> HttpResponse:
         require_role(request.user, staff.center, CAN_EDIT_ORGANISATION)
     form = PhoneChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             services.staff_phone_change(actor=request.user, staff=staff, **form.cleaned_data)
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             messages.success(request, _("号码变更已登记，报中心办公室备查。"))
             return redirect("org:staff_detail", pk=staff.pk)
     return _form_page(
@@ -660,11 +639,8 @@ def absence_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, staff.center, CAN_RECORD_ABSENCE)
     form = AbsenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             services.absence_record(actor=request.user, staff=staff, **form.cleaned_data)
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             if request.htmx:  # type: ignore[attr-defined]
                 context = _absence_context(request, staff)
                 context["saved"] = True
@@ -689,11 +665,8 @@ def absence_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, absence.center, CAN_RECORD_ABSENCE)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             services.absence_cancel(actor=request.user, absence=absence, reason=form.cleaned_data["reason"])
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             messages.success(request, _("离岗记录已撤销。"))
             return redirect("org:staff_detail", pk=absence.staff_id)
     return _form_page(
@@ -770,11 +743,8 @@ def authorization_create(request: HttpRequest) -> HttpResponse:
         }
     form = AuthorizationForm(request.POST or None, request.FILES or None, center=center, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             authorization = services.authorization_grant(actor=request.user, **form.cleaned_data)
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             messages.success(request, _("授权已登记。"))
             return redirect("org:authorization_detail", pk=authorization.pk)
     return _form_page(
@@ -796,13 +766,10 @@ def authorization_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, authorization.center, CAN_EDIT_ORGANISATION)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_on(form):
             services.authorization_revoke(
                 actor=request.user, authorization=authorization, reason=form.cleaned_data["reason"]
             )
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
             messages.success(request, _("授权已撤销。"))
             return redirect("org:authorization_detail", pk=authorization.pk)
     return _form_page(

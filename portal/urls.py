@@ -6,7 +6,7 @@ centre. Both patterns carry the same name; `reverse` picks by the arguments give
 
 from django.urls import path
 
-from . import views
+from . import views, views_progress
 
 app_name = "portal"
 
@@ -17,6 +17,8 @@ _pages = [
     ("kiosk/", views.kiosk, "kiosk"),
     ("kiosk/guides/", views.kiosk_guides, "kiosk_guides"),
     ("kiosk/staff/", views.kiosk_staff, "kiosk_staff"),
+    ("progress/", views_progress.case_lookup, "case_lookup"),
+    ("kiosk/progress/", views_progress.kiosk_progress, "kiosk_progress"),
 ]
 
 urlpatterns = [

@@ -1,7 +1,8 @@
 """Writes to the calendar, and the clock's entry points for other apps (R-CLK-1, R-CLK-2, R-CLK-3, R-CLK-7).
 
 Other apps compute deadlines with `add_working_days(center=…, start=…, days=…)`; they never build a
-`WorkCalendar` themselves. Every write here records a history entry and invalidates the cached calendars.
+`WorkCalendar` themselves. Every write here records a history entry, invalidates the cached calendars and
+tells the listeners of `workdays.hooks` (open cases' deadlines follow) in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from common.errors import RuleViolation
 from common.history import record
 from org.models import Center
 
+from . import hooks
 from .calendar_file import KINDS, NAME_MAX, Entry
 from .clock import Deadline, within_working_hours
 from .models import CalendarDay, CalendarYear, DayKind
@@ -188,6 +190,9 @@ def calendar_load_year(
             },
         )
         _invalidate()
+        if added or removed or changed or action == "calendar_year_load":
+            # Derived dates (case deadlines) follow, in this transaction (see workdays.hooks).
+            hooks.calendar_changed(center, reason=f"日历变更：载入{year}年节假日安排（{source}）")
     return calendar_year
 
 
@@ -233,6 +238,10 @@ def calendar_day_set(
             },
         )
         _invalidate()
+        hooks.calendar_changed(
+            center,
+            reason=f"日历变更：{day.isoformat()} 设为{DayKind(kind).label}" + (f"（{name}）" if name else ""),
+        )
     return row
 
 

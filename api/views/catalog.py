@@ -3,15 +3,16 @@ writes for the coordination section, each calling one `catalog.services` functio
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
@@ -250,17 +251,41 @@ class ItemWithdrawView(ApiView):
 
 # --- the draft's materials, fees and steps -------------------------------------------------------------
 
+DraftRow = TypeVar("DraftRow", Material, Fee, Step)
+
+
+def draft_row(user: Any, center_code: str, code: str, model: type[DraftRow], pk: int) -> DraftRow:
+    """A material, fee or step of the item's open draft, for an editor (404 if the draft has no such row)."""
+    item = editable_item(user, center_code, code)
+    row = model.objects.filter(version=open_draft(item), pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def draft_add_schema(summary: str, request: type[Serializer], created: type[Serializer]) -> Any:
+    return extend_schema(
+        tags=TAGS,
+        summary=summary,
+        parameters=[CENTER, ITEM_CODE],
+        request=request,
+        responses={201: created, **errors(400, 401, 403, 404, 409, 422)},
+    )
+
+
+def draft_remove_schema(summary: str, row_id: OpenApiParameter) -> Any:
+    return extend_schema(
+        tags=TAGS,
+        summary=summary,
+        parameters=[CENTER, ITEM_CODE, row_id],
+        responses={204: OpenApiResponse(description="已删除"), **errors(401, 403, 404, 409, 422)},
+    )
+
 
 class DraftMaterialsView(ApiView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="草稿增加申请材料",
-        parameters=[CENTER, ITEM_CODE],
-        request=MaterialAddSerializer,
-        responses={201: MaterialSerializer, **errors(400, 401, 403, 404, 409, 422)},
-    )
+    @draft_add_schema("草稿增加申请材料", MaterialAddSerializer, MaterialSerializer)
     def post(self, request: Request, center: str, code: str) -> Response:
         data = parse(MaterialAddSerializer, request.data)
         item = editable_item(request.user, center, code)
@@ -271,17 +296,9 @@ class DraftMaterialsView(ApiView):
 class DraftMaterialView(ApiView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="草稿删除申请材料",
-        parameters=[CENTER, ITEM_CODE, MATERIAL_ID],
-        responses={204: OpenApiResponse(description="已删除"), **errors(401, 403, 404, 409, 422)},
-    )
+    @draft_remove_schema("草稿删除申请材料", MATERIAL_ID)
     def delete(self, request: Request, center: str, code: str, material_id: int) -> Response:
-        item = editable_item(request.user, center, code)
-        material = Material.objects.filter(version=open_draft(item), pk=material_id).first()
-        if material is None:
-            raise NotFound()
+        material = draft_row(request.user, center, code, Material, material_id)
         catalog_services.material_remove(actor=request.user, material=material)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -289,13 +306,7 @@ class DraftMaterialView(ApiView):
 class DraftFeesView(ApiView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="草稿增加收费项目（R-CAT-7）",
-        parameters=[CENTER, ITEM_CODE],
-        request=FeeAddSerializer,
-        responses={201: FeeSerializer, **errors(400, 401, 403, 404, 409, 422)},
-    )
+    @draft_add_schema("草稿增加收费项目（R-CAT-7）", FeeAddSerializer, FeeSerializer)
     def post(self, request: Request, center: str, code: str) -> Response:
         data = parse(FeeAddSerializer, request.data)
         item = editable_item(request.user, center, code)
@@ -306,17 +317,9 @@ class DraftFeesView(ApiView):
 class DraftFeeView(ApiView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="草稿删除收费项目",
-        parameters=[CENTER, ITEM_CODE, FEE_ID],
-        responses={204: OpenApiResponse(description="已删除"), **errors(401, 403, 404, 409, 422)},
-    )
+    @draft_remove_schema("草稿删除收费项目", FEE_ID)
     def delete(self, request: Request, center: str, code: str, fee_id: int) -> Response:
-        item = editable_item(request.user, center, code)
-        fee = Fee.objects.filter(version=open_draft(item), pk=fee_id).first()
-        if fee is None:
-            raise NotFound()
+        fee = draft_row(request.user, center, code, Fee, fee_id)
         catalog_services.fee_remove(actor=request.user, fee=fee)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -324,13 +327,7 @@ class DraftFeeView(ApiView):
 class DraftStepsView(ApiView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="草稿增加办理环节（指定岗位）",
-        parameters=[CENTER, ITEM_CODE],
-        request=StepAddSerializer,
-        responses={201: StepSerializer, **errors(400, 401, 403, 404, 409, 422)},
-    )
+    @draft_add_schema("草稿增加办理环节（指定岗位）", StepAddSerializer, StepSerializer)
     def post(self, request: Request, center: str, code: str) -> Response:
         data = parse(StepAddSerializer, request.data)
         item = editable_item(request.user, center, code)
@@ -347,16 +344,8 @@ class DraftStepsView(ApiView):
 class DraftStepView(ApiView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="草稿删除办理环节",
-        parameters=[CENTER, ITEM_CODE, STEP_ID],
-        responses={204: OpenApiResponse(description="已删除"), **errors(401, 403, 404, 409, 422)},
-    )
+    @draft_remove_schema("草稿删除办理环节", STEP_ID)
     def delete(self, request: Request, center: str, code: str, step_id: int) -> Response:
-        item = editable_item(request.user, center, code)
-        step = Step.objects.filter(version=open_draft(item), pk=step_id).first()
-        if step is None:
-            raise NotFound()
+        step = draft_row(request.user, center, code, Step, step_id)
         catalog_services.step_remove(actor=request.user, step=step)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -250,6 +250,14 @@ class AbsenceCreateView(ApiView):
 # --- authorisations (R-ORG-4) --------------------------------------------------------------------------
 
 
+def _authorization_body(authorization: Authorization) -> dict[str, Any]:
+    """The authorisation as the API shows it, read again with its department and representative."""
+    authorization = Authorization.objects.select_related("department", "representative").get(
+        pk=authorization.pk
+    )
+    return AuthorizationSerializer(authorization).data
+
+
 @extend_schema(tags=["organisation"], parameters=[CENTER])
 class AuthorizationListView(StaffListView):
     serializer_class = AuthorizationSerializer
@@ -302,10 +310,7 @@ class AuthorizationListView(StaffListView):
             replaces=replaces,
             **data,
         )
-        authorization = Authorization.objects.select_related("department", "representative").get(
-            pk=authorization.pk
-        )
-        return Response(AuthorizationSerializer(authorization).data, status=status.HTTP_201_CREATED)
+        return Response(_authorization_body(authorization), status=status.HTTP_201_CREATED)
 
 
 class AuthorizationRevokeView(ApiView):
@@ -326,10 +331,7 @@ class AuthorizationRevokeView(ApiView):
         authorization = org_services.authorization_revoke(
             actor=request.user, authorization=authorization, reason=data["reason"]
         )
-        authorization = Authorization.objects.select_related("department", "representative").get(
-            pk=authorization.pk
-        )
-        return Response(AuthorizationSerializer(authorization).data)
+        return Response(_authorization_body(authorization))
 
 
 __all__ = [

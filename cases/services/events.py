@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -28,6 +28,15 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "pk"):
         return value.pk
     return value
+
+
+def case_moment(at: datetime | None) -> datetime:
+    """The moment of a case action (now by default), in UTC as the database returns it, so that the hash of
+    its event verifies later. A naive moment is a programming error: its zone would be a guess."""
+    moment = at or timezone.now()
+    if timezone.is_naive(moment):
+        raise ValueError("case services take aware datetimes only")
+    return moment.astimezone(UTC)
 
 
 def event_hash(
@@ -90,7 +99,7 @@ def event_append(
     at: datetime | None = None,
 ) -> CaseEvent:
     """Append one event to the case's chain. Call inside the transaction that holds the case lock."""
-    at = at or timezone.now()
+    at = case_moment(at)
     data = {k: _plain(v) for k, v in (data or {}).items()}
     last = CaseEvent.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
     seq = (last["seq"] + 1) if last else 1

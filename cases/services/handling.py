@@ -1,0 +1,851 @@
+"""Handling a case after acceptance: steps, decision, fees, delivery, archive, withdrawal, green channel,
+visits and appointments (R-ORG-5, R-ORG-7, R-CASE-7..9, R-CASE-11..13, R-CAT-7, R-DATA-2).
+
+Every function owns its transaction, refuses with `RuleViolation` (nothing changed) and changes a case only
+through `case_change` (revision bump + hash-chained event). Moments default to now; tests pass them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Fee, Item
+from catalog.services import item_accepts_applications
+from common.errors import PermissionDenied, RuleViolation
+from common.history import record
+from org.access import roles_at
+from org.models import AuthorizationScope, Role, StaffProfile, Window
+from org.services import Holder, authorization_in_force, can_decide_on_spot, post_holder_at
+from policy.selectors import policy_value
+from workdays.selectors import calendar_for, working_hours_for
+from workdays.services import add_working_days, is_within_working_hours
+
+from ..models import (
+    OPEN_STATES,
+    ActingAs,
+    Appointment,
+    AppointmentStatus,
+    Case,
+    CaseEvent,
+    CaseState,
+    CaseStep,
+    Notice,
+    NoticeKind,
+    Payment,
+    Suspension,
+    Visit,
+)
+from . import clock
+from .events import case_change, case_moment, lock_case
+from .numbering import next_number
+
+# Fixed texts of the decision notices (R-CASE-7). They are part of a legal document, kept as issued.
+REMEDIES_TEXT = (
+    "申请人如对本决定不服，可以自收到本决定书之日起60日内依法申请行政复议，"
+    "或者自收到本决定书之日起6个月内依法向人民法院提起行政诉讼。"
+)
+FALSE_MATERIALS_TEXT = "申请人提交的材料虚假，虚假材料坚决剔除、不予审批"
+
+DELIVERY_METHODS: dict[str, str] = {"pickup": "窗口领取", "post": "邮寄送达", "electronic": "电子送达"}
+
+# Who may put a case in the green channel (R-CASE-11): the window's head or chief representative, a deputy
+# director or the director.
+PRIORITY_CENTER_ROLES = frozenset({Role.DEPUTY, Role.DIRECTOR})
+
+DECIDED_STATES = frozenset({CaseState.APPROVED, CaseState.DENIED, CaseState.DELIVERED, CaseState.ARCHIVED})
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _require_centre_staff(actor: StaffProfile, case: Case) -> None:
+    """The actor holds a role at the case's centre (directly or through a parent centre)."""
+    if actor.user_id is None or not roles_at(actor.user, case.center):
+        raise PermissionDenied()
+
+
+def _state_label(state: str) -> str:
+    return str(CaseState(state).label)
+
+
+def _refuse_unless_accepted(case: Case, *, rule: str, doing: str) -> None:
+    if case.state == CaseState.SUSPENDED:
+        raise RuleViolation(
+            "R-CLK-4", _("特别程序期间暂停办理，请待特别程序结束后再%(doing)s。") % {"doing": doing}
+        )
+    if case.state != CaseState.ACCEPTED:
+        raise RuleViolation(
+            rule,
+            _("办件当前状态为“%(state)s”，不能%(doing)s。")
+            % {"state": _state_label(case.state), "doing": doing},
+        )
+
+
+def _clock_recompute(case: Case, *, actor: StaffProfile, reason: str, at: datetime) -> None:
+    """Recompute the stored deadline of `case` inside the caller's transaction."""
+    clock.clock_recompute(case=case, actor=actor, reason=reason, at=at)
+
+
+def _holder_label(holder: Holder) -> str:
+    return f"{holder.staff.name}（{holder.acting_as}角）"
+
+
+# --- steps (R-ORG-5, R-ORG-7, R-DATA-2) ----------------------------------------------------------------
+
+
+def _accepted_moment(case: Case) -> datetime:
+    """When the case was accepted: its acceptance event, else its receipt."""
+    moment = (
+        CaseEvent.objects.filter(case=case, to_state=CaseState.ACCEPTED)
+        .exclude(from_state=CaseState.ACCEPTED)
+        .order_by("seq")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return moment or case.received_at
+
+
+def _plan(case: Case, at: datetime | None) -> list[CaseStep]:
+    existing = list(CaseStep.objects.filter(case=case).order_by("order"))
+    if existing:
+        return existing
+    steps = list(case.version.steps.select_related("post").order_by("order", "id"))
+    planned = [
+        CaseStep(
+            case=case,
+            step=step,
+            order=index,
+            name=step.name,
+            post=step.post,
+            started_at=(at or _accepted_moment(case)) if index == 1 else None,
+        )
+        for index, step in enumerate(steps, start=1)
+    ]
+    return CaseStep.objects.bulk_create(planned)
+
+
+@transaction.atomic
+def case_steps_plan(*, case: Case, at: datetime | None = None) -> list[CaseStep]:
+    """The processing steps of `case`, copied from its item version (order, name, post) the first time.
+
+    Idempotent: a case that has its steps keeps them (a later version of the item does not change them).
+    The first step starts at `at`, else when the case was accepted.
+    """
+    return _plan(case, at)
+
+
+def step_holder(*, case_step: CaseStep, at: datetime | None = None) -> Holder | None:
+    """Who does `case_step` at `at`: the post's A when on duty, else the B covering (R-ORG-7), else nobody."""
+    if case_step.post is None:
+        return None
+    return post_holder_at(case_step.post, case_moment(at))
+
+
+def current_step(case: Case) -> CaseStep | None:
+    """The first unfinished step of `case` (None when all are done or none is planned)."""
+    return (
+        CaseStep.objects.filter(case=case, finished_at=None).select_related("post").order_by("order").first()
+    )
+
+
+@transaction.atomic
+def step_complete(
+    *,
+    actor: StaffProfile,
+    case: Case,
+    opinion: str,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+) -> CaseStep:
+    """Complete the current step of `case` with an opinion. Only whoever holds the step's post now may do it:
+    its A when on duty, or the B covering while A is away, who then acts as A (R-ORG-7)."""
+    moment = case_moment(at)
+    case = lock_case(case, expected_revision=expected_revision)
+    _refuse_unless_accepted(case, rule="R-ORG-5", doing=_("办理环节"))
+    _plan(case, None)
+    step = current_step(case)
+    if step is None:
+        raise RuleViolation("R-ORG-5", _("本办件的办理环节已全部完成。"))
+    holder = step_holder(case_step=step, at=moment)
+    post_name = step.post.name if step.post else ""
+    if holder is None:
+        raise RuleViolation(
+            "R-ORG-7",
+            _("“%(step)s”环节的岗位“%(post)s”当前A角、B角均不在岗（无人顶岗），暂不能办理。")
+            % {"step": step.name, "post": post_name},
+        )
+    if holder.staff.pk != actor.pk:
+        raise RuleViolation(
+            "R-ORG-7",
+            _("“%(step)s”环节由岗位“%(post)s”当前在岗的%(holder)s办理，您不能办理。")
+            % {"step": step.name, "post": post_name, "holder": _holder_label(holder)},
+        )
+    opinion = _text(opinion)
+    if not opinion:
+        raise RuleViolation("R-DATA-2", _("请填写办理意见。"), field="opinion")
+
+    step.handler = actor
+    step.acting_as = holder.acting_as
+    step.opinion = opinion
+    step.started_at = step.started_at or moment
+    step.finished_at = moment
+    step.save(update_fields=["handler", "acting_as", "opinion", "started_at", "finished_at"])
+
+    following = (
+        CaseStep.objects.filter(case=case, finished_at=None).select_related("post").order_by("order").first()
+    )
+    responsible: StaffProfile = actor
+    responsible_as = holder.acting_as
+    if following is not None:
+        following.started_at = moment
+        following.save(update_fields=["started_at"])
+        next_holder = step_holder(case_step=following, at=moment)
+        if next_holder is not None:
+            responsible, responsible_as = next_holder.staff, next_holder.acting_as
+        elif following.post is not None:  # nobody on duty: the post's A stays responsible
+            responsible, responsible_as = following.post.holder_a, ActingAs.A
+    case_change(
+        case=case,
+        action="step_complete",
+        actor=actor,
+        acting_as=holder.acting_as,
+        reason=opinion,
+        data={
+            "step": step.order,
+            "name": step.name,
+            "post": step.post_id,
+            "next_step": following.order if following else None,
+            "responsible": responsible.pk,
+        },
+        fields={"responsible": responsible, "responsible_acting_as": responsible_as},
+        at=moment,
+    )
+    return step
+
+
+# --- decision (R-CASE-7, R-ORG-4, R-ORG-5) -------------------------------------------------------------
+
+
+def completed_on_time(case: Case) -> bool | None:
+    """Whether the case was decided on or before its deadline; None while undecided or without a deadline."""
+    if case.decided_at is None or case.deadline is None:
+        return None
+    return timezone.localdate(case.decided_at) <= case.deadline
+
+
+def _decision_authority(actor: StaffProfile, case: Case, moment: datetime) -> dict[str, Any]:
+    """How `actor` may decide `case` at `moment`, or a refusal (R-ORG-4, R-ORG-5)."""
+    if can_decide_on_spot(staff=actor, version=case.version, moment=moment):
+        return {"authority": "on_spot"}
+    _plan(case, None)
+    pending = current_step(case)
+    if pending is not None:
+        raise RuleViolation(
+            "R-ORG-5",
+            _("本事项须按内部环节办理，“%(step)s”环节尚未完成，不能作出决定。") % {"step": pending.name},
+        )
+    authorization = authorization_in_force(
+        representative=actor,
+        scope=AuthorizationScope.DECIDE_GENERAL,
+        moment=moment,
+        department=case.item.department,
+    )
+    if authorization is None:
+        raise RuleViolation(
+            "R-ORG-4",
+            _(
+                "%(name)s此时没有%(department)s有效的一般申请事项决定权授权（授权已过期、已撤销或未授权），不能作出决定。"
+            )
+            % {"name": actor.name, "department": case.item.department.name},
+        )
+    return {
+        "authority": "authorization",
+        "authorization": authorization.pk,
+        "document": authorization.document_number,
+    }
+
+
+@transaction.atomic
+def case_decide(
+    *,
+    actor: StaffProfile,
+    case: Case,
+    approve: bool,
+    reasons: str = "",
+    result_number: str = "",
+    result_valid_until: date | None = None,
+    result_issuer: str = "",
+    false_materials: bool = False,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+) -> Notice:
+    """Approve (with the result issued) or deny (with written reasons and the applicant's remedies) `case`.
+
+    Decided on the spot by the chief representative when the item allows it (R-ORG-5), or after all steps by a
+    person whose authorisation to decide general applications of the item's department is in force at that
+    moment (R-ORG-4). False materials are always denied. Returns the numbered decision notice.
+    """
+    moment = case_moment(at)
+    case = lock_case(case, expected_revision=expected_revision)
+    _refuse_unless_accepted(case, rule="R-CASE-7", doing=_("作出决定"))
+    authority = _decision_authority(actor, case, moment)
+    reasons = _text(reasons)
+    result_number = _text(result_number)
+    result_issuer = _text(result_issuer)
+    if false_materials:
+        approve = False
+        reasons = "；".join(part for part in (FALSE_MATERIALS_TEXT, reasons) if part)
+    if approve and not result_number:
+        raise RuleViolation("R-CASE-7", _("准予许可须填写所发证照的编号。"), field="result_number")
+    if not approve and not reasons:
+        raise RuleViolation("R-CASE-7", _("不予许可须书面说明理由。"), field="reasons")
+    day = timezone.localdate(moment)
+    if approve and result_valid_until is not None and result_valid_until < day:
+        raise RuleViolation("R-CASE-7", _("证照有效期不能早于决定日期。"), field="result_valid_until")
+
+    department = case.item.department
+    kind = NoticeKind.APPROVAL if approve else NoticeKind.DENIAL
+    body: dict[str, Any] = {
+        "case_number": case.number,
+        "applicant": case.applicant_name,
+        "organisation": case.organisation_name,
+        "item": case.version.name,
+        "department": department.name,
+        "accepted_on": case.accepted_on.isoformat() if case.accepted_on else "",
+        "decided_on": day.isoformat(),
+        "decision": "准予许可" if approve else "不予许可",
+    }
+    if approve:
+        result_issuer = result_issuer or department.name
+        body |= {
+            "result_name": case.version.result_name,
+            "result_number": result_number,
+            "result_valid_until": result_valid_until.isoformat() if result_valid_until else "",
+            "result_issuer": result_issuer,
+        }
+    else:
+        body |= {"reasons": reasons, "false_materials": false_materials, "remedies": REMEDIES_TEXT}
+    notice = Notice.objects.create(
+        center=case.center,
+        case=case,
+        kind=kind,
+        number=next_number(center=case.center, kind=kind, on=day),
+        issued_at=moment,
+        issued_by=actor,
+        body=body,
+    )
+    limit = int(policy_value(case.center, "delivery_limit_days", day))
+    delivery_due = add_working_days(center=case.center, start=day, days=limit).date
+    case_change(
+        case=case,
+        action="decide",
+        actor=actor,
+        to_state=CaseState.APPROVED if approve else CaseState.DENIED,
+        reason=reasons,
+        data={
+            **authority,
+            "notice": notice.number,
+            "result_number": result_number,
+            "false_materials": false_materials,
+            "delivery_due": delivery_due,
+        },
+        fields={
+            "decided_at": moment,
+            "decided_by": actor,
+            "decision_reasons": reasons,
+            "result_number": result_number if approve else "",
+            "result_valid_until": result_valid_until if approve else None,
+            "result_issuer": result_issuer if approve else "",
+            "delivery_due": delivery_due,
+        },
+        at=moment,
+    )
+    return notice
+
+
+# --- fees (R-CAT-7) ------------------------------------------------------------------------------------
+
+
+PAYABLE_STATES = frozenset(
+    {
+        CaseState.RECEIVED,
+        CaseState.AWAITING_CORRECTION,
+        CaseState.ACCEPTED,
+        CaseState.SUSPENDED,
+        CaseState.APPROVED,
+        CaseState.DENIED,
+        CaseState.DELIVERED,
+    }
+)
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor: StaffProfile,
+    case: Case,
+    fee: Fee,
+    quantity: int = 1,
+    receipt_number: str,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+) -> Payment:
+    """A payment at the unified payment window against a fee of the case's item version; the amount is the
+    published standard times the quantity, never typed by staff (R-CAT-7)."""
+    moment = case_moment(at)
+    _require_centre_staff(actor, case)
+    case = lock_case(case, expected_revision=expected_revision)
+    if case.state not in PAYABLE_STATES:
+        raise RuleViolation(
+            "R-CAT-7", _("办件当前状态为“%(state)s”，不能收费。") % {"state": _state_label(case.state)}
+        )
+    if fee.version_id != case.version_id:
+        raise RuleViolation("R-CAT-7", _("只能按本事项版本公布的收费项目和标准收费。"), field="fee")
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= 32767:
+        raise RuleViolation("R-CAT-7", _("数量须为正整数。"), field="quantity")
+    receipt_number = _text(receipt_number)
+    if not receipt_number or len(receipt_number) > 60:
+        raise RuleViolation("R-CAT-7", _("请填写票据号（不超过60个字符）。"), field="receipt_number")
+    if Payment.objects.filter(case__center=case.center, receipt_number=receipt_number).exists():
+        raise RuleViolation(
+            "R-CAT-7", _("票据号“%(number)s”已登记。") % {"number": receipt_number}, field="receipt_number"
+        )
+    amount = (Decimal(fee.amount) * quantity).quantize(Decimal("0.01"))
+    payment = Payment.objects.create(
+        case=case,
+        fee=fee,
+        quantity=quantity,
+        amount=amount,
+        receipt_number=receipt_number,
+        paid_at=moment,
+        recorded_by=actor,
+    )
+    case_change(
+        case=case,
+        action="payment",
+        actor=actor,
+        data={
+            "fee": fee.pk,
+            "name": fee.name,
+            "standard": str(fee.amount),
+            "quantity": quantity,
+            "amount": str(amount),
+            "receipt_number": receipt_number,
+        },
+        at=moment,
+    )
+    return payment
+
+
+# --- delivery and archive (R-CASE-8) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_deliver(
+    *,
+    actor: StaffProfile,
+    case: Case,
+    method: str,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+) -> Case:
+    """Record the delivery of the decision (window pickup, post or electronic). A delivery after the due
+    date is still recorded, and flagged late in the history (R-CASE-8)."""
+    moment = case_moment(at)
+    _require_centre_staff(actor, case)
+    case = lock_case(case, expected_revision=expected_revision)
+    if case.state not in {CaseState.APPROVED, CaseState.DENIED}:
+        raise RuleViolation(
+            "R-CASE-8",
+            _("办件当前状态为“%(state)s”，只有已作出决定的办件才能送达。")
+            % {"state": _state_label(case.state)},
+        )
+    if method not in DELIVERY_METHODS:
+        raise RuleViolation("R-CASE-8", _("送达方式无效。"), field="method")
+    day = timezone.localdate(moment)
+    late = case.delivery_due is not None and day > case.delivery_due
+    notice = (
+        Notice.objects.filter(case=case, kind__in=[NoticeKind.APPROVAL, NoticeKind.DENIAL], delivered_at=None)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+    if notice is not None:
+        notice.delivered_at = moment
+        notice.delivery_method = method
+        notice.save(update_fields=["delivered_at", "delivery_method"])
+    case_change(
+        case=case,
+        action="deliver",
+        actor=actor,
+        to_state=CaseState.DELIVERED,
+        data={
+            "method": method,
+            "late": late,
+            "delivery_due": case.delivery_due,
+            "notice": notice.number if notice else "",
+        },
+        fields={"delivered_at": moment, "delivery_method": method},
+        at=moment,
+    )
+    return case
+
+
+@transaction.atomic
+def case_archive(
+    *, actor: StaffProfile, case: Case, at: datetime | None = None, expected_revision: int | None = None
+) -> Case:
+    """Send a delivered case to the archive; it is closed (R-CASE-8)."""
+    moment = case_moment(at)
+    _require_centre_staff(actor, case)
+    case = lock_case(case, expected_revision=expected_revision)
+    if case.state != CaseState.DELIVERED:
+        raise RuleViolation(
+            "R-CASE-8",
+            _("办件当前状态为“%(state)s”，只有已送达的办件才能归档。") % {"state": _state_label(case.state)},
+        )
+    case_change(
+        case=case,
+        action="archive",
+        actor=actor,
+        to_state=CaseState.ARCHIVED,
+        fields={"closed_at": moment},
+        at=moment,
+    )
+    return case
+
+
+# --- withdrawal (R-CASE-9) -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_withdraw(
+    *,
+    actor: StaffProfile,
+    case: Case,
+    reason: str,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+) -> Case:
+    """The applicant withdraws the application: an open case closes as withdrawn; a running special
+    procedure ends with it (R-CASE-9)."""
+    moment = case_moment(at)
+    _require_centre_staff(actor, case)
+    case = lock_case(case, expected_revision=expected_revision)
+    if case.state in DECIDED_STATES:
+        raise RuleViolation("R-CASE-9", _("办件已作出决定，不能撤回。"))
+    if case.state not in OPEN_STATES:
+        raise RuleViolation(
+            "R-CASE-9", _("办件当前状态为“%(state)s”，不能撤回。") % {"state": _state_label(case.state)}
+        )
+    reason = _text(reason)
+    if not reason:
+        raise RuleViolation("R-CASE-9", _("请填写撤回原因。"), field="reason")
+    day = timezone.localdate(moment)
+    ended = Suspension.objects.filter(case=case, ended_on=None).update(
+        ended_on=day, result="申请人撤回申请，特别程序终止"
+    )
+    case_change(
+        case=case,
+        action="withdraw",
+        actor=actor,
+        to_state=CaseState.WITHDRAWN,
+        reason=reason,
+        data={"suspension_ended": bool(ended)},
+        fields={"closed_at": moment},
+        at=moment,
+    )
+    return case
+
+
+# --- green channel (R-CASE-11) -------------------------------------------------------------------------
+
+
+def _may_set_priority(actor: StaffProfile, window: Window, case: Case) -> bool:
+    if actor.pk in {window.head_id, window.chief_representative_id}:
+        return True
+    if actor.user_id is None:
+        return False
+    return bool(roles_at(actor.user, case.center) & PRIORITY_CENTER_ROLES)
+
+
+@transaction.atomic
+def case_set_priority(
+    *,
+    actor: StaffProfile,
+    case: Case,
+    reason: str,
+    target_days: int | None,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+) -> Case:
+    """Put an open case in the green channel (急事急办、特事特办) with a target shorter than its limit; it then
+    shows on the leaders' tracking list (R-CASE-11)."""
+    moment = case_moment(at)
+    case = lock_case(case, expected_revision=expected_revision)
+    if not _may_set_priority(actor, case.window, case):
+        raise RuleViolation("R-CASE-11", _("只有窗口负责人、首席代表、分管副主任或主任可以开通绿色通道。"))
+    if not case.is_open:
+        raise RuleViolation(
+            "R-CASE-11",
+            _("办件当前状态为“%(state)s”，不能开通绿色通道。") % {"state": _state_label(case.state)},
+        )
+    reason = _text(reason)
+    if not reason:
+        raise RuleViolation("R-CASE-11", _("请填写绿色通道事由。"), field="reason")
+    if len(reason) > 200:
+        raise RuleViolation("R-CASE-11", _("绿色通道事由不能超过200个字符。"), field="reason")
+    if target_days is not None:
+        if not isinstance(target_days, int) or isinstance(target_days, bool) or target_days < 0:
+            raise RuleViolation("R-CASE-11", _("目标时限须为非负整数。"), field="target_days")
+        if target_days >= case.limit_days:
+            raise RuleViolation(
+                "R-CASE-11",
+                _("绿色通道目标（%(target)s个工作日）须短于承诺时限（%(limit)s个工作日）。")
+                % {"target": target_days, "limit": case.limit_days},
+                field="target_days",
+            )
+    case_change(
+        case=case,
+        action="priority",
+        actor=actor,
+        reason=reason,
+        data={"target_days": target_days},
+        fields={"is_priority": True, "priority_reason": reason, "priority_target_days": target_days},
+        at=moment,
+    )
+    _clock_recompute(case, actor=actor, reason=_("绿色通道：%(reason)s") % {"reason": reason}, at=moment)
+    case.refresh_from_db()
+    return case
+
+
+# --- visits and shuttles (R-CASE-12) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: StaffProfile,
+    case: Case,
+    purpose: str,
+    caused_by_administration: bool,
+    responsible: StaffProfile | None = None,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+) -> Visit:
+    """Record an applicant's visit about `case`. For a development-zone enterprise, a second or later visit
+    caused by the administration is a shuttle (两头跑), flagged with the staff responsible for it (R-CASE-12)."""
+    moment = case_moment(at)
+    _require_centre_staff(actor, case)
+    case = lock_case(case, expected_revision=expected_revision)
+    purpose = _text(purpose)
+    if not purpose or len(purpose) > 200:
+        raise RuleViolation("R-CASE-12", _("请填写来访事由（不超过200个字符）。"), field="purpose")
+    if responsible is not None and responsible.center_id != case.center_id:
+        raise RuleViolation("R-CASE-12", _("责任人须为本中心工作人员。"), field="responsible")
+    earlier = Visit.objects.filter(case=case).count()
+    is_shuttle = bool(case.in_development_zone and caused_by_administration and earlier >= 1)
+    if is_shuttle:
+        responsible = responsible or case.responsible
+        if responsible is None:
+            raise RuleViolation("R-CASE-12", _("开发区企业两头跑须指明责任人。"), field="responsible")
+    visit = Visit.objects.create(
+        case=case,
+        at=moment,
+        purpose=purpose,
+        caused_by_administration=caused_by_administration,
+        is_shuttle=is_shuttle,
+        responsible=responsible,
+        recorded_by=actor,
+    )
+    case_change(
+        case=case,
+        action="visit",
+        actor=actor,
+        reason=purpose,
+        data={
+            "visit": earlier + 1,
+            "caused_by_administration": caused_by_administration,
+            "shuttle": is_shuttle,
+            "responsible": responsible.pk if responsible else None,
+        },
+        at=moment,
+    )
+    return visit
+
+
+# --- appointments and late service (R-CASE-13) ---------------------------------------------------------
+
+
+def late_minutes(*, served_from: datetime, served_until: datetime, closing: datetime | None) -> int:
+    """Minutes served after `closing` (all of them on a day with no closing time: not a working day)."""
+    start = served_from if closing is None else max(served_from, closing)
+    seconds = (served_until - start).total_seconds()
+    return max(0, int(seconds // 60))
+
+
+def closing_time(*, window: Window, day: date) -> datetime | None:
+    """When `window`'s centre closes on `day`; None on a day that is not a working day."""
+    if not calendar_for(window.center).is_working_day(day):
+        return None
+    hours = working_hours_for(window.center, day)
+    return timezone.make_aware(datetime.combine(day, hours.afternoon_end))
+
+
+def _serves_item(window: Window, item: Item) -> bool:
+    if item.department_id == window.department_id:
+        return True
+    return window.served_departments.filter(pk=item.department_id).exists()
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    window: Window,
+    item: Item | None,
+    applicant_name: str,
+    applicant_phone: str,
+    starts_at: datetime,
+) -> Appointment:
+    """A member of the public books a time at `window`, outside working hours included (flagged)."""
+    applicant_name, applicant_phone = _text(applicant_name), _text(applicant_phone)
+    if not window.is_active:
+        raise RuleViolation("R-CASE-13", _("该窗口已停用，不能预约。"), field="window")
+    if not applicant_name or len(applicant_name) > 100:
+        raise RuleViolation("R-CASE-13", _("请填写预约人姓名（不超过100个字符）。"), field="applicant_name")
+    if not applicant_phone or len(applicant_phone) > 40:
+        raise RuleViolation("R-CASE-13", _("请填写联系电话（不超过40个字符）。"), field="applicant_phone")
+    if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
+        raise RuleViolation("R-CASE-13", _("预约时间须包含时区。"), field="starts_at")
+    if starts_at < timezone.now():
+        raise RuleViolation("R-CASE-13", _("预约时间不能早于当前时间。"), field="starts_at")
+    if item is not None:
+        if item.center_id != window.center_id or not _serves_item(window, item):
+            raise RuleViolation("R-CASE-13", _("该窗口不办理此事项。"), field="item")
+        if not item_accepts_applications(item):
+            raise RuleViolation("R-CASE-13", _("该事项目前不受理申请。"), field="item")
+    outside = not is_within_working_hours(center=window.center, moment=starts_at)
+    appointment = Appointment.objects.create(
+        center=window.center,
+        window=window,
+        item=item,
+        applicant_name=applicant_name,
+        applicant_phone=applicant_phone,
+        starts_at=starts_at,
+        outside_hours=outside,
+    )
+    record(
+        subject=appointment,
+        action="book",
+        changes={"window": window, "item": item, "starts_at": starts_at, "outside_hours": outside},
+        rule="R-CASE-13",
+    )
+    return appointment
+
+
+def _lock_booked(appointment: Appointment, *, doing: str) -> Appointment:
+    locked = Appointment.objects.select_for_update().select_related("window", "center").get(pk=appointment.pk)
+    if locked.status != AppointmentStatus.BOOKED:
+        raise RuleViolation(
+            "R-CASE-13",
+            _("预约当前状态为“%(status)s”，不能%(doing)s。")
+            % {"status": AppointmentStatus(locked.status).label, "doing": doing},
+        )
+    return locked
+
+
+def _require_staff_at(actor: StaffProfile, appointment: Appointment) -> None:
+    if actor.user_id is None or not roles_at(actor.user, appointment.center):
+        raise PermissionDenied()
+
+
+@transaction.atomic
+def appointment_serve(
+    *,
+    actor: StaffProfile,
+    appointment: Appointment,
+    served_from: datetime,
+    served_until: datetime,
+    case: Case | None = None,
+) -> Appointment:
+    """Record the service of a booked appointment; the minutes served after the window's closing time that
+    day are recorded as late service (延时服务, R-CASE-13)."""
+    _require_staff_at(actor, appointment)
+    appointment = _lock_booked(appointment, doing=_("办理"))
+    for name, value in (("served_from", served_from), ("served_until", served_until)):
+        if not isinstance(value, datetime) or timezone.is_naive(value):
+            raise RuleViolation("R-CASE-13", _("办理时间须包含时区。"), field=name)
+    if served_until <= served_from:
+        raise RuleViolation("R-CASE-13", _("办理结束时间须晚于开始时间。"), field="served_until")
+    if case is not None and case.center_id != appointment.center_id:
+        raise RuleViolation("R-CASE-13", _("办件须属于本中心。"), field="case")
+    day = timezone.localdate(served_from)
+    closing = closing_time(window=appointment.window, day=day)
+    minutes = late_minutes(served_from=served_from, served_until=served_until, closing=closing)
+    appointment.status = AppointmentStatus.SERVED
+    appointment.served_from = served_from
+    appointment.served_until = served_until
+    appointment.late_service_minutes = minutes
+    appointment.served_by = actor
+    appointment.case = case
+    appointment.save(
+        update_fields=["status", "served_from", "served_until", "late_service_minutes", "served_by", "case"]
+    )
+    record(
+        subject=appointment,
+        action="serve",
+        actor=actor.user,
+        changes={
+            "served_from": served_from,
+            "served_until": served_until,
+            "late_service_minutes": minutes,
+            "case": case.number if case else "",
+        },
+        rule="R-CASE-13",
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_no_show(
+    *, actor: StaffProfile, appointment: Appointment, at: datetime | None = None
+) -> Appointment:
+    """The applicant did not come; recorded only once the booked time has passed."""
+    moment = case_moment(at)
+    _require_staff_at(actor, appointment)
+    appointment = _lock_booked(appointment, doing=_("登记未到"))
+    if moment < appointment.starts_at:
+        raise RuleViolation("R-CASE-13", _("预约时间未到，不能登记未到。"))
+    appointment.status = AppointmentStatus.NO_SHOW
+    appointment.save(update_fields=["status"])
+    record(subject=appointment, action="no_show", actor=actor.user, rule="R-CASE-13")
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(
+    *, appointment: Appointment, actor: StaffProfile | None = None, reason: str = ""
+) -> Appointment:
+    """Cancel a booked appointment (by the applicant, or by staff of the centre)."""
+    if actor is not None:
+        _require_staff_at(actor, appointment)
+    appointment = _lock_booked(appointment, doing=_("取消"))
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.save(update_fields=["status"])
+    record(
+        subject=appointment,
+        action="cancel",
+        actor=actor.user if actor else None,
+        reason=_text(reason),
+        rule="R-CASE-13",
+    )
+    return appointment
