@@ -47,7 +47,8 @@ e2e: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m browser -q
 
 bench: demo
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) -m bench
+	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
+	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) -m bench
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64) \

@@ -4,6 +4,9 @@ Needs the demo centre (make bench loads it). Sections:
   workdays  working-day arithmetic vs a naive day-by-day loop (no database)
   http      the public guide page vs the bare /healthz view, same gunicorn server, under wrk
   pdf       the one-time notification as PDF (uncached) vs the same notice as HTML
+  cases     the supervision dashboard over 1,000,000 cases on PostgreSQL vs hand-written SQL
+            (BENCH_POSTGRES_URL or a PostgreSQL DATABASE_URL; BENCH_CASES sets the size), and accepting and
+            deciding cases through the services vs a bare insert of the same rows
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import http_bench, pdf_bench, workdays_bench
+    from bench import cases_bench, http_bench, pdf_bench, workdays_bench
 
-    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf"}
+    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf", "cases"}
     print("govhall benchmarks (ratios against a baseline measured in this run)")
     if "workdays" in wanted:
         workdays_bench.main()
@@ -28,6 +31,8 @@ def main() -> int:
         http_bench.main()
     if "pdf" in wanted:
         pdf_bench.main()
+    if "cases" in wanted:
+        cases_bench.main()
     return 0
 
 

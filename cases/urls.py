@@ -1,11 +1,15 @@
-"""The staff pages of cases, mounted at /staff/cases/."""
+"""The staff pages of cases, mounted at /staff/cases/. Each screen's module declares its own `urlpatterns`."""
 
 from django.urls import path
 
-from . import views
+from .views import case, chains, notices, supervision, workbench
 
 app_name = "cases"
 
 urlpatterns = [
-    path("chains/", views.chain_verify, name="chain_verify"),
+    path("chains/", chains.chain_verify, name="chain_verify"),
+    *workbench.urlpatterns,
+    *case.urlpatterns,
+    *supervision.urlpatterns,
+    *notices.urlpatterns,
 ]

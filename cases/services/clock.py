@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CaseType, SpecialProcedureKind
 from common.errors import RuleViolation
+from notify import milestones as notify
 from org.access import has_role
 from org.models import Center, Role, RoleGrant, StaffProfile, Window
 from policy.selectors import policy_value
@@ -240,7 +241,7 @@ def special_procedure_start(
             expected_days=expected_days,
             notice=notice,
         )
-        case_change(
+        event = case_change(
             case=case,
             action="special_procedure_started",
             actor=actor,
@@ -257,6 +258,7 @@ def special_procedure_start(
             fields=_stored(stopped),
             at=at,
         )
+        notify.milestone_suspended(case=case, event=event, kind_label=label, expected_days=expected_days)
     return suspension
 
 
@@ -448,7 +450,7 @@ def extension_grant(
             applicant_told_on=today,
             notice=notice,
         )
-        case_change(
+        event = case_change(
             case=case,
             action="extension_granted",
             actor=actor,
@@ -463,6 +465,7 @@ def extension_grant(
             fields={"extension_days": case.extension_days, **_stored(view)},
             at=at,
         )
+        notify.milestone_extended(case=case, event=event, days=days, new_deadline=view.deadline)
     return extension
 
 

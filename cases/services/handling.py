@@ -19,6 +19,7 @@ from catalog.models import Fee, Item
 from catalog.services import item_accepts_applications
 from common.errors import PermissionDenied, RuleViolation
 from common.history import record
+from notify import milestones as notify
 from org.access import roles_at
 from org.models import AuthorizationScope, Role, StaffProfile, Window
 from org.services import Holder, authorization_in_force, can_decide_on_spot, post_holder_at
@@ -346,7 +347,7 @@ def case_decide(
     )
     limit = int(policy_value(case.center, "delivery_limit_days", day))
     delivery_due = add_working_days(center=case.center, start=day, days=limit).date
-    case_change(
+    event = case_change(
         case=case,
         action="decide",
         actor=actor,
@@ -370,6 +371,7 @@ def case_decide(
         },
         at=moment,
     )
+    notify.milestone_decided(case=case, event=event, approved=approve)
     return notice
 
 

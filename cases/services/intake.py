@@ -25,6 +25,7 @@ from catalog.models import CaseType, Item, ItemVersion, Material
 from catalog.services import item_accepts_applications
 from common.errors import PermissionDenied, RuleViolation
 from common.history import record
+from notify import milestones as notify
 from org.access import roles_at
 from org.models import Role, StaffProfile, Window, WindowKind
 from org.services import on_duty
@@ -844,7 +845,7 @@ def case_issue_correction(
             ),
         }
         notice = _notice(case=case, kind=NoticeKind.CORRECTION, actor=actor, at=at, body=body)
-        case_change(
+        event = case_change(
             case=case,
             action=ACTION_CORRECTION,
             actor=actor,
@@ -857,6 +858,9 @@ def case_issue_correction(
                 "materials": [m["material_id"] for m in materials],
             },
             at=at,
+        )
+        notify.milestone_correction_needed(
+            case=case, event=event, materials=[f"{m['name']}（{m['status_label']}）" for m in materials]
         )
     return notice
 
@@ -994,7 +998,7 @@ def _accept(
     _start_clock(case)
     promised = _promised(case, accepted_on)
     notice_number = next_number(center=case.center, kind=NoticeKind.ACCEPTANCE, on=timezone.localdate(at))
-    case_change(
+    event = case_change(
         case=case,
         action=ACTION_DEEMED if deemed else ACTION_ACCEPTED,
         actor=actor,
@@ -1028,6 +1032,7 @@ def _accept(
     notice = _notice(
         case=case, kind=NoticeKind.ACCEPTANCE, actor=responsible, at=at, body=body, number=notice_number
     )
+    notify.milestone_accepted(case=case, event=event, promised_on=promised.on)
     # The item's steps become the case's steps at acceptance, each to be done by whoever holds its post.
     handling.case_steps_plan(case=case, at=at)
     return notice

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from org.access import center_for, require_role, visible_centers
 from org.models import Role
 
-from .selectors import chains
+from ..selectors import chains
 
 # Who may verify the history chains (R-CASE-10): the supervision section, the director, the administrator.
 CAN_VERIFY_CHAINS = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.SYSADMIN})

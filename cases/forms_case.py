@@ -1,0 +1,176 @@
+"""The forms of the case page: one per action. They parse input only; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Fee, Material, SpecialProcedureKind
+from org.models import StaffProfile
+
+from .models import Case, CaseMaterial, MaterialStatus
+from .services.handling import DELIVERY_METHODS
+
+MAX_SMALL = 32767
+
+
+class RevisionForm(forms.Form):
+    """The revision of the case the page showed (hidden in every action form): a stale page is a conflict."""
+
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class CheckForm(forms.Form):
+    """The result of the check of each checklist material: `status_<id>` and `note_<id>`."""
+
+    STATUS_CHOICES = [("", _("— 未审查 —")), *MaterialStatus.choices]
+
+    def __init__(
+        self, *args: Any, materials: list[Material], checks: dict[int, CaseMaterial] | None = None, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        checks = checks or {}
+        self.materials = materials
+        for material in materials:
+            check = checks.get(material.pk)
+            self.fields[f"status_{material.pk}"] = forms.ChoiceField(
+                label=material.name,
+                choices=self.STATUS_CHOICES,
+                required=False,
+                initial=check.status if check else "",
+            )
+            self.fields[f"note_{material.pk}"] = forms.CharField(
+                label=_("说明"), max_length=300, required=False, initial=check.note if check else ""
+            )
+
+    def rows(self) -> list[tuple[Material, forms.BoundField, forms.BoundField]]:
+        return [(m, self[f"status_{m.pk}"], self[f"note_{m.pk}"]) for m in self.materials]
+
+
+class EmptyForm(forms.Form):
+    """An action without input (correction notice, resubmission, acceptance, archive, extension filing)."""
+
+
+class RefuseForm(forms.Form):
+    reasons = forms.CharField(label=_("不予受理理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    competent_authority = forms.CharField(label=_("有权受理的窗口或机关"), max_length=200)
+
+
+class SuspendForm(forms.Form):
+    kind = forms.ChoiceField(label=_("特别程序"))
+    reason = forms.CharField(label=_("事由"), widget=forms.Textarea(attrs={"rows": 2}))
+    expected_days = forms.IntegerField(label=_("预计所需（工作日）"), min_value=1, max_value=MAX_SMALL)
+
+    def __init__(self, *args: Any, case: Case, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        labels = dict(SpecialProcedureKind.choices)
+        kinds = case.version.special_procedures or []
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(k, labels.get(k, k)) for k in kinds]
+
+
+class ResumeForm(forms.Form):
+    result = forms.CharField(label=_("特别程序结果"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("延长（工作日）"), min_value=1, max_value=MAX_SMALL)
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    approved_by = forms.ModelChoiceField(
+        label=_("批准人（窗口机关负责人）"), queryset=StaffProfile.objects.none()
+    )
+
+    def __init__(self, *args: Any, approvers: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        field = self.fields["approved_by"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = approvers
+
+
+class StepForm(forms.Form):
+    opinion = forms.CharField(label=_("办理意见"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("决定"),
+        choices=[("approve", _("准予许可")), ("deny", _("不予许可"))],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label=_("理由（不予许可须填写）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    result_number = forms.CharField(label=_("证照编号（准予许可须填写）"), max_length=80, required=False)
+    result_valid_until = forms.DateField(
+        label=_("证照有效期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    result_issuer = forms.CharField(label=_("发证机关（默认为事项所属部门）"), max_length=100, required=False)
+    false_materials = forms.BooleanField(label=_("申请材料虚假"), required=False)
+
+
+class FeeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        unit = f"/{obj.unit}" if obj.unit else ""
+        return f"{obj.name}（{obj.amount}元{unit}）"
+
+
+class PaymentForm(forms.Form):
+    fee = FeeChoiceField(label=_("收费项目"), queryset=Fee.objects.none())
+    quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=MAX_SMALL, initial=1)
+    receipt_number = forms.CharField(label=_("票据号"), max_length=60)
+
+    def __init__(self, *args: Any, case: Case, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        field = self.fields["fee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Fee.objects.filter(version_id=case.version_id).order_by("order", "id")
+
+
+class DeliverForm(forms.Form):
+    method = forms.ChoiceField(label=_("送达方式"), choices=list(DELIVERY_METHODS.items()))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PriorityForm(forms.Form):
+    reason = forms.CharField(label=_("绿色通道事由"), max_length=200)
+    target_days = forms.IntegerField(
+        label=_("目标时限（工作日，可不填）"), min_value=0, max_value=MAX_SMALL, required=False
+    )
+
+
+class VisitForm(forms.Form):
+    purpose = forms.CharField(label=_("来访事由"), max_length=200)
+    caused_by_administration = forms.BooleanField(label=_("因行政机关原因再次来访"), required=False)
+    responsible = forms.ModelChoiceField(
+        label=_("责任人（两头跑时）"), queryset=StaffProfile.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, case: Case, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        field = self.fields["responsible"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = StaffProfile.objects.filter(center_id=case.center_id, is_active=True).order_by(
+            "name", "pk"
+        )
+
+
+class NoticeDeliveryForm(forms.Form):
+    """The delivery of a special-procedure notice (R-CLK-4)."""
+
+    method = forms.CharField(label=_("送达方式"), max_length=20, initial=_("当面送达"))
+
+
+class ReportUpForm(forms.Form):
+    authority = forms.CharField(label=_("上报的上级机关"), max_length=100)
+
+
+class ReportReturnedForm(forms.Form):
+    result = forms.CharField(
+        label=_("上级机关审批结果"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

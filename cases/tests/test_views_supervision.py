@@ -1,0 +1,422 @@
+"""The supervision dashboard (issue 3, item 9) against the 2026 national calendar, on 2026-10-14 (a Wednesday
+after the National Day holidays): colours by window (R-CLK-6), overdue cases with the responsible person
+(R-CLK-9), repeated correction notices (R-CASE-2), shuttles (R-CASE-12), the green-channel tracking list
+(R-CASE-11), posts without a B on duty (R-ORG-6); roles, no applicant data, a bounded number of queries."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import Case, CaseState, Notice, NoticeKind, Visit
+from cases.selectors.clock import stored_warning
+from cases.selectors.dashboard import dashboard, window_warning_counts
+from cases.services.clock import clock_start
+from cases.tests.factories import at, make_case, make_item_for
+from catalog.models import Item
+from common.models import PersonalDataAccess
+from org.models import Role
+from org.services import absence_record
+from org.tests import factories as f
+
+pytestmark = pytest.mark.usefixtures("national_calendar")
+
+TODAY = date(2026, 10, 14)
+URL = reverse("cases:supervision")
+_notice_seq = itertools.count(1)
+
+
+@dataclass
+class Scene:
+    item: Item  # 5 working days, hall.window
+    long_item: Item  # 20 working days, hall.window
+    other_item: Item  # 5 working days, hall.other_window
+    red_recent: Case  # accepted 09-30 → due 10-13: 1 working day overdue, B responsible
+    red_old: Case  # accepted 09-21 → due 09-29 (Mid-Autumn on 09-25): 7 working days overdue, A responsible
+    yellow: Case  # accepted 10-09 → due 10-15
+    green: Case
+    suspended: Case
+    other_red: Case
+    repeated: Case  # two correction notices
+    shuttle: Visit
+    priority: Case
+
+
+def _accepted(item: Item, window: Any, staff: Any, accepted_on: date, **fields: Any) -> Case:
+    case = make_case(window=window, item=item, received_by=staff, accepted_on=accepted_on, **fields)
+    clock_start(case=case)
+    case.refresh_from_db()
+    return case
+
+
+def _correction_notice(case: Case, staff: Any, day: date) -> Notice:
+    return Notice.objects.create(
+        center=case.center,
+        case=case,
+        kind=NoticeKind.CORRECTION,
+        number=f"补正〔2026〕{next(_notice_seq)}号",
+        issued_at=at(day, 10),
+        issued_by=staff,
+    )
+
+
+def _scene(hall: Any) -> Scene:
+    item = make_item_for(hall.window, hall.post, promised_limit_days=5)
+    long_item = make_item_for(hall.window, hall.post, promised_limit_days=20)
+    other_post = f.make_post(hall.other_window, a=hall.other_clerk, name="他窗受理岗")
+    other_item = make_item_for(hall.other_window, other_post, promised_limit_days=5)
+    w, o = hall.window, hall.other_window
+    red_recent = _accepted(
+        item, w, hall.clerk, date(2026, 9, 30), responsible=hall.backup, responsible_acting_as="B"
+    )
+    red_old = _accepted(
+        item, w, hall.clerk, date(2026, 9, 21), responsible=hall.clerk, responsible_acting_as="A"
+    )
+    yellow = _accepted(item, w, hall.clerk, date(2026, 10, 9))
+    green = _accepted(item, w, hall.clerk, date(2026, 10, 13))
+    suspended = _accepted(item, w, hall.clerk, date(2026, 9, 30))
+    Case.objects.filter(pk=suspended.pk).update(state=CaseState.SUSPENDED)
+    other_red = _accepted(
+        other_item,
+        o,
+        hall.other_clerk,
+        date(2026, 9, 30),
+        responsible=hall.other_clerk,
+        responsible_acting_as="A",
+    )
+    _accepted(other_item, o, hall.other_clerk, date(2026, 10, 13))
+    priority = _accepted(
+        long_item,
+        o,
+        hall.other_clerk,
+        date(2026, 10, 13),
+        is_priority=True,
+        priority_reason="重点招商项目",
+        responsible=hall.other_clerk,
+        responsible_acting_as="A",
+    )
+    # Not running: received, awaiting correction, decided long past its deadline.
+    make_case(window=w, item=item, received_by=hall.clerk, state=CaseState.RECEIVED, received_on=TODAY)
+    repeated = make_case(
+        window=w,
+        item=item,
+        received_by=hall.clerk,
+        state=CaseState.AWAITING_CORRECTION,
+        received_on=date(2026, 10, 9),
+    )
+    _correction_notice(repeated, hall.clerk, date(2026, 10, 9))
+    _correction_notice(repeated, hall.clerk, date(2026, 10, 12))
+    once = make_case(
+        window=w,
+        item=item,
+        received_by=hall.clerk,
+        state=CaseState.AWAITING_CORRECTION,
+        received_on=date(2026, 10, 9),
+    )
+    _correction_notice(once, hall.clerk, date(2026, 10, 9))
+    decided = _accepted(item, w, hall.clerk, date(2026, 9, 1))
+    Case.objects.filter(pk=decided.pk).update(state=CaseState.APPROVED)
+    # A red case of another centre is not counted.
+    outsider_window = f.make_window(hall.outsider.center, number="X01")
+    outsider_post = f.make_post(outsider_window)
+    outsider_item = make_item_for(outsider_window, outsider_post, promised_limit_days=5)
+    _accepted(outsider_item, outsider_window, outsider_post.holder_a, date(2026, 9, 21))
+    # Shuttles: one this month, one last month (not shown); a plain visit is no shuttle.
+    shuttle = Visit.objects.create(
+        case=other_red,
+        at=at(date(2026, 10, 12), 15),
+        purpose="补交盖章页（窗口首次未告知）",
+        caused_by_administration=True,
+        is_shuttle=True,
+        responsible=hall.other_clerk,
+        recorded_by=hall.other_clerk,
+    )
+    Visit.objects.create(
+        case=red_old,
+        at=at(date(2026, 9, 28), 10),
+        purpose="上月两头跑",
+        caused_by_administration=True,
+        is_shuttle=True,
+        recorded_by=hall.clerk,
+    )
+    Visit.objects.create(
+        case=red_old, at=at(date(2026, 10, 12), 10), purpose="咨询进度", recorded_by=hall.clerk
+    )
+    return Scene(
+        item,
+        long_item,
+        other_item,
+        red_recent,
+        red_old,
+        yellow,
+        green,
+        suspended,
+        other_red,
+        repeated,
+        shuttle,
+        priority,
+    )
+
+
+@pytest.fixture
+def scene(hall: Any) -> Scene:
+    return _scene(hall)
+
+
+def _get(login: Any, staff: Any, **params: str) -> Any:
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        return login(staff).get(URL, params)
+
+
+# --- the selector -------------------------------------------------------------------------------------------
+
+
+def test_scene_dates_follow_the_2026_calendar(scene: Scene) -> None:
+    assert (scene.red_recent.deadline, scene.red_old.deadline) == (date(2026, 10, 13), date(2026, 9, 29))
+    assert (scene.yellow.deadline, scene.green.deadline) == (date(2026, 10, 15), date(2026, 10, 20))
+    assert [stored_warning(c, TODAY) for c in (scene.red_recent, scene.yellow, scene.green)] == [
+        "red",
+        "yellow",
+        "green",
+    ]
+
+
+def test_r_clk_6_dashboard_counts_red_and_yellow_by_window(hall: Any, scene: Scene) -> None:
+    counts = window_warning_counts(hall.center, TODAY)
+    assert counts == {
+        hall.window.pk: {"red": 2, "yellow": 1, "green": 1, "suspended": 1},
+        hall.other_window.pk: {"red": 1, "yellow": 0, "green": 2, "suspended": 0},
+    }
+    board = dashboard(hall.center, TODAY)
+    assert [(w.window.number, w.red, w.yellow, w.green, w.suspended, w.total) for w in board.windows] == [
+        ("A01", 2, 1, 1, 1, 5),
+        ("B02", 1, 0, 2, 0, 3),
+    ]
+    assert board.totals == {"red": 3, "yellow": 1, "green": 3, "suspended": 1}
+    # A day later the yellow case is due today (still yellow), the green one not yet yellow.
+    assert window_warning_counts(hall.center, date(2026, 10, 15))[hall.window.pk] == {
+        "red": 2,
+        "yellow": 1,
+        "green": 1,
+        "suspended": 1,
+    }
+    # On 2026-10-16 the yellow case has turned red.
+    assert window_warning_counts(hall.center, date(2026, 10, 16))[hall.window.pk]["red"] == 3
+
+
+def test_r_clk_6_dashboard_page_shows_the_counts_by_window(login: Any, hall: Any, scene: Scene) -> None:
+    html = _get(login, hall.supervision).content.decode()
+    row_a = html[html.index('data-window="A01"') : html.index("</tr>", html.index('data-window="A01"'))]
+    assert 'data-colour="red">2<' in row_a
+    assert 'data-colour="yellow">1<' in row_a
+    assert 'data-colour="green">1<' in row_a
+    assert 'data-colour="suspended">1<' in row_a
+    row_b = html[html.index('data-window="B02"') : html.index("</tr>", html.index('data-window="B02"'))]
+    assert 'data-colour="red">1<' in row_b
+    assert 'data-colour="yellow">0<' in row_b
+    assert '<span class="n" data-colour="red">3</span>' in html
+    assert '<span class="n" data-colour="yellow">1</span>' in html
+
+
+def test_r_clk_9_dashboard_lists_overdue_with_responsible(login: Any, hall: Any, scene: Scene) -> None:
+    board = dashboard(hall.center, TODAY)
+    assert board.overdue.total == 3
+    assert [
+        (r.case.pk, r.window.number, r.deadline, r.days_overdue, r.responsible, r.responsible_acting_as)
+        for r in board.overdue.rows
+    ] == [
+        (scene.red_old.pk, "A01", date(2026, 9, 29), 7, hall.clerk, "A"),
+        (scene.red_recent.pk, "A01", date(2026, 10, 13), 1, hall.backup, "B"),
+        (scene.other_red.pk, "B02", date(2026, 10, 13), 1, hall.other_clerk, "A"),
+    ]
+    html = _get(login, hall.supervision).content.decode()
+    section = html[html.index('id="overdue"') : html.index('id="corrections"')]
+    detail = reverse("cases:case_detail", args=[scene.red_recent.pk])
+    row = section[section.index(detail) : section.index("</tr>", section.index(detail))]
+    assert scene.red_recent.number in row
+    assert "2026-10-13" in row
+    assert '<td class="num cell-red">1</td>' in row
+    assert '<td class="responsible">李备岗</td>' in row
+    assert "B角" in row
+    assert section.index(scene.red_old.number) < section.index(scene.red_recent.number)
+
+
+def test_r_clk_9_overdue_list_is_capped_with_the_total(hall: Any, scene: Scene) -> None:
+    from cases.selectors.dashboard import overdue_listing
+
+    listing = overdue_listing(hall.center, TODAY, total=3, limit=2)
+    assert [r.case.pk for r in listing.rows] == [scene.red_old.pk, scene.red_recent.pk]
+    assert listing.total == 3
+    assert listing.capped
+
+
+def test_r_case_2_dashboard_shows_repeated_correction_notices(login: Any, hall: Any, scene: Scene) -> None:
+    board = dashboard(hall.center, TODAY)
+    assert [(c.pk, c.correction_notices, c.extra_notices) for c in board.corrections.rows] == [
+        (scene.repeated.pk, 2, 1)
+    ]
+    assert board.corrections.total == 1
+    html = _get(login, hall.supervision).content.decode()
+    section = html[html.index('id="corrections"') : html.index('id="shuttles"')]
+    assert reverse("cases:case_detail", args=[scene.repeated.pk]) in section
+    assert f"#{scene.repeated.pk}" in section  # no case number before acceptance
+    assert 'data-notices="2"' in section
+    assert "王受理" in section  # who received it
+
+
+def test_r_case_12_dashboard_shows_shuttles(login: Any, hall: Any, scene: Scene) -> None:
+    board = dashboard(hall.center, TODAY)
+    assert [v.pk for v in board.shuttles.rows] == [scene.shuttle.pk]
+    html = _get(login, hall.supervision).content.decode()
+    section = html[html.index('id="shuttles"') : html.index('id="tracking"')]
+    assert "本月两头跑（2026-10）" in section
+    assert "2026-10-12 15:00" in section
+    assert "补交盖章页（窗口首次未告知）" in section
+    assert scene.other_red.number in section
+    assert "孙他窗" in section
+    assert "上月两头跑" not in html
+    assert "咨询进度" not in html
+
+
+def test_r_case_11_dashboard_shows_the_green_channel_tracking_list(
+    login: Any, hall: Any, scene: Scene
+) -> None:
+    board = dashboard(hall.center, TODAY)
+    assert [(c.pk, c.warning) for c in board.tracking.rows] == [(scene.priority.pk, "green")]
+    html = _get(login, hall.supervision).content.decode()
+    section = html[html.index('id="tracking"') : html.index('id="gaps"')]
+    assert scene.priority.number in section
+    assert "重点招商项目" in section
+    assert "孙他窗（A角）" in section
+
+
+def test_r_org_6_dashboard_shows_posts_without_a_b_on_duty(login: Any, hall: Any, scene: Scene) -> None:
+    absence_record(
+        actor=None,
+        staff=hall.backup,
+        kind="leave",
+        starts_at=at(TODAY, 0, 0),
+        ends_at=at(date(2026, 10, 15), 0, 0),
+    )
+    assert [p.pk for p in dashboard(hall.center, TODAY).gaps] == [hall.post.pk]
+    assert dashboard(hall.center, date(2026, 10, 15)).gaps == []
+    html = _get(login, hall.supervision).content.decode()
+    section = html[html.index('id="gaps"') :]
+    assert "受理岗（A角：王受理）" in section
+
+
+def test_dashboard_shows_no_applicant_data(login: Any, hall: Any, scene: Scene) -> None:
+    Case.objects.filter(center=hall.center).update(
+        organisation_name="某某进出口贸易有限公司", applicant_email="a@b.cn"
+    )
+    response = _get(login, hall.director)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for name, id_number, phone in Case.objects.filter(center=hall.center).values_list(
+        "applicant_name", "applicant_id_number", "applicant_phone"
+    ):
+        assert name not in html
+        assert id_number not in html
+        assert phone not in html
+    assert "某某进出口贸易有限公司" not in html
+    assert "a@b.cn" not in html
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_dashboard_empty_centre(login: Any, hall: Any) -> None:
+    response = _get(login, hall.supervision)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "目前没有在办（计时中或暂停计时）的办件。" in html
+    assert "没有超时办件。" in html
+
+
+# --- who may see it -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["supervision", "director", "sysadmin", "coordination"])
+def test_dashboard_roles_allowed(login: Any, hall: Any, persona: str) -> None:
+    assert _get(login, getattr(hall, persona)).status_code == 200
+
+
+def test_dashboard_deputy_allowed(login: Any, hall: Any) -> None:
+    deputy = f.make_staff(hall.center, name="陈副主任")
+    f.grant(deputy.user, hall.center, Role.DEPUTY)
+    assert _get(login, deputy).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["clerk", "backup", "chief", "other_clerk", "office"])
+def test_dashboard_other_roles_forbidden(login: Any, hall: Any, persona: str) -> None:
+    assert _get(login, getattr(hall, persona)).status_code == 403
+
+
+def test_dashboard_anonymous_redirected_to_login(client: Any, hall: Any) -> None:
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("org:login") in response["Location"]
+
+
+def test_dashboard_of_another_centre_is_not_found(login: Any, hall: Any) -> None:
+    assert _get(login, hall.outsider, center="demo-county").status_code == 404
+    assert _get(login, hall.supervision, center="other-county").status_code == 404
+    assert _get(login, hall.supervision, center="no-such-centre").status_code == 404
+
+
+def test_dashboard_is_read_only(login: Any, hall: Any) -> None:
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        assert login(hall.supervision).post(URL).status_code == 405
+
+
+# --- cost -----------------------------------------------------------------------------------------------------
+
+
+def _page_queries(login: Any, staff: Any) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert _get(login, staff).status_code == 200
+    return len(queries)
+
+
+def test_dashboard_query_count_does_not_grow_with_cases(login: Any, hall: Any, scene: Scene) -> None:
+    _page_queries(login, hall.supervision)  # warm the calendar cache
+    few = _page_queries(login, hall.supervision)
+    for i in range(6):
+        staff = hall.backup if i % 2 else hall.clerk
+        case = _accepted(
+            scene.item,
+            hall.window,
+            hall.clerk,
+            date(2026, 9, 21 + i),
+            responsible=staff,
+            responsible_acting_as="A",
+        )
+        _accepted(scene.long_item, hall.other_window, hall.other_clerk, date(2026, 10, 13), is_priority=True)
+        Visit.objects.create(
+            case=case,
+            at=at(TODAY, 9),
+            purpose="两头跑",
+            is_shuttle=True,
+            responsible=staff,
+            recorded_by=staff,
+        )
+        extra = make_case(
+            window=hall.window, item=scene.item, received_by=staff, state=CaseState.AWAITING_CORRECTION
+        )
+        _correction_notice(extra, staff, date(2026, 10, 9))
+        _correction_notice(extra, staff, date(2026, 10, 12))
+    extra_window = f.make_window(hall.center, number="C03")
+    extra_post = f.make_post(extra_window)
+    extra_item = make_item_for(extra_window, extra_post, promised_limit_days=5)
+    _accepted(
+        extra_item, extra_window, extra_post.holder_a, date(2026, 9, 30), responsible=extra_post.holder_a
+    )
+    board = dashboard(hall.center, TODAY)
+    assert (board.overdue.total, board.shuttles.total, board.corrections.total) == (10, 7, 7)
+    assert _page_queries(login, hall.supervision) == few

@@ -1,0 +1,42 @@
+"""The supervision dashboard (issue 3, item 9): red and yellow cases by window, overdue cases with the person
+responsible, repeated correction notices, shuttles, the green-channel tracking list and posts nobody could
+cover. Read-only; no applicant data is shown (case numbers link to the case page, which checks access)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from org.access import center_for, require_role, visible_centers
+from org.models import Role
+
+from ..selectors.dashboard import dashboard
+
+# Who may read the dashboard: the supervision section, the leadership, the administrator, and the
+# coordination section (read only, like everyone here).
+CAN_SUPERVISE = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.DEPUTY, Role.SYSADMIN, Role.COORDINATION})
+
+
+@login_required
+@require_GET
+def supervision(request: HttpRequest) -> HttpResponse:
+    """The dashboard of the centre named by `?center=` (one the user may see), else the user's own."""
+    center = center_for(request.user, request.GET.get("center") or None)
+    require_role(request.user, center, CAN_SUPERVISE)
+    board = dashboard(center, timezone.localdate())
+    centers = list(visible_centers(request.user))
+    context = {
+        "center": center,
+        "centers": centers if len(centers) > 1 else [],
+        "board": board,
+    }
+    return render(request, "cases/supervision.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("supervision/", supervision, name="supervision"),
+]

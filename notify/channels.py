@@ -1,0 +1,166 @@
+"""Channels that deliver an outbox message: a small protocol and the adapters shipped with govhall.
+
+`Channel.send(message)` delivers one message or raises; the dispatcher retries on any exception. The channels
+in use are named by the setting `NOTIFY_CHANNELS` (a mapping of channel name to a dotted path, a class or an
+instance), default `DEFAULT_CHANNELS`: console (logs), email (Django's mail) and sms (through an `SmsGateway`,
+by default `LoggingSmsGateway`; another gateway is named by `NOTIFY_SMS_GATEWAY`).
+
+Logs name the message key and a masked recipient only; the text itself is written only by the channels whose
+delivery is the log (console, logging SMS gateway), which are meant for development and demonstration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils.module_loading import import_string
+
+from .models import OutboxMessage
+
+logger = logging.getLogger("govhall.notify")
+
+DEFAULT_CHANNELS: dict[str, str] = {
+    "console": "notify.channels.ConsoleChannel",
+    "email": "notify.channels.EmailChannel",
+    "sms": "notify.channels.SmsChannel",
+}
+DEFAULT_SMS_GATEWAY = "notify.channels.LoggingSmsGateway"
+
+KEY_HEADER = "X-Govhall-Notification-Key"
+
+
+@runtime_checkable
+class Channel(Protocol):
+    def send(self, message: OutboxMessage) -> None:
+        """Deliver `message` or raise; an exception makes the dispatcher retry later."""
+
+
+@runtime_checkable
+class SmsGateway(Protocol):
+    def send_sms(self, *, phone: str, text: str, key: str) -> None:
+        """Hand one text to the SMS provider or raise. `key` is unique per message: pass it on to the
+        provider as its client reference so that it can drop a message delivered twice."""
+
+
+# --- masking ------------------------------------------------------------------------------------------------
+
+
+def mask_phone(phone: str) -> str:
+    """138****0001: enough to tell messages apart in a log, not enough to call anyone."""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+def mask_email(address: str) -> str:
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def mask_recipient(recipient: str) -> str:
+    """The recipient as logs may show it: staff ids as they are, phones and addresses masked."""
+    if recipient.startswith("staff:"):
+        return recipient
+    if "@" in recipient:
+        return mask_email(recipient)
+    return mask_phone(recipient)
+
+
+# --- the adapters -------------------------------------------------------------------------------------------
+
+
+class ConsoleChannel:
+    """Writes the message to the `govhall.notify` log: for development, and for staff without an address."""
+
+    def send(self, message: OutboxMessage) -> None:
+        logger.info(
+            "notify console %s to %s: %s\n%s",
+            message.key,
+            mask_recipient(message.recipient),
+            message.subject,
+            message.body,
+        )
+
+
+class EmailChannel:
+    """Sends through Django's mail (`EMAIL_BACKEND`, `DEFAULT_FROM_EMAIL`), as `send_mail` would, with the
+    message key in a header and a Message-ID derived from it, so that a mail system can drop a duplicate."""
+
+    def send(self, message: OutboxMessage) -> None:
+        digest = hashlib.sha256(f"{message.key}|{message.channel}".encode()).hexdigest()[:32]
+        email = EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            to=[message.recipient],
+            headers={KEY_HEADER: message.key, "Message-ID": f"<{digest}@notify.govhall>"},
+        )
+        email.send(fail_silently=False)
+
+
+class LoggingSmsGateway:
+    """Stands in for an SMS provider: logs the text with the phone masked."""
+
+    def send_sms(self, *, phone: str, text: str, key: str) -> None:
+        logger.info("notify sms %s to %s: %s", key, mask_phone(phone), text)
+
+
+class SmsChannel:
+    """Sends the body (the subject is for email) through an `SmsGateway`."""
+
+    def __init__(self, gateway: SmsGateway | None = None) -> None:
+        self.gateway = gateway if gateway is not None else _build(sms_gateway_setting())
+
+    def send(self, message: OutboxMessage) -> None:
+        self.gateway.send_sms(phone=message.recipient, text=message.body, key=message.key)
+
+
+# --- the registry -------------------------------------------------------------------------------------------
+
+
+def channels_setting() -> Mapping[str, Any]:
+    return getattr(settings, "NOTIFY_CHANNELS", None) or DEFAULT_CHANNELS
+
+
+def sms_gateway_setting() -> Any:
+    return getattr(settings, "NOTIFY_SMS_GATEWAY", None) or DEFAULT_SMS_GATEWAY
+
+
+def configured_channels() -> frozenset[str]:
+    """The names of the channels in use: milestones are enqueued for these only."""
+    return frozenset(channels_setting())
+
+
+def _build(spec: Any) -> Any:
+    """A dotted path or a class is instantiated without arguments; anything else is used as it is."""
+    if isinstance(spec, str):
+        spec = import_string(spec)
+    return spec() if isinstance(spec, type) else spec
+
+
+class UnknownChannel(LookupError):
+    pass
+
+
+class ChannelRegistry:
+    """The configured channels, each built on first use (one registry per dispatch run)."""
+
+    def __init__(self, specs: Mapping[str, Any] | None = None) -> None:
+        self.specs = dict(specs if specs is not None else channels_setting())
+        self.built: dict[str, Channel] = {}
+
+    def get(self, name: str) -> Channel:
+        if name not in self.built:
+            if name not in self.specs:
+                raise UnknownChannel(f"unknown channel {name!r}")
+            channel = _build(self.specs[name])
+            if not isinstance(channel, Channel):
+                raise TypeError(f"channel {name!r} has no send(message)")
+            self.built[name] = channel
+        return self.built[name]
