@@ -25,6 +25,9 @@ WINDOW_ROLES = frozenset({Role.WINDOW_STAFF, Role.WINDOW_HEAD, Role.CHIEF_REPRES
 def window_ids_of(user: Any) -> set[int]:
     """The windows whose cases the user works on: the profile's window, window-scoped role grants, and the
     windows of posts where the user is a B (R-ORG-7: B acts for A)."""
+    cached = getattr(user, "_govhall_case_windows", None)
+    if cached is not None:  # asked several times per request; the answer does not change within one
+        return set(cached)
     ids: set[int] = set(
         active_grants(user)
         .filter(window__isnull=False, role__in=WINDOW_ROLES)
@@ -36,6 +39,7 @@ def window_ids_of(user: Any) -> set[int]:
             ids.add(profile.window_id)
         ids |= set(PostBackup.objects.filter(staff=profile).values_list("post__window_id", flat=True))
         ids |= set(profile.posts_as_a.values_list("window_id", flat=True))
+    user._govhall_case_windows = frozenset(ids)
     return ids
 
 

@@ -795,3 +795,5 @@ def test_r_case_6_notices_are_listed_with_print_and_pdf_links(hall: Any, client:
     assert "受理通知书" in notices and notice.number in notices
     assert f'href="{reverse("cases:notice_print", args=[notice.pk])}"' in notices
     assert f'href="{reverse("cases:notice_pdf", args=[notice.pk])}"' in notices
+    with time_machine.travel(at(date(2026, 9, 28), 11), tick=False):
+        assert client.get(reverse("cases:notice_print", args=[notice.pk])).status_code == 200

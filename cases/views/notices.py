@@ -49,7 +49,8 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = _notice_context(request, pk, for_pdf=True)
     data = render_pdf(render_to_string(TEMPLATE, context))
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{context['notice'].number}.pdf")
+    disposition = content_disposition_header(False, f"{context['notice'].number}.pdf")
+    response["Content-Disposition"] = disposition or "inline"
     return response
 
 

@@ -9,3 +9,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PDF_CACHE_DIR = VAR_DIR / "test-pdf-cache"
 
 WHITENOISE_USE_FINDERS = True
+
+# The demo case history is played through the services (slow); tests that need it set their own scale.
+DEMO_CASES_SCALE = 0

@@ -2,7 +2,9 @@
 
 Idempotent: every row is looked up by its natural key (centre code, section kind, department code, window
 number, badge number, post name, authorisation document number, item code) and created only when missing;
-an item is published only if it is not published yet. Running it twice changes nothing.
+an item is published only if it is not published yet. Running it twice changes nothing. At the end it runs
+`load_demo_cases` (a year of case history through the case services), which adds nothing once the centre
+has cases.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -334,3 +337,5 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS(f"示范中心已是最新（{county.name}），没有任何改动。"))
         self.stdout.write(f"用时 {elapsed:.1f} 秒。登录账号：manage.py demo_logins")
+        # A year of case history at the demo centre (idempotent: nothing is added once it has cases).
+        call_command("load_demo_cases", center=county.code, stdout=self.stdout, stderr=self.stderr)

@@ -1,0 +1,1439 @@
+"""A year of case history for the demo centre, made through the real case services.
+
+`load_demo_cases` (run by `manage.py load_demo`, or alone) plays twelve months of work at the demo county
+centre up to the moment it runs: applications received, checked, corrected, refused, accepted, handled step by
+step (by B when A is away), suspended for special procedures, extended, decided, delivered, archived or
+withdrawn; inquiries handled, referred or escalated; today's appointments. Every change goes through
+`cases.services` with an explicit moment (`at=`), so every event, notice, number and hash chain is real.
+
+How it works: each application (and each inquiry) is a small script, a generator that performs one action and
+yields the moment of its next one. A scheduler runs all scripts in the order of their moments, so case and
+notice numbers are issued in date order and the rules see the world as it was (who was on leave, which
+authorisation was in force). Actions whose moment is after "now" are not performed: the cases received in the
+last days are still open, as they would be. A few "showcase" applications are timed relative to today so that
+every state and warning colour is present whatever the scale.
+
+Reproducible: a fixed random seed and everything timed relative to today (the only anchor). Query codes are
+random on purpose (R-PUB-2). The volume is `scale` × the seed's figures (the foreign-trade window handled
+3,644 cases a year, about 15 a working day); the default scale keeps `load_demo` quick.
+
+Who acts: whoever holds the post at that moment (A, or B while A is on leave: the year has some absences);
+decisions by the representative whose authorisation is in force (none for agriculture in 2026: its cases wait
+and turn red). Deliveries, archiving, payments, visits and withdrawals need a login with a role at the centre;
+where no staff member of the window has one (only the foreign-trade window's staff have demo logins), the
+window's head, chief representative or deputy director in charge records them. The other windows start with
+the year of their chiefs' authorisations (1 January). Applicants are invented and give invented fixed-line
+numbers and no email address, so the history enqueues no notification to anybody real.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import os
+import random
+import time as monotonic_time
+from collections import Counter
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from catalog.models import Item, ItemStatus, ItemVersion, Material
+from common.errors import RuleViolation
+from org.access import roles_at
+from org.models import (
+    Absence,
+    AbsenceKind,
+    Authorization,
+    AuthorizationScope,
+    Center,
+    Post,
+    StaffProfile,
+    Window,
+)
+from org.services import absence_record, authorization_in_force, pick_holder
+from workdays.selectors import calendar_for
+
+from .clock import previous_working_day
+from .models import (
+    OPEN_STATES,
+    Case,
+    CaseState,
+    Channel,
+    InquiryOutcome,
+    MaterialStatus,
+    ReferralMode,
+    Warning,
+)
+from .selectors.clock import annotate_warning
+from .services import clock as clock_services
+from .services import handling, intake
+
+DEFAULT_SEED = 3644
+# The seed's foreign-trade window: 3,644 cases in a year (about 15 per working day).
+FTB_CASES_PER_YEAR = 3644
+# The other windows together, lighter (only the departments whose chief representative may decide in 2026).
+OTHER_CASES_PER_YEAR = 1100
+FTB_INQUIRIES_PER_YEAR = 700
+REFERRALS_TO_FTB_PER_YEAR = 40
+# Every case goes through the services (about 10 cases a second on SQLite, each with its events, notices and
+# notifications), so the default plays 12 % of the seed's volume: about 440 foreign-trade cases (nearly 2 a
+# working day) and 130 on the other windows, which keeps `load_demo` near a minute. `DEMO_CASES_SCALE=1` plays the
+# seed's full year (about 4,800 cases, several minutes); 0 plays nothing (for tests of the rest of the demo).
+DEFAULT_SCALE = 0.12
+SCALE_ENV = "DEMO_CASES_SCALE"
+
+FTB_WINDOW = "A01"
+INTAKE_POST = "受理岗"
+LEADER_BADGE = "ZX002"  # the deputy director in charge of the foreign-trade window: escalations go to him
+COORDINATION_BADGE = "ZX009"  # files the extensions (R-CLK-5)
+
+# --- what comes to the windows -----------------------------------------------------------------------------
+
+# (item code, weight). FTB-007 (annual inspection) comes mostly from March to June.
+FTB_MIX: list[tuple[str, int]] = [
+    ("FTB-001", 24),
+    ("FTB-002", 30),
+    ("FTB-003", 9),
+    ("FTB-004", 6),
+    ("FTB-005", 12),
+    ("FTB-006", 4),
+    ("FTB-007", 3),
+    ("FTB-008", 7),
+]
+INSPECTION_SEASON = {3: 30, 4: 30, 5: 25, 6: 20}
+OTHER_MIX: list[tuple[str, int]] = [
+    ("VMO-001", 10),
+    ("VMO-004", 6),
+    ("VMO-011", 4),
+    ("VMO-012", 6),
+    ("HSA-001", 8),
+    ("HSA-003", 4),
+    ("HSA-005", 2),
+    ("AMR-001", 8),
+    ("AMR-004", 6),
+    ("AMR-005", 3),
+    ("HUD-002", 2),
+    ("HRSS-002", 3),
+    ("TAX-003", 5),
+    ("CA-001", 4),
+    ("HC-002", 2),
+    ("HHR-001", 6),
+    ("HPF-002", 5),
+    ("RER-002", 4),
+    ("RER-003", 3),
+    ("TR-002", 2),
+    ("DRC-001", 1),
+]
+# Items whose applicant is a person (the others: an organisation, with its contact person).
+PERSON_ITEMS = {
+    "VMO-001",
+    "VMO-004",
+    "VMO-011",
+    "VMO-012",
+    "HSA-001",
+    "HSA-003",
+    "HSA-005",
+    "AMR-004",
+    "HRSS-002",
+    "CA-001",
+    "HHR-001",
+    "HPF-002",
+    "RER-002",
+    "RER-003",
+}
+MONTH_WEIGHT = {
+    1: 1.0,
+    2: 0.7,
+    3: 1.15,
+    4: 1.2,
+    5: 1.1,
+    6: 1.1,
+    7: 1.0,
+    8: 0.9,
+    9: 1.0,
+    10: 0.85,
+    11: 1.0,
+    12: 1.1,
+}
+
+RESULT_PREFIX = {
+    "ftb": "示商外资准",
+    "vmo": "示公交管",
+    "hsa": "示医保",
+    "amr": "示市监许",
+    "hud": "示建许",
+    "hrss": "示人社",
+    "tax": "示税",
+    "ca": "示民",
+    "hc": "示卫许",
+    "hhr": "示公户",
+    "hpf": "示公积金",
+    "rer": "示不动产权",
+    "tr": "示交运许",
+    "drc": "示发改",
+    "ara": "示农许",
+}
+
+# --- invented names ----------------------------------------------------------------------------------------
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴孔向汤"
+)
+# Two-character given names and firm words, written as one string each and cut in pairs.
+GIVEN = (
+    "建华秀兰志强丽娟海燕国平晓明春梅文杰子涵雨桐浩然欣怡俊峰玉珍明辉红霞永刚桂英立新思远佳琪宇航婉清德胜"
+    "淑芬家豪梦瑶振国晓燕伟东美玲国庆雪梅鹏飞慧敏天宇静怡书恒嘉欣金龙小红新民丹丹少华艳萍学文凤英志刚晨曦"
+)
+FIRM_WORDS = (
+    "华鑫恒通瑞丰金帆远航鼎盛宏达新锐东升凯旋嘉禾盛源天成汇德泰和永兴润泽百川博远中恒联创丰泽荣昌宇通祥瑞"
+    "锦程同心长风楚天汉江九州鸿运信达佳美华茂"
+)
+FIRM_TRADES: tuple[str, ...] = (
+    "纺织",
+    "电子",
+    "机械",
+    "食品",
+    "新材料",
+    "光电",
+    "医疗器械",
+    "农产品",
+    "服装",
+)
+FIRM_TRADES += ("化工", "汽车零部件", "包装", "家具", "精密制造", "生物科技", "五金", "陶瓷", "茶业")
+
+
+def pairs(text: str) -> list[str]:
+    return [text[i : i + 2] for i in range(0, len(text), 2)]
+
+
+FIRM_FORMS = (
+    "进出口有限公司",
+    "有限公司",
+    "科技有限公司",
+    "实业有限公司",
+    "（中外合资）有限公司",
+    "贸易有限公司",
+)
+GIVEN_NAMES = pairs(GIVEN)
+FIRM_NAMES = pairs(FIRM_WORDS)
+CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+# --- what the staff write ----------------------------------------------------------------------------------
+
+DEFECTS = (
+    "复印件不清晰，无法辨认",
+    "缺少法定代表人签字",
+    "未加盖单位公章",
+    "证明文件已超过有效期",
+    "复印件与原件不一致",
+    "申请表填写不完整",
+)
+STILL_DEFECTIVE = "补正后的材料仍未加盖公章"
+REFUSALS = (
+    ("申请事项属于省级商务主管部门审批权限，不属于本级受理范围。", "省商务厅政务服务窗口"),
+    ("申请人申请的是企业登记事项，不属于本窗口职责范围。", "示范县政务服务中心D01企业登记窗口"),
+    ("申请人不具备申请资格（尚未依法办理市场主体登记）。", "示范县政务服务中心Z01企业开办综合窗口"),
+    ("申请的投资项目属于核准类项目，应向发展改革部门申请。", "示范县政务服务中心F01发改局窗口"),
+)
+DENIALS = (
+    "经审查，投资方向属于限制类且超出本级审批权限，不予许可。",
+    "合同、章程条款与法律规定不符，经告知后申请人未予修正。",
+    "申请的进出口货物不属于本级签发许可证的范围。",
+    "申请人提交的验资证明与实际出资情况不符，不符合法定条件。",
+    "经现场核查，申请人的场所和条件不符合法定要求。",
+)
+WITHDRAWALS = (
+    "申请人书面申请撤回申请（企业调整投资计划）",
+    "申请人决定暂缓办理，书面申请撤回",
+    "申请人因项目变更，申请撤回后重新申请",
+)
+PRIORITY_REASONS = (
+    "县重点招商引资项目，急事急办",
+    "县重点项目建设需要，特事特办",
+    "企业出口订单交期紧急，急事急办",
+)
+SUSPENSION_REASONS = {
+    "expert_review": ("项目涉及产业政策把关，组织专家评审", "专家评审通过，同意继续办理"),
+    "site_survey": ("需对经营场所进行现场勘查", "现场勘查符合要求"),
+    "testing": ("需进行检验检测", "检验合格"),
+    "hearing": ("涉及重大利益关系，依法组织听证", "听证结束"),
+    "deliberation": ("需提交集体讨论决定", "集体讨论同意"),
+}
+EXTENSION_REASON = "项目情况复杂，需征求发改、自然资源部门意见，经窗口负责人批准延长办理期限"
+DELIVERY_METHODS = (("pickup", 60), ("post", 25), ("electronic", 15))
+NOTICE_DELIVERY = ("直接送达", "邮寄送达", "电子送达")
+SHUTTLE_VISIT = "审核环节要求企业法定代表人到窗口当面签字确认"
+
+FTB_QUESTIONS: list[tuple[str, str]] = [
+    (
+        "外商投资企业变更注册资本需要哪些材料？",
+        "已告知变更申请书、董事会决议、修改协议、原批准证书及验资报告等材料。",
+    ),
+    ("对外贸易经营者备案登记能否网上办理？", "可以网上申请后到窗口领取，已告知办理流程和所需材料。"),
+    ("进口许可证办理需要多长时间？", "已告知承诺时限为1个工作日，材料齐全可当场受理。"),
+    ("外资企业联合年检的截止时间是什么时候？", "已告知每年6月30日前完成联合年检及所需材料。"),
+    ("鼓励类项目确认书办理需要专家评审吗？", "已告知可能组织专家评审，评审时间不计入承诺时限。"),
+    ("加工贸易业务批准证可以当场办结吗？", "已告知材料齐全的由首席代表现场办结。"),
+    ("外商投资项目备案需要提供可行性研究报告吗？", "已告知需提供项目建议书或可行性研究报告。"),
+]
+NOTICE_ANSWER = "已出具一次性告知书，列明全部申请材料和办理要求。"
+EXPLAINED_ANSWER = "申请人尚未取得营业执照，不符合申请条件，已说明理由和办理顺序。"
+REFERRAL_TARGETS: list[tuple[str, str]] = [
+    ("D01", "咨询外资企业营业执照变更登记"),
+    ("Z01", "咨询新设企业一窗办理营业执照和税务登记"),
+    ("H01", "咨询出口退税备案"),
+    ("N01", "咨询外资企业厂房不动产登记"),
+    ("F01", "咨询外商投资项目核准"),
+]
+ESCALATION = (
+    "中外合资项目同时涉及外经贸、自然资源、生态环境多个部门，责任部门不明确，报分管副主任协调。",
+    "企业反映的跨部门审批衔接问题需中心协调，报分管副主任。",
+)
+INCOMING_REFERRALS: list[tuple[str, str]] = [
+    ("D01", "企业登记时咨询外商投资企业批准证书办理"),
+    ("Z01", "企业开办时咨询对外贸易经营者备案登记"),
+    ("H01", "办理出口退税时咨询对外贸易经营者备案"),
+]
+
+# Absences of the staff over the year (R-ORG-7): (badge, kind, working days before today, days, reason).
+ABSENCES: list[tuple[str, str, int, int, str]] = [
+    ("WM003", AbsenceKind.LEAVE, 150, 5, "年休假"),
+    ("WM003", AbsenceKind.LEAVE, 45, 5, "年休假"),
+    ("WM003", AbsenceKind.OUTING, 20, 1, "到市商务局参加业务培训"),
+    ("WM003", AbsenceKind.LEAVE, 3, 1, "事假"),
+    ("WM002", AbsenceKind.LEAVE, 80, 3, "病假"),
+    ("WM002", AbsenceKind.LEAVE, 9, 2, "事假"),
+    ("WM001", AbsenceKind.OUTING, 30, 2, "赴省商务厅汇报工作"),
+    ("WM001", AbsenceKind.OUTING, 12, 1, "参加县招商引资项目推介会"),
+    ("WM005", AbsenceKind.LEAVE, 130, 4, "年休假"),
+    ("CG005", AbsenceKind.LEAVE, 30, 3, "年休假"),
+    ("BD003", AbsenceKind.LEAVE, 50, 5, "年休假"),
+    ("BD003", AbsenceKind.LEAVE, 6, 2, "病假"),
+    ("YB003", AbsenceKind.LEAVE, 70, 2, "事假"),
+    ("SJ003", AbsenceKind.LEAVE, 15, 2, "病假"),
+]
+
+OPINIONS_APPROVE = "经审查，申请符合法定条件，拟准予许可。"
+OPINIONS_DENY = "经审查，申请不符合法定条件，拟不予许可。"
+
+
+def step_opinion(name: str, approve: bool) -> str:
+    """What the handler of a step writes (R-DATA-2)."""
+    if "归档" in name:
+        return "资料已核对，整理装订归档。"
+    if "查验" in name:
+        return "车辆查验合格，签注查验记录。"
+    if "登簿" in name:
+        return "已记载于登记簿，缮证完毕。"
+    if name in {"受理", "一窗受理", "受理采集"}:
+        return "申请材料齐全，符合法定形式，已受理，转下一环节。"
+    if "审核" in name or "审查" in name:
+        return OPINIONS_APPROVE if approve else OPINIONS_DENY
+    if any(word in name for word in ("决定", "签批", "办结", "签发")):
+        return "同意。" if approve else "同意不予许可的意见。"
+    return "已办理，同意。"
+
+
+# --- the plan of one application ---------------------------------------------------------------------------
+
+
+@dataclass
+class Firm:
+    name: str
+    credit_code: str
+    contact: str
+    contact_id: str
+    phone: str
+    in_zone: bool
+
+
+@dataclass
+class Plan:
+    """How one application goes. Drawn at random (seeded), or set for a showcase case."""
+
+    code: str
+    received_at: datetime
+    rng: random.Random
+    applicant: dict[str, Any]
+    channel: str = Channel.WINDOW
+    corrections: int = 0  # correction notices before acceptance
+    resubmit_after: int | None = None  # working days the applicant takes to bring the corrections
+    abandon: bool = False  # never comes back after the last correction notice
+    withdraw_abandoned: bool = False
+    refuse: bool = False
+    forget_check: bool = False  # nobody checks it: deemed accepted (R-CASE-3)
+    approve: bool = True
+    pace: str = "normal"  # normal: before the deadline; tight: on the deadline day; late: after it
+    late_by: int = 0
+    suspend: bool = False
+    suspend_on: date | None = None
+    extend: bool = False
+    extend_on: date | None = None
+    priority: bool = False
+    withdraw: bool = False
+    withdraw_on: date | None = None
+    shuttle: bool = False
+    via_inquiry: bool = False
+    decide_on: date | None = None
+    deliver_after: int | None = None
+    archive_after: int | None = None
+    stop: str = ""  # a showcase case stops at: received, correction, suspended, decided, delivered
+    target: date | None = field(default=None, repr=False)
+
+
+@dataclass
+class InquiryPlan:
+    asked_at: datetime
+    rng: random.Random
+    window: str = FTB_WINDOW
+    channel: str = Channel.WINDOW
+    outcome: str = "answered"  # answered, notice, explained, referred, escalated, open
+    refer_to: str = ""
+    question: str = ""
+    answer: str = ""
+    acknowledge: bool = True
+
+
+@dataclass
+class Summary:
+    """What `load_demo_cases` did."""
+
+    center: str
+    scale: float
+    seed: int
+    first_day: date
+    today: date
+    skipped: bool = False
+    created: Counter[str] = field(default_factory=Counter)
+    states: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)
+    refused: Counter[str] = field(default_factory=Counter)
+    refusal_messages: list[str] = field(default_factory=list)
+    lookups: list[tuple[str, str, str]] = field(default_factory=list)
+    elapsed: float = 0.0
+
+
+def seeded(key: str) -> random.Random:
+    """A random generator of its own for each part of the history, seeded from a string (reproducible across
+    runs and processes). Not for anything secret: query codes come from `secrets` in the services."""
+    return random.Random(key)  # noqa: S311 - demo data, reproducible on purpose
+
+
+Script = Iterator[datetime]
+# A part of a script that hands back the moment it finished at.
+Part = Generator[datetime, None, datetime]
+
+
+class History:
+    """Plays the year. Use `load_demo_cases`."""
+
+    def __init__(self, *, center: Center, scale: float, seed: int, now: datetime) -> None:
+        self.center = center
+        self.scale = scale
+        self.seed = seed
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.first_day = self.today - timedelta(days=365)
+        self.calendar = calendar_for(center)
+        self.summary = Summary(center.code, scale, seed, self.first_day, self.today)
+        self._queue: list[tuple[datetime, int, Script]] = []
+        self._order = itertools.count()
+        self.windows = {
+            w.number: w
+            for w in Window.objects.filter(center=center).select_related(
+                "head__user", "chief_representative__user", "deputy_in_charge__user"
+            )
+        }
+        self.windows_by_pk = {w.pk: w for w in self.windows.values()}
+        self.staff = {
+            s.badge_number: s for s in StaffProfile.objects.filter(center=center).select_related("user")
+        }
+        self.items = {
+            i.code: i
+            for i in Item.objects.filter(center=center, status=ItemStatus.PUBLISHED).select_related(
+                "department", "current_version"
+            )
+        }
+        self.posts: dict[int, list[Post]] = {}
+        for post in Post.objects.filter(window__center=center, is_active=True).select_related(
+            "holder_a__user"
+        ):
+            self.posts.setdefault(post.window_id, []).append(post)
+        for posts in self.posts.values():
+            posts.sort(key=lambda p: (p.name != INTAKE_POST, p.pk))
+        self._steps: dict[int, list[Post | None]] = {}
+        self._materials: dict[int, list[Material]] = {}
+        self._fees: dict[int, list[Any]] = {}
+        self._roles: dict[int, bool] = {}
+        self._backups: dict[int, list[StaffProfile]] = {}
+        self._authorizations = list(
+            Authorization.objects.filter(department__center=center).select_related("representative")
+        )
+        self._result_numbers: Counter[tuple[str, int]] = Counter()
+        self._receipts: Counter[int] = Counter()
+
+    # --- time ------------------------------------------------------------------------------------------
+
+    def working(self, day: date) -> bool:
+        return self.calendar.is_working_day(day)
+
+    def add(self, day: date, n: int) -> date:
+        """The n-th working day after `day` (the next working day from `day` when n is 0)."""
+        return self.calendar.add_working_days(day, max(0, n)).date
+
+    def back(self, n: int) -> date:
+        """The n-th working day before today (n >= 1)."""
+        day = self.today
+        for _ in range(n):
+            day = previous_working_day(self.calendar, day)
+        return day
+
+    def gap(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end`."""
+        return self.calendar.count_working_days(start, end)
+
+    @staticmethod
+    def at(day: date, hh: int, mm: int = 0) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hh, mm)))
+
+    def office_time(self, rng: random.Random, day: date) -> datetime:
+        """A moment within the sittings of any season (08:15–11:20, 14:40–16:50)."""
+        minute = rng.randrange(185 + 130)
+        if minute < 185:
+            return self.at(day, 8, 15) + timedelta(minutes=minute)
+        return self.at(day, 14, 40) + timedelta(minutes=minute - 185)
+
+    def when(self, rng: random.Random, day: date, after: datetime) -> datetime:
+        """A moment on `day` after `after`: a few minutes later on the same day, else office hours."""
+        if day <= timezone.localdate(after):
+            return after + timedelta(minutes=rng.randint(5, 40))
+        return max(self.office_time(rng, day), after + timedelta(minutes=1))
+
+    def next_morning(self, rng: random.Random, after: datetime) -> datetime:
+        day = self.add(timezone.localdate(after), 1)
+        return self.at(day, 8, 30) + timedelta(minutes=rng.randrange(90))
+
+    def day_of(self, moment: datetime) -> date:
+        return timezone.localdate(moment)
+
+    # --- the scheduler -----------------------------------------------------------------------------------
+
+    def spawn(self, moment: datetime, script: Script) -> None:
+        heapq.heappush(self._queue, (moment, next(self._order), script))
+
+    def play(self) -> None:
+        while self._queue:
+            moment, _order, script = heapq.heappop(self._queue)
+            if moment > self.now:
+                continue  # not yet: the case stays where it is today
+            try:
+                following = next(script)
+            except StopIteration:
+                continue
+            except RuleViolation as exc:  # a planned action the rules refused: the script ends there
+                self.summary.refused[exc.rule] += 1
+                if len(self.summary.refusal_messages) < 20:
+                    self.summary.refusal_messages.append(f"{exc.rule} {exc.message}")
+                continue
+            self.spawn(max(following, moment), script)
+
+    # --- people ------------------------------------------------------------------------------------------
+
+    def steps_of(self, version: ItemVersion) -> list[Post | None]:
+        if version.pk not in self._steps:
+            self._steps[version.pk] = [s.post for s in version.steps.select_related("post").order_by("order")]
+        return self._steps[version.pk]
+
+    def materials_of(self, version: ItemVersion) -> list[Material]:
+        if version.pk not in self._materials:
+            self._materials[version.pk] = list(version.materials.order_by("order", "id"))
+        return self._materials[version.pk]
+
+    def fees_of(self, version: ItemVersion) -> list[Any]:
+        if version.pk not in self._fees:
+            self._fees[version.pk] = list(version.fees.order_by("id"))
+        return self._fees[version.pk]
+
+    def window_of(self, item: Item) -> Window:
+        """Where the item is received: the window of its first step's post."""
+        assert item.current_version is not None
+        first = self.steps_of(item.current_version)[0]
+        assert first is not None
+        return self.windows_by_pk[first.window_id]
+
+    def load_absences(self) -> None:
+        """Who is away when, read once: `holder` and `on_duty` are asked thousands of times. The services
+        still decide for themselves (`post_holder_at`), so a wrong guess here would show as a refusal."""
+        self._away: dict[int, list[tuple[datetime, datetime]]] = {}
+        for absence in Absence.objects.filter(center=self.center, cancelled_at=None):
+            self._away.setdefault(absence.staff_id, []).append((absence.starts_at, absence.ends_at))
+
+    def away(self, staff: StaffProfile, moment: datetime) -> bool:
+        spans = self._away.get(staff.pk, ())
+        return not staff.is_active or any(start <= moment < end for start, end in spans)
+
+    def holder(self, post: Post, moment: datetime) -> StaffProfile | None:
+        """Who holds `post` at `moment` (R-ORG-7, `org.services.pick_holder`)."""
+        people = [post.holder_a, *self.backups(post)]
+        found = pick_holder(people[0], people[1:], {p.pk for p in people if self.away(p, moment)})
+        return found.staff if found else None
+
+    def intake_staff(self, window: Window, moment: datetime) -> StaffProfile:
+        """Who receives at `window` at `moment`: the holder of its first post (A, or B while A is away)."""
+        for post in self.posts.get(window.pk, []):
+            staff = self.holder(post, moment)
+            if staff is not None:
+                return staff
+        assert window.head is not None
+        return window.head
+
+    def backups(self, post: Post) -> list[StaffProfile]:
+        if post.pk not in self._backups:
+            self._backups[post.pk] = [link.staff for link in post.backup_links.select_related("staff__user")]
+        return self._backups[post.pk]
+
+    def has_role(self, staff: StaffProfile | None) -> bool:
+        if staff is None or staff.user is None:
+            return False
+        if staff.pk not in self._roles:
+            self._roles[staff.pk] = bool(roles_at(staff.user, self.center))
+        return self._roles[staff.pk]
+
+    def role_actor(self, window: Window, *preferred: StaffProfile | None) -> StaffProfile:
+        """The person who records a delivery, payment, visit or withdrawal (services that need a role at the
+        centre): the first of `preferred` with a login and a role, else a holder (A or B) of one of the
+        window's posts with one, else the window's head, chief representative or deputy director in charge."""
+        holders: list[StaffProfile] = []
+        for post in self.posts.get(window.pk, []):
+            holders.append(post.holder_a)
+            holders.extend(self.backups(post))
+        for staff in (
+            *preferred,
+            *holders,
+            window.head,
+            window.chief_representative,
+            window.deputy_in_charge,
+        ):
+            if self.has_role(staff):
+                assert staff is not None
+                return staff
+        return self.staff[LEADER_BADGE]
+
+    def decider(self, item: Item, moment: datetime) -> StaffProfile | None:
+        """A representative whose authorisation to decide general applications of the item's department is in
+        force at `moment` (R-ORG-4); None when there is none (the case waits)."""
+        seen: set[int] = set()
+        for authorization in self._authorizations:
+            person = authorization.representative
+            if authorization.department_id != item.department_id or person.pk in seen:
+                continue
+            seen.add(person.pk)
+            if authorization_in_force(
+                representative=person,
+                scope=AuthorizationScope.DECIDE_GENERAL,
+                moment=moment,
+                department=item.department,
+            ):
+                return person
+        return None
+
+    # --- invented applicants -----------------------------------------------------------------------------
+
+    @staticmethod
+    def person_name(rng: random.Random) -> str:
+        return rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
+
+    @staticmethod
+    def phone(rng: random.Random) -> str:
+        """An invented fixed-line number of the county: never a mobile number or an address, so that the demo
+        history enqueues no SMS or email to anybody real (the milestone notifications go to mobiles and
+        addresses only)."""
+        return f"0713-6{rng.randrange(10**6):06d}"
+
+    @staticmethod
+    def id_number(rng: random.Random) -> str:
+        born = date(1962, 1, 1) + timedelta(days=rng.randrange(365 * 40))
+        body = f"420999{born:%Y%m%d}{rng.randrange(1000):03d}"
+        check = "10X98765432"[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+        return body + check
+
+    @staticmethod
+    def credit_code(rng: random.Random) -> str:
+        body = "91420999" + "".join(rng.choice(CREDIT_CHARS) for _ in range(9))
+        total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(body, CREDIT_WEIGHTS, strict=True))
+        return body + CREDIT_CHARS[(31 - total % 31) % 31]
+
+    def firms(self, rng: random.Random, count: int, zone_share: float) -> list[Firm]:
+        names: set[str] = set()
+        firms: list[Firm] = []
+        while len(firms) < count:
+            name = f"示范县{rng.choice(FIRM_NAMES)}{rng.choice(FIRM_TRADES)}{rng.choice(FIRM_FORMS)}"
+            if name in names:
+                continue
+            names.add(name)
+            firms.append(
+                Firm(
+                    name,
+                    self.credit_code(rng),
+                    self.person_name(rng),
+                    self.id_number(rng),
+                    self.phone(rng),
+                    rng.random() < zone_share,
+                )
+            )
+        return firms
+
+    def applicant_for(self, rng: random.Random, code: str, firms: list[Firm]) -> dict[str, Any]:
+        if code in PERSON_ITEMS:
+            return {"name": self.person_name(rng), "id_number": self.id_number(rng), "phone": self.phone(rng)}
+        firm = rng.choices(firms, weights=[1 / (i + 1) ** 0.7 for i in range(len(firms))])[0]
+        return {
+            "name": firm.contact,
+            "id_number": firm.contact_id,
+            "phone": firm.phone,
+            "organisation_name": firm.name,
+            "credit_code": firm.credit_code,
+            "in_development_zone": firm.in_zone,
+        }
+
+    # --- plans -------------------------------------------------------------------------------------------
+
+    def spread(
+        self, rng: random.Random, count: int, first: date, weight: Callable[[date], float]
+    ) -> list[date]:
+        days = [first + timedelta(days=n) for n in range((self.today - first).days + 1)]
+        days = [d for d in days if self.working(d)]
+        if not days or count <= 0:
+            return []
+        return sorted(rng.choices(days, weights=[weight(d) for d in days], k=count))
+
+    def draw(
+        self, rng: random.Random, code: str, received_at: datetime, firms: list[Firm], ftb: bool
+    ) -> Plan:
+        item = self.items[code]
+        version = item.current_version
+        assert version is not None
+        applicant = self.applicant_for(rng, code, firms)
+        plan = Plan(code=code, received_at=received_at, rng=rng, applicant=applicant)
+        if rng.random() < (0.2 if ftb else 0.1) and version.promised_limit_days > 0:
+            plan.channel = Channel.WEB
+            plan.received_at = self.at(self.day_of(received_at), 7) + timedelta(
+                minutes=rng.randrange(16 * 60)
+            )
+        roll = rng.random()
+        plan.corrections = 2 if roll < 0.03 else 1 if roll < (0.2 if ftb else 0.12) else 0
+        if plan.corrections:
+            plan.abandon = rng.random() < 0.08
+            plan.withdraw_abandoned = plan.abandon and rng.random() < 0.5
+        plan.refuse = rng.random() < (0.03 if ftb else 0.02)
+        plan.forget_check = plan.channel == Channel.WINDOW and not plan.corrections and rng.random() < 0.005
+        plan.approve = rng.random() >= (0.05 if ftb else 0.03)
+        pace = rng.random()
+        plan.pace = "late" if pace < 0.05 else "tight" if pace < 0.18 else "normal"
+        plan.suspend = bool(version.special_procedures) and rng.random() < 0.45
+        plan.extend = version.extension_allowed and not plan.suspend and rng.random() < 0.25
+        plan.priority = ftb and version.promised_limit_days >= 1 and rng.random() < 0.02
+        plan.withdraw = rng.random() < 0.015
+        plan.shuttle = bool(applicant.get("in_development_zone")) and rng.random() < 0.08
+        plan.via_inquiry = ftb and rng.random() < 0.08
+        return plan
+
+    def plans(self) -> list[Plan]:
+        rng = seeded(f"{self.seed}:plans")
+        span = (self.today - self.first_day).days / 365
+        ftb_firms = self.firms(rng, 320, 0.35)
+        other_firms = self.firms(rng, 160, 0.2)
+        plans: list[Plan] = []
+        ftb_days = self.spread(
+            rng,
+            round(FTB_CASES_PER_YEAR * self.scale * span),
+            self.first_day,
+            lambda d: MONTH_WEIGHT[d.month],
+        )
+        for n, day in enumerate(ftb_days):
+            own = seeded(f"{self.seed}:ftb:{n}")
+            weights = [INSPECTION_SEASON.get(day.month, w) if c == "FTB-007" else w for c, w in FTB_MIX]
+            code = own.choices([c for c, _w in FTB_MIX], weights=weights)[0]
+            plans.append(self.draw(own, code, self.office_time(own, day), ftb_firms, ftb=True))
+        # The other windows use the system from the first working day of the year their chiefs' 2026
+        # authorisations start.
+        other_first = max(self.first_day, date(self.today.year, 1, 1))
+        other_days = self.spread(
+            rng, round(OTHER_CASES_PER_YEAR * self.scale * span), other_first, lambda d: 1.0
+        )
+        for n, day in enumerate(other_days):
+            own = seeded(f"{self.seed}:other:{n}")
+            code = own.choices([c for c, _w in OTHER_MIX], weights=[w for _c, w in OTHER_MIX])[0]
+            if code in self.items:
+                plans.append(self.draw(own, code, self.office_time(own, day), other_firms, ftb=False))
+        plans.extend(self.showcase(ftb_firms))
+        return plans
+
+    def showcase(self, firms: list[Firm]) -> list[Plan]:
+        """Cases timed relative to today so that every state and colour shows whatever the scale."""
+        rng = seeded(f"{self.seed}:showcase")
+        today, back, now = self.today, self.back, self.now
+        next_day = self.add(today, 1)
+
+        def plan(code: str, received: date | datetime, **kw: Any) -> Plan:
+            own = seeded(f"{self.seed}:showcase:{code}:{received}:{sorted(kw)}")
+            at = received if isinstance(received, datetime) else self.at(received, 9, 10 + rng.randrange(40))
+            return Plan(
+                code=code, received_at=at, rng=own, applicant=self.applicant_for(own, code, firms), **kw
+            )
+
+        def accepted_for_deadline(limit: int, deadline: date) -> date:
+            day = deadline
+            for _ in range(limit):
+                day = previous_working_day(self.calendar, day)
+            return day
+
+        wanted = [
+            # Received online, not yet checked.
+            plan("FTB-005", now - timedelta(minutes=75), channel=Channel.WEB, stop="received"),
+            plan("FTB-003", self.at(back(1), 21, 5), channel=Channel.WEB, stop="received"),
+            # Awaiting correction; one after a second correction notice (counted for the supervision section).
+            plan("FTB-004", back(3), corrections=1, abandon=True, stop="correction"),
+            plan("FTB-005", back(9), corrections=2, resubmit_after=3, abandon=True, stop="correction"),
+            # Refused.
+            plan("FTB-003", back(2), refuse=True),
+            # Accepted and running: green, yellow (deadline the next working day), red (overdue).
+            plan("FTB-006", back(1), decide_on=self.add(today, 5)),
+            plan("FTB-005", accepted_for_deadline(5, next_day), pace="tight"),
+            plan("FTB-003", back(7), pace="late", late_by=10),
+            plan("RER-003", back(8), pace="late", late_by=10),
+            # The chief of agriculture's authorisation ran out: decided by nobody, overdue.
+            plan("ARA-001", back(14)),
+            # Suspended for a special procedure, the written notice delivered.
+            plan("FTB-004", back(5), suspend=True, suspend_on=back(2), stop="suspended"),
+            plan("AMR-005", back(4), suspend=True, suspend_on=back(1), stop="suspended"),
+            # Extended, filed with the coordination section, still running.
+            plan("FTB-004", back(7), extend=True, extend_on=back(2), decide_on=self.add(today, 6)),
+            # Green channel.
+            plan("FTB-006", back(2), priority=True, decide_on=self.add(today, 2)),
+            # Decided, not yet delivered; delivered, not yet archived.
+            plan("FTB-002", back(2), decide_on=back(1), stop="decided"),
+            plan("FTB-005", back(6), approve=False, decide_on=back(1), stop="decided"),
+            plan("FTB-003", back(5), decide_on=back(3), deliver_after=2, stop="delivered"),
+            # Withdrawn; deemed accepted (nobody checked within 5 working days); a development-zone shuttle.
+            plan("FTB-006", back(6), withdraw=True, withdraw_on=back(2)),
+            plan("FTB-007", back(12), forget_check=True),
+            plan("FTB-005", back(10), shuttle=True),
+        ]
+        for item in wanted:
+            if item.shuttle:
+                item.applicant = {**item.applicant, "in_development_zone": True}
+        return [p for p in wanted if p.code in self.items and p.received_at <= now]
+
+    # --- one application ---------------------------------------------------------------------------------
+
+    def check(
+        self, case: Case, actor: StaffProfile, at: datetime, rng: random.Random, problems: dict[int, str]
+    ) -> Case:
+        results: dict[int, tuple[str, str]] = {}
+        for material in self.materials_of(case.version):
+            if material.pk in problems:
+                note = problems[material.pk]
+                results[material.pk] = (MaterialStatus.DEFECTIVE if note else MaterialStatus.MISSING, note)
+            elif material.is_required or rng.random() < 0.3:
+                results[material.pk] = (MaterialStatus.PRESENT, "")
+        return intake.case_check_materials(actor=actor, case=case, results=results, at=at)
+
+    def visit(self, case: Case, window: Window, at: datetime, purpose: str, by_administration: bool) -> None:
+        staff = self.intake_staff(window, at)
+        if not self.has_role(staff):
+            return  # visits are recorded by the window's own staff, who need a login for it
+        handling.visit_record(
+            actor=staff, case=case, purpose=purpose, caused_by_administration=by_administration, at=at
+        )
+        self.summary.created["visits"] += 1
+
+    def application(self, plan: Plan) -> Script:  # noqa: C901 - one application's whole life, in order
+        rng = plan.rng
+        item = self.items[plan.code]
+        version = item.current_version
+        assert version is not None
+        window = self.window_of(item)
+        at = plan.received_at
+        receiver = self.intake_staff(window, at)
+        inquiry = None
+        if plan.via_inquiry:
+            question, _answer = rng.choice(FTB_QUESTIONS)
+            inquiry = intake.inquiry_log(
+                actor=receiver,
+                window=window,
+                channel=Channel.WINDOW,
+                question=question,
+                asker_name=plan.applicant["name"],
+                item=item,
+                at=at - timedelta(minutes=rng.randint(3, 10)),
+            )
+            self.summary.created["inquiries"] += 1
+        case = intake.case_receive(
+            actor=receiver, window=window, item=item, applicant=plan.applicant, channel=plan.channel, at=at
+        )
+        self.summary.created["cases"] += 1
+        zone = bool(plan.applicant.get("in_development_zone"))
+        if zone and plan.channel == Channel.WINDOW:
+            self.visit(case, window, at + timedelta(minutes=1), "提交申请材料", False)
+        if plan.stop == "received":
+            return
+
+        # --- the material check (R-CASE-2), corrections, refusal, acceptance ------------------------------
+        if plan.forget_check:
+            due = intake.deemed_acceptance_due(case)
+            yield self.at(self.add(due, 1), 9, rng.randrange(60))  # the daily run at 07:00 has deemed it
+            case.refresh_from_db()
+            if case.state != CaseState.ACCEPTED:
+                return
+            at = self.at(self.add(due, 1), 9, 30)
+        else:
+            at = (
+                self.next_morning(rng, at)
+                if plan.channel == Channel.WEB
+                else at + timedelta(minutes=rng.randint(5, 25))
+            )
+            yield at
+            checker = self.intake_staff(window, at)
+            required = [m for m in self.materials_of(version) if m.is_required]
+            wrong = (
+                rng.sample(required, k=min(len(required), rng.choice([1, 1, 2]))) if plan.corrections else []
+            )
+            if not wrong:
+                plan.corrections = 0
+            problems = {m.pk: (rng.choice(DEFECTS) if rng.random() < 0.5 else "") for m in wrong}
+            self.check(case, checker, at, rng, problems)
+            for round_ in range(1, plan.corrections + 1):
+                intake.case_issue_correction(actor=checker, case=case, at=at + timedelta(minutes=3))
+                self.summary.created["correction notices"] += 1
+                if plan.abandon and round_ == plan.corrections:
+                    if plan.withdraw_abandoned and not plan.stop:
+                        at = self.office_time(rng, self.add(self.day_of(at), rng.randint(10, 20)))
+                        yield at
+                        actor = self.role_actor(window, self.intake_staff(window, at))
+                        handling.case_withdraw(actor=actor, case=case, reason=rng.choice(WITHDRAWALS), at=at)
+                    return
+                days = plan.resubmit_after or rng.choice([1, 1, 2, 2, 3, 4, 5])
+                at = self.office_time(rng, self.add(self.day_of(at), days))
+                yield at
+                checker = self.intake_staff(window, at)
+                intake.case_resubmit(actor=checker, case=case, at=at)
+                if zone:
+                    self.visit(case, window, at + timedelta(minutes=1), "提交补正材料", False)
+                still = {} if round_ == plan.corrections else {wrong[0].pk: STILL_DEFECTIVE}
+                at += timedelta(minutes=rng.randint(5, 20))
+                self.check(case, checker, at, rng, still)
+            at += timedelta(minutes=rng.randint(2, 8))
+            if plan.refuse:
+                reasons, competent = rng.choice(REFUSALS)
+                intake.case_refuse(
+                    actor=checker, case=case, reasons=reasons, competent_authority=competent, at=at
+                )
+                self.summary.created["refusal notices"] += 1
+                if inquiry is not None:
+                    intake.inquiry_handle(
+                        actor=receiver,
+                        inquiry=inquiry,
+                        outcome=InquiryOutcome.EXPLAINED,
+                        answer=reasons,
+                        at=at,
+                    )
+                return
+            intake.case_accept(actor=checker, case=case, at=at)
+            case.refresh_from_db()
+        if inquiry is not None:
+            intake.inquiry_handle(
+                actor=receiver,
+                inquiry=inquiry,
+                outcome=InquiryOutcome.ACCEPTED,
+                answer="材料齐全，已受理。",
+                case=case,
+                at=max(at, inquiry.asked_at) + timedelta(minutes=1),
+            )
+
+        # --- green channel, fees -------------------------------------------------------------------------
+        if plan.priority and case.limit_days >= 1:
+            at += timedelta(minutes=rng.randint(10, 30))
+            setter = window.head or window.chief_representative
+            assert setter is not None
+            handling.case_set_priority(
+                actor=setter,
+                case=case,
+                reason=rng.choice(PRIORITY_REASONS),
+                target_days=case.limit_days // 2,
+                at=at,
+            )
+            case.refresh_from_db()
+        fees = self.fees_of(version)
+        if fees:
+            at += timedelta(minutes=rng.randint(10, 30))
+            cashier_window = self.windows.get("P01", window)
+            cashier = self.role_actor(cashier_window, self.intake_staff(cashier_window, at))
+            if any("非住宅" in f.name for f in fees):  # real estate: one registration fee, home or not
+                fees = [
+                    f for f in fees if ("非住宅" in f.name) == (rng.random() < 0.3) and "工本费" not in f.name
+                ]
+            for fee in fees:
+                self._receipts[at.year] += 1
+                handling.payment_record(
+                    actor=cashier,
+                    case=case,
+                    fee=fee,
+                    receipt_number=f"示财非税〔{at.year}〕{self._receipts[at.year]:06d}",
+                    at=at,
+                )
+                self.summary.created["payments"] += 1
+
+        # --- the steps (R-ORG-5, R-ORG-7), with a special procedure or an extension on the way ------------
+        suspended = extended = False
+        while True:
+            case.refresh_from_db()
+            unfinished = list(case.steps.filter(finished_at=None).select_related("post").order_by("order"))
+            if not unfinished:
+                break
+            step = unfinished[0]
+            day = self.day_of(at)
+            target = self.target_day(plan, case, day)
+            pending = 1 + len(unfinished)  # the steps left and the decision
+            if step.order == 1:
+                step_day = day
+            else:
+                step_day = self.add(day, round(self.gap(day, target) / pending)) if target > day else day
+            if plan.withdraw and step.order >= 2:
+                withdraw_day = plan.withdraw_on or self.add(
+                    day, rng.randint(1, max(1, self.gap(day, target)))
+                )
+                at = self.when(rng, withdraw_day, at)
+                yield at
+                actor = self.role_actor(window, self.intake_staff(window, at))
+                handling.case_withdraw(actor=actor, case=case, reason=rng.choice(WITHDRAWALS), at=at)
+                return
+            if plan.suspend and not suspended and step.order >= 2:
+                suspended = True
+                at = yield from self.special_procedure(plan, case, step.post, at)
+                if plan.stop == "suspended":
+                    return
+                plan.target = None
+                continue
+            if plan.extend and not extended and step.order >= 2 and case.deadline is not None:
+                extended = True
+                extend_day = plan.extend_on or previous_working_day(
+                    self.calendar, previous_working_day(self.calendar, case.deadline)
+                )
+                if extend_day >= day:
+                    at = self.when(rng, extend_day, at)
+                    yield at
+                    at = yield from self.extension(plan, case, window, step.post, at)
+                    plan.target = None
+                    continue
+            at = self.when(rng, step_day, at)
+            yield at
+            assert step.post is not None
+            handler = self.holder(step.post, at)
+            if handler is None:  # nobody holds the post today: tomorrow
+                at = self.next_morning(rng, at)
+                continue
+            if plan.shuttle and step.order == 2:
+                self.visit(case, window, at, SHUTTLE_VISIT, True)
+                at += timedelta(minutes=rng.randint(5, 15))
+            handling.step_complete(
+                actor=handler, case=case, opinion=step_opinion(step.name, plan.approve), at=at
+            )
+
+        # --- the decision (R-CASE-7, R-ORG-4) ----------------------------------------------------------------
+        day = self.day_of(at)
+        decide_day = plan.decide_on or self.target_day(plan, case, day)
+        at = self.when(rng, max(decide_day, day), at)
+        while True:
+            yield at
+            decider = self.decider(item, at)
+            if decider is None:
+                return  # no authorisation in force: the case waits (and turns red)
+            if not self.away(decider, at):
+                break
+            at = self.next_morning(rng, at)
+        self.decide(plan, case, item, decider, at)
+        if plan.stop == "decided":
+            return
+
+        # --- delivery (R-CASE-8) and archive -----------------------------------------------------------------
+        delay = plan.deliver_after
+        if delay is None:
+            delay = 0 if version.promised_limit_days == 0 else rng.choice([0, 0, 1, 1, 1, 2, 3])
+            if rng.random() < 0.01:
+                delay = rng.randint(11, 13)  # picked up late: recorded, flagged late
+        at = self.when(rng, self.add(self.day_of(at), delay) if delay else self.day_of(at), at)
+        yield at
+        method = rng.choices([m for m, _w in DELIVERY_METHODS], weights=[w for _m, w in DELIVERY_METHODS])[0]
+        clerk = self.role_actor(window, self.intake_staff(window, at))
+        handling.case_deliver(actor=clerk, case=case, method=method, at=at)
+        if zone and method == "pickup":
+            self.visit(case, window, at + timedelta(minutes=1), "领取决定文书和证照", False)
+        if plan.stop == "delivered":
+            return
+        at = self.office_time(rng, self.add(self.day_of(at), plan.archive_after or rng.randint(2, 10)))
+        yield at
+        archivist = self.role_actor(window, window.head)
+        handling.case_archive(actor=archivist, case=case, at=at)
+
+    def target_day(self, plan: Plan, case: Case, day: date) -> date:
+        """The day the decision is aimed at, from the case's stored deadline and the plan's pace."""
+        if plan.decide_on is not None:
+            return max(plan.decide_on, day)
+        if plan.target is None or plan.target < day:
+            deadline = case.deadline or day
+            room = self.gap(day, deadline)
+            if plan.pace == "late":
+                k = room + (plan.late_by or plan.rng.randint(1, 4))
+            elif plan.pace == "tight":
+                k = room
+            elif room > 1:  # before the deadline, mostly in the second half of the time allowed
+                k = plan.rng.randint((room + 1) // 2, room - 1)
+            else:
+                k = plan.rng.choice([0, room])
+            plan.target = self.add(day, k) if k else day
+        return plan.target
+
+    def special_procedure(self, plan: Plan, case: Case, post: Post | None, after: datetime) -> Part:
+        rng = plan.rng
+        day = self.day_of(after)
+        start_day = plan.suspend_on or self.add(day, rng.randint(1, 2))
+        at = self.when(rng, start_day, after)
+        yield at
+        actor = self.holder(post, at) if post is not None else None
+        actor = actor or case.responsible or case.received_by
+        kind = case.version.special_procedures[0]
+        reason, result = SUSPENSION_REASONS.get(kind, ("需履行特别程序", "特别程序结束"))
+        expected = rng.randint(5, 15)
+        suspension = clock_services.special_procedure_start(
+            actor=actor, case=case, kind=kind, reason=reason, expected_days=expected, at=at
+        )
+        self.summary.created["special procedures"] += 1
+        at += timedelta(minutes=rng.randint(30, 120))
+        if plan.stop != "suspended":
+            at = self.when(rng, self.add(start_day, rng.choice([0, 1, 1])), at)
+        yield at
+        assert suspension.notice is not None
+        clock_services.special_procedure_notice_delivered(
+            actor=actor, notice=suspension.notice, method=rng.choice(NOTICE_DELIVERY), at=at
+        )
+        if plan.stop == "suspended":
+            return at
+        at = self.office_time(rng, self.add(start_day, max(1, expected + rng.randint(-2, 3))))
+        yield at
+        clock_services.special_procedure_end(actor=actor, case=case, result=result, at=at)
+        return at
+
+    def extension(self, plan: Plan, case: Case, window: Window, post: Post | None, at: datetime) -> Part:
+        rng = plan.rng
+        case.refresh_from_db()
+        room = clock_services.extension_room(case)
+        approver = window.chief_representative or window.head
+        actor = (self.holder(post, at) if post is not None else None) or case.responsible or case.received_by
+        if room < 1 or approver is None:
+            return at
+        extension = clock_services.extension_grant(
+            actor=actor,
+            case=case,
+            days=rng.randint(min(3, room), min(10, room)),
+            reason=EXTENSION_REASON,
+            approved_by=approver,
+            at=at,
+        )
+        self.summary.created["extensions"] += 1
+        delay = 1 if plan.extend_on else rng.randint(1, 2)  # a showcase extension is filed by now
+        filed = self.office_time(rng, self.add(self.day_of(at), delay))
+        self.spawn(filed, self.filing(extension, filed))
+        at += timedelta(minutes=1)
+        yield at
+        return at
+
+    def filing(self, extension: Any, at: datetime) -> Script:
+        """The coordination section files the extension (R-CLK-5)."""
+        yield at
+        clock_services.extension_file(actor=self.staff[COORDINATION_BADGE], extension=extension, at=at)
+
+    def decide(self, plan: Plan, case: Case, item: Item, decider: StaffProfile, at: datetime) -> None:
+        rng = plan.rng
+        if plan.approve:
+            year = self.day_of(at).year
+            self._result_numbers[(item.department.code, year)] += 1
+            prefix = RESULT_PREFIX.get(item.department.code, "示许")
+            handling.case_decide(
+                actor=decider,
+                case=case,
+                approve=True,
+                result_number=f"{prefix}〔{year}〕{self._result_numbers[(item.department.code, year)]:04d}号",
+                result_issuer=item.department.name,
+                at=at,
+            )
+            self.summary.created["approvals"] += 1
+        else:
+            handling.case_decide(actor=decider, case=case, approve=False, reasons=rng.choice(DENIALS), at=at)
+            self.summary.created["denials"] += 1
+
+    # --- inquiries (R-CASE-1) ---------------------------------------------------------------------------------
+
+    def inquiry_plans(self) -> list[InquiryPlan]:
+        rng = seeded(f"{self.seed}:inquiries")
+        span = (self.today - self.first_day).days / 365
+        recent = self.back(2)
+        plans: list[InquiryPlan] = []
+        days = self.spread(
+            rng, round(FTB_INQUIRIES_PER_YEAR * self.scale * span), self.first_day, lambda d: 1.0
+        )
+        for n, day in enumerate(days):
+            own = seeded(f"{self.seed}:inquiry:{n}")
+            channel = own.choices([Channel.WINDOW, Channel.PHONE, Channel.WEB], weights=[6, 3, 1])[0]
+            outcome = own.choices(
+                ["answered", "notice", "explained", "referred", "escalated"], weights=[50, 22, 6, 18, 4]
+            )[0]
+            plan = InquiryPlan(asked_at=self.office_time(own, day), rng=own, channel=channel, outcome=outcome)
+            if day >= recent and outcome in {"answered", "notice"} and own.random() < 0.3:
+                plan.outcome = "open"
+            if outcome == "referred":
+                plan.acknowledge = day < recent or own.random() < 0.5
+            plans.append(plan)
+        for n, day in enumerate(
+            self.spread(
+                rng, round(REFERRALS_TO_FTB_PER_YEAR * self.scale * span), self.first_day, lambda d: 1.0
+            )
+        ):
+            own = seeded(f"{self.seed}:incoming:{n}")
+            origin, question = own.choice(INCOMING_REFERRALS)
+            plans.append(
+                InquiryPlan(
+                    asked_at=self.office_time(own, day),
+                    rng=own,
+                    window=origin,
+                    outcome="referred",
+                    refer_to=FTB_WINDOW,
+                    question=question,
+                    acknowledge=day < recent,
+                )
+            )
+        # Showcase: open inquiries and referrals awaiting acknowledgement on the workbenches.
+        for n, (outcome, window, refer_to, ack) in enumerate(
+            [
+                ("open", FTB_WINDOW, "", True),
+                ("open", FTB_WINDOW, "", True),
+                ("referred", FTB_WINDOW, "D01", False),
+                ("referred", "Z01", FTB_WINDOW, False),
+                ("escalated", FTB_WINDOW, "", True),
+            ]
+        ):
+            own = seeded(f"{self.seed}:inquiry-showcase:{n}")
+            question = ""
+            if window != FTB_WINDOW:
+                question = dict(INCOMING_REFERRALS)[window]
+            day = self.back(1)
+            plans.append(
+                InquiryPlan(
+                    asked_at=self.office_time(own, day),
+                    rng=own,
+                    window=window,
+                    outcome=outcome,
+                    refer_to=refer_to,
+                    question=question,
+                    acknowledge=ack,
+                )
+            )
+        return plans
+
+    def inquiry(self, plan: InquiryPlan) -> Script:
+        rng = plan.rng
+        window = self.windows[plan.window]
+        at = plan.asked_at
+        receiver = self.intake_staff(window, at)
+        question, answer = rng.choice(FTB_QUESTIONS)
+        if plan.outcome == "referred":
+            if not plan.refer_to:
+                plan.refer_to = rng.choice(REFERRAL_TARGETS)[0]
+            question = dict(REFERRAL_TARGETS).get(plan.refer_to, question)
+        name = self.person_name(rng)
+        inquiry = intake.inquiry_log(
+            actor=receiver,
+            window=window,
+            channel=plan.channel,
+            question=plan.question or question,
+            asker_name=name,
+            asker_phone=self.phone(rng) if plan.channel == Channel.PHONE else "",
+            at=at,
+        )
+        self.summary.created["inquiries"] += 1
+        if plan.outcome == "open":
+            return
+        at += timedelta(minutes=rng.randint(3, 15))
+        yield at
+        if plan.outcome in {"answered", "notice", "explained"}:
+            outcome = {
+                "answered": (InquiryOutcome.ANSWERED, answer),
+                "notice": (InquiryOutcome.ONE_TIME_NOTICE, NOTICE_ANSWER),
+                "explained": (InquiryOutcome.EXPLAINED, EXPLAINED_ANSWER),
+            }[plan.outcome]
+            intake.inquiry_handle(
+                actor=receiver, inquiry=inquiry, outcome=outcome[0], answer=outcome[1], at=at
+            )
+        elif plan.outcome == "escalated":
+            intake.inquiry_escalate(
+                actor=receiver,
+                inquiry=inquiry,
+                leader=self.staff[LEADER_BADGE],
+                reason=rng.choice(ESCALATION),
+                at=at,
+            )
+        else:
+            target = self.windows[plan.refer_to]
+            mode = ReferralMode.ESCORTED if plan.channel == Channel.WINDOW else ReferralMode.PHONE_GIVEN
+            note = f"已{'引导前往' if mode == ReferralMode.ESCORTED else '告知联系电话'}{target}（{target.phone}）。"
+            intake.inquiry_refer(
+                actor=receiver, inquiry=inquiry, to_window=target, mode=mode, note=note, at=at
+            )
+            if not plan.acknowledge:
+                return
+            at += timedelta(minutes=rng.randint(5, 90))
+            yield at
+            intake.inquiry_acknowledge(actor=self.intake_staff(target, at), inquiry=inquiry, at=at)
+
+    # --- the daily deemed acceptance, absences, appointments -----------------------------------------------
+
+    def deemed_acceptance_runs(self) -> Script:
+        """`manage.py deem_accepted` as cron runs it, each working day at 07:00 (R-CASE-3)."""
+        day = self.add(self.first_day, 0)
+        while day <= self.today:
+            at = self.at(day, 7)
+            yield at
+            self.summary.created["deemed accepted"] += len(intake.cases_deem_accepted(today=day, at=at))
+            day = self.add(day, 1)
+
+    def absences(self) -> None:
+        for badge, kind, days_back, length, reason in ABSENCES:
+            staff = self.staff.get(badge)
+            first = self.back(days_back)
+            if staff is None or first < self.first_day:
+                continue
+            last = self.add(first, length - 1) if length > 1 else first
+            if last >= self.today:
+                continue
+            if kind == AbsenceKind.OUTING and length == 1:
+                starts, ends = self.at(first, 8), self.at(first, 17, 30)
+            else:
+                starts, ends = self.at(first, 0), self.at(last + timedelta(days=1), 0)
+            absence_record(actor=None, staff=staff, kind=kind, starts_at=starts, ends_at=ends, reason=reason)
+            self.summary.created["absences"] += 1
+
+    def appointments(self) -> None:
+        """Today's appointments at the foreign-trade and vehicle windows (R-CASE-13), outside hours included;
+        only times still ahead can be booked, so a late run also books the next working day."""
+        rng = seeded(f"{self.seed}:appointments")
+        soon = timezone.now() + timedelta(minutes=10)
+        slots = [(h, m) for h in range(9, 20) for m in (0, 30) if not 11 <= h < 14]
+        days = [self.today, self.add(self.today, 1)]
+        for number, codes in (("A01", ["FTB-002", "FTB-005", "FTB-003"]), ("B01", ["VMO-001"])):
+            window = self.windows.get(number)
+            if window is None:
+                continue
+            for day in days:
+                chosen = [s for s in slots if self.at(day, *s) > soon]
+                limit = 6 if day == self.today else 3
+                for hh, mm in sorted(rng.sample(chosen, k=min(limit, len(chosen)))):
+                    code = rng.choice(codes)
+                    handling.appointment_book(
+                        window=window,
+                        item=self.items.get(code),
+                        applicant_name=self.person_name(rng),
+                        applicant_phone=self.phone(rng),
+                        starts_at=self.at(day, hh, mm),
+                    )
+                    self.summary.created["appointments"] += 1
+
+    # --- all -----------------------------------------------------------------------------------------------
+
+    def run(self) -> Summary:
+        self.absences()
+        self.load_absences()
+        self.spawn(self.at(self.add(self.first_day, 0), 7), self.deemed_acceptance_runs())
+        for plan in self.plans():
+            self.spawn(plan.received_at, self.application(plan))
+        for inquiry in self.inquiry_plans():
+            self.spawn(inquiry.asked_at, self.inquiry(inquiry))
+        self.play()
+        self.appointments()
+        return self.summary
+
+
+def default_scale() -> float:
+    """The scale from the `DEMO_CASES_SCALE` setting or environment variable, else `DEFAULT_SCALE`."""
+    from django.conf import settings
+
+    value = getattr(settings, "DEMO_CASES_SCALE", None)
+    if value is None:
+        value = os.environ.get(SCALE_ENV) or DEFAULT_SCALE
+    return float(value)
+
+
+def load_demo_cases(
+    *, center: Center, scale: float | None = None, seed: int = DEFAULT_SEED, now: datetime | None = None
+) -> Summary:
+    """Play a year of case history at `center` up to `now` (the moment it runs), in one transaction.
+
+    Idempotent: a centre that has any case already is left alone (`skipped`), and so is every centre at
+    scale 0 (for tests of the rest of the demo)."""
+    started = monotonic_time.monotonic()
+    now = now or timezone.now()
+    scale = default_scale() if scale is None else scale
+    if scale < 0:
+        raise ValueError("the scale must not be negative")
+    if scale == 0 or Case.objects.filter(center=center).exists():
+        today = timezone.localdate(now)
+        summary = Summary(center.code, scale, seed, today - timedelta(days=365), today, skipped=True)
+    else:
+        with transaction.atomic():
+            summary = History(center=center, scale=scale, seed=seed, now=now).run()
+    summary.states = state_counts(center)
+    summary.warnings = warning_counts_now(center, timezone.localdate(now))
+    summary.lookups = lookup_pairs(center)
+    summary.elapsed = monotonic_time.monotonic() - started
+    return summary
+
+
+def state_counts(center: Center) -> dict[str, int]:
+    counts = dict(Case.objects.filter(center=center).order_by().values_list("state").annotate(n=Count("pk")))
+    return {state: counts.get(state, 0) for state in CaseState.values}
+
+
+def warning_counts_now(center: Center, today: date) -> dict[str, int]:
+    rows = (
+        annotate_warning(Case.objects.filter(center=center, state__in=OPEN_STATES), today)
+        .order_by()
+        .values_list("warning")
+        .annotate(n=Count("pk"))
+    )
+    counts = dict(rows)
+    return {colour: counts.get(colour, 0) for colour in Warning.values}
+
+
+def lookup_pairs(center: Center) -> list[tuple[str, str, str]]:
+    """Two (case number, query code, state) pairs for trying the public progress lookup (R-PUB-2): a case
+    suspended for a special procedure and the latest decided one, both of the foreign-trade window."""
+    pairs: list[tuple[str, str, str]] = []
+    ftb = Case.objects.filter(center=center, window__number=FTB_WINDOW).exclude(number="")
+    for queryset in (
+        ftb.filter(state=CaseState.SUSPENDED).order_by("-accepted_on", "-pk"),
+        ftb.filter(state__in=[CaseState.APPROVED, CaseState.DELIVERED, CaseState.ARCHIVED]).order_by(
+            "-decided_at", "-pk"
+        ),
+    ):
+        case = queryset.first()
+        if case is not None:
+            pairs.append((case.number, case.query_code, str(CaseState(case.state).label)))
+    return pairs

@@ -1,0 +1,133 @@
+"""The demo case history: `load_demo` plays a year of cases at the demo centre through the case services, with
+cases in every state, red, yellow and suspended ones among the open cases, intact hash chains, and a second
+run that adds nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases.demo import lookup_pairs
+from cases.models import (
+    Appointment,
+    Case,
+    CaseEvent,
+    CaseState,
+    Extension,
+    Inquiry,
+    InquiryStatus,
+    Visit,
+    Warning,
+)
+from cases.selectors.clock import annotate_warning, overdue_cases
+from cases.selectors.intake import extra_correction_notices
+from cases.services.events import chain_verify
+from cases.services.lookup import case_lookup
+from common.models import HistoryEntry
+from org.models import Absence, Center
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+SCALE = 0.01  # about 50 cases, plus the showcase cases that every scale has
+
+
+def run(command: str, **options: Any) -> str:
+    out = StringIO()
+    call_command(command, stdout=out, **options)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for label in ("cases", "org", "common")
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+def test_load_demo_plays_a_year_of_cases_in_every_state_and_a_second_run_adds_nothing(settings: Any) -> None:
+    settings.DEMO_CASES_SCALE = SCALE
+    first = run("load_demo")
+    county = Center.objects.get(code="demo-county")
+    today = timezone.localdate()
+    cases = Case.objects.filter(center=county)
+
+    assert "示范办件历史已生成" in first
+    assert "计划中被规则拒绝的操作" not in first  # every planned action passed the rules
+    states = Counter(cases.values_list("state", flat=True))
+    assert [state for state in CaseState.values if not states[state]] == []
+
+    colours = Counter(
+        annotate_warning(
+            cases.filter(state__in=[CaseState.ACCEPTED, CaseState.SUSPENDED]), today
+        ).values_list("warning", flat=True)
+    )
+    assert colours[Warning.RED] >= 1
+    assert colours[Warning.YELLOW] >= 1
+    assert colours[Warning.GREEN] >= 1
+    assert colours[Warning.SUSPENDED] >= 1
+    assert all(row.responsible is not None for row in overdue_cases(county, today))
+
+    # A year back from today, numbered in date order, every history chain intact.
+    received = sorted(timezone.localdate(moment) for moment in cases.values_list("received_at", flat=True))
+    assert received[0] < today - timedelta(days=300)
+    assert received[-1] <= today
+    assert all(chain_verify(case).ok for case in cases)
+    assert all(case.events.count() >= case.revision for case in cases)
+
+    # The things the screens show.
+    assert extra_correction_notices(county).exists()
+    assert Visit.objects.filter(case__center=county, is_shuttle=True).exists()
+    assert CaseEvent.objects.filter(case__center=county, acting_as="B").exists()
+    assert Extension.objects.filter(case__center=county).exclude(filed_at=None).exists()
+    assert cases.filter(is_priority=True, state__in=[CaseState.ACCEPTED]).exists()
+    assert cases.filter(deemed_accepted=True).exists()
+    assert cases.filter(in_development_zone=True).exists()
+    assert Absence.objects.filter(center=county).exists()
+    inquiries = Inquiry.objects.filter(center=county)
+    assert inquiries.filter(status=InquiryStatus.OPEN).exists()
+    assert inquiries.filter(status=InquiryStatus.ESCALATED).exists()
+    assert inquiries.filter(status=InquiryStatus.REFERRED, referral_acknowledged_at=None).exists()
+    assert inquiries.filter(status=InquiryStatus.REFERRED).exclude(referral_acknowledged_at=None).exists()
+    assert Appointment.objects.filter(center=county, starts_at__gte=timezone.now()).exists()
+    assert (
+        cases.filter(window__number="A01").count() > cases.exclude(window__number__in=["A01", "A02"]).count()
+    )
+
+    # The two lookup pairs of the summary work on the public lookup.
+    pairs = lookup_pairs(county)
+    assert len(pairs) == 2
+    for number, code, _state in pairs:
+        assert f"办件编号 {number}，查询码 {code}" in first
+        assert case_lookup(center=county, number=number, query_code=code) is not None
+
+    before = row_counts()
+    history = HistoryEntry.objects.count()
+    second = run("load_demo")
+    again = run("load_demo_cases")
+    assert "已有办件，未生成示范办件历史（没有任何改动）" in second
+    assert "没有任何改动" in again
+    assert row_counts() == before
+    assert HistoryEntry.objects.count() == history
+
+
+def test_scale_zero_adds_no_cases(settings: Any) -> None:
+    settings.DEMO_CASES_SCALE = 0
+    output = run("load_demo")
+    assert "规模为0" in output
+    assert not Case.objects.exists()
+    assert not Inquiry.objects.exists()
+
+
+def test_load_demo_cases_needs_the_demo_centre() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="load_demo"):
+        run("load_demo_cases")
