@@ -1,6 +1,8 @@
 """API error bodies: one envelope for every error, so that clients read `error.code` and `error.field`.
 
 - a refused rule answers 422 `{"error": {"rule": "R-CAT-2", "message": "…", "field": "…", "code": "…"}}`;
+- a write from a stale read (someone else changed the object since) answers 409
+  `{"error": {"code": "conflict", "message": "…"}}`, and nothing was changed;
 - invalid input answers 400 `{"error": {"code": "invalid", "message": "…", "field": "days", "fields": {…}}}`
   (`fields` is every field with its messages; `field` and `message` are the first of them);
 - anything else DRF knows (401, 403, 404, 405, 415, …) answers `{"error": {"code": "…", "message": "…"}}`.
@@ -16,7 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from common.errors import NotFound, PermissionDenied, RuleViolation
+from common.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 
 
 def _first_error(detail: Any, path: str | None = None) -> tuple[str | None, str]:
@@ -53,6 +55,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"error": exc.as_dict()}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, NotFound):
         return Response(error_body("not_found", "未找到。"), status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, Conflict):
+        return Response(error_body("conflict", exc.message), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, PermissionDenied):
         return Response(error_body("permission_denied", exc.message), status=status.HTTP_403_FORBIDDEN)
     response = drf_exception_handler(exc, context)

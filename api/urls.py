@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from .views import auth, calendar, catalog, docs, org
+from .views import auth, calendar, cases, cases_desk, catalog, docs, org
 
 app_name = "api"
 
@@ -90,4 +90,49 @@ urlpatterns = [
         catalog.ItemWithdrawView.as_view(),
         name="item_withdraw",
     ),
+    # Inquiries (R-CASE-1)
+    path("centers/<slug:center>/inquiries", cases_desk.InquiryListView.as_view(), name="inquiry_list"),
+    path("inquiries/<int:inquiry_id>", cases_desk.InquiryDetailView.as_view(), name="inquiry_detail"),
+    path("inquiries/<int:inquiry_id>/handle", cases_desk.InquiryHandleView.as_view(), name="inquiry_handle"),
+    path("inquiries/<int:inquiry_id>/refer", cases_desk.InquiryReferView.as_view(), name="inquiry_refer"),
+    path(
+        "inquiries/<int:inquiry_id>/acknowledge",
+        cases_desk.InquiryAcknowledgeView.as_view(),
+        name="inquiry_acknowledge",
+    ),
+    path(
+        "inquiries/<int:inquiry_id>/escalate",
+        cases_desk.InquiryEscalateView.as_view(),
+        name="inquiry_escalate",
+    ),
+    # Cases (R-CASE-*, R-CLK-4..9)
+    path("centers/<slug:center>/cases", cases.CaseListView.as_view(), name="case_list"),
+    path("centers/<slug:center>/case-chains", cases.CenterChainsView.as_view(), name="case_chains"),
+    path("cases/<int:case_id>", cases.CaseDetailView.as_view(), name="case_detail"),
+    path("cases/<int:case_id>/events", cases.CaseEventListView.as_view(), name="case_events"),
+    path("cases/<int:case_id>/chain", cases.CaseChainView.as_view(), name="case_chain"),
+    *(
+        path(f"cases/<int:case_id>/{action.replace('_', '-')}", view.as_view(), name=f"case_{action}")
+        for action, view in cases.ACTION_VIEWS.items()
+    ),
+    path("extensions/<int:extension_id>/file", cases.ExtensionFileView.as_view(), name="extension_file"),
+    path("notices/<int:notice_id>/delivered", cases.NoticeDeliveredView.as_view(), name="notice_delivered"),
+    # Appointments (R-CASE-13)
+    path(
+        "centers/<slug:center>/appointments",
+        cases_desk.AppointmentListView.as_view(),
+        name="appointment_list",
+    ),
+    path(
+        "appointments/<int:appointment_id>/serve",
+        cases_desk.AppointmentServeView.as_view(),
+        name="appointment_serve",
+    ),
+    path(
+        "appointments/<int:appointment_id>/no-show",
+        cases_desk.AppointmentNoShowView.as_view(),
+        name="appointment_no_show",
+    ),
+    # The public progress lookup (R-PUB-2)
+    path("progress", cases_desk.ProgressView.as_view(), name="progress"),
 ]

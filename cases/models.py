@@ -545,3 +545,37 @@ class NumberSequence(CenterOwned):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}: {self.last}"
+
+
+class NoticeTemplate(CenterOwned):
+    """A centre's own texts for one kind of notice (issue 3, item 7): the title, the opening and closing
+    paragraphs and the footer (the issuing organ and seal line). The structure and the case facts of each
+    notice stay in code (`cases.notices`); a blank text falls back to the default there.
+
+    Versioned rather than edited: each change adds a row, and a notice is printed with the texts in force when
+    it was issued, so a reprint says what the original said.
+    """
+
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices, verbose_name=_("文书"))
+    title = models.CharField(max_length=60, blank=True, verbose_name=_("标题"))
+    opening = models.TextField(blank=True, verbose_name=_("开头段落"))
+    closing = models.TextField(blank=True, verbose_name=_("结尾段落"))
+    footer = models.TextField(blank=True, verbose_name=_("落款"))
+    updated_at = models.DateTimeField(verbose_name=_("修改时间"))
+    updated_by = models.ForeignKey(
+        "org.StaffProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+
+    class Meta:
+        ordering = ["center", "kind", "-updated_at", "-id"]
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
+        indexes = [models.Index(fields=["center", "kind", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.updated_at:%Y-%m-%d %H:%M}"

@@ -2,12 +2,14 @@
 
 Schemathesis generates requests from `/api/v1/openapi.json` (valid ones, and ones that break the schema) and
 sends them to the Django application through WSGI, signed in with a coordination user's token, with the
-national calendar seeded and a published item in place. Bounded and derandomised, so it is repeatable.
+national calendar seeded, a published item and a case (with an extension, a notice, an inquiry and an
+appointment) in place. Bounded and derandomised, so it is repeatable.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,6 +22,8 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 
+from cases.models import Appointment, Extension, Inquiry, Notice, NoticeKind
+from cases.tests.factories import at, make_case
 from catalog.tests.factories import make_published_item
 from config.wsgi import application
 from workdays.tests.fixtures import national_calendar  # noqa: F401
@@ -53,17 +57,61 @@ def wsgi_in_test_transaction() -> Iterator[None]:
 
 @pytest.fixture
 def fuzz_world(hall: Any, national_calendar: Any, wsgi_in_test_transaction: None) -> dict[str, Any]:  # noqa: F811
-    make_published_item(
+    item = make_published_item(
         hall.center, hall.department, post=hall.post, code="FTB-001", name="对外贸易经营者备案登记"
     )
     token, _ = Token.objects.get_or_create(user=hall.coordination.user)
     return {
         "headers": {"Authorization": f"Token {token.key}"},
-        "known": {"center": hall.center.code, "code": "FTB-001"},
+        "known": {"center": hall.center.code, "code": "FTB-001", **_case_world(hall, item)},
     }
 
 
-def _strategy(operation: Any, known: dict[str, str]) -> st.SearchStrategy:
+def _case_world(hall: Any, item: Any) -> dict[str, int]:
+    """A case with an extension and a special-procedure notice, an inquiry and an appointment, so that the
+    case operations are fuzzed on real rows rather than answering 404."""
+    case = make_case(window=hall.window, item=item, received_by=hall.clerk, accepted_on=date(2026, 9, 30))
+    notice = Notice.objects.create(
+        center=hall.center,
+        case=case,
+        kind=NoticeKind.SPECIAL_PROCEDURE,
+        number="FUZZ-TZ-1",
+        issued_at=at(date(2026, 10, 9)),
+        issued_by=hall.clerk,
+    )
+    extension = Extension.objects.create(
+        case=case,
+        days=2,
+        reason="需补充核查",
+        approved_by=hall.chief,
+        approved_at=at(date(2026, 10, 9)),
+        applicant_told_on=date(2026, 10, 9),
+    )
+    inquiry = Inquiry.objects.create(
+        center=hall.center,
+        channel="window",
+        window=hall.window,
+        first_receiver=hall.clerk,
+        asked_at=at(date(2026, 9, 28)),
+        question="如何办理备案？",
+    )
+    appointment = Appointment.objects.create(
+        center=hall.center,
+        window=hall.window,
+        applicant_name="预约人",
+        applicant_phone="13800000000",
+        starts_at=at(date(2026, 10, 12)),
+    )
+    return {
+        "case_id": case.pk,
+        "notice_id": notice.pk,
+        "extension_id": extension.pk,
+        "inquiry_id": inquiry.pk,
+        "appointment_id": appointment.pk,
+    }
+
+
+def _strategy(operation: Any, known: dict[str, Any]) -> st.SearchStrategy:
     """Requests that fit the schema and requests that break it, aimed at the real centre and item so that
     they reach past the 404 (unknown centres and items are covered by the other tests)."""
     names = {p.name for p in operation.path_parameters}

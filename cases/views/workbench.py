@@ -1,5 +1,663 @@
-"""Views of the workbench screen (see cases/urls.py)."""
+"""The window workbench (issue 3, item 9): one page for a staff member, and the pages it leads to.
 
-from django.urls import URLPattern
+- `workbench`: my queue (open cases I am responsible for, or whose current step is at a post I hold as A),
+  my window's queue, the posts I cover as B today while their A is away (R-ORG-7), my inquiries (R-CASE-1)
+  and today's appointments (R-CASE-13). Each case shows its state, deadline and warning colour, computed in
+  the database (`annotate_warning`); the page costs a fixed number of queries however many cases there are.
+- inquiries: log one (the signed-in staff member is the first receiver), its page, and one POST per action
+  (handle, refer, acknowledge, escalate), each calling one `cases.services.intake` function.
+- `case_receive`: receive an application at the window, with optional uploads per material (R-CASE-2).
+- `appointments`: the day's appointments of my windows, with serve and no-show.
 
-urlpatterns: list[URLPattern] = []
+Thin: reads go through `cases.access` / `org.access` (another centre's objects are 404), writes through one
+service call; a refusal re-renders the page with the rule's message (422) and nothing changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog.models import Item
+from catalog.selectors import published_items
+from common.errors import NotFound, PermissionDenied, RuleViolation
+from common.history import history_of
+from common.models import PersonalDataAccess
+from org.access import CENTER_WIDE_ROLES, active_grants, roles_at, visible_center_ids
+from org.models import Post, StaffProfile, Window, WindowKind
+from org.selectors import PostBoardRow, leadership, post_board
+
+from .. import forms_workbench as f
+from ..access import WINDOW_ROLES, cases_for_user
+from ..models import (
+    OPEN_STATES,
+    Appointment,
+    AppointmentStatus,
+    Case,
+    CaseState,
+    CaseStep,
+    Inquiry,
+    InquiryStatus,
+)
+from ..selectors.actions import staff_of
+from ..selectors.clock import annotate_warning
+from ..selectors.handling import todays_appointments
+from ..selectors.intake import InquiryWorkbench, workbench_inquiries
+from ..services import handling, intake
+
+PRE_ACCEPTANCE = (CaseState.RECEIVED, CaseState.AWAITING_CORRECTION)
+PANEL_LIMIT = 50  # rows per case panel; the panel says how many there are in all
+
+# How the inquiry's record names each action (R-CASE-1).
+INQUIRY_ACTIONS: dict[str, Any] = {
+    "inquiry_logged": gettext_lazy("登记咨询"),
+    "inquiry_handled": gettext_lazy("办结"),
+    "inquiry_referred": gettext_lazy("转办"),
+    "inquiry_referral_acknowledged": gettext_lazy("确认接收转办"),
+    "inquiry_escalated": gettext_lazy("上报领导"),
+}
+
+
+# --- who and where ----------------------------------------------------------------------------------------
+
+
+def _staff(request: HttpRequest) -> StaffProfile:
+    staff = staff_of(request.user)
+    if staff is None:
+        raise PermissionDenied(_("只有工作人员可以使用窗口工作台。"))
+    return staff
+
+
+def _windows(user: Any, staff: StaffProfile, *, as_backup: bool) -> list[Window]:
+    """The active windows of the staff member's centre where they work: their own window, windows of their
+    window roles, windows they head or represent, windows of posts they hold as A — and, with `as_backup`,
+    windows of posts where they are a B (R-ORG-7)."""
+    granted = active_grants(user).filter(window__isnull=False, role__in=WINDOW_ROLES).values("window_id")
+    where = (
+        Q(pk=staff.window_id)
+        | Q(pk__in=granted)
+        | Q(head=staff)
+        | Q(chief_representative=staff)
+        | Q(posts__holder_a=staff, posts__is_active=True)
+    )
+    if as_backup:
+        where |= Q(posts__backup_links__staff=staff, posts__is_active=True)
+    return list(
+        Window.objects.filter(where, center_id=staff.center_id, is_active=True)
+        .select_related("department")
+        .distinct()
+        .order_by("number", "pk")
+    )
+
+
+def _items_served(staff: StaffProfile, windows: list[Window]) -> QuerySet[Item]:
+    """Published items of the staff's centre that one of `windows` serves (its department's, or a department
+    a comprehensive window serves). The service checks the chosen window again."""
+    departments = {w.department_id for w in windows}
+    comprehensive = [w.pk for w in windows if w.kind == WindowKind.COMPREHENSIVE]
+    served = Window.served_departments.through.objects.filter(window_id__in=comprehensive).values(
+        "department_id"
+    )
+    return published_items(staff.center).filter(
+        Q(department_id__in=departments) | Q(department_id__in=served)
+    )
+
+
+def _case_by_reference(user: Any, text: str) -> Case | None:
+    """A case the user may see, by its number, or by "#<id>" for a case not numbered yet."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    cases = cases_for_user(user)
+    if text.startswith("#") and text[1:].isdigit():
+        return cases.filter(pk=int(text[1:])).first()
+    return cases.filter(number=text).first()
+
+
+# --- the workbench ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Panel:
+    cases: list[Case]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.cases)
+
+
+@dataclass
+class CoveredPost:
+    """A post whose A is away and that the signed-in B holds now (R-ORG-7), with the post's open cases."""
+
+    post: Post
+    holder_a: StaffProfile
+    cases: list[Case] = field(default_factory=list)
+
+
+def _step_post() -> Subquery:
+    """The post of the case's current step (its first unfinished one), in SQL."""
+    return Subquery(
+        CaseStep.objects.filter(case=OuterRef("pk"), finished_at=None).order_by("order").values("post_id")[:1]
+    )
+
+
+def open_cases_for(user: Any, today: date) -> QuerySet[Any]:
+    """The open cases `user` may see, with `step_post_id` and `warning` annotated, soonest deadline first."""
+    cases = cases_for_user(user).filter(state__in=list(OPEN_STATES)).annotate(step_post_id=_step_post())
+    return (
+        annotate_warning(cases, today)
+        .select_related("item", "version", "window", "responsible")
+        .order_by(F("deadline").asc(nulls_last=True), "received_at", "pk")
+    )
+
+
+def _panel(queryset: QuerySet[Any]) -> Panel:
+    rows = list(queryset[:PANEL_LIMIT])
+    total = len(rows) if len(rows) < PANEL_LIMIT else queryset.count()
+    return Panel(rows, total)
+
+
+def _holds(row: PostBoardRow, staff: StaffProfile, acting_as: str) -> bool:
+    return row.holder is not None and row.holder.pk == staff.pk and row.acting_as == acting_as
+
+
+def _covered_query(posts: list[Post]) -> Q:
+    """The open cases of posts whose A is away: the current step is at the post, or its A answers for them
+    at the post's window (responsible, or received and not yet accepted)."""
+    where = Q(pk__in=[])
+    for post in posts:
+        a_at_window = Q(window_id=post.window_id) & (
+            Q(responsible_id=post.holder_a_id) | Q(state__in=PRE_ACCEPTANCE, received_by_id=post.holder_a_id)
+        )
+        where |= Q(step_post_id=post.pk) | a_at_window
+    return where
+
+
+def _belongs_to(case: Any, post: Post) -> bool:
+    if case.step_post_id == post.pk:
+        return True
+    if case.window_id != post.window_id:
+        return False
+    return case.responsible_id == post.holder_a_id or (
+        case.state in PRE_ACCEPTANCE and case.received_by_id == post.holder_a_id
+    )
+
+
+def _covered(open_cases: QuerySet[Any], rows: list[PostBoardRow]) -> list[CoveredPost]:
+    covered = [CoveredPost(post=row.post, holder_a=row.holder_a) for row in rows]
+    if not covered:
+        return []
+    for case in open_cases.filter(_covered_query([c.post for c in covered]))[: PANEL_LIMIT * len(covered)]:
+        for entry in covered:
+            if _belongs_to(case, entry.post):
+                entry.cases.append(case)
+                break
+    return covered
+
+
+@login_required
+@require_GET
+def workbench(request: HttpRequest) -> HttpResponse:
+    """The signed-in staff member's workbench."""
+    staff = _staff(request)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    home = _windows(request.user, staff, as_backup=False)
+    serving = _windows(request.user, staff, as_backup=True)
+    board = post_board(staff.center, now)
+    held_as_a = [row.post.pk for row in board if _holds(row, staff, "A")]
+    open_cases = open_cases_for(request.user, today)
+    mine = open_cases.filter(
+        Q(responsible=staff)
+        | Q(step_post_id__in=held_as_a)
+        | Q(state__in=PRE_ACCEPTANCE, received_by=staff, responsible=None)
+    )
+    inquiries: InquiryWorkbench = workbench_inquiries(staff)
+    context = {
+        "staff": staff,
+        "today": today,
+        "windows": home,
+        "several_windows": len(home) > 1,
+        "mine": _panel(mine),
+        "window_queue": _panel(open_cases.filter(window__in=[w.pk for w in home])),
+        "covered": _covered(open_cases, [row for row in board if _holds(row, staff, "B")]),
+        "inquiries_open": list(inquiries.open),
+        "inquiries_incoming": list(inquiries.incoming),
+        "inquiries_sent": list(inquiries.sent),
+        "appointments": [(w, list(todays_appointments(w, today))) for w in serving],
+    }
+    return render(request, "cases/workbench.html", context)
+
+
+# --- inquiries (R-CASE-1) -------------------------------------------------------------------------------------
+
+
+def _inquiry_for(request: HttpRequest, pk: int) -> Inquiry:
+    """An inquiry the user may see: its first receiver, staff of its window or of the window it was referred
+    to, the leader it was escalated to, and the centre-wide roles. Anything else is 404."""
+    user = request.user
+    inquiry = (
+        Inquiry.objects.filter(pk=pk, center__in=visible_center_ids(user))
+        .select_related(
+            "center", "window", "referred_to", "item", "item__current_version", "first_receiver", "case"
+        )
+        .select_related("escalated_to", "referral_acknowledged_by")
+        .first()
+    )
+    if inquiry is None:
+        raise NotFound()
+    staff = staff_of(user)
+    if roles_at(user, inquiry.center) & CENTER_WIDE_ROLES:
+        return inquiry
+    if staff is not None:
+        if staff.pk in {inquiry.first_receiver_id, inquiry.escalated_to_id}:
+            return inquiry
+        windows = {w.pk for w in _windows(user, staff, as_backup=True)}
+        if inquiry.window_id in windows or inquiry.referred_to_id in windows:
+            return inquiry
+    raise NotFound()
+
+
+def _refer_windows(inquiry: Inquiry) -> QuerySet[Window]:
+    return (
+        Window.objects.filter(center_id=inquiry.center_id, is_active=True)
+        .exclude(pk=inquiry.window_id)
+        .order_by("number", "pk")
+    )
+
+
+def _leaders(inquiry: Inquiry) -> QuerySet[StaffProfile]:
+    ids = [
+        leader.staff.pk for leader in leadership(inquiry.center) if leader.staff and leader.staff.is_active
+    ]
+    return StaffProfile.objects.filter(pk__in=ids).order_by("name", "pk")
+
+
+def _inquiry_forms(inquiry: Inquiry, bound: dict[str, Any]) -> dict[str, Any]:
+    forms: dict[str, Any] = {}
+    if inquiry.status == InquiryStatus.OPEN:
+        forms["handle"] = bound.get("handle") or f.InquiryHandleForm()
+        forms["refer"] = bound.get("refer") or f.InquiryReferForm(windows=_refer_windows(inquiry))
+        forms["escalate"] = bound.get("escalate") or f.InquiryEscalateForm(leaders=_leaders(inquiry))
+    if inquiry.status == InquiryStatus.REFERRED and inquiry.referral_acknowledged_at is None:
+        forms["acknowledge"] = bound.get("acknowledge") or f.EmptyForm()
+    return forms
+
+
+def _log_asker_access(request: HttpRequest, inquiry: Inquiry) -> None:
+    """The asker's phone is personal data: every display is logged."""
+    PersonalDataAccess.objects.create(
+        center=inquiry.center,
+        user=request.user if request.user.is_authenticated else None,
+        subject_type="cases.inquiry",
+        subject_id=str(inquiry.pk),
+        purpose=_("查看咨询"),
+    )
+
+
+def _render_inquiry(
+    request: HttpRequest,
+    inquiry: Inquiry,
+    *,
+    status: int = 200,
+    bound: dict[str, Any] | None = None,
+    refusal: RuleViolation | None = None,
+    failed: str = "",
+) -> HttpResponse:
+    if inquiry.asker_phone:
+        _log_asker_access(request, inquiry)
+    context = {
+        "inquiry": inquiry,
+        "forms": _inquiry_forms(inquiry, bound or {}),
+        "history": [
+            {"entry": entry, "label": INQUIRY_ACTIONS.get(entry.action, entry.action)}
+            for entry in history_of(inquiry).select_related("actor__staff_profile").order_by("at", "id")
+        ],
+        "refusal": refusal,
+        "failed": failed,
+    }
+    return render(request, "cases/inquiry_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inquiry_new(request: HttpRequest) -> HttpResponse:
+    """Log an inquiry at the window, by phone or from the web, with the signed-in staff as first receiver."""
+    staff = _staff(request)
+    windows = _windows(request.user, staff, as_backup=True)
+    if not windows:
+        raise PermissionDenied(_("您不在任何窗口工作，不能登记咨询。"))
+    items = published_items(staff.center)
+    initial = {"window": windows[0].pk}
+    form = f.InquiryForm(
+        request.POST if request.method == "POST" else None,
+        windows=windows,
+        items=items,
+        initial=initial,
+    )
+    refusal: RuleViolation | None = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                inquiry = intake.inquiry_log(
+                    actor=staff,
+                    window=data["window"],
+                    channel=data["channel"],
+                    question=data["question"],
+                    asker_name=data["asker_name"],
+                    asker_phone=data["asker_phone"],
+                    item=data["item"],
+                )
+            except RuleViolation as exc:
+                refusal, status = exc, 422
+            else:
+                messages.success(request, _("咨询已登记，您是首问责任人。"))
+                return redirect("cases:inquiry_detail", pk=inquiry.pk)
+        else:
+            status = 400
+    return render(request, "cases/inquiry_form.html", {"form": form, "refusal": refusal}, status=status)
+
+
+@login_required
+@require_GET
+def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_inquiry(request, _inquiry_for(request, pk))
+
+
+def _after_inquiry_action(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
+    if request.POST.get("next") == "workbench":
+        return redirect("cases:workbench")
+    return redirect("cases:inquiry_detail", pk=inquiry.pk)
+
+
+def _inquiry_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    inquiry = _inquiry_for(request, pk)
+    staff = _staff(request)
+    form: Any
+    if action == "handle":
+        form = f.InquiryHandleForm(request.POST)
+    elif action == "refer":
+        form = f.InquiryReferForm(request.POST, windows=_refer_windows(inquiry))
+    elif action == "escalate":
+        form = f.InquiryEscalateForm(request.POST, leaders=_leaders(inquiry))
+    else:
+        form = f.EmptyForm(request.POST)
+    if not form.is_valid():
+        return _render_inquiry(request, inquiry, status=400, bound={action: form}, failed=action)
+    data = form.cleaned_data
+    try:
+        if action == "handle":
+            case = _case_by_reference(request.user, data["case_number"])
+            if data["case_number"].strip() and case is None:
+                form.add_error("case_number", _("找不到该办件，请核对办件编号。"))
+                return _render_inquiry(request, inquiry, status=400, bound={action: form}, failed=action)
+            intake.inquiry_handle(
+                actor=staff, inquiry=inquiry, outcome=data["outcome"], answer=data["answer"], case=case
+            )
+            message = _("咨询已办结。")
+        elif action == "refer":
+            intake.inquiry_refer(
+                actor=staff,
+                inquiry=inquiry,
+                to_window=data["to_window"],
+                mode=data["mode"],
+                note=data["note"],
+            )
+            message = _("已转办至%(window)s，待该窗口确认接收。") % {"window": data["to_window"]}
+        elif action == "escalate":
+            intake.inquiry_escalate(
+                actor=staff, inquiry=inquiry, leader=data["leader"], reason=data["reason"]
+            )
+            message = _("已上报%(name)s。") % {"name": data["leader"].name}
+        else:
+            intake.inquiry_acknowledge(actor=staff, inquiry=inquiry)
+            message = _("已确认接收转办的咨询。")
+    except RuleViolation as exc:
+        fresh = _inquiry_for(request, pk)
+        return _render_inquiry(request, fresh, status=422, bound={action: form}, refusal=exc, failed=action)
+    messages.success(request, message)
+    return _after_inquiry_action(request, inquiry)
+
+
+@login_required
+@require_POST
+def inquiry_handle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the inquiry as handled, with its outcome and answer (R-CASE-1)."""
+    return _inquiry_action(request, pk, "handle")
+
+
+@login_required
+@require_POST
+def inquiry_refer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refer the inquiry to the competent window, escorted or with its phone (R-CASE-1)."""
+    return _inquiry_action(request, pk, "refer")
+
+
+@login_required
+@require_POST
+def inquiry_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receiving window takes over a referred inquiry (R-CASE-1)."""
+    return _inquiry_action(request, pk, "acknowledge")
+
+
+@login_required
+@require_POST
+def inquiry_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report the inquiry to a centre leader (R-CASE-1)."""
+    return _inquiry_action(request, pk, "escalate")
+
+
+# --- receiving an application (R-CASE-2) -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_receive(request: HttpRequest) -> HttpResponse:
+    """Receive an application: first the window and item, then the applicant and optional uploads."""
+    staff = _staff(request)
+    windows = _windows(request.user, staff, as_backup=True)
+    if not windows:
+        raise PermissionDenied(_("您不在任何窗口工作，不能收件。"))
+    source = request.POST if request.method == "POST" else request.GET
+    items = _items_served(staff, windows)
+    pick = f.ItemPickForm(
+        source if "item" in source else None,
+        windows=windows,
+        items=items,
+        initial={"window": windows[0].pk},
+    )
+    context: dict[str, Any] = {"pick": pick, "form": None, "refusal": None, "item": None, "window": None}
+    if not pick.is_bound:
+        return render(request, "cases/receive.html", context)
+    if not pick.is_valid():
+        return render(request, "cases/receive.html", context, status=400)
+    window: Window = pick.cleaned_data["window"]
+    item: Item = pick.cleaned_data["item"]
+    version = item.current_version
+    assert version is not None  # published_items only lists items with a current version
+    materials = list(version.materials.all().order_by("order", "pk"))
+    form = f.ReceiveForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        materials=materials,
+    )
+    context.update(form=form, item=item, window=window, version=version)
+    if request.method == "GET":
+        return render(request, "cases/receive.html", context)
+    if not form.is_valid():
+        return render(request, "cases/receive.html", context, status=400)
+    try:
+        case = intake.case_receive(
+            actor=staff,
+            window=window,
+            item=item,
+            applicant=form.applicant(),
+            channel=form.cleaned_data["channel"],
+            uploads=form.uploads(),
+        )
+    except RuleViolation as exc:
+        context["refusal"] = exc
+        return render(request, "cases/receive.html", context, status=422)
+    messages.success(request, _("已收件，请审查材料。"))
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+# --- appointments (R-CASE-13) ---------------------------------------------------------------------------------
+
+
+def _mask_phone(phone: str) -> str:
+    phone = phone or ""
+    return phone if len(phone) < 7 else f"{phone[:3]}****{phone[-4:]}"
+
+
+def _appointment_for(request: HttpRequest, staff: StaffProfile, pk: int) -> Appointment:
+    """An appointment at one of the staff member's windows; anything else is 404."""
+    windows = [w.pk for w in _windows(request.user, staff, as_backup=True)]
+    appointment = (
+        Appointment.objects.filter(pk=pk, window_id__in=windows, center__in=visible_center_ids(request.user))
+        .select_related("window", "center", "item")
+        .first()
+    )
+    if appointment is None:
+        raise NotFound()
+    return appointment
+
+
+def _render_appointments(
+    request: HttpRequest,
+    staff: StaffProfile,
+    day: date,
+    *,
+    status: int = 200,
+    bound: dict[int, Any] | None = None,
+    refusal: RuleViolation | None = None,
+    failed: int | None = None,
+) -> HttpResponse:
+    bound = bound or {}
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    default = {"served_until": now}
+    groups = []
+    for window in _windows(request.user, staff, as_backup=True):
+        rows = []
+        listed = list(todays_appointments(window, day))
+        prefetch_related_objects(listed, "served_by")
+        for appointment in listed:
+            booked = appointment.status == AppointmentStatus.BOOKED
+            form = bound.get(appointment.pk) or (
+                f.AppointmentServeForm(
+                    initial={**default, "served_from": min(timezone.localtime(appointment.starts_at), now)}
+                )
+                if booked
+                else None
+            )
+            rows.append(
+                {
+                    "appointment": appointment,
+                    "phone": _mask_phone(appointment.applicant_phone),
+                    "form": form,
+                    "booked": booked,
+                }
+            )
+        groups.append({"window": window, "rows": rows})
+    context = {
+        "day": day,
+        "day_form": f.DayForm(initial={"day": day}),
+        "groups": groups,
+        "refusal": refusal,
+        "failed": failed,
+        "is_today": day == timezone.localdate(),
+    }
+    return render(request, "cases/appointments.html", context, status=status)
+
+
+@login_required
+@require_GET
+def appointments(request: HttpRequest) -> HttpResponse:
+    """The appointments of my windows on a day (today unless `?day=`)."""
+    staff = _staff(request)
+    form = f.DayForm(request.GET)
+    day = (form.cleaned_data.get("day") if form.is_valid() else None) or timezone.localdate()
+    return _render_appointments(request, staff, day)
+
+
+def _back_to_day(appointment: Appointment) -> HttpResponse:
+    day = timezone.localdate(appointment.starts_at)
+    return redirect(f"{reverse('cases:appointments')}?day={day.isoformat()}")
+
+
+@login_required
+@require_POST
+def appointment_serve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the service of a booked appointment; time after closing is late service (R-CASE-13)."""
+    staff = _staff(request)
+    appointment = _appointment_for(request, staff, pk)
+    day = timezone.localdate(appointment.starts_at)
+    form = f.AppointmentServeForm(request.POST)
+    if not form.is_valid():
+        return _render_appointments(request, staff, day, status=400, bound={pk: form}, failed=pk)
+    data = form.cleaned_data
+    case = _case_by_reference(request.user, data["case_number"])
+    if data["case_number"].strip() and case is None:
+        form.add_error("case_number", _("找不到该办件，请核对办件编号。"))
+        return _render_appointments(request, staff, day, status=400, bound={pk: form}, failed=pk)
+    try:
+        served = handling.appointment_serve(
+            actor=staff,
+            appointment=appointment,
+            served_from=data["served_from"],
+            served_until=data["served_until"],
+            case=case,
+        )
+    except RuleViolation as exc:
+        return _render_appointments(request, staff, day, status=422, bound={pk: form}, refusal=exc, failed=pk)
+    if served.late_service_minutes:
+        messages.success(request, _("已登记办理，延时服务%(n)s分钟。") % {"n": served.late_service_minutes})
+    else:
+        messages.success(request, _("已登记办理。"))
+    return _back_to_day(appointment)
+
+
+@login_required
+@require_POST
+def appointment_no_show(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant did not come (only after the booked time)."""
+    staff = _staff(request)
+    appointment = _appointment_for(request, staff, pk)
+    try:
+        handling.appointment_no_show(actor=staff, appointment=appointment)
+    except RuleViolation as exc:
+        day = timezone.localdate(appointment.starts_at)
+        return _render_appointments(request, staff, day, status=422, refusal=exc, failed=pk)
+    messages.success(request, _("已登记未到。"))
+    return _back_to_day(appointment)
+
+
+urlpatterns: list[URLPattern] = [
+    path("", workbench, name="workbench"),
+    path("inquiries/new/", inquiry_new, name="inquiry_new"),
+    path("inquiries/<int:pk>/", inquiry_detail, name="inquiry_detail"),
+    path("inquiries/<int:pk>/handle/", inquiry_handle, name="inquiry_handle"),
+    path("inquiries/<int:pk>/refer/", inquiry_refer, name="inquiry_refer"),
+    path("inquiries/<int:pk>/acknowledge/", inquiry_acknowledge, name="inquiry_acknowledge"),
+    path("inquiries/<int:pk>/escalate/", inquiry_escalate, name="inquiry_escalate"),
+    path("receive/", case_receive, name="case_receive"),
+    path("appointments/", appointments, name="appointments"),
+    path("appointments/<int:pk>/serve/", appointment_serve, name="appointment_serve"),
+    path("appointments/<int:pk>/no-show/", appointment_no_show, name="appointment_no_show"),
+]

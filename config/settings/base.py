@@ -146,7 +146,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "govhall API",
-    "DESCRIPTION": "政务服务中心 — organisation, working-day calendar and service catalogue.",
+    "DESCRIPTION": (
+        "政务服务中心 — organisation, working-day calendar, service catalogue, and cases: inquiries, intake, "
+        "the case clock, handling and decision, appointments and the public progress lookup."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -1,0 +1,714 @@
+"""Cases over HTTP (issue 3): receive, list, read, and every action of the case page, each calling the same
+`cases.services` function as the page does, with the same checks.
+
+- Every fetch goes through `cases.access` (`cases_for_user` / `case_for_user`): a case outside the user's
+  scope answers 404, as if it did not exist.
+- The applicant's ID number, phone and e-mail are returned only by the detail, only to those who may see them
+  (`can_see_applicant`), and every such answer is logged (`log_applicant_access`).
+- Every write carries `revision`, the revision the client last read: a stale one answers 409 and changes
+  nothing; a refused rule answers 422 with its id; malformed input answers 400 naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cases.access import can_see_applicant, case_for_user, cases_for_user, log_applicant_access, window_ids_of
+from cases.clock import remaining_working_days
+from cases.models import CLOCK_STATES, Case, CaseEvent, CaseState, Extension, Notice, Payment, Visit
+from cases.selectors import chains
+from cases.selectors.actions import available_actions, staff_of
+from cases.selectors.clock import annotate_warning, clock_view, stored_warning
+from cases.selectors.intake import case_checklist
+from cases.services import clock as clock_services
+from cases.services import handling, intake
+from cases.services.events import chain_verify, lock_case
+from cases.views.chains import CAN_VERIFY_CHAINS
+from catalog.models import Fee, Item
+from common.errors import NotFound, PermissionDenied, RuleViolation
+from org.models import StaffProfile, Window
+from workdays.selectors import calendar_for
+
+from ..permissions import require_role, staff_center
+from ..serializers import ID_MAX, ErrorSerializer
+from ..serializers_cases import (
+    CaseDetailSerializer,
+    CaseEventSerializer,
+    CaseListSerializer,
+    CaseQuery,
+    CaseReceiveFormSerializer,
+    CaseReceiveSerializer,
+    ChainRunSerializer,
+    ChainSerializer,
+    CheckSerializer,
+    DecideSerializer,
+    DeliverSerializer,
+    ExtendSerializer,
+    NoticeDeliveredSerializer,
+    PaymentInSerializer,
+    PrioritySerializer,
+    RefuseSerializer,
+    ReportReturnedSerializer,
+    ReportUpSerializer,
+    ResultSerializer,
+    RevisionSerializer,
+    StepSerializer,
+    SuspendSerializer,
+    VisitInSerializer,
+    WithdrawSerializer,
+)
+from .base import CENTER, ApiListView, ApiView, errors, id_param, parse
+
+TAGS = ["cases"]
+CASE_ID = id_param("case_id", "办件编号（id）")
+EXTENSION_ID = id_param("extension_id", "延期编号")
+NOTICE_ID = id_param("notice_id", "文书编号")
+UPLOAD_KEY = re.compile(r"^upload_(\d{1,18})$")
+ACCESS_PURPOSE = "API 查看办件"
+# How the receipt's refusals name the applicant's fields.
+APPLICANT_FIELDS = {
+    key: f"applicant.{key}"
+    for key in ("name", "id_number", "phone", "email", "organisation_name", "credit_code")
+}
+
+
+# --- who, which, where ---------------------------------------------------------------------------------
+
+
+STALE = OpenApiResponse(ErrorSerializer, description="办件已被他人更新（revision 已过期），未作任何修改")
+
+
+def write_errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """The error answers of a write on a case: 409 is a stale `revision`."""
+    return {**errors(*codes), 409: STALE}
+
+
+def actor_of(user: Any) -> StaffProfile:
+    """The active staff profile acting; 403 for a user without one."""
+    staff = staff_of(user)
+    if staff is None:
+        raise PermissionDenied("只有工作人员可以办理此操作。")
+    return staff
+
+
+def row_id(value: int) -> int:
+    """A row id from the URL; beyond any id the database can hold it names nothing (404, not an overflow)."""
+    if not 0 < value <= ID_MAX:
+        raise NotFound()
+    return value
+
+
+def visible_case(user: Any, case_id: int) -> Case:
+    return case_for_user(user, row_id(case_id))
+
+
+def work_window_ids(user: Any, staff: StaffProfile) -> set[int]:
+    """The windows where `staff` works: their own, their window roles, the posts they hold as A or B, and the
+    windows they head, represent or are in charge of."""
+    led = Window.objects.filter(
+        Q(head=staff) | Q(chief_representative=staff) | Q(deputy_in_charge=staff), center_id=staff.center_id
+    ).values_list("pk", flat=True)
+    return window_ids_of(user) | set(led)
+
+
+def staff_in(case: Case, staff_id: int | None, field: str) -> StaffProfile | None:
+    """A staff member of the case's centre named in the body; a 400 naming `field` otherwise."""
+    if staff_id is None:
+        return None
+    staff = StaffProfile.objects.filter(pk=staff_id, center_id=case.center_id).first()
+    if staff is None:
+        raise ValidationError({field: ["不存在，或不是本中心工作人员。"]})
+    return staff
+
+
+@contextmanager
+def refused_fields(
+    names: dict[str, str], pattern: tuple[re.Pattern[str], str] | None = None
+) -> Iterator[None]:
+    """Name a refused field as the API calls it (`names`, or every field matching `pattern`)."""
+    try:
+        yield
+    except RuleViolation as violation:
+        field = violation.field or ""
+        if field in names:
+            violation.field = names[field]
+        elif pattern is not None and pattern[0].match(field):
+            violation.field = pattern[1]
+        raise
+
+
+# --- what a case looks like ----------------------------------------------------------------------------
+
+
+def _cases() -> QuerySet[Case]:
+    return Case.objects.select_related("center", "item", "version", "window", "responsible")
+
+
+def item_ref(case: Case) -> dict[str, Any]:
+    return {"code": case.item.code, "name": case.version.name, "version": case.version.number}
+
+
+def _clock(case: Case) -> dict[str, Any]:
+    today = timezone.localdate()
+    remaining = None
+    if case.accepted_on is not None and case.state in CLOCK_STATES:
+        remaining = remaining_working_days(calendar_for(case.center), clock_view(case), today)
+    return {
+        "limit_days": case.limit_days,
+        "extension_days": case.extension_days,
+        "accepted_on": case.accepted_on,
+        "deadline": case.deadline,
+        "deadline_provisional": case.deadline_provisional,
+        "warn_from": case.warn_from,
+        "warning": stored_warning(case, today),
+        "remaining_working_days": remaining,
+        "suspended": case.state == CaseState.SUSPENDED,
+    }
+
+
+def case_body(user: Any, case: Case, *, personal: bool) -> dict[str, Any]:
+    """The case as the detail shows it. With `personal`, the applicant's ID number, phone and e-mail are
+    included for those who may see them, and the display is logged."""
+    shown = personal and can_see_applicant(user, case)
+    if shown:
+        log_applicant_access(user=user, case=case, purpose=ACCESS_PURPOSE)
+    case = _cases().select_related("received_by", "accepted_by", "decided_by").get(pk=case.pk)
+    return {
+        **{
+            name: getattr(case, name)
+            for name in (
+                "id",
+                "number",
+                "center",
+                "window",
+                "state",
+                "case_type",
+                "channel",
+                "received_at",
+                "received_by",
+                "accepted_by",
+                "deemed_accepted",
+                "is_priority",
+                "priority_reason",
+                "priority_target_days",
+                "responsible",
+                "responsible_acting_as",
+                "decided_at",
+                "decided_by",
+                "decision_reasons",
+                "result_number",
+                "result_valid_until",
+                "result_issuer",
+                "delivery_due",
+                "delivery_method",
+                "delivered_at",
+                "closed_at",
+                "revision",
+            )
+        },
+        "item": item_ref(case),
+        "state_label": case.get_state_display(),
+        "applicant": {
+            "name": case.applicant_name,
+            "organisation_name": case.organisation_name,
+            "credit_code": case.credit_code,
+            "in_development_zone": case.in_development_zone,
+            "id_number": case.applicant_id_number if shown else None,
+            "phone": case.applicant_phone if shown else None,
+            "email": case.applicant_email if shown else None,
+        },
+        "applicant_shown": shown,
+        "clock": _clock(case),
+        "checklist": [
+            {
+                "material": row.material.pk,
+                "name": row.material.name,
+                "is_required": row.material.is_required,
+                "result": row.check.status if row.check else None,
+                "note": row.check.note if row.check else "",
+                "checked_at": row.check.checked_at if row.check else None,
+            }
+            for row in case_checklist(case)
+        ],
+        "notices": list(case.notices.order_by("issued_at", "id")),
+        "steps": list(case.steps.select_related("post", "handler").order_by("order")),
+        "payments": list(Payment.objects.filter(case=case).select_related("fee")),
+        "visits": list(Visit.objects.filter(case=case).select_related("responsible")),
+        "extensions": list(Extension.objects.filter(case=case).select_related("approved_by", "notice")),
+        "suspensions": list(case.suspensions.order_by("started_on", "id")),
+        "actions": sorted(available_actions(user, case)),
+    }
+
+
+def case_answer(user: Any, case_id: int, *, code: int = status.HTTP_200_OK) -> Response:
+    """The case as it stands after a write (without the applicant's personal data)."""
+    case = case_for_user(user, case_id)
+    return Response(CaseDetailSerializer(case_body(user, case, personal=False)).data, status=code)
+
+
+# --- list and receive ----------------------------------------------------------------------------------
+
+
+@extend_schema(tags=TAGS, parameters=[CENTER])
+class CaseListView(ApiListView):
+    serializer_class = CaseListSerializer
+    queryset = Case.objects.none()
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Case]:
+        if self.schema_only():
+            return self.queryset
+        query = parse(CaseQuery, self.request.query_params)
+        center = staff_center(self.request.user, self.kwargs["center"])
+        cases = annotate_warning(
+            cases_for_user(self.request.user).filter(center=center), timezone.localdate()
+        ).select_related("center", "item", "version", "window", "responsible")
+        if "state" in query:
+            cases = cases.filter(state=query["state"])
+        if "window" in query:
+            cases = cases.filter(window__number=query["window"])
+        if "warning" in query:
+            cases = cases.filter(warning=query["warning"])
+        return cases.order_by("-received_at", "-id")
+
+    @extend_schema(
+        summary="办件列表（本人可见范围；按状态、窗口、预警筛选）",
+        description="中心层面的角色看到全中心的办件，窗口人员看到本人窗口（含顶岗岗位）的办件。列表不含申请人信息。",
+        parameters=[CaseQuery],
+        responses={200: CaseListSerializer(many=True), **errors(400, 401, 404)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="收件（R-CASE-2）：按事项现行版本登记申请，可附上传材料",
+        description=(
+            "JSON：窗口号、事项编号、申请方式和申请人信息。也可用 multipart/form-data 提交同样的字段"
+            "（applicant 为 JSON 文本），并为每份材料附一个名为 upload_<材料编号> 的文件（PDF、JPG 或 PNG，"
+            "每份不超过10MB）；文件有误则不收件（R-CASE-2）。已取消或未发布的事项不能收件（R-CAT-6）；"
+            "本窗口不办理的事项须转办（R-CASE-1）。"
+        ),
+        request={
+            "application/json": CaseReceiveSerializer,
+            "multipart/form-data": CaseReceiveFormSerializer,
+        },
+        responses={201: CaseDetailSerializer, **errors(400, 401, 403, 404, 422)},
+    )
+    def post(self, request: Request, center: str) -> Response:
+        where = staff_center(request.user, center)
+        actor = actor_of(request.user)
+        multipart = (request.content_type or "").startswith("multipart/")
+        data = parse(CaseReceiveFormSerializer if multipart else CaseReceiveSerializer, request.data)
+        window = Window.objects.filter(center=where, number=data["window"]).first()
+        if window is None or window.pk not in work_window_ids(request.user, actor):
+            raise ValidationError({"window": ["不是您工作的窗口。"]})
+        item = Item.objects.filter(center=where, code=data["item"]).select_related("current_version").first()
+        if item is None:
+            raise ValidationError({"item": ["本中心没有该事项。"]})
+        uploads = _uploads(request) if multipart else {}
+        with refused_fields(APPLICANT_FIELDS):
+            case = intake.case_receive(
+                actor=actor,
+                window=window,
+                item=item,
+                applicant=data["applicant"],
+                channel=data["channel"],
+                uploads=uploads,
+            )
+        return case_answer(request.user, case.pk, code=status.HTTP_201_CREATED)
+
+
+def _uploads(request: Request) -> dict[int, Any]:
+    """The files of a multipart receipt, by material id (`upload_<id>`, one file each)."""
+    uploads: dict[int, Any] = {}
+    for key in request.FILES:
+        match = UPLOAD_KEY.match(key)
+        if match is None:
+            raise ValidationError({key: ["上传文件的字段名须为 upload_<材料编号>。"]})
+        files = request.FILES.getlist(key)
+        if len(files) != 1:
+            raise ValidationError({key: ["每份材料只能上传一个文件。"]})
+        uploads[int(match.group(1))] = files[0]
+    return uploads
+
+
+class CaseDetailView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="办件详情：期限与预警、材料清单、文书、环节、收费、来访、延期、特别程序、可进行的操作",
+        description=(
+            "申请人的证件号码、电话和电子邮箱只返回给本窗口工作人员（及中心主任），每次返回均记录在个人信息"
+            "查看记录中；其他人看到的这些字段为空。"
+        ),
+        parameters=[CASE_ID],
+        responses={200: CaseDetailSerializer, **errors(401, 404)},
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = visible_case(request.user, case_id)
+        return Response(CaseDetailSerializer(case_body(request.user, case, personal=True)).data)
+
+
+@extend_schema(tags=TAGS, parameters=[CASE_ID])
+class CaseEventListView(ApiListView):
+    serializer_class = CaseEventSerializer
+    queryset = CaseEvent.objects.none()
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[CaseEvent]:
+        if self.schema_only():
+            return self.queryset
+        case = visible_case(self.request.user, self.kwargs["case_id"])
+        return CaseEvent.objects.filter(case=case).select_related("actor").order_by("seq")
+
+    @extend_schema(
+        summary="办件历史（R-CASE-10）：谁、何时、A角或B角、从何状态到何状态、理由；每条与上一条以哈希相链",
+        responses={200: CaseEventSerializer(many=True), **errors(401, 404)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class CaseChainView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="校验一个办件的历史哈希链（R-CASE-10，稽查科）",
+        parameters=[CASE_ID],
+        responses={200: ChainSerializer, **errors(401, 403, 404)},
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = visible_case(request.user, case_id)
+        require_role(request.user, case.center, CAN_VERIFY_CHAINS)
+        report = chain_verify(case)
+        body = {"case": case.pk, "events": report.events, "ok": report.ok, "broken_at": report.broken_at}
+        return Response(ChainSerializer(body).data)
+
+
+class CenterChainsView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="校验本中心办件的历史哈希链（R-CASE-10，稽查科；最近的办件优先，有上限）",
+        parameters=[CENTER],
+        responses={200: ChainRunSerializer, **errors(401, 403, 404)},
+    )
+    def get(self, request: Request, center: str) -> Response:
+        where = staff_center(request.user, center)
+        require_role(request.user, where, CAN_VERIFY_CHAINS)
+        run = chains.chains_verify(center=where, limit=chains.CHAIN_VERIFY_LIMIT)
+        body = {
+            "total": run.total,
+            "checked": run.checked,
+            "events": run.events,
+            "ok": run.ok,
+            "capped": run.capped,
+            "broken": run.broken,
+        }
+        return Response(ChainRunSerializer(body).data)
+
+
+# --- the actions ---------------------------------------------------------------------------------------
+
+# Each action: (the service call with actor, case, parsed body and the revision), input, summary.
+Perform = Callable[[StaffProfile, Case, dict[str, Any], int], None]
+
+
+def _check(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    results = {row["material"]: (row["result"], row["note"]) for row in data["results"]}
+    with refused_fields({}, (re.compile(r"^material_\d+$"), "results")):
+        intake.case_check_materials(actor=actor, case=case, results=results, expected_revision=revision)
+
+
+def _correction(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    intake.case_issue_correction(actor=actor, case=case, expected_revision=revision)
+
+
+def _resubmit(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    intake.case_resubmit(actor=actor, case=case, expected_revision=revision)
+
+
+def _refuse(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    intake.case_refuse(actor=actor, case=case, expected_revision=revision, **data)
+
+
+def _accept(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    intake.case_accept(actor=actor, case=case, expected_revision=revision)
+
+
+def _suspend(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    with refused_fields({"kind": "procedure"}):
+        clock_services.special_procedure_start(
+            actor=actor,
+            case=case,
+            kind=data["procedure"],
+            reason=data["reason"],
+            expected_days=data["expected_days"],
+            expected_revision=revision,
+        )
+
+
+def _resume(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    clock_services.special_procedure_end(actor=actor, case=case, expected_revision=revision, **data)
+
+
+def _extend(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    approver = staff_in(case, data["approved_by"], "approved_by")
+    assert approver is not None
+    clock_services.extension_grant(
+        actor=actor,
+        case=case,
+        days=data["days"],
+        reason=data["reason"],
+        approved_by=approver,
+        expected_revision=revision,
+    )
+
+
+def _step(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    handling.step_complete(actor=actor, case=case, expected_revision=revision, **data)
+
+
+def _decide(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    values = dict(data)
+    approve = values.pop("decision") == "approve"
+    handling.case_decide(actor=actor, case=case, approve=approve, expected_revision=revision, **values)
+
+
+def _payment(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    # Any fee of the centre's catalogue is looked up; one of another version is refused by R-CAT-7.
+    fee = Fee.objects.filter(pk=data["fee"], version__item__center_id=case.center_id).first()
+    if fee is None:
+        raise ValidationError({"fee": ["本中心没有该收费项目。"]})
+    handling.payment_record(
+        actor=actor,
+        case=case,
+        fee=fee,
+        quantity=data["quantity"],
+        receipt_number=data["receipt_number"],
+        expected_revision=revision,
+    )
+
+
+def _deliver(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    handling.case_deliver(actor=actor, case=case, expected_revision=revision, **data)
+
+
+def _archive(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    handling.case_archive(actor=actor, case=case, expected_revision=revision)
+
+
+def _withdraw(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    handling.case_withdraw(actor=actor, case=case, expected_revision=revision, **data)
+
+
+def _priority(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    handling.case_set_priority(actor=actor, case=case, expected_revision=revision, **data)
+
+
+def _visit(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    handling.visit_record(
+        actor=actor,
+        case=case,
+        purpose=data["purpose"],
+        caused_by_administration=data["caused_by_administration"],
+        responsible=staff_in(case, data["responsible"], "responsible"),
+        expected_revision=revision,
+    )
+
+
+def _report_up(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    clock_services.case_report_up(actor=actor, case=case, expected_revision=revision, **data)
+
+
+def _report_returned(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+    clock_services.case_report_returned(actor=actor, case=case, expected_revision=revision, **data)
+
+
+# name: (service call, input, summary, description)
+ACTIONS: dict[str, tuple[Perform, type[serializers.Serializer], str, str]] = {
+    "check": (
+        _check,
+        CheckSerializer,
+        "材料审查（R-CASE-2）",
+        "逐份记录审查结果；必要材料须有结果且不能为不适用，不符合要求的须写明问题。",
+    ),
+    "correction": (
+        _correction,
+        RevisionSerializer,
+        "出具补正告知书（R-CASE-2：一次性告知全部缺少或不符合要求的材料）",
+        "此前审查时已提交的材料不得在以后的补正告知书中再次要求补正。",
+    ),
+    "resubmit": (_resubmit, RevisionSerializer, "登记申请人提交的补正材料（回到待审查）", ""),
+    "refuse": (_refuse, RefuseSerializer, "不予受理（R-CASE-4：写明理由和有权受理的窗口或机关）", ""),
+    "accept": (
+        _accept,
+        RevisionSerializer,
+        "受理（R-CASE-6）：办件编号、受理通知书、承诺办结日期和查询码",
+        "期限自受理日次日起按工作日计算（R-CLK-2）；即办件当日办结（R-CLK-8）。",
+    ),
+    "suspend": (
+        _suspend,
+        SuspendSerializer,
+        "启动特别程序，暂停计时（R-CLK-4）",
+        "特别程序须为服务指南列明的；出具特别程序告知书。",
+    ),
+    "resume": (_resume, ResultSerializer, "结束特别程序，恢复计时（R-CLK-4）", "期限顺延暂停的工作日数。"),
+    "extend": (
+        _extend,
+        ExtendSerializer,
+        "延期（R-CLK-5）",
+        "须经窗口机关负责人批准、不超过事项最长延期，并在期限届满前告知申请人；出具延期告知书。",
+    ),
+    "step": (
+        _step,
+        StepSerializer,
+        "完成当前办理环节（R-ORG-5、R-ORG-7：由该岗位此刻在岗的A角，或顶岗的B角办理）",
+        "",
+    ),
+    "decide": (
+        _decide,
+        DecideSerializer,
+        "作出决定（R-CASE-7）：准予许可并发证，或不予许可并说明理由和救济途径",
+        "由首席代表当场决定（R-ORG-5），或在全部环节完成后由持有效授权的人员决定（R-ORG-4）。",
+    ),
+    "payment": (
+        _payment,
+        PaymentInSerializer,
+        "登记收费（R-CAT-7：只按本事项版本公布的项目和标准，金额由系统计算）",
+        "",
+    ),
+    "deliver": (_deliver, DeliverSerializer, "送达决定（R-CASE-8）", "逾期送达照样登记，并在历史中标明。"),
+    "archive": (_archive, RevisionSerializer, "归档（R-CASE-8）", ""),
+    "withdraw": (_withdraw, WithdrawSerializer, "申请人撤回申请（R-CASE-9）", ""),
+    "priority": (
+        _priority,
+        PrioritySerializer,
+        "开通绿色通道（R-CASE-11）",
+        "窗口负责人、首席代表、分管副主任或主任开通；目标时限须短于承诺时限。",
+    ),
+    "visit": (
+        _visit,
+        VisitInSerializer,
+        "登记来访（R-CASE-12：开发区企业因行政机关原因再次来访为两头跑）",
+        "",
+    ),
+    "report_up": (_report_up, ReportUpSerializer, "报批件上报上级机关（R-CASE-5，窗口暂停计时）", ""),
+    "report_returned": (
+        _report_returned,
+        ReportReturnedSerializer,
+        "上级机关审批返回（R-CASE-5，恢复计时）",
+        "",
+    ),
+}
+
+
+def _action_view(name: str) -> type[ApiView]:
+    perform, body, summary, description = ACTIONS[name]
+
+    class ActionView(ApiView):
+        permission_classes = [IsAuthenticated]
+
+        @extend_schema(
+            tags=TAGS,
+            summary=summary,
+            description=description or None,
+            parameters=[CASE_ID],
+            request=body,
+            responses={200: CaseDetailSerializer, **write_errors(400, 401, 403, 404, 422)},
+            operation_id=f"case_{name}",
+        )
+        def post(self, request: Request, case_id: int) -> Response:
+            case = visible_case(request.user, case_id)
+            actor = actor_of(request.user)
+            data = parse(body, request.data)
+            revision = data.pop("revision")
+            perform(actor, case, data, revision)
+            return case_answer(request.user, case.pk)
+
+    ActionView.__name__ = ActionView.__qualname__ = "Case" + name.title().replace("_", "") + "View"
+    return ActionView
+
+
+ACTION_VIEWS: dict[str, type[ApiView]] = {name: _action_view(name) for name in ACTIONS}
+
+
+def _locked(case: Case, revision: int) -> Case:
+    """Hold the case at the client's revision for the rest of the transaction (409 if it moved on)."""
+    return lock_case(case, expected_revision=revision)
+
+
+class ExtensionFileView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="延期备案（R-CLK-5，中心行政审批协调科）",
+        parameters=[EXTENSION_ID],
+        request=RevisionSerializer,
+        responses={200: CaseDetailSerializer, **write_errors(400, 401, 403, 404, 422)},
+    )
+    def post(self, request: Request, extension_id: int) -> Response:
+        extension = Extension.objects.filter(pk=row_id(extension_id)).first()
+        if extension is None:
+            raise NotFound()
+        case = case_for_user(request.user, extension.case_id)
+        actor = actor_of(request.user)
+        revision = parse(RevisionSerializer, request.data)["revision"]
+        with transaction.atomic():
+            _locked(case, revision)
+            clock_services.extension_file(actor=actor, extension=extension)
+        return case_answer(request.user, case.pk)
+
+
+class NoticeDeliveredView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="登记特别程序告知书已送达申请人（R-CLK-4）",
+        parameters=[NOTICE_ID],
+        request=NoticeDeliveredSerializer,
+        responses={200: CaseDetailSerializer, **write_errors(400, 401, 403, 404, 422)},
+    )
+    def post(self, request: Request, notice_id: int) -> Response:
+        notice = Notice.objects.filter(pk=row_id(notice_id)).first()
+        if notice is None:
+            raise NotFound()
+        case = case_for_user(request.user, notice.case_id)
+        actor = actor_of(request.user)
+        data = parse(NoticeDeliveredSerializer, request.data)
+        with transaction.atomic():
+            _locked(case, data["revision"])
+            clock_services.special_procedure_notice_delivered(
+                actor=actor, notice=notice, method=data["method"]
+            )
+        return case_answer(request.user, case.pk)
+
+
+__all__ = [
+    "ACTION_VIEWS",
+    "CaseChainView",
+    "CaseDetailView",
+    "CaseEventListView",
+    "CaseListView",
+    "CenterChainsView",
+    "ExtensionFileView",
+    "NoticeDeliveredView",
+]
