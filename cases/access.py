@@ -1,9 +1,14 @@
-"""Who may see a case, and who may see its applicant's personal data (R-ORG-1, and "security by default").
+"""Who may see a case, an inquiry or an appointment, and who may see personal data (R-ORG-1, and "security by
+default").
 
 Every case page and API call fetches through `case_for_user`. The applicant's ID number, phone and e-mail are
 shown only to the staff of the case's window (and the window's head and chief representative); every time they
 are shown, `log_applicant_access` writes a `PersonalDataAccess` row. The centre-wide roles see the case without
 them.
+
+Inquiries and appointments are seen by the staff of the windows where they work (`work_window_ids`), the
+first receiver and the leader an inquiry went to, and the centre-wide roles. The web pages and the API fetch
+through the same functions here, so that they cannot disagree.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ from django.db.models import Q, QuerySet
 from common.errors import NotFound
 from common.models import PersonalDataAccess
 from org.access import CENTER_WIDE_ROLES, active_grants, roles_at, visible_center_ids
-from org.models import PostBackup, Role
+from org.models import Center, PostBackup, Role, StaffProfile, Window
 
-from .models import Case
+from .models import Appointment, Case, Inquiry
 
 WINDOW_ROLES = frozenset({Role.WINDOW_STAFF, Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE})
 
@@ -75,4 +80,100 @@ def can_see_applicant(user: Any, case: Case) -> bool:
 def log_applicant_access(*, user: Any, case: Case, purpose: str) -> None:
     PersonalDataAccess.objects.create(
         center=case.center, user=user, subject_type="cases.case", subject_id=str(case.pk), purpose=purpose
+    )
+
+
+def _work_window_filter(user: Any, staff: StaffProfile, *, as_backup: bool) -> Q:
+    granted = active_grants(user).filter(window__isnull=False, role__in=WINDOW_ROLES).values("window_id")
+    where = (
+        Q(pk=staff.window_id)
+        | Q(pk__in=granted)
+        | Q(head=staff)
+        | Q(chief_representative=staff)
+        | Q(deputy_in_charge=staff)
+        | Q(posts__holder_a=staff, posts__is_active=True)
+    )
+    if as_backup:
+        where |= Q(posts__backup_links__staff=staff, posts__is_active=True)
+    return where
+
+
+def work_windows(user: Any, staff: StaffProfile, *, as_backup: bool) -> list[Window]:
+    """The active windows of the staff member's centre where they work: their own window, windows of their
+    window roles, windows they head, represent or are in charge of, windows of posts they hold as A — and,
+    with `as_backup`, windows of posts where they are a B (R-ORG-7). Cached on `user` for the request."""
+    cache: dict[bool, list[Window]] = user.__dict__.setdefault("_govhall_work_windows", {})
+    if as_backup not in cache:
+        cache[as_backup] = list(
+            Window.objects.filter(
+                _work_window_filter(user, staff, as_backup=as_backup),
+                center_id=staff.center_id,
+                is_active=True,
+            )
+            .select_related("department")
+            .distinct()
+            .order_by("number", "pk")
+        )
+    return list(cache[as_backup])
+
+
+def work_window_ids(user: Any, staff: StaffProfile) -> set[int]:
+    """The ids of `work_windows(as_backup=True)`: where `staff` may log inquiries, receive and serve."""
+    return {window.pk for window in work_windows(user, staff, as_backup=True)}
+
+
+def inquiry_for_user(user: Any, pk: int) -> Inquiry:
+    """An inquiry the user may see: its first receiver, the leader it was escalated to, staff of its window or
+    of the window it was referred to, and the centre-wide roles. Anything else is 404."""
+    inquiry = (
+        Inquiry.objects.filter(pk=pk, center__in=visible_center_ids(user))
+        .select_related("center", "window", "referred_to", "item", "item__current_version", "first_receiver")
+        .select_related("case", "escalated_to", "referral_acknowledged_by")
+        .first()
+    )
+    if inquiry is None:
+        raise NotFound()
+    if roles_at(user, inquiry.center) & CENTER_WIDE_ROLES:
+        return inquiry
+    staff = getattr(user, "staff_profile", None)
+    if staff is not None and staff.is_active:
+        if staff.pk in {inquiry.first_receiver_id, inquiry.escalated_to_id}:
+            return inquiry
+        windows = work_window_ids(user, staff)
+        if inquiry.window_id in windows or inquiry.referred_to_id in windows:
+            return inquiry
+    raise NotFound()
+
+
+def desk_window_ids(user: Any, center: Center) -> set[int]:
+    """The windows of `center` whose appointments the user sees: all of them for the centre-wide roles, else
+    the windows where the user works."""
+    if roles_at(user, center) & CENTER_WIDE_ROLES:
+        return set(Window.objects.filter(center=center).values_list("pk", flat=True))
+    staff = getattr(user, "staff_profile", None)
+    if staff is None or not staff.is_active or staff.center_id != center.pk:
+        return set()
+    return work_window_ids(user, staff)
+
+
+def appointment_for_user(user: Any, pk: int) -> Appointment:
+    """An appointment at a window whose desk the user sees (`desk_window_ids`); anything else is 404."""
+    appointment = (
+        Appointment.objects.filter(pk=pk, center__in=visible_center_ids(user))
+        .select_related("center", "window", "item", "served_by", "case")
+        .first()
+    )
+    if appointment is None or appointment.window_id not in desk_window_ids(user, appointment.center):
+        raise NotFound()
+    return appointment
+
+
+def log_inquiry_access(*, user: Any, inquiry: Inquiry, purpose: str) -> None:
+    """The asker's phone is personal data: every display of it in full is logged."""
+    PersonalDataAccess.objects.create(
+        center=inquiry.center,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        subject_type="cases.inquiry",
+        subject_id=str(inquiry.pk),
+        purpose=purpose,
     )

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
+
+from common.masking import mask_email, mask_phone
 
 from .models import OutboxMessage
 
@@ -49,19 +50,6 @@ class SmsGateway(Protocol):
 
 
 # --- masking ------------------------------------------------------------------------------------------------
-
-
-def mask_phone(phone: str) -> str:
-    """138****0001: enough to tell messages apart in a log, not enough to call anyone."""
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
-
-
-def mask_email(address: str) -> str:
-    local, _at, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else "***"
 
 
 def mask_recipient(recipient: str) -> str:

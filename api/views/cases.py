@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -26,7 +26,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.access import can_see_applicant, case_for_user, cases_for_user, log_applicant_access, window_ids_of
+from cases.access import (
+    can_see_applicant,
+    case_for_user,
+    cases_for_user,
+    log_applicant_access,
+    work_window_ids,
+)
 from cases.clock import remaining_working_days
 from cases.models import CLOCK_STATES, Case, CaseEvent, CaseState, Extension, Notice, Payment, Visit
 from cases.selectors import chains
@@ -113,15 +119,6 @@ def row_id(value: int) -> int:
 
 def visible_case(user: Any, case_id: int) -> Case:
     return case_for_user(user, row_id(case_id))
-
-
-def work_window_ids(user: Any, staff: StaffProfile) -> set[int]:
-    """The windows where `staff` works: their own, their window roles, the posts they hold as A or B, and the
-    windows they head, represent or are in charge of."""
-    led = Window.objects.filter(
-        Q(head=staff) | Q(chief_representative=staff) | Q(deputy_in_charge=staff), center_id=staff.center_id
-    ).values_list("pk", flat=True)
-    return window_ids_of(user) | set(led)
 
 
 def staff_in(case: Case, staff_id: int | None, field: str) -> StaffProfile | None:

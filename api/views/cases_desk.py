@@ -9,7 +9,7 @@ that is no longer open or booked, which is what a second, concurrent action meet
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,16 +20,21 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.access import cases_for_user
+from cases.access import (
+    appointment_for_user,
+    cases_for_user,
+    desk_window_ids,
+    inquiry_for_user,
+    log_inquiry_access,
+    work_window_ids,
+)
 from cases.models import Appointment, AppointmentStatus, Case, Inquiry
-from cases.selectors.actions import staff_of
 from cases.selectors.intake import workbench_inquiries
 from cases.services import handling, intake
 from cases.services.lookup import case_lookup_throttled
 from catalog.models import Item
-from common.errors import NotFound, RuleViolation
-from common.models import PersonalDataAccess
-from org.access import CENTER_WIDE_ROLES, roles_at, visible_center_ids
+from common.errors import RuleViolation
+from common.masking import mask_phone
 from org.models import Center, StaffProfile, Window
 
 from ..errors import error_body
@@ -51,18 +56,13 @@ from ..serializers_cases import (
     ProgressSerializer,
 )
 from .base import CENTER, ApiListView, ApiView, errors, id_param, parse
-from .cases import actor_of, row_id, work_window_ids
+from .cases import actor_of, row_id
 
 INQUIRY_TAGS = ["inquiries"]
 APPOINTMENT_TAGS = ["appointments"]
 INQUIRY_ID = id_param("inquiry_id", "咨询编号")
 APPOINTMENT_ID = id_param("appointment_id", "预约编号")
 NOT_FOUND_MESSAGE = "办件编号或查询码不正确，请核对受理通知书后重新输入。"
-
-
-def mask_phone(phone: str) -> str:
-    phone = phone or ""
-    return phone if len(phone) < 7 else f"{phone[:3]}****{phone[-4:]}"
 
 
 def _day_start(day: date) -> datetime:
@@ -85,21 +85,7 @@ def _inquiries() -> QuerySet[Inquiry]:
 
 
 def visible_inquiry(user: Any, inquiry_id: int) -> Inquiry:
-    """An inquiry the user may see: its first receiver, the leader it went to, staff of its window or of the
-    window it was referred to, and the centre-wide roles; anything else is 404."""
-    inquiry = _inquiries().filter(pk=row_id(inquiry_id), center__in=visible_center_ids(user)).first()
-    if inquiry is None:
-        raise NotFound()
-    if roles_at(user, inquiry.center) & CENTER_WIDE_ROLES:
-        return inquiry
-    staff = staff_of(user)
-    if staff is not None:
-        if staff.pk in {inquiry.first_receiver_id, inquiry.escalated_to_id}:
-            return inquiry
-        windows = work_window_ids(user, staff)
-        if inquiry.window_id in windows or inquiry.referred_to_id in windows:
-            return inquiry
-    raise NotFound()
+    return inquiry_for_user(user, row_id(inquiry_id))
 
 
 def inquiry_answer(request: Request, inquiry_id: int, *, full: bool = False, code: int = 200) -> Response:
@@ -107,13 +93,7 @@ def inquiry_answer(request: Request, inquiry_id: int, *, full: bool = False, cod
     inquiry = _inquiries().get(pk=inquiry_id)
     data = InquirySerializer(inquiry).data
     if full and inquiry.asker_phone:
-        PersonalDataAccess.objects.create(
-            center=inquiry.center,
-            user=cast(Any, request.user),
-            subject_type="cases.inquiry",
-            subject_id=str(inquiry.pk),
-            purpose="API 查看咨询",
-        )
+        log_inquiry_access(user=request.user, inquiry=inquiry, purpose="API 查看咨询")
     else:
         data["asker_phone"] = mask_phone(inquiry.asker_phone)
     return Response(data, status=code)
@@ -271,24 +251,8 @@ def _appointments() -> QuerySet[Appointment]:
     return Appointment.objects.select_related("center", "window", "item", "served_by")
 
 
-def _desk_windows(user: Any, center: Center) -> set[int]:
-    """The windows of `center` whose appointments the user serves: all of them for the centre-wide roles,
-    else the windows where the user works."""
-    if roles_at(user, center) & CENTER_WIDE_ROLES:
-        return set(Window.objects.filter(center=center).values_list("pk", flat=True))
-    staff = actor_of(user)
-    return set(
-        Window.objects.filter(center=center, pk__in=work_window_ids(user, staff)).values_list("pk", flat=True)
-    )
-
-
 def visible_appointment(user: Any, appointment_id: int) -> Appointment:
-    appointment = (
-        _appointments().filter(pk=row_id(appointment_id), center__in=visible_center_ids(user)).first()
-    )
-    if appointment is None or appointment.window_id not in _desk_windows(user, appointment.center):
-        raise NotFound()
-    return appointment
+    return appointment_for_user(user, row_id(appointment_id))
 
 
 def appointment_answer(appointment_id: int) -> Response:
@@ -313,7 +277,7 @@ class AppointmentListView(ApiListView):
             return self.queryset
         query = parse(AppointmentQuery, self.request.query_params)
         center = staff_center(self.request.user, self.kwargs["center"])
-        windows = _desk_windows(self.request.user, center)
+        windows = desk_window_ids(self.request.user, center)
         if "window" in query:
             window = Window.objects.filter(center=center, number=query["window"], pk__in=windows).first()
             if window is None:

@@ -15,13 +15,12 @@ service call; a refusal re-renders the page with the rule's message (422) and no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -32,33 +31,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import Item
 from catalog.selectors import published_items
-from common.errors import NotFound, PermissionDenied, RuleViolation
+from common.errors import PermissionDenied, RuleViolation
 from common.history import history_of
-from common.models import PersonalDataAccess
-from org.access import CENTER_WIDE_ROLES, active_grants, roles_at, visible_center_ids
-from org.models import Post, StaffProfile, Window, WindowKind
-from org.selectors import PostBoardRow, leadership, post_board
+from common.masking import mask_phone
+from org.models import StaffProfile, Window
+from org.selectors import leadership
 
 from .. import forms_workbench as f
-from ..access import WINDOW_ROLES, cases_for_user
+from ..access import appointment_for_user, inquiry_for_user, log_inquiry_access, work_windows
 from ..models import (
-    OPEN_STATES,
     Appointment,
     AppointmentStatus,
-    Case,
-    CaseState,
-    CaseStep,
     Inquiry,
     InquiryStatus,
 )
+from ..selectors import workbench as selectors
 from ..selectors.actions import staff_of
-from ..selectors.clock import annotate_warning
 from ..selectors.handling import todays_appointments
-from ..selectors.intake import InquiryWorkbench, workbench_inquiries
 from ..services import handling, intake
-
-PRE_ACCEPTANCE = (CaseState.RECEIVED, CaseState.AWAITING_CORRECTION)
-PANEL_LIMIT = 50  # rows per case panel; the panel says how many there are in all
 
 # How the inquiry's record names each action (R-CASE-1).
 INQUIRY_ACTIONS: dict[str, Any] = {
@@ -80,196 +70,19 @@ def _staff(request: HttpRequest) -> StaffProfile:
     return staff
 
 
-def _windows(user: Any, staff: StaffProfile, *, as_backup: bool) -> list[Window]:
-    """The active windows of the staff member's centre where they work: their own window, windows of their
-    window roles, windows they head or represent, windows of posts they hold as A — and, with `as_backup`,
-    windows of posts where they are a B (R-ORG-7)."""
-    granted = active_grants(user).filter(window__isnull=False, role__in=WINDOW_ROLES).values("window_id")
-    where = (
-        Q(pk=staff.window_id)
-        | Q(pk__in=granted)
-        | Q(head=staff)
-        | Q(chief_representative=staff)
-        | Q(posts__holder_a=staff, posts__is_active=True)
-    )
-    if as_backup:
-        where |= Q(posts__backup_links__staff=staff, posts__is_active=True)
-    return list(
-        Window.objects.filter(where, center_id=staff.center_id, is_active=True)
-        .select_related("department")
-        .distinct()
-        .order_by("number", "pk")
-    )
-
-
-def _items_served(staff: StaffProfile, windows: list[Window]) -> QuerySet[Item]:
-    """Published items of the staff's centre that one of `windows` serves (its department's, or a department
-    a comprehensive window serves). The service checks the chosen window again."""
-    departments = {w.department_id for w in windows}
-    comprehensive = [w.pk for w in windows if w.kind == WindowKind.COMPREHENSIVE]
-    served = Window.served_departments.through.objects.filter(window_id__in=comprehensive).values(
-        "department_id"
-    )
-    return published_items(staff.center).filter(
-        Q(department_id__in=departments) | Q(department_id__in=served)
-    )
-
-
-def _case_by_reference(user: Any, text: str) -> Case | None:
-    """A case the user may see, by its number, or by "#<id>" for a case not numbered yet."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    cases = cases_for_user(user)
-    if text.startswith("#") and text[1:].isdigit():
-        return cases.filter(pk=int(text[1:])).first()
-    return cases.filter(number=text).first()
-
-
 # --- the workbench ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Panel:
-    cases: list[Case]
-    total: int
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.cases)
-
-
-@dataclass
-class CoveredPost:
-    """A post whose A is away and that the signed-in B holds now (R-ORG-7), with the post's open cases."""
-
-    post: Post
-    holder_a: StaffProfile
-    cases: list[Case] = field(default_factory=list)
-
-
-def _step_post() -> Subquery:
-    """The post of the case's current step (its first unfinished one), in SQL."""
-    return Subquery(
-        CaseStep.objects.filter(case=OuterRef("pk"), finished_at=None).order_by("order").values("post_id")[:1]
-    )
-
-
-def open_cases_for(user: Any, today: date) -> QuerySet[Any]:
-    """The open cases `user` may see, with `step_post_id` and `warning` annotated, soonest deadline first."""
-    cases = cases_for_user(user).filter(state__in=list(OPEN_STATES)).annotate(step_post_id=_step_post())
-    return (
-        annotate_warning(cases, today)
-        .select_related("item", "version", "window", "responsible")
-        .order_by(F("deadline").asc(nulls_last=True), "received_at", "pk")
-    )
-
-
-def _panel(queryset: QuerySet[Any]) -> Panel:
-    rows = list(queryset[:PANEL_LIMIT])
-    total = len(rows) if len(rows) < PANEL_LIMIT else queryset.count()
-    return Panel(rows, total)
-
-
-def _holds(row: PostBoardRow, staff: StaffProfile, acting_as: str) -> bool:
-    return row.holder is not None and row.holder.pk == staff.pk and row.acting_as == acting_as
-
-
-def _covered_query(posts: list[Post]) -> Q:
-    """The open cases of posts whose A is away: the current step is at the post, or its A answers for them
-    at the post's window (responsible, or received and not yet accepted)."""
-    where = Q(pk__in=[])
-    for post in posts:
-        a_at_window = Q(window_id=post.window_id) & (
-            Q(responsible_id=post.holder_a_id) | Q(state__in=PRE_ACCEPTANCE, received_by_id=post.holder_a_id)
-        )
-        where |= Q(step_post_id=post.pk) | a_at_window
-    return where
-
-
-def _belongs_to(case: Any, post: Post) -> bool:
-    if case.step_post_id == post.pk:
-        return True
-    if case.window_id != post.window_id:
-        return False
-    return case.responsible_id == post.holder_a_id or (
-        case.state in PRE_ACCEPTANCE and case.received_by_id == post.holder_a_id
-    )
-
-
-def _covered(open_cases: QuerySet[Any], rows: list[PostBoardRow]) -> list[CoveredPost]:
-    covered = [CoveredPost(post=row.post, holder_a=row.holder_a) for row in rows]
-    if not covered:
-        return []
-    for case in open_cases.filter(_covered_query([c.post for c in covered]))[: PANEL_LIMIT * len(covered)]:
-        for entry in covered:
-            if _belongs_to(case, entry.post):
-                entry.cases.append(case)
-                break
-    return covered
 
 
 @login_required
 @require_GET
 def workbench(request: HttpRequest) -> HttpResponse:
     """The signed-in staff member's workbench."""
-    staff = _staff(request)
-    now = timezone.now()
-    today = timezone.localdate(now)
-    home = _windows(request.user, staff, as_backup=False)
-    serving = _windows(request.user, staff, as_backup=True)
-    board = post_board(staff.center, now)
-    held_as_a = [row.post.pk for row in board if _holds(row, staff, "A")]
-    open_cases = open_cases_for(request.user, today)
-    mine = open_cases.filter(
-        Q(responsible=staff)
-        | Q(step_post_id__in=held_as_a)
-        | Q(state__in=PRE_ACCEPTANCE, received_by=staff, responsible=None)
-    )
-    inquiries: InquiryWorkbench = workbench_inquiries(staff)
-    context = {
-        "staff": staff,
-        "today": today,
-        "windows": home,
-        "several_windows": len(home) > 1,
-        "mine": _panel(mine),
-        "window_queue": _panel(open_cases.filter(window__in=[w.pk for w in home])),
-        "covered": _covered(open_cases, [row for row in board if _holds(row, staff, "B")]),
-        "inquiries_open": list(inquiries.open),
-        "inquiries_incoming": list(inquiries.incoming),
-        "inquiries_sent": list(inquiries.sent),
-        "appointments": [(w, list(todays_appointments(w, today))) for w in serving],
-    }
+    bench = selectors.workbench(request.user, _staff(request), timezone.now())
+    context = {**vars(bench), "several_windows": len(bench.windows) > 1}
     return render(request, "cases/workbench.html", context)
 
 
 # --- inquiries (R-CASE-1) -------------------------------------------------------------------------------------
-
-
-def _inquiry_for(request: HttpRequest, pk: int) -> Inquiry:
-    """An inquiry the user may see: its first receiver, staff of its window or of the window it was referred
-    to, the leader it was escalated to, and the centre-wide roles. Anything else is 404."""
-    user = request.user
-    inquiry = (
-        Inquiry.objects.filter(pk=pk, center__in=visible_center_ids(user))
-        .select_related(
-            "center", "window", "referred_to", "item", "item__current_version", "first_receiver", "case"
-        )
-        .select_related("escalated_to", "referral_acknowledged_by")
-        .first()
-    )
-    if inquiry is None:
-        raise NotFound()
-    staff = staff_of(user)
-    if roles_at(user, inquiry.center) & CENTER_WIDE_ROLES:
-        return inquiry
-    if staff is not None:
-        if staff.pk in {inquiry.first_receiver_id, inquiry.escalated_to_id}:
-            return inquiry
-        windows = {w.pk for w in _windows(user, staff, as_backup=True)}
-        if inquiry.window_id in windows or inquiry.referred_to_id in windows:
-            return inquiry
-    raise NotFound()
 
 
 def _refer_windows(inquiry: Inquiry) -> QuerySet[Window]:
@@ -298,17 +111,6 @@ def _inquiry_forms(inquiry: Inquiry, bound: dict[str, Any]) -> dict[str, Any]:
     return forms
 
 
-def _log_asker_access(request: HttpRequest, inquiry: Inquiry) -> None:
-    """The asker's phone is personal data: every display is logged."""
-    PersonalDataAccess.objects.create(
-        center=inquiry.center,
-        user=request.user if request.user.is_authenticated else None,
-        subject_type="cases.inquiry",
-        subject_id=str(inquiry.pk),
-        purpose=_("查看咨询"),
-    )
-
-
 def _render_inquiry(
     request: HttpRequest,
     inquiry: Inquiry,
@@ -319,7 +121,7 @@ def _render_inquiry(
     failed: str = "",
 ) -> HttpResponse:
     if inquiry.asker_phone:
-        _log_asker_access(request, inquiry)
+        log_inquiry_access(user=request.user, inquiry=inquiry, purpose=_("查看咨询"))
     context = {
         "inquiry": inquiry,
         "forms": _inquiry_forms(inquiry, bound or {}),
@@ -338,7 +140,7 @@ def _render_inquiry(
 def inquiry_new(request: HttpRequest) -> HttpResponse:
     """Log an inquiry at the window, by phone or from the web, with the signed-in staff as first receiver."""
     staff = _staff(request)
-    windows = _windows(request.user, staff, as_backup=True)
+    windows = work_windows(request.user, staff, as_backup=True)
     if not windows:
         raise PermissionDenied(_("您不在任何窗口工作，不能登记咨询。"))
     items = published_items(staff.center)
@@ -377,7 +179,7 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_inquiry(request, _inquiry_for(request, pk))
+    return _render_inquiry(request, inquiry_for_user(request.user, pk))
 
 
 def _after_inquiry_action(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
@@ -387,7 +189,7 @@ def _after_inquiry_action(request: HttpRequest, inquiry: Inquiry) -> HttpRespons
 
 
 def _inquiry_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    inquiry = _inquiry_for(request, pk)
+    inquiry = inquiry_for_user(request.user, pk)
     staff = _staff(request)
     form: Any
     if action == "handle":
@@ -403,7 +205,7 @@ def _inquiry_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     data = form.cleaned_data
     try:
         if action == "handle":
-            case = _case_by_reference(request.user, data["case_number"])
+            case = selectors.case_by_reference(request.user, data["case_number"])
             if data["case_number"].strip() and case is None:
                 form.add_error("case_number", _("找不到该办件，请核对办件编号。"))
                 return _render_inquiry(request, inquiry, status=400, bound={action: form}, failed=action)
@@ -429,7 +231,7 @@ def _inquiry_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             intake.inquiry_acknowledge(actor=staff, inquiry=inquiry)
             message = _("已确认接收转办的咨询。")
     except RuleViolation as exc:
-        fresh = _inquiry_for(request, pk)
+        fresh = inquiry_for_user(request.user, pk)
         return _render_inquiry(request, fresh, status=422, bound={action: form}, refusal=exc, failed=action)
     messages.success(request, message)
     return _after_inquiry_action(request, inquiry)
@@ -471,11 +273,11 @@ def inquiry_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 def case_receive(request: HttpRequest) -> HttpResponse:
     """Receive an application: first the window and item, then the applicant and optional uploads."""
     staff = _staff(request)
-    windows = _windows(request.user, staff, as_backup=True)
+    windows = work_windows(request.user, staff, as_backup=True)
     if not windows:
         raise PermissionDenied(_("您不在任何窗口工作，不能收件。"))
     source = request.POST if request.method == "POST" else request.GET
-    items = _items_served(staff, windows)
+    items = selectors.items_served(staff, windows)
     pick = f.ItemPickForm(
         source if "item" in source else None,
         windows=windows,
@@ -521,24 +323,6 @@ def case_receive(request: HttpRequest) -> HttpResponse:
 # --- appointments (R-CASE-13) ---------------------------------------------------------------------------------
 
 
-def _mask_phone(phone: str) -> str:
-    phone = phone or ""
-    return phone if len(phone) < 7 else f"{phone[:3]}****{phone[-4:]}"
-
-
-def _appointment_for(request: HttpRequest, staff: StaffProfile, pk: int) -> Appointment:
-    """An appointment at one of the staff member's windows; anything else is 404."""
-    windows = [w.pk for w in _windows(request.user, staff, as_backup=True)]
-    appointment = (
-        Appointment.objects.filter(pk=pk, window_id__in=windows, center__in=visible_center_ids(request.user))
-        .select_related("window", "center", "item")
-        .first()
-    )
-    if appointment is None:
-        raise NotFound()
-    return appointment
-
-
 def _render_appointments(
     request: HttpRequest,
     staff: StaffProfile,
@@ -553,7 +337,7 @@ def _render_appointments(
     now = timezone.localtime().replace(second=0, microsecond=0)
     default = {"served_until": now}
     groups = []
-    for window in _windows(request.user, staff, as_backup=True):
+    for window in work_windows(request.user, staff, as_backup=True):
         rows = []
         listed = list(todays_appointments(window, day))
         prefetch_related_objects(listed, "served_by")
@@ -569,7 +353,7 @@ def _render_appointments(
             rows.append(
                 {
                     "appointment": appointment,
-                    "phone": _mask_phone(appointment.applicant_phone),
+                    "phone": mask_phone(appointment.applicant_phone),
                     "form": form,
                     "booked": booked,
                 }
@@ -606,13 +390,13 @@ def _back_to_day(appointment: Appointment) -> HttpResponse:
 def appointment_serve(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the service of a booked appointment; time after closing is late service (R-CASE-13)."""
     staff = _staff(request)
-    appointment = _appointment_for(request, staff, pk)
+    appointment = appointment_for_user(request.user, pk)
     day = timezone.localdate(appointment.starts_at)
     form = f.AppointmentServeForm(request.POST)
     if not form.is_valid():
         return _render_appointments(request, staff, day, status=400, bound={pk: form}, failed=pk)
     data = form.cleaned_data
-    case = _case_by_reference(request.user, data["case_number"])
+    case = selectors.case_by_reference(request.user, data["case_number"])
     if data["case_number"].strip() and case is None:
         form.add_error("case_number", _("找不到该办件，请核对办件编号。"))
         return _render_appointments(request, staff, day, status=400, bound={pk: form}, failed=pk)
@@ -638,7 +422,7 @@ def appointment_serve(request: HttpRequest, pk: int) -> HttpResponse:
 def appointment_no_show(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant did not come (only after the booked time)."""
     staff = _staff(request)
-    appointment = _appointment_for(request, staff, pk)
+    appointment = appointment_for_user(request.user, pk)
     try:
         handling.appointment_no_show(actor=staff, appointment=appointment)
     except RuleViolation as exc:

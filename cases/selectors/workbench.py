@@ -1,0 +1,175 @@
+"""Reads for the window workbench (issue 3, item 9): my queue, my window's queue, the posts I cover as B
+(R-ORG-7), my inquiries (R-CASE-1) and the day's appointments (R-CASE-13).
+
+Every case carries its state, deadline and warning colour, computed in the database (`annotate_warning`); the
+workbench costs a fixed number of queries however many cases there are. Scoping is `cases.access`'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from catalog.models import Item
+from catalog.selectors import published_items
+from org.models import Post, StaffProfile, Window, WindowKind
+from org.selectors import PostBoardRow, post_board
+
+from ..access import cases_for_user, work_windows
+from ..models import OPEN_STATES, Appointment, Case, CaseState, CaseStep, Inquiry
+from .clock import annotate_warning
+from .handling import todays_appointments
+from .intake import workbench_inquiries
+
+PRE_ACCEPTANCE = (CaseState.RECEIVED, CaseState.AWAITING_CORRECTION)
+PANEL_LIMIT = 50  # rows per case panel; the panel says how many there are in all
+
+
+@dataclass
+class Panel:
+    cases: list[Case]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.cases)
+
+
+@dataclass
+class CoveredPost:
+    """A post whose A is away and that the signed-in B holds now (R-ORG-7), with the post's open cases."""
+
+    post: Post
+    holder_a: StaffProfile
+    cases: list[Case] = field(default_factory=list)
+
+
+@dataclass
+class Workbench:
+    staff: StaffProfile
+    today: date
+    windows: list[Window]  # where the staff member works as A or by role (their window queue)
+    mine: Panel
+    window_queue: Panel
+    covered: list[CoveredPost]
+    inquiries_open: list[Inquiry]
+    inquiries_incoming: list[Inquiry]
+    inquiries_sent: list[Inquiry]
+    appointments: list[tuple[Window, list[Appointment]]]
+
+
+def _step_post() -> Subquery:
+    """The post of the case's current step (its first unfinished one), in SQL."""
+    return Subquery(
+        CaseStep.objects.filter(case=OuterRef("pk"), finished_at=None).order_by("order").values("post_id")[:1]
+    )
+
+
+def open_cases_for(user: Any, today: date) -> QuerySet[Any]:
+    """The open cases `user` may see, with `step_post_id` and `warning` annotated, soonest deadline first."""
+    cases = cases_for_user(user).filter(state__in=list(OPEN_STATES)).annotate(step_post_id=_step_post())
+    return (
+        annotate_warning(cases, today)
+        .select_related("item", "version", "window", "responsible")
+        .order_by(F("deadline").asc(nulls_last=True), "received_at", "pk")
+    )
+
+
+def _panel(queryset: QuerySet[Any]) -> Panel:
+    rows = list(queryset[:PANEL_LIMIT])
+    total = len(rows) if len(rows) < PANEL_LIMIT else queryset.count()
+    return Panel(rows, total)
+
+
+def _holds(row: PostBoardRow, staff: StaffProfile, acting_as: str) -> bool:
+    return row.holder is not None and row.holder.pk == staff.pk and row.acting_as == acting_as
+
+
+def _covered_query(posts: list[Post]) -> Q:
+    """The open cases of posts whose A is away: the current step is at the post, or its A answers for them
+    at the post's window (responsible, or received and not yet accepted)."""
+    where = Q(pk__in=[])
+    for post in posts:
+        a_at_window = Q(window_id=post.window_id) & (
+            Q(responsible_id=post.holder_a_id) | Q(state__in=PRE_ACCEPTANCE, received_by_id=post.holder_a_id)
+        )
+        where |= Q(step_post_id=post.pk) | a_at_window
+    return where
+
+
+def _belongs_to(case: Any, post: Post) -> bool:
+    if case.step_post_id == post.pk:
+        return True
+    if case.window_id != post.window_id:
+        return False
+    return case.responsible_id == post.holder_a_id or (
+        case.state in PRE_ACCEPTANCE and case.received_by_id == post.holder_a_id
+    )
+
+
+def _covered(open_cases: QuerySet[Any], rows: list[PostBoardRow]) -> list[CoveredPost]:
+    covered = [CoveredPost(post=row.post, holder_a=row.holder_a) for row in rows]
+    if not covered:
+        return []
+    for case in open_cases.filter(_covered_query([c.post for c in covered]))[: PANEL_LIMIT * len(covered)]:
+        for entry in covered:
+            if _belongs_to(case, entry.post):
+                entry.cases.append(case)
+                break
+    return covered
+
+
+def workbench(user: Any, staff: StaffProfile, now: datetime) -> Workbench:
+    """The signed-in staff member's workbench at `now`."""
+    today = timezone.localdate(now)
+    home = work_windows(user, staff, as_backup=False)
+    serving = work_windows(user, staff, as_backup=True)
+    board = post_board(staff.center, now)
+    held_as_a = [row.post.pk for row in board if _holds(row, staff, "A")]
+    open_cases = open_cases_for(user, today)
+    mine = open_cases.filter(
+        Q(responsible=staff)
+        | Q(step_post_id__in=held_as_a)
+        | Q(state__in=PRE_ACCEPTANCE, received_by=staff, responsible=None)
+    )
+    inquiries = workbench_inquiries(staff)
+    return Workbench(
+        staff=staff,
+        today=today,
+        windows=home,
+        mine=_panel(mine),
+        window_queue=_panel(open_cases.filter(window__in=[w.pk for w in home])),
+        covered=_covered(open_cases, [row for row in board if _holds(row, staff, "B")]),
+        inquiries_open=list(inquiries.open),
+        inquiries_incoming=list(inquiries.incoming),
+        inquiries_sent=list(inquiries.sent),
+        appointments=[(w, list(todays_appointments(w, today))) for w in serving],
+    )
+
+
+def items_served(staff: StaffProfile, windows: list[Window]) -> QuerySet[Item]:
+    """Published items of the staff's centre that one of `windows` serves (its department's, or a department
+    a comprehensive window serves). The service checks the chosen window again."""
+    departments = {w.department_id for w in windows}
+    comprehensive = [w.pk for w in windows if w.kind == WindowKind.COMPREHENSIVE]
+    served = Window.served_departments.through.objects.filter(window_id__in=comprehensive).values(
+        "department_id"
+    )
+    return published_items(staff.center).filter(
+        Q(department_id__in=departments) | Q(department_id__in=served)
+    )
+
+
+def case_by_reference(user: Any, text: str) -> Case | None:
+    """A case the user may see, by its number, or by "#<id>" for a case not numbered yet."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    cases = cases_for_user(user)
+    if text.startswith("#") and text[1:].isdigit():
+        return cases.filter(pk=int(text[1:])).first()
+    return cases.filter(number=text).first()
