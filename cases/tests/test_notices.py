@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from cases import notices
 from cases.models import Case, Notice, NoticeKind, NoticeTemplate
+from cases.services import notice_texts
 from cases.services.clock import clock_start, extension_grant, special_procedure_start
 from cases.services.handling import REMEDIES_TEXT, case_decide
 from cases.services.intake import (
@@ -394,7 +395,7 @@ def _set(
     hall: Any, actor: Any = None, *, kind: str = NoticeKind.CORRECTION, moment: Any = None, **texts: str
 ) -> NoticeTemplate:
     values = {"title": "", "opening": "", "closing": "", "footer": ""} | texts
-    return notices.notice_template_set(
+    return notice_texts.notice_template_set(
         actor=actor or hall.office, center=hall.center, kind=kind, at=moment or at(DAY, 8), **values
     )
 

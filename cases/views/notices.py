@@ -24,6 +24,7 @@ from org.models import Center
 from .. import notices
 from ..access import can_see_applicant, case_for_user, log_applicant_access
 from ..models import Notice, NoticeKind
+from ..services import notice_texts
 
 TEMPLATES_PAGE = "cases/notices/templates.html"
 
@@ -170,7 +171,7 @@ def notice_templates(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, TEMPLATES_PAGE, _templates_context(request, center, kind, form=form))
     try:
-        notices.notice_template_set(
+        notice_texts.notice_template_set(
             actor=actor,
             center=center,
             kind=kind,
