@@ -12,6 +12,11 @@ Writes viewport-sized PNGs (not full pages, to keep them small) to docs/screensh
     staff-board.png     the public board of the staff on duty (R-PUB-1)
     post-board.png      the A/B post board, signed in as the supervision section (R-ORG-6)
     catalog-edit.png    the catalogue edit page, signed in as the coordination section (R-CAT-2/3)
+    workbench.png       the window workbench of the A01 clerk: my queue, my window's cases with deadlines and
+                        warning colours (R-CLK-6), inquiries (R-CASE-1), 1400 wide
+    case-page.png       the case page of a case of that window close to its deadline (yellow, else the first
+                        with a deadline): clock, checklist, notices, actions (R-CLK-4..6)
+    supervision-dashboard.png  the supervision dashboard, signed in as the supervision section (R-CLK-6/9)
 
 Opening the catalogue edit page opens the item's next draft version, as it does for a person; the published
 guide is unchanged.
@@ -37,6 +42,7 @@ DEMO_PASSWORD = "govhall-demo-2026"  # noqa: S105 - the demo logins' published p
 MAX_BYTES = 400 * 1024
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PORTRAIT: ViewportSize = {"width": 1080, "height": 1920}
+WIDE: ViewportSize = {"width": 1400, "height": 1000}  # the workbench pages: wide tables
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -86,7 +92,7 @@ class Shooter:
         if size > MAX_BYTES:
             raise ScreenshotError(f"{name} is {size // 1024} KB, over {MAX_BYTES // 1024} KB")
         self.taken.append((name, size))
-        print(f"{name:18} {size // 1024:4d} KB  {page.url}")
+        print(f"{name:26} {size // 1024:4d} KB  {page.url}")
 
     def log_in(self, page: Page, username: str, next_path: str) -> None:
         self.go(page, f"/staff/login/?next={quote(next_path)}")
@@ -139,6 +145,29 @@ class Shooter:
             expect(page.locator("#version-form")).to_be_visible()
             self.shoot(page, "catalog-edit.png")
 
+    def case_pages(self) -> None:
+        with self.tab(WIDE) as page:
+            self.log_in(page, "clerk", "/staff/cases/")
+            expect(page.locator("h1")).to_have_text("窗口工作台")
+            self.shoot(page, "workbench.png")
+
+            # A case close to its deadline shows the clock at its most telling; else any case with a deadline.
+            rows = page.locator("#window-queue tr.case-row")
+            row = rows.filter(has=page.locator(".warning-yellow")).first
+            if row.count() == 0:
+                row = rows.filter(has=page.locator("td.deadline", has_text="-")).first
+            if row.count() == 0:
+                raise ScreenshotError("the clerk's window has no accepted case: is the demo centre loaded?")
+            with page.expect_navigation():
+                row.get_by_role("link").first.click()
+            expect(page.locator("#clock")).to_be_visible()
+            self.shoot(page, "case-page.png")
+
+        with self.tab(WIDE) as page:
+            self.log_in(page, "supervision", "/staff/cases/supervision/")
+            expect(page.locator("h1")).to_contain_text("督办看板")
+            self.shoot(page, "supervision-dashboard.png")
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Screenshots of the demo centre for docs/screenshots/.")
@@ -155,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             shooter = Shooter(browser, args.base_url, args.out, args.center)
             shooter.public_pages()
             shooter.staff_pages()
+            shooter.case_pages()
         except ScreenshotError as exc:
             print(f"screenshots: {exc}", file=sys.stderr)
             return 1

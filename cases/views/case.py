@@ -105,27 +105,35 @@ CONFIRM_LABELS: dict[str, Any] = {
 # --- forms ------------------------------------------------------------------------------------------------
 
 
+def _auto_id(action: str) -> str:
+    """The element ids of `action`'s fields: the page holds every action's form at once, and several share
+    field names (`reason`, `method`…), so each form's ids carry its action for its labels to find them."""
+    return f"id_{action}_%s"
+
+
 def _check_form(case: Case, data: Any = None, checklist: list[Any] | None = None) -> f.CheckForm:
     rows = checklist if checklist is not None else case_checklist(case)
     return f.CheckForm(
         data,
         materials=[row.material for row in rows],
         checks={row.material.pk: row.check for row in rows if row.check is not None},
+        auto_id=_auto_id("check"),
     )
 
 
 def _action_form(action: str, case: Case, data: Any = None) -> forms.Form:
     """The (bound when `data` is given) form of `action` on `case`."""
+    auto_id = _auto_id(action)
     if action == "check":
         return _check_form(case, data)
     if action == "suspend":
-        return f.SuspendForm(data, case=case)
+        return f.SuspendForm(data, case=case, auto_id=auto_id)
     if action == "extend":
-        return f.ExtendForm(data, approvers=extension_approvers(case))
+        return f.ExtendForm(data, approvers=extension_approvers(case), auto_id=auto_id)
     if action == "payment":
-        return f.PaymentForm(data, case=case)
+        return f.PaymentForm(data, case=case, auto_id=auto_id)
     if action == "visit":
-        return f.VisitForm(data, case=case)
+        return f.VisitForm(data, case=case, auto_id=auto_id)
     plain: dict[str, type[forms.Form]] = {
         "refuse": f.RefuseForm,
         "resume": f.ResumeForm,
@@ -137,7 +145,7 @@ def _action_form(action: str, case: Case, data: Any = None) -> forms.Form:
         "report_up": f.ReportUpForm,
         "report_returned": f.ReportReturnedForm,
     }
-    return plain.get(action, f.EmptyForm)(data)
+    return plain.get(action, f.EmptyForm)(data, auto_id=auto_id)
 
 
 # --- the page ---------------------------------------------------------------------------------------------
