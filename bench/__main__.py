@@ -2,11 +2,13 @@
 
 Needs the demo centre (make bench loads it). Sections:
   workdays  working-day arithmetic vs a naive day-by-day loop (no database)
-  http      the public guide page vs the bare /healthz view, same gunicorn server, under wrk
+  http      the public guide page, and the window workbench signed in as the demo clerk (with its query
+            count), vs the bare /healthz view, same gunicorn server, under wrk
   pdf       the one-time notification as PDF (uncached) vs the same notice as HTML
   cases     the supervision dashboard over 1,000,000 cases on PostgreSQL vs hand-written SQL
             (BENCH_POSTGRES_URL or a PostgreSQL DATABASE_URL; BENCH_CASES sets the size), and accepting and
-            deciding cases through the services vs a bare insert of the same rows
+            deciding cases through the services vs a bare insert of the same rows (on the settings' database
+            and, with the dashboard, on PostgreSQL)
 """
 
 from __future__ import annotations

@@ -9,8 +9,11 @@
    written to by this part.
 2. Accepting and deciding cases through the services (receive, check the materials, accept, complete the
    step, decide) against a bare bulk INSERT of the same rows (the cases with their events, notices, material
-   checks and steps), BENCH_SERVICE_CASES cases (default 200), on whatever database the settings point at.
-   Everything is written inside one transaction that is rolled back: the database is left as it was.
+   checks, steps and the applicant's notification messages), BENCH_SERVICE_CASES cases (default 200), on
+   whatever database the settings point at and, when part 1 runs, on PostgreSQL in the scratch database too.
+   Both sides run with DEBUG off, as in production (with DEBUG on, Django logs every query, which costs the
+   services' many small queries more than the bulk insert). Everything is written inside one transaction
+   that is rolled back: the database is left as it was.
 
 Run alone with `python -m bench.cases_bench` (DJANGO_SETTINGS_MODULE defaults to config.settings.dev).
 """
@@ -273,6 +276,7 @@ def postgres_worker() -> None:
         f"cases.dashboard whole page's reads (counts, {len(board.overdue.rows)} of {board.overdue.total:,} "
         f"overdue, corrections, shuttles, tracking, gaps): {full_s * 1000:,.1f} ms (median of 3)"
     )
+    services_vs_insert()  # the services on PostgreSQL, next to the million cases
 
 
 # --- 2. the services against a bare insert ----------------------------------------------------------------
@@ -359,9 +363,13 @@ def _through_services(fx: dict[str, Any], n: int) -> list[int]:
 
 
 def _copies(case_ids: list[int]) -> list[tuple[Any, list[Any]]]:
-    """Unsaved copies of the rows the services wrote for `case_ids`, by model (cases first), with new case
-    numbers, notice numbers and result numbers so that they can be inserted next to the originals."""
+    """Unsaved copies of the rows the services wrote for `case_ids`, by model (cases first, the outbox
+    messages last), with new case numbers, notice numbers and message keys so that they can be inserted next
+    to the originals."""
+    from django.db.models import Q
+
     from cases.models import Case, CaseEvent, CaseMaterial, CaseStep, Notice
+    from notify.models import OutboxMessage
 
     cases = list(Case.objects.filter(pk__in=case_ids).order_by("pk"))
     children = {
@@ -375,7 +383,14 @@ def _copies(case_ids: list[int]) -> list[tuple[Any, list[Any]]]:
     for notice in children[Notice]:
         assert isinstance(notice, Notice)
         notice.number = f"{notice.number}-X"
-    return [(Case, cases), *children.items()]
+    about_cases = Q()
+    for case_id in case_ids:
+        about_cases |= Q(key__startswith=f"case:{case_id}:")
+    messages = list(OutboxMessage.objects.filter(about_cases).order_by("pk")) if case_ids else []
+    for message in messages:
+        message.pk = None
+        message.key = f"{message.key}-X"
+    return [(Case, cases), *children.items(), (OutboxMessage, messages)]
 
 
 def _bare_insert(copies: list[tuple[Any, list[Any]]]) -> int:
@@ -388,7 +403,8 @@ def _bare_insert(copies: list[tuple[Any, list[Any]]]) -> int:
     for model, objects in copies[1:]:
         for obj in objects:
             obj.pk = None
-            obj.case_id = new_pk[obj.case_id]
+            if hasattr(obj, "case_id"):
+                obj.case_id = new_pk[obj.case_id]
         model.objects.bulk_create(objects, batch_size=500)
         rows += len(objects)
     return rows
@@ -396,15 +412,19 @@ def _bare_insert(copies: list[tuple[Any, list[Any]]]) -> int:
 
 def services_vs_insert() -> None:
     from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     n = int(os.environ.get("BENCH_SERVICE_CASES", "200"))
     figures: dict[str, float] = {}
     try:
-        with transaction.atomic():
+        with transaction.atomic(), override_settings(DEBUG=False):
             fx = _service_fixture()
             began = time.perf_counter()
             case_ids = _through_services(fx, n)
             figures["services"] = time.perf_counter() - began
+            with CaptureQueriesContext(connection) as queries:  # counted on a few more, outside the timing
+                _through_services(fx, min(n, 20))
+            figures["queries"] = len(queries.captured_queries) / min(n, 20)
             copies = _copies(case_ids)
             began = time.perf_counter()
             figures["rows"] = _bare_insert(copies)
@@ -416,7 +436,8 @@ def services_vs_insert() -> None:
     print(
         f"cases.services accept+decide on {connection.vendor}: {services_rate:,.1f} cases/s "
         f"(receive, check, accept, step, decide) vs bare bulk insert of the same {int(figures['rows']):,} rows "
-        f"{bare_rate:,.0f} cases/s = {services_rate / bare_rate:.3f}x ({n} cases; rolled back)"
+        f"{bare_rate:,.0f} cases/s = {services_rate / bare_rate:.3f}x ({n} cases, "
+        f"{figures['queries']:.0f} queries per case through the services; rolled back)"
     )
 
 

@@ -60,6 +60,30 @@ KEYS: dict[str, PolicyKey] = {
         ),
         PolicyKey("bad_review_days", 15, "int", "R-PUB-5", gettext_noop("差评整改答复时限（工作日）")),
         PolicyKey("joint_meeting_day", 10, "int", "R-PAR-7", gettext_noop("联审会议日（每月几日）")),
+        PolicyKey(
+            "assessment_late_case_points", 5, "int", "R-ASM-9", gettext_noop("办件管理：超时办件每件扣分")
+        ),
+        PolicyKey(
+            "assessment_shuttle_points",
+            10,
+            "int",
+            "R-ASM-9",
+            gettext_noop("办件管理：开发区企业两头跑每次扣分"),
+        ),
+        PolicyKey(
+            "assessment_case_category_points",
+            20,
+            "int",
+            "R-ASM-9",
+            gettext_noop("办件管理：本类满分（扣完为止）"),
+        ),
+        PolicyKey(
+            "public_bookings_per_address_hour",
+            5,
+            "int",
+            "R-CASE-13",
+            gettext_noop("网上预约：同一地址每小时最多预约次数"),
+        ),
         PolicyKey("fund_per_month", "150", "decimal", "R-ASM-14", gettext_noop("每人每月考核资金（元）")),
         PolicyKey(
             "yearly_deduction_award_limit", 30, "int", "R-ASM-15", gettext_noop("年度扣分取消评优资格线")

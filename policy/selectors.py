@@ -30,6 +30,25 @@ def policy_value(center: Center, key: str, on: date | None = None) -> Any:
     return KEYS[key].default if row is None else row
 
 
+def policy_values(center: Center, keys: list[str], on: date | None = None) -> dict[str, Any]:
+    """`policy_value` of each of `keys` on `on` (today by default), in one query."""
+    unknown = [key for key in keys if key not in KEYS]
+    if unknown:
+        raise KeyError(f"Unknown policy key {unknown[0]!r}; add it to policy.registry.KEYS")
+    on = on or timezone.localdate()
+    values = {key: KEYS[key].default for key in keys}
+    found: set[str] = set()
+    for key, value in (
+        PolicyValue.objects.filter(center=center, key__in=keys, effective_from__lte=on)
+        .order_by("key", "-effective_from")
+        .values_list("key", "value")
+    ):
+        if key not in found:  # the newest in force comes first
+            found.add(key)
+            values[key] = value
+    return values
+
+
 @dataclass(frozen=True)
 class PolicyRow:
     key: str

@@ -2,7 +2,8 @@
 
 GET shows the form; POST looks the case up by number and query code. The answer shows the case's state, dates
 and deadline and nothing personal. A wrong code and an unknown number get the same page; repeated failures
-from one address, or against one case number, are refused for 15 minutes (`cases.services.lookup`).
+from one address are refused for 15 minutes, and failures against one case number never lock it for the
+applicant (`cases.services.lookup`).
 """
 
 from __future__ import annotations

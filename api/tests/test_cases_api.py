@@ -25,7 +25,7 @@ from cases.models import (
     InquiryStatus,
     NoticeKind,
 )
-from cases.tests.factories import at, make_case, make_item_for
+from cases.tests.factories import at, make_case, make_item_for, tampering
 from cases.tests.handling_helpers import authorise
 from catalog.models import Item
 from common.models import PersonalDataAccess
@@ -1037,7 +1037,8 @@ def test_r_case_10_api_chain_verification_for_supervision_finds_a_tampered_event
     assert supervision.get(_url("case_chain", case_id=case.pk)).json()["ok"] is True
     assert clerk.get(_url("case_chain", case_id=case.pk)).status_code == 403
 
-    CaseEvent.objects.filter(case=case, seq=1).update(reason="改过的理由")
+    with tampering():
+        CaseEvent.objects.filter(case=case, seq=1).update(reason="改过的理由")
 
     report = supervision.get(_url("case_chain", case_id=case.pk)).json()
     assert (report["ok"], report["broken_at"], report["events"]) == (False, 1, 1)

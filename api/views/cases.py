@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -41,7 +40,7 @@ from cases.selectors.clock import annotate_warning, clock_view, stored_warning
 from cases.selectors.intake import case_checklist
 from cases.services import clock as clock_services
 from cases.services import handling, intake
-from cases.services.events import chain_verify, lock_case
+from cases.services.events import chain_verify
 from cases.views.chains import CAN_VERIFY_CHAINS
 from catalog.models import Fee, Item
 from common.errors import NotFound, PermissionDenied, RuleViolation
@@ -646,11 +645,6 @@ def _action_view(name: str) -> type[ApiView]:
 ACTION_VIEWS: dict[str, type[ApiView]] = {name: _action_view(name) for name in ACTIONS}
 
 
-def _locked(case: Case, revision: int) -> Case:
-    """Hold the case at the client's revision for the rest of the transaction (409 if it moved on)."""
-    return lock_case(case, expected_revision=revision)
-
-
 class ExtensionFileView(ApiView):
     permission_classes = [IsAuthenticated]
 
@@ -668,9 +662,7 @@ class ExtensionFileView(ApiView):
         case = case_for_user(request.user, extension.case_id)
         actor = actor_of(request.user)
         revision = parse(RevisionSerializer, request.data)["revision"]
-        with transaction.atomic():
-            _locked(case, revision)
-            clock_services.extension_file(actor=actor, extension=extension)
+        clock_services.extension_file(actor=actor, extension=extension, expected_revision=revision)
         return case_answer(request.user, case.pk)
 
 
@@ -691,11 +683,9 @@ class NoticeDeliveredView(ApiView):
         case = case_for_user(request.user, notice.case_id)
         actor = actor_of(request.user)
         data = parse(NoticeDeliveredSerializer, request.data)
-        with transaction.atomic():
-            _locked(case, data["revision"])
-            clock_services.special_procedure_notice_delivered(
-                actor=actor, notice=notice, method=data["method"]
-            )
+        clock_services.special_procedure_notice_delivered(
+            actor=actor, notice=notice, method=data["method"], expected_revision=data["revision"]
+        )
         return case_answer(request.user, case.pk)
 
 

@@ -30,7 +30,7 @@ from cases.access import (
 )
 from cases.models import Appointment, AppointmentStatus, Case, Inquiry
 from cases.selectors.intake import workbench_inquiries
-from cases.services import handling, intake
+from cases.services import booking, handling, intake
 from cases.services.lookup import case_lookup_throttled
 from catalog.models import Item
 from common.errors import RuleViolation
@@ -311,10 +311,12 @@ class AppointmentListView(ApiListView):
     @extend_schema(
         tags=APPOINTMENT_TAGS,
         summary="预约办事（公众；可约工作时间以外，R-CASE-13）",
+        description="同一地址每小时最多预约的次数为本中心的制度参数（默认5次），超过后1小时内拒绝（429）。",
         request=AppointmentBookSerializer,
         responses={
             201: AppointmentBookedSerializer,
             **errors(400, 404, 422),
+            429: OpenApiResponse(ErrorSerializer, description="同一地址预约过于频繁，暂时拒绝（R-CASE-13）"),
             401: OpenApiResponse(ErrorSerializer, description="所带令牌无效（公众预约无须令牌）"),
             403: OpenApiResponse(ErrorSerializer, description="以会话登录调用时缺少 CSRF 令牌"),
         },
@@ -332,7 +334,14 @@ class AppointmentListView(ApiListView):
             if item is None:
                 raise ValidationError({"item": ["本中心没有该事项。"]})
         data["item"] = item
-        appointment = handling.appointment_book(window=window, **data)
+        try:
+            appointment = booking.appointment_book_public(
+                client=_client_address(request), window=window, **data
+            )
+        except RuleViolation as refusal:
+            if refusal.code != "throttled":
+                raise
+            return Response({"error": refusal.as_dict()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         booked = _appointments().get(pk=appointment.pk)
         return Response(AppointmentBookedSerializer(booked).data, status=status.HTTP_201_CREATED)
 
@@ -387,6 +396,7 @@ class AppointmentNoShowView(ApiView):
 
 def _client_address(request: Request) -> str:
     # The address the server saw, as on the portal; a proxy in front must pass the client's as REMOTE_ADDR.
+    # Also the address the public booking is throttled by.
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
@@ -398,7 +408,9 @@ class ProgressView(ApiView):
         summary="办件进度查询（公众，R-PUB-2）：凭办件编号和查询码查看状态、日期和期限",
         description=(
             "只返回公开信息，不含任何个人信息。编号不存在、查询码错误或中心不存在时的回答完全相同（404）。"
-            "同一地址或同一办件编号15分钟内失败10次后，15分钟内一律拒绝（429，规则 R-PUB-2），与门户网站相同。"
+            "同一地址15分钟内失败10次后，该地址15分钟内一律拒绝（429，规则 R-PUB-2）；同一办件编号15分钟内"
+            "失败超过10次后，再对其查错一次即用尽该地址的次数。办件编号本身从不被锁定：未被拒绝的地址凭正确的"
+            "查询码总能查到。与门户网站相同。"
         ),
         request=ProgressQuerySerializer,
         responses={

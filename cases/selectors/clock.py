@@ -17,7 +17,7 @@ from django.db.models import CharField, Count, QuerySet, Value, When
 
 from catalog.models import CaseType
 from org.models import Center, StaffProfile, Window
-from policy.selectors import policy_value
+from policy.selectors import policy_values
 from workdays.clock import WorkCalendar
 from workdays.selectors import calendar_for
 
@@ -90,11 +90,9 @@ def reported_spans(case: Case) -> list[ReportSpan]:
 
 
 def warning_thresholds(center: Center, on: date) -> Thresholds:
-    """The centre's yellow-warning policy in force on `on` (R-CLK-6)."""
-    return (
-        int(policy_value(center, "yellow_min_days", on)),
-        int(policy_value(center, "yellow_ratio_percent", on)),
-    )
+    """The centre's yellow-warning policy in force on `on` (R-CLK-6). One query."""
+    values = policy_values(center, ["yellow_min_days", "yellow_ratio_percent"], on)
+    return int(values["yellow_min_days"]), int(values["yellow_ratio_percent"])
 
 
 def clock_budget(case: Case) -> int:

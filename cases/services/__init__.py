@@ -5,5 +5,6 @@
 - `intake`: inquiries, receipt, material checks, correction, refusal, acceptance (R-CASE-1..4, 6);
 - `clock`: special procedures, extensions, warnings, overdue accountability (R-CLK-4..9);
 - `handling`: steps, decision, fees, delivery, archive, withdrawal, green channel, visits, appointments;
-- `notice_texts`: a centre's own texts for its notices.
+- `notice_texts`: a centre's own texts for its notices;
+- `lookup` and `booking`: the public progress lookup (R-PUB-2) and the public booking (R-CASE-13), throttled.
 """

@@ -51,7 +51,7 @@ from ..selectors.clock import (
     report_spans_from,
     warning_thresholds,
 )
-from .events import case_change, case_moment, event_append, lock_case
+from .events import case_change, case_moment, lock_case
 from .numbering import next_number
 
 CLOCK_FIELDS = ("deadline", "warn_from", "deadline_provisional")
@@ -263,9 +263,15 @@ def special_procedure_start(
 
 
 def special_procedure_notice_delivered(
-    *, actor: StaffProfile, notice: Notice, method: str, at: datetime | None = None
+    *,
+    actor: StaffProfile,
+    notice: Notice,
+    method: str,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
 ) -> Notice:
-    """Record the delivery of a special-procedure notice to the applicant (R-CLK-4)."""
+    """Record the delivery of a special-procedure notice to the applicant (R-CLK-4). A stale
+    `expected_revision` (the case changed since the page or client read it) is a conflict."""
     at = case_moment(at)
     method = (method or "").strip()
     if not method:
@@ -273,7 +279,7 @@ def special_procedure_notice_delivered(
     if len(method) > DELIVERY_METHOD_MAX:
         raise RuleViolation("R-CLK-4", _("送达方式过长（最多20个字）。"), field="method")
     with transaction.atomic():
-        case = lock_case(notice.case)
+        case = lock_case(notice.case, expected_revision=expected_revision)
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if notice.kind != NoticeKind.SPECIAL_PROCEDURE:
             raise RuleViolation("R-CLK-4", _("该文书不是特别程序告知书。"), field="notice")
@@ -284,12 +290,10 @@ def special_procedure_notice_delivered(
         notice.delivered_at = at
         notice.delivery_method = method
         notice.save(update_fields=["delivered_at", "delivery_method"])
-        event_append(
+        case_change(
             case=case,
             action="notice_delivered",
             actor=actor,
-            from_state=case.state,
-            to_state=case.state,
             data={"notice": notice.number, "kind": notice.kind, "method": method},
             at=at,
         )
@@ -469,11 +473,18 @@ def extension_grant(
     return extension
 
 
-def extension_file(*, actor: StaffProfile, extension: Extension, at: datetime | None = None) -> Extension:
-    """Record the filing (备案) of an extension with the centre's coordination section (R-CLK-5)."""
+def extension_file(
+    *,
+    actor: StaffProfile,
+    extension: Extension,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+) -> Extension:
+    """Record the filing (备案) of an extension with the centre's coordination section (R-CLK-5). A stale
+    `expected_revision` (the case changed since the page or client read it) is a conflict."""
     at = case_moment(at)
     with transaction.atomic():
-        case = lock_case(extension.case)
+        case = lock_case(extension.case, expected_revision=expected_revision)
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
         if actor.user is None or not has_role(actor.user, case.center, [Role.COORDINATION]):
             raise RuleViolation("R-CLK-5", _("延期须由中心行政审批协调科备案。"))
@@ -481,12 +492,10 @@ def extension_file(*, actor: StaffProfile, extension: Extension, at: datetime | 
             raise RuleViolation("R-CLK-5", _("该延期已备案。"))
         extension.filed_at = at
         extension.save(update_fields=["filed_at"])
-        event_append(
+        case_change(
             case=case,
             action="extension_filed",
             actor=actor,
-            from_state=case.state,
-            to_state=case.state,
             data={"extension": extension.pk, "days": extension.days},
             at=at,
         )

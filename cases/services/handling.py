@@ -117,10 +117,11 @@ def _accepted_moment(case: Case) -> datetime:
 
 
 def _plan(case: Case, at: datetime | None) -> list[CaseStep]:
-    existing = list(CaseStep.objects.filter(case=case).order_by("order"))
+    """The case's steps in order, with each post and its A (planned from the item version the first time)."""
+    existing = list(CaseStep.objects.filter(case=case).select_related("post__holder_a").order_by("order"))
     if existing:
         return existing
-    steps = list(case.version.steps.select_related("post").order_by("order", "id"))
+    steps = list(case.version.steps.select_related("post__holder_a").order_by("order", "id"))
     planned = [
         CaseStep(
             case=case,
@@ -135,7 +136,8 @@ def _plan(case: Case, at: datetime | None) -> list[CaseStep]:
     return CaseStep.objects.bulk_create(planned)
 
 
-@transaction.atomic
+# One statement writes the steps: inside a service's transaction they need no savepoint of their own.
+@transaction.atomic(savepoint=False)
 def case_steps_plan(*, case: Case, at: datetime | None = None) -> list[CaseStep]:
     """The processing steps of `case`, copied from its item version (order, name, post) the first time.
 
@@ -159,6 +161,11 @@ def current_step(case: Case) -> CaseStep | None:
     )
 
 
+def _first_unfinished(steps: list[CaseStep]) -> CaseStep | None:
+    """`current_step` over the steps `_plan` returned (in order), without reading them again."""
+    return next((step for step in steps if step.finished_at is None), None)
+
+
 @transaction.atomic
 def step_complete(
     *,
@@ -173,8 +180,8 @@ def step_complete(
     moment = case_moment(at)
     case = lock_case(case, expected_revision=expected_revision)
     _refuse_unless_accepted(case, rule="R-ORG-5", doing=_("办理环节"))
-    _plan(case, None)
-    step = current_step(case)
+    steps = _plan(case, None)
+    step = _first_unfinished(steps)
     if step is None:
         raise RuleViolation("R-ORG-5", _("本办件的办理环节已全部完成。"))
     holder = step_holder(case_step=step, at=moment)
@@ -202,9 +209,7 @@ def step_complete(
     step.finished_at = moment
     step.save(update_fields=["handler", "acting_as", "opinion", "started_at", "finished_at"])
 
-    following = (
-        CaseStep.objects.filter(case=case, finished_at=None).select_related("post").order_by("order").first()
-    )
+    following = _first_unfinished(steps)  # `step` is finished now
     responsible: StaffProfile = actor
     responsible_as = holder.acting_as
     if following is not None:
@@ -248,8 +253,7 @@ def _decision_authority(actor: StaffProfile, case: Case, moment: datetime) -> di
     """How `actor` may decide `case` at `moment`, or a refusal (R-ORG-4, R-ORG-5)."""
     if can_decide_on_spot(staff=actor, version=case.version, moment=moment):
         return {"authority": "on_spot"}
-    _plan(case, None)
-    pending = current_step(case)
+    pending = _first_unfinished(_plan(case, None))
     if pending is not None:
         raise RuleViolation(
             "R-ORG-5",

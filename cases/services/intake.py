@@ -694,18 +694,21 @@ def case_check_materials(
             rows[material.pk] = (status, note)
         first_check = not CaseEvent.objects.filter(case=case, action=ACTION_CHECKED).exists()
         existing = {row.material_id: row for row in CaseMaterial.objects.filter(case=case)}
+        new_rows: list[CaseMaterial] = []
         for material in checklist:
             status, note = rows[material.pk]
             row = existing.get(material.pk)
             if row is None:
-                CaseMaterial.objects.create(
-                    case=case,
-                    material=material,
-                    status=status,
-                    note=note,
-                    checked_at=at,
-                    checked_by=actor,
-                    was_present_at_first_check=first_check and status == MaterialStatus.PRESENT,
+                new_rows.append(
+                    CaseMaterial(
+                        case=case,
+                        material=material,
+                        status=status,
+                        note=note,
+                        checked_at=at,
+                        checked_by=actor,
+                        was_present_at_first_check=first_check and status == MaterialStatus.PRESENT,
+                    )
                 )
             else:
                 row.status, row.note, row.checked_at, row.checked_by = status, note, at, actor
@@ -714,6 +717,7 @@ def case_check_materials(
                     row.was_present_at_first_check = status == MaterialStatus.PRESENT
                     update.append("was_present_at_first_check")
                 row.save(update_fields=update)
+        CaseMaterial.objects.bulk_create(new_rows)  # one INSERT for the materials checked the first time
         case_change(
             case=case,
             action=ACTION_CHECKED,
@@ -964,11 +968,6 @@ def _promised(case: Case, accepted_on: date) -> Promised:
     return Promised(deadline.date, deadline.provisional)
 
 
-def _start_clock(case: Case) -> None:
-    """Store the deadline and warning of the newly accepted `case` (R-CLK-2, R-CLK-8)."""
-    clock.clock_start(case=case)
-
-
 def _accept(
     *, case: Case, actor: StaffProfile | None, accepted_on: date, at: datetime, deemed: bool, acting_as: str
 ) -> Notice:
@@ -993,9 +992,13 @@ def _accept(
         }
     else:
         reason = _("申请材料齐全，予以受理（R-CASE-6）")
-    # The clock reads the acceptance date from the locked instance and stores the deadline (R-CLK-2, R-CLK-8).
+    # The clock reads the acceptance date from the locked instance (R-CLK-2, R-CLK-8); its deadline, warning
+    # date and provisional flag are stored with the acceptance below, in the same UPDATE (as `clock_start`).
     case.accepted_on = accepted_on
-    _start_clock(case)
+    clock_values = clock.clock_fields(case)
+    for name, value in clock_values.items():
+        setattr(case, name, value)
+    fields.update(clock_values)
     promised = _promised(case, accepted_on)
     notice_number = next_number(center=case.center, kind=NoticeKind.ACCEPTANCE, on=timezone.localdate(at))
     event = case_change(

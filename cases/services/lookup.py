@@ -2,13 +2,20 @@
 
 Nothing personal is ever returned (no applicant, no staff). A wrong code and an unknown number give the same
 answer (None), so that the lookup cannot tell which case numbers exist; codes are compared in constant time.
-Failed attempts are counted in the cache per client address and per case number: after
-`MAX_FAILURES` within `WINDOW_SECONDS` every attempt is refused, a right code included, until the window ends.
+
+Guessing is throttled without letting anyone lock the real applicant out. Failed attempts are counted in the
+cache per client address and per case number, each for `WINDOW_SECONDS` from its first failure:
+
+- an address with `MAX_FAILURES` failures is refused every attempt, a right code included, until its window
+  ends (this is the only refusal);
+- a number with `NUMBER_GUARD_FAILURES` failures is under guard: one more failure against it uses up the
+  failing address's whole allowance at once, so that a guesser spread over many addresses gets one guess per
+  address on that number instead of `MAX_FAILURES`. The number itself is never refused: the right code, from an
+  address that is not refused, is always answered.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,11 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import RuleViolation
+from common.throttle import count_attempt, throttle_key
 from org.models import Center
 
 from ..models import Case, CaseState
 
-MAX_FAILURES = 10
+MAX_FAILURES = 10  # per client address and window
+# Per case number and window; past it, each failure against the number costs the address its whole allowance.
+NUMBER_GUARD_FAILURES = 10
 WINDOW_SECONDS = 15 * 60
 # Compared against when the number is unknown, so that both failures take the same path.
 _NO_CODE = "\x00" * 12
@@ -89,20 +99,11 @@ def case_lookup(*, center: Center, number: str, query_code: str) -> PublicCaseVi
 
 
 def _key(kind: str, value: str) -> str:
-    return "cases:lookup:" + kind + ":" + hashlib.sha256(value.encode()).hexdigest()
+    return throttle_key("cases:lookup:" + kind, value)
 
 
 def _failures(key: str) -> int:
     return int(cache.get(key) or 0)
-
-
-def _count_failure(key: str) -> None:
-    # The window starts at the first failure and is not extended by later ones.
-    if not cache.add(key, 1, WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, WINDOW_SECONDS)
 
 
 def case_lookup_throttled(
@@ -110,13 +111,22 @@ def case_lookup_throttled(
 ) -> PublicCaseView | None:
     """`case_lookup` guarded by the failure counters of the client address and of the case number.
 
-    Refused with R-PUB-2 once either counter reaches `MAX_FAILURES`; a failure counts against both.
+    Refused with R-PUB-2 only while the client address has `MAX_FAILURES` failures in its window. A failure
+    counts against the address and the number; against a number under guard (`NUMBER_GUARD_FAILURES`) it
+    uses up the address's allowance at once. Failures against other addresses never refuse this one, so a
+    guesser cannot lock the applicant out of their own case.
     """
-    keys = [_key("ip", client), _key("number", f"{center.pk}:{_normalise_number(number)}")]
-    if any(_failures(key) >= MAX_FAILURES for key in keys):
+    client_key = _key("ip", client)
+    if _failures(client_key) >= MAX_FAILURES:
         raise RuleViolation("R-PUB-2", _("查询过于频繁，请15分钟后再试"), code="throttled")
     found = case_lookup(center=center, number=number, query_code=query_code)
     if found is None:
-        for key in keys:
-            _count_failure(key)
+        against_number = count_attempt(
+            _key("number", f"{center.pk}:{_normalise_number(number)}"), WINDOW_SECONDS
+        )
+        if against_number > NUMBER_GUARD_FAILURES:
+            # The address's window restarts here: it is refused for WINDOW_SECONDS from this failure.
+            cache.set(client_key, MAX_FAILURES, WINDOW_SECONDS)
+        else:
+            count_attempt(client_key, WINDOW_SECONDS)
     return found

@@ -3,8 +3,6 @@ command and the supervision page, and optimistic concurrency on the case row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from io import StringIO
 from typing import Any
@@ -18,14 +16,13 @@ from cases.models import Case, CaseEvent, CaseState
 from cases.selectors import chains as selectors
 from cases.selectors.chains import BrokenChain, chains_verify
 from cases.services.events import ChainReport, case_change, chain_verify, event_hash, lock_case
-from cases.tests.factories import at, make_case, make_item_for
+from cases.tests.factories import at, make_case, make_item_for, tampering
 from common.errors import Conflict
 from org.tests import factories as org_factories
 
 MOMENTS = [datetime(2026, 10, 8, 2, 0, tzinfo=UTC), datetime(2026, 10, 9, 3, 30, tzinfo=UTC)]
 MOMENTS.append(datetime(2026, 10, 12, 6, 15, tzinfo=UTC))
 STATES = [CaseState.SUSPENDED, CaseState.ACCEPTED, CaseState.APPROVED]
-TRIGGER = "cases_caseevent_append_only"
 
 
 def _case(hall: Any, **fields: Any) -> Case:
@@ -50,25 +47,6 @@ def _history(case: Case, actor: Any, steps: int = 3) -> Case:
             )
         case = locked
     return case
-
-
-@contextmanager
-def _tampering() -> Iterator[None]:
-    """Change history rows behind the services' back. On PostgreSQL the append-only trigger refuses it, so
-    it is switched off inside the test's transaction (and on again after)."""
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        with connection.cursor() as cursor:
-            # Django's foreign keys are deferred; fire their checks first, or ALTER TABLE refuses to run.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE cases_caseevent DISABLE TRIGGER {TRIGGER}")
-    try:
-        yield
-    finally:
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"ALTER TABLE cases_caseevent ENABLE TRIGGER {TRIGGER}")
 
 
 # --- the chain ---------------------------------------------------------------------------------------------
@@ -116,7 +94,7 @@ def test_r_case_10_an_altered_event_is_detected_at_its_seq(hall: Any) -> None:
     untouched = _history(_case(hall), hall.backup)
     second = CaseEvent.objects.get(case=case, seq=2)
 
-    with _tampering():
+    with tampering():
         CaseEvent.objects.filter(pk=second.pk).update(reason="x")
 
     assert chain_verify(case) == ChainReport(case.pk, 2, 2)
@@ -143,7 +121,7 @@ def test_r_case_10_an_event_altered_with_its_own_hash_recomputed_breaks_the_next
         data=second.data,
     )
 
-    with _tampering():
+    with tampering():
         CaseEvent.objects.filter(pk=second.pk).update(reason="x", hash=forged)
 
     assert chain_verify(case) == ChainReport(case.pk, 3, 3)
@@ -155,7 +133,7 @@ def test_r_case_10_an_event_altered_with_its_own_hash_recomputed_breaks_the_next
 def test_r_case_10_a_deleted_event_is_detected(hall: Any) -> None:
     case = _history(_case(hall), hall.clerk)
 
-    with _tampering():
+    with tampering():
         CaseEvent.objects.filter(case=case, seq=2).delete()
 
     # The third event is now the second one: its seq and its link to the previous hash no longer match.
@@ -168,7 +146,7 @@ def test_r_case_10_a_deleted_event_is_detected(hall: Any) -> None:
 def test_r_case_10_a_deleted_last_event_is_detected_by_the_revision_count(hall: Any) -> None:
     case = _history(_case(hall), hall.clerk)
 
-    with _tampering():
+    with tampering():
         CaseEvent.objects.filter(case=case, seq=3).delete()
 
     # The remaining chain is consistent in itself; the case's revision (3) says an event is missing.
@@ -225,7 +203,7 @@ def test_r_case_10_verify_command_lists_each_broken_case_and_fails(hall: Any) ->
     altered = _history(_case(hall), hall.clerk)
     truncated = _history(_case(hall), hall.clerk)
     _history(_case(hall), hall.clerk)
-    with _tampering():
+    with tampering():
         CaseEvent.objects.filter(case=altered, seq=1).update(reason="x")
         CaseEvent.objects.filter(case=truncated, seq=3).delete()
     out = StringIO()
@@ -251,7 +229,7 @@ def test_r_case_10_verify_command_checks_only_the_named_centre(hall: Any) -> Non
     elsewhere = make_case(window=window, item=make_item_for(window, post), received_by=clerk)
     _history(elsewhere, clerk)
     _history(_case(hall), hall.clerk)
-    with _tampering():
+    with tampering():
         CaseEvent.objects.filter(case=elsewhere, seq=2).update(reason="x")
 
     out = StringIO()
@@ -276,7 +254,7 @@ def test_r_case_10_chain_page_url() -> None:
 def test_r_case_10_supervision_page_lists_broken_chains(hall: Any, login: Any) -> None:
     broken = _history(_case(hall), hall.clerk)
     intact = _history(_case(hall), hall.clerk)
-    with _tampering():
+    with tampering():
         CaseEvent.objects.filter(case=broken, seq=2).update(reason="x")
 
     for persona in (hall.supervision, hall.director, hall.sysadmin):
@@ -301,7 +279,7 @@ def test_r_case_10_supervision_page_checks_the_most_recent_cases_up_to_the_cap(
     oldest = _history(_case(hall, received_on=date(2026, 9, 1)), hall.clerk)
     newer = _history(_case(hall, received_on=date(2026, 9, 2)), hall.clerk)
     _history(_case(hall, received_on=date(2026, 9, 3)), hall.clerk)
-    with _tampering():
+    with tampering():
         CaseEvent.objects.filter(case__in=[oldest, newer], seq=1).update(reason="x")
 
     page = login(hall.supervision).get(URL).content.decode()

@@ -130,16 +130,60 @@ def test_r_pub_2_ten_failures_from_one_address_refuse_even_the_right_code(hall: 
     )
 
 
-def test_r_pub_2_ten_failures_against_one_number_refuse_it_from_any_address(hall: Any, case: Case) -> None:
-    for i in range(10):
+def test_r_pub_2_failures_against_one_number_from_many_addresses_do_not_lock_the_applicant_out(
+    hall: Any, case: Case
+) -> None:
+    # Someone fails on purpose against the case's number, from many addresses, to lock its lookup.
+    for i in range(100):
         assert (
             case_lookup_throttled(
-                center=hall.center, number=case.number, query_code="0", client=f"10.1.0.{i}"
+                center=hall.center, number=case.number, query_code="0", client=f"10.1.{i // 250}.{i % 250}"
             )
             is None
         )
+    # The applicant, from an address of their own, still gets in with the right code.
+    found = case_lookup_throttled(
+        center=hall.center, number=case.number, query_code="482913", client="10.2.0.1"
+    )
+    assert found is not None and found.number == case.number
+
+
+def test_r_pub_2_a_number_under_guard_allows_one_guess_per_address(hall: Any, case: Case) -> None:
+    for i in range(10):
+        case_lookup_throttled(center=hall.center, number=case.number, query_code="0", client=f"10.1.0.{i}")
+    # Past 10 failures against the number, one more wrong guess uses up the guessing address's allowance …
+    assert (
+        case_lookup_throttled(center=hall.center, number=case.number, query_code="1", client="10.3.0.1")
+        is None
+    )
     with pytest.raises(RuleViolation, match=THROTTLED):
-        case_lookup_throttled(center=hall.center, number=case.number, query_code="482913", client="10.2.0.1")
+        case_lookup_throttled(center=hall.center, number=case.number, query_code="2", client="10.3.0.1")
+    with pytest.raises(RuleViolation, match=THROTTLED):
+        case_lookup_throttled(
+            center=hall.center, number="DEMO-COUNTY-20260930-00008", query_code="3", client="10.3.0.1"
+        )
+    # … while the addresses that guessed before the guard keep the rest of theirs, and the right code works.
+    assert case_lookup_throttled(
+        center=hall.center, number=case.number, query_code="482913", client="10.1.0.0"
+    )
+    assert case_lookup_throttled(
+        center=hall.center, number=case.number, query_code="482913", client="10.3.0.2"
+    )
+
+
+def test_r_pub_2_the_guard_on_a_number_ends_after_15_minutes(hall: Any, case: Case) -> None:
+    start = datetime(2026, 10, 8, 2, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        for i in range(10):
+            case_lookup_throttled(
+                center=hall.center, number=case.number, query_code="0", client=f"10.1.0.{i}"
+            )
+        clock.shift(timedelta(minutes=15, seconds=1))
+        # A new window: a failure from a fresh address counts as one failure, not a whole allowance.
+        case_lookup_throttled(center=hall.center, number=case.number, query_code="1", client="10.4.0.1")
+        assert case_lookup_throttled(
+            center=hall.center, number=case.number, query_code="482913", client="10.4.0.1"
+        )
 
 
 def test_r_pub_2_nine_failures_then_the_right_code_is_answered(hall: Any, case: Case) -> None:
@@ -228,6 +272,18 @@ def test_r_pub_2_page_is_throttled_after_ten_failures(client: Any, hall: Any, ca
     assert "已受理办理中" not in page
     # Another address is still answered.
     assert "已受理办理中" in _post(client, _url(hall), case.number, "482913", ip="10.0.0.9").content.decode()
+
+
+def test_r_pub_2_page_is_not_locked_for_the_applicant_by_failures_from_other_addresses(
+    client: Any, hall: Any, case: Case
+) -> None:
+    for i in range(30):
+        assert WRONG in _post(client, _url(hall), case.number, "000000", ip=f"10.5.0.{i}").content.decode()
+
+    answered = _post(client, _url(hall), case.number, "482913", ip="10.6.0.1")
+
+    assert answered.status_code == 200
+    assert "已受理办理中" in answered.content.decode()
 
 
 def test_r_pub_2_form_get_default_centre_bad_input_and_csrf(client: Any, hall: Any, case: Case) -> None:

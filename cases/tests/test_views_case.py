@@ -638,16 +638,17 @@ def test_r_clk_5_extension_filed_by_the_coordination_section(hall: Any, client: 
     assert reverse("cases:extension_file", args=[extension.pk]) not in _text(
         _page(client, hall.clerk, case, at(date(2026, 10, 8), 10))
     )
+    seen = {"revision": Case.objects.get(pk=case.pk).revision}
     # The clerk may not file it (R-CLK-5) …
     with time_machine.travel(at(date(2026, 10, 8), 11), tick=False):
         client.force_login(hall.clerk.user)
-        response = client.post(reverse("cases:extension_file", args=[extension.pk]))
+        response = client.post(reverse("cases:extension_file", args=[extension.pk]), seen)
     assert response.status_code == 422
     assert "延期须由中心行政审批协调科备案。（R-CLK-5）" in _text(response)
     # … the coordination section does.
     with time_machine.travel(at(date(2026, 10, 8), 11), tick=False):
         client.force_login(hall.coordination.user)
-        response = client.post(reverse("cases:extension_file", args=[extension.pk]))
+        response = client.post(reverse("cases:extension_file", args=[extension.pk]), seen)
     _ok(response, case)
     extension.refresh_from_db()
     assert extension.filed_at == at(date(2026, 10, 8), 11)
@@ -770,11 +771,12 @@ def test_r_clk_4_delivery_of_the_special_procedure_notice_is_recorded(hall: Any,
     url = reverse("cases:case_notice_delivered", args=[notice.pk])
     assert url in _text(_page(client, hall.clerk, case, at(date(2026, 10, 9), 11)))
     assert url not in _text(_page(client, hall.supervision, case, at(date(2026, 10, 9), 11)))
+    seen = Case.objects.get(pk=case.pk).revision
     with time_machine.travel(at(date(2026, 10, 9), 11), tick=False):
         client.force_login(_user(hall.clerk))
-        assert client.post(url, {"method": ""}).status_code == 400
-        _ok(client.post(url, {"method": "当面送达"}), case)
-        again = client.post(url, {"method": "当面送达"})
+        assert client.post(url, {"method": "", "revision": seen}).status_code == 400
+        _ok(client.post(url, {"method": "当面送达", "revision": seen}), case)
+        again = client.post(url, {"method": "当面送达", "revision": seen + 1})
     assert again.status_code == 422
     assert "该告知书已记录送达。（R-CLK-4）" in _text(again)
     notice.refresh_from_db()

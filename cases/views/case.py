@@ -462,11 +462,18 @@ def extension_file(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotFound()
     case = case_for_user(request.user, case_id)
     actor = _actor(request)
+    revision = f.RevisionForm(request.POST)
+    if not revision.is_valid():
+        return _render(request, case, status=409, conflict=_("页面已过期，请刷新页面后重试。"))
     extension = Extension.objects.get(pk=pk)
     try:
-        clock_services.extension_file(actor=actor, extension=extension)
+        clock_services.extension_file(
+            actor=actor, extension=extension, expected_revision=revision.cleaned_data["revision"]
+        )
     except RuleViolation as exc:
-        return _render(request, case, status=422, refusal=exc)
+        return _render(request, case_for_user(request.user, case_id), status=422, refusal=exc)
+    except Conflict as exc:
+        return _render(request, case_for_user(request.user, case_id), status=409, conflict=exc.message)
     messages.success(request, _("延期已备案。"))
     return redirect("cases:case_detail", pk=case.pk)
 
@@ -481,15 +488,23 @@ def notice_delivered(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for_user(request.user, case_id)
     actor = _actor(request)
     form = f.NoticeDeliveryForm(request.POST)
+    revision = f.RevisionForm(request.POST)
+    if not revision.is_valid():
+        return _render(request, case, status=409, conflict=_("页面已过期，请刷新页面后重试。"))
     if not form.is_valid():
         return _render(request, case, status=400, delivery_form=form)
     notice = Notice.objects.get(pk=pk)
     try:
         clock_services.special_procedure_notice_delivered(
-            actor=actor, notice=notice, method=form.cleaned_data["method"]
+            actor=actor,
+            notice=notice,
+            method=form.cleaned_data["method"],
+            expected_revision=revision.cleaned_data["revision"],
         )
     except RuleViolation as exc:
-        return _render(request, case, status=422, refusal=exc)
+        return _render(request, case_for_user(request.user, case_id), status=422, refusal=exc)
+    except Conflict as exc:
+        return _render(request, case_for_user(request.user, case_id), status=409, conflict=exc.message)
     messages.success(request, _("已记录%(notice)s的送达。") % {"notice": notice})
     return redirect("cases:case_detail", pk=case.pk)
 

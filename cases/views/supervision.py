@@ -1,6 +1,7 @@
 """The supervision dashboard (issue 3, item 9): red and yellow cases by window, overdue cases with the person
-responsible, repeated correction notices, shuttles, the green-channel tracking list and posts nobody could
-cover. Read-only; no applicant data is shown (case numbers link to the case page, which checks access)."""
+responsible, repeated correction notices, shuttles, the green-channel tracking list, posts nobody could
+cover, and this month's case facts of the assessment per person (R-ASM-9). Read-only; no applicant data is
+shown (case numbers link to the case page, which checks access)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET
 from org.access import center_for, require_role, visible_centers
 from org.models import Role
 
+from ..selectors.assessment import case_facts
 from ..selectors.dashboard import dashboard
 
 # Who may read the dashboard: the supervision section, the leadership, the administrator, and the
@@ -33,6 +35,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "center": center,
         "centers": centers if len(centers) > 1 else [],
         "board": board,
+        # This month's case facts of the assessment per responsible person (R-ASM-9).
+        "facts": case_facts(center, board.today, today=board.today),
     }
     return render(request, "cases/supervision.html", context)
 
