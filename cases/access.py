@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from common.errors import NotFound
 from common.models import PersonalDataAccess
 from org.access import CENTER_WIDE_ROLES, active_grants, roles_at, visible_center_ids
-from org.models import Center, PostBackup, Role, StaffProfile, Window
+from org.models import Center, Post, PostBackup, Role, StaffProfile, Window
 
 from .models import Appointment, Case, Inquiry
 
@@ -33,17 +33,21 @@ def window_ids_of(user: Any) -> set[int]:
     cached = getattr(user, "_govhall_case_windows", None)
     if cached is not None:  # asked several times per request; the answer does not change within one
         return set(cached)
-    ids: set[int] = set(
+    granted = (
         active_grants(user)
         .filter(window__isnull=False, role__in=WINDOW_ROLES)
+        .order_by()
         .values_list("window_id", flat=True)
     )
     profile = getattr(user, "staff_profile", None)
-    if profile is not None:
+    if profile is None:
+        ids: set[int] = set(granted)
+    else:  # one query for the three sources
+        as_b = PostBackup.objects.filter(staff=profile).order_by().values_list("post__window_id", flat=True)
+        as_a = Post.objects.filter(holder_a=profile).order_by().values_list("window_id", flat=True)
+        ids = set(granted.union(as_b, as_a))
         if profile.window_id is not None:
             ids.add(profile.window_id)
-        ids |= set(PostBackup.objects.filter(staff=profile).values_list("post__window_id", flat=True))
-        ids |= set(profile.posts_as_a.values_list("window_id", flat=True))
     user._govhall_case_windows = frozenset(ids)
     return ids
 
@@ -52,9 +56,7 @@ def cases_for_user(user: Any) -> QuerySet[Case]:
     """The cases the user may see: every case of a centre where they hold a centre-wide role, and the cases of
     their own windows elsewhere in the centres they see."""
     centers = visible_center_ids(user)
-    wide_centers = set(
-        active_grants(user).filter(role__in=CENTER_WIDE_ROLES).values_list("center_id", flat=True)
-    )
+    wide_centers = active_grants(user).filter(role__in=CENTER_WIDE_ROLES).values("center_id")
     return Case.objects.filter(center__in=centers).filter(
         Q(center__in=wide_centers) | Q(center__parent__in=wide_centers) | Q(window__in=window_ids_of(user))
     )
@@ -91,29 +93,36 @@ def _work_window_filter(user: Any, staff: StaffProfile, *, as_backup: bool) -> Q
         | Q(head=staff)
         | Q(chief_representative=staff)
         | Q(deputy_in_charge=staff)
-        | Q(posts__holder_a=staff, posts__is_active=True)
+        | Q(pk__in=Post.objects.filter(holder_a=staff, is_active=True).values("window_id"))
     )
     if as_backup:
-        where |= Q(posts__backup_links__staff=staff, posts__is_active=True)
+        where |= Q(pk__in=Post.objects.filter(backup_links__staff=staff, is_active=True).values("window_id"))
     return where
 
 
 def work_windows(user: Any, staff: StaffProfile, *, as_backup: bool) -> list[Window]:
     """The active windows of the staff member's centre where they work: their own window, windows of their
     window roles, windows they head, represent or are in charge of, windows of posts they hold as A — and,
-    with `as_backup`, windows of posts where they are a B (R-ORG-7). Cached on `user` for the request."""
+    with `as_backup`, windows of posts where they are a B (R-ORG-7). Cached on `user` for the request; one
+    query answers both questions."""
     cache: dict[bool, list[Window]] = user.__dict__.setdefault("_govhall_work_windows", {})
     if as_backup not in cache:
-        cache[as_backup] = list(
+        windows: list[Window] = list(
             Window.objects.filter(
-                _work_window_filter(user, staff, as_backup=as_backup),
+                _work_window_filter(user, staff, as_backup=True),
                 center_id=staff.center_id,
                 is_active=True,
             )
+            .annotate(
+                works_as_a=ExpressionWrapper(
+                    _work_window_filter(user, staff, as_backup=False), output_field=BooleanField()
+                )
+            )
             .select_related("department")
-            .distinct()
             .order_by("number", "pk")
         )
+        cache[True] = windows
+        cache[False] = [window for window in windows if getattr(window, "works_as_a", False)]
     return list(cache[as_backup])
 
 

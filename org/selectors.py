@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from policy.selectors import policy_value
@@ -123,6 +123,29 @@ def post_board(center: Center, moment: datetime, *, with_training: bool = False)
     absent = frozenset(_absent_ids(center, moment))
     stale = _stale_post_ids(center, posts, timezone.localdate(moment)) if with_training else set()
     return _board_rows(posts, absent, stale)
+
+
+def posts_held_by(staff: StaffProfile, moment: datetime) -> list[PostBoardRow]:
+    """The rows of `post_board` for the active posts where `staff` is the A or a B, and nothing else: two
+    queries however large the centre. `absent_ids` of each row covers only the A and Bs of these posts."""
+    absent = Absence.objects.filter(absence_in_force(moment), center_id=staff.center_id)
+    backups = (
+        PostBackup.objects.select_related("staff")
+        .annotate(absent=Exists(absent.filter(staff_id=OuterRef("staff_id"))))
+        .order_by("order", "id")
+    )
+    posts: list[Post] = list(
+        Post.objects.filter(center_id=staff.center_id, is_active=True, window__is_active=True)
+        .filter(Q(holder_a=staff) | Q(pk__in=PostBackup.objects.filter(staff=staff).values("post_id")))
+        .select_related("window", "holder_a")
+        .annotate(a_absent=Exists(absent.filter(staff_id=OuterRef("holder_a_id"))))
+        .prefetch_related(Prefetch("backup_links", queryset=backups))
+        .order_by("window__number", "id")
+    )
+    absent_ids = {post.holder_a_id for post in posts if getattr(post, "a_absent", False)} | {
+        link.staff_id for post in posts for link in post.backup_links.all() if getattr(link, "absent", False)
+    }
+    return _board_rows(posts, frozenset(absent_ids), set())
 
 
 def window_board(window: Window, moment: datetime) -> list[PostBoardRow]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import RuleViolation
 from common.history import record
+from common.i18n import stored
 from org.models import Center
 
 from . import hooks
@@ -240,7 +241,8 @@ def calendar_day_set(
         _invalidate()
         hooks.calendar_changed(
             center,
-            reason=f"日历变更：{day.isoformat()} 设为{DayKind(kind).label}" + (f"（{name}）" if name else ""),
+            reason=f"日历变更：{day.isoformat()} 设为{stored(DayKind(kind).label)}"
+            + (f"（{name}）" if name else ""),
         )
     return row
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from catalog.models import Item
 from catalog.selectors import published_items
 from org.models import Post, StaffProfile, Window, WindowKind
-from org.selectors import PostBoardRow, post_board
+from org.selectors import PostBoardRow, posts_held_by
 
 from ..access import cases_for_user, work_windows
 from ..models import OPEN_STATES, Appointment, Case, CaseState, CaseStep, Inquiry
@@ -128,7 +128,7 @@ def workbench(user: Any, staff: StaffProfile, now: datetime) -> Workbench:
     today = timezone.localdate(now)
     home = work_windows(user, staff, as_backup=False)
     serving = work_windows(user, staff, as_backup=True)
-    board = post_board(staff.center, now)
+    board = posts_held_by(staff, now)  # only the posts this staff member holds as A or B
     held_as_a = [row.post.pk for row in board if _holds(row, staff, "A")]
     open_cases = open_cases_for(user, today)
     mine = open_cases.filter(

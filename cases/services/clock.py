@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CaseType, SpecialProcedureKind
 from common.errors import RuleViolation
+from common.i18n import stored
 from notify import milestones as notify
 from org.access import has_role
 from org.models import Center, Role, RoleGrant, StaffProfile, Window
@@ -215,7 +216,7 @@ def special_procedure_start(
             raise RuleViolation("R-CLK-4", _("特别程序不能早于受理日期开始。"), field="at")
         before = clock_view(case)
         stopped = clock_view(case, spans=[*case_spans(case), (today, None)])
-        label = str(SpecialProcedureKind(kind).label) if kind in SpecialProcedureKind.values else kind
+        label = stored(SpecialProcedureKind(kind).label) if kind in SpecialProcedureKind.values else kind
         notice = Notice.objects.create(
             center=case.center,
             case=case,

@@ -14,11 +14,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import Fee, Item
 from catalog.services import item_accepts_applications
 from common.errors import PermissionDenied, RuleViolation
 from common.history import record
+from common.i18n import stored
 from notify import milestones as notify
 from org.access import roles_at
 from org.models import AuthorizationScope, Role, StaffProfile, Window
@@ -629,7 +631,9 @@ def case_set_priority(
         fields={"is_priority": True, "priority_reason": reason, "priority_target_days": target_days},
         at=moment,
     )
-    _clock_recompute(case, actor=actor, reason=_("绿色通道：%(reason)s") % {"reason": reason}, at=moment)
+    _clock_recompute(
+        case, actor=actor, reason=stored(gettext_lazy("绿色通道：%(reason)s")) % {"reason": reason}, at=moment
+    )
     case.refresh_from_db()
     return case
 

@@ -20,11 +20,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import CaseType, Item, ItemVersion, Material
 from catalog.services import item_accepts_applications
 from common.errors import PermissionDenied, RuleViolation
 from common.history import record
+from common.i18n import stored
 from notify import milestones as notify
 from org.access import roles_at
 from org.models import Role, StaffProfile, Window, WindowKind
@@ -597,7 +599,7 @@ def case_receive(
                 case=case,
                 material=material,
                 status=MaterialStatus.PRESENT,
-                note=_("网上提交，待审查"),
+                note=stored(gettext_lazy("网上提交，待审查")),
                 checked_at=at,
                 checked_by=actor,
                 upload=upload,
@@ -607,7 +609,7 @@ def case_receive(
             action=ACTION_RECEIVED,
             actor=actor,
             acting_as=acting_as,
-            reason=_("收到申请材料"),
+            reason=stored(gettext_lazy("收到申请材料")),
             data={
                 "item": item.code,
                 "version": version.number,
@@ -723,7 +725,7 @@ def case_check_materials(
             action=ACTION_CHECKED,
             actor=actor,
             acting_as=_acting_as(actor, case.window),
-            reason=_("材料审查"),
+            reason=stored(gettext_lazy("材料审查")),
             data={"results": {str(pk): status for pk, (status, _n) in rows.items()}},
             at=at,
         )
@@ -796,7 +798,7 @@ def _notice(
         number=number,
         issued_at=at,
         issued_by=actor,
-        body={"title": str(NoticeKind(kind).label), **body},
+        body={"title": stored(NoticeKind(kind).label), **body},
     )
 
 
@@ -834,7 +836,7 @@ def case_issue_correction(
                 "material_id": row.material_id,
                 "name": row.material.name,
                 "status": row.status,
-                "status_label": str(labels[row.status]),
+                "status_label": stored(labels[row.status]),
                 "note": row.note,
             }
             for row in sorted(problems, key=lambda r: (r.material.order, r.material_id))
@@ -843,9 +845,11 @@ def case_issue_correction(
             **_notice_base(case, at),
             "sequence": sequence,
             "materials": materials,
-            "text": _(
-                "经审查，您提交的申请材料存在以下问题，请一次性补正全部材料后重新提交。补正材料提交后，"
-                "本窗口将重新审查。"
+            "text": stored(
+                gettext_lazy(
+                    "经审查，您提交的申请材料存在以下问题，请一次性补正全部材料后重新提交。补正材料提交后，"
+                    "本窗口将重新审查。"
+                )
             ),
         }
         notice = _notice(case=case, kind=NoticeKind.CORRECTION, actor=actor, at=at, body=body)
@@ -855,7 +859,7 @@ def case_issue_correction(
             actor=actor,
             acting_as=_acting_as(actor, case.window),
             to_state=CaseState.AWAITING_CORRECTION,
-            reason=_("一次性告知需补正的全部材料（R-CASE-2）"),
+            reason=stored(gettext_lazy("一次性告知需补正的全部材料（R-CASE-2）")),
             data={
                 "notice": notice.number,
                 "sequence": sequence,
@@ -884,7 +888,7 @@ def case_resubmit(
             actor=actor,
             acting_as=_acting_as(actor, case.window),
             to_state=CaseState.RECEIVED,
-            reason=_("申请人提交补正材料"),
+            reason=stored(gettext_lazy("申请人提交补正材料")),
             at=at,
         )
     return case
@@ -926,7 +930,7 @@ def case_refuse(
             **_notice_base(case, at),
             "reasons": reasons,
             "competent_authority": competent_authority,
-            "text": _("经审查，您的申请不予受理，理由如下。请向有权机关或窗口提出申请。"),
+            "text": stored(gettext_lazy("经审查，您的申请不予受理，理由如下。请向有权机关或窗口提出申请。")),
         }
         notice = _notice(case=case, kind=NoticeKind.REFUSAL, actor=actor, at=at, body=body)
         case_change(
@@ -984,14 +988,16 @@ def _accept(
         "responsible_acting_as": acting_as,
     }
     if deemed:
-        reason = _(
-            "收到申请材料之日起%(days)s个工作日内未告知补正，依照%(basis)s自收到申请材料之日起即为受理。"
+        reason = stored(
+            gettext_lazy(
+                "收到申请材料之日起%(days)s个工作日内未告知补正，依照%(basis)s自收到申请材料之日起即为受理。"
+            )
         ) % {
             "days": policy_value(case.center, "deemed_acceptance_days", accepted_on),
             "basis": DEEMED_ACCEPTANCE_BASIS,
         }
     else:
-        reason = _("申请材料齐全，予以受理（R-CASE-6）")
+        reason = stored(gettext_lazy("申请材料齐全，予以受理（R-CASE-6）"))
     # The clock reads the acceptance date from the locked instance (R-CLK-2, R-CLK-8); its deadline, warning
     # date and provisional flag are stored with the acceptance below, in the same UPDATE (as `clock_start`).
     case.accepted_on = accepted_on
@@ -1025,7 +1031,7 @@ def _accept(
         "query_code": case.query_code,
         "accepted_on": accepted_on.isoformat(),
         "case_type": case.case_type,
-        "case_type_label": str(CaseType(case.case_type).label),
+        "case_type_label": stored(CaseType(case.case_type).label),
         "limit_days": case.limit_days,
         "promised_on": promised.on.isoformat(),
         "promised_provisional": promised.provisional,

@@ -106,6 +106,7 @@ from django.utils import timezone
 
 from catalog.models import CaseType, SpecialProcedureKind
 from common.history import record
+from common.i18n import stored
 from common.models import PersonalDataAccess
 from org.models import Center, StaffProfile
 
@@ -168,7 +169,7 @@ def _completion(case: Case) -> dict[str, Any] | None:
     approved = outcome == CaseState.APPROVED
     return {
         "result": outcome,
-        "result_label": str(CaseState(outcome).label) if outcome else None,
+        "result_label": stored(CaseState(outcome).label) if outcome else None,
         "decided_at": _moment(case.decided_at),
         "decided_by": _name(case.decided_by),
         "decision_document_number": _latest_notice(case, NoticeKind.APPROVAL, NoticeKind.DENIAL),
@@ -192,7 +193,7 @@ def case_record(case: Case) -> dict[str, Any]:
     """
     version = case.version
     accepted = case.accepted_on is not None
-    procedures = {k.value: str(k.label) for k in SpecialProcedureKind}
+    procedures = {k.value: stored(k.label) for k in SpecialProcedureKind}
     return {
         "standard": STANDARD,
         "case_number": case.number or None,
@@ -209,9 +210,9 @@ def case_record(case: Case) -> dict[str, Any]:
             "department": case.item.department.name,
         },
         "case_type": case.case_type,
-        "case_type_label": str(CaseType(case.case_type).label),
+        "case_type_label": stored(CaseType(case.case_type).label),
         "state": case.state,
-        "state_label": str(CaseState(case.state).label),
+        "state_label": stored(CaseState(case.state).label),
         "priority": case.is_priority,
         "application": {
             "applicant_name": case.applicant_name,
@@ -222,7 +223,7 @@ def case_record(case: Case) -> dict[str, Any]:
             "credit_code": case.credit_code or None,
             "in_development_zone": case.in_development_zone,
             "channel": case.channel,
-            "channel_label": str(Channel(case.channel).label),
+            "channel_label": stored(Channel(case.channel).label),
             "received_at": _moment(case.received_at),
             "received_by": _name(case.received_by),
             "window": f"{case.window.number} {case.window.name}".strip(),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from common.i18n import stored
 from org.models import StaffProfile
 from workdays.selectors import calendar_for
 
@@ -226,7 +227,7 @@ def _context(
         )
     show_applicant = can_see_applicant(request.user, case)
     if show_applicant:
-        log_applicant_access(user=request.user, case=case, purpose=_("查看办件"))
+        log_applicant_access(user=request.user, case=case, purpose=stored(gettext_lazy("查看办件")))
     extensions = list(Extension.objects.filter(case=case).select_related("approved_by", "notice"))
     return {
         "case": case,

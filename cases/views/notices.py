@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.errors import NotFound, PermissionDenied, RuleViolation
+from common.i18n import stored
 from org.access import center_for, has_role
 from org.models import Center
 
@@ -45,7 +46,9 @@ def _notice_document(request: HttpRequest, pk: int) -> tuple[Notice, notices.Doc
     if case.applicant_id_number and can_see_applicant(request.user, case):
         id_number = case.applicant_id_number
         log_applicant_access(
-            user=request.user, case=case, purpose=_("打印文书 %(number)s") % {"number": notice.number}
+            user=request.user,
+            case=case,
+            purpose=stored(gettext_lazy("打印文书 %(number)s")) % {"number": notice.number},
         )
     return notice, notices.notice_document(notice, applicant_id_number=id_number)
 

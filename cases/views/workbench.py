@@ -33,6 +33,7 @@ from catalog.models import Item
 from catalog.selectors import published_items
 from common.errors import PermissionDenied, RuleViolation
 from common.history import history_of
+from common.i18n import stored
 from common.masking import mask_phone
 from org.models import StaffProfile, Window
 from org.selectors import leadership
@@ -121,7 +122,7 @@ def _render_inquiry(
     failed: str = "",
 ) -> HttpResponse:
     if inquiry.asker_phone:
-        log_inquiry_access(user=request.user, inquiry=inquiry, purpose=_("查看咨询"))
+        log_inquiry_access(user=request.user, inquiry=inquiry, purpose=stored(gettext_lazy("查看咨询")))
     context = {
         "inquiry": inquiry,
         "forms": _inquiry_forms(inquiry, bound or {}),
