@@ -774,7 +774,12 @@ def test_r_clk_4_delivery_of_the_special_procedure_notice_is_recorded(hall: Any,
     seen = Case.objects.get(pk=case.pk).revision
     with time_machine.travel(at(date(2026, 10, 9), 11), tick=False):
         client.force_login(_user(hall.clerk))
-        assert client.post(url, {"method": "", "revision": seen}).status_code == 400
+        blank = client.post(url, {"method": "", "revision": seen})
+        assert blank.status_code == 400
+        # The refused form is shown again at its own notice, labelled, with ids no other form on the page uses.
+        field_id = f"id_notice{notice.pk}_method"
+        assert f'for="{field_id}"' in _text(blank) and _text(blank).count(f'id="{field_id}"') == 1
+        assert "该字段是必填项" in _text(blank)
         _ok(client.post(url, {"method": "当面送达", "revision": seen}), case)
         again = client.post(url, {"method": "当面送达", "revision": seen + 1})
     assert again.status_code == 422

@@ -199,6 +199,7 @@ def _context(
     conflict: str = "",
     failed: str = "",
     delivery_form: forms.Form | None = None,
+    delivery_notice_id: int | None = None,
 ) -> dict[str, Any]:
     prefetch_related_objects([case], "suspensions")
     today = timezone.localdate()
@@ -229,13 +230,20 @@ def _context(
     if show_applicant:
         log_applicant_access(user=request.user, case=case, purpose=stored(gettext_lazy("查看办件")))
     extensions = list(Extension.objects.filter(case=case).select_related("approved_by", "notice"))
+    notices = list(case.notices.select_related("issued_by").order_by("issued_at", "id"))
+    for notice in notices:
+        # One delivery form per undelivered notice, each with its own element ids (R-CLK-4).
+        if notice.pk == delivery_notice_id and delivery_form is not None:
+            notice.delivery_form = delivery_form  # type: ignore[attr-defined]
+        else:
+            notice.delivery_form = f.NoticeDeliveryForm(auto_id=f"id_notice{notice.pk}_%s")  # type: ignore[attr-defined]
     return {
         "case": case,
         "today": today,
         "clock": _clock(case, today),
         "checklist": checklist,
         "show_applicant": show_applicant,
-        "notices": list(case.notices.select_related("issued_by").order_by("issued_at", "id")),
+        "notices": notices,
         "special_procedure": NoticeKind.SPECIAL_PROCEDURE,
         "steps": list(case.steps.select_related("post", "handler").order_by("order")),
         "payments": list(Payment.objects.filter(case=case).select_related("fee", "recorded_by")),
@@ -246,7 +254,6 @@ def _context(
         "panel": panel,
         "can_file_extensions": EXTENSION_FILE in names,
         "can_record_delivery": NOTICE_DELIVERED in names,
-        "delivery_form": delivery_form or f.NoticeDeliveryForm(),
         "refusal": refusal,
         "conflict": conflict,
     }
@@ -488,12 +495,12 @@ def notice_delivered(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotFound()
     case = case_for_user(request.user, case_id)
     actor = _actor(request)
-    form = f.NoticeDeliveryForm(request.POST)
+    form = f.NoticeDeliveryForm(request.POST, auto_id=f"id_notice{pk}_%s")
     revision = f.RevisionForm(request.POST)
     if not revision.is_valid():
         return _render(request, case, status=409, conflict=_("页面已过期，请刷新页面后重试。"))
     if not form.is_valid():
-        return _render(request, case, status=400, delivery_form=form)
+        return _render(request, case, status=400, delivery_form=form, delivery_notice_id=pk)
     notice = Notice.objects.get(pk=pk)
     try:
         clock_services.special_procedure_notice_delivered(

@@ -138,6 +138,22 @@ def test_item_guide_in_english_by_language_cookie(client: Any, item: Item) -> No
     assert "对外贸易经营者备案登记" in page  # the item's own text is not translated
 
 
+def test_one_working_day_is_singular_in_english(client: Any, hall: Any) -> None:
+    quick = make_published_item(
+        hall.center,
+        hall.department,
+        post=hall.post,
+        code="FTB-002",
+        name="对外贸易经营者备案变更",
+        statutory_limit_days=2,
+        promised_limit_days=1,
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = _page(client, _guide_url(quick))
+    assert "1 working day" in page and "2 working days" in page
+    assert "1 working days" not in page
+
+
 def test_language_switcher_sets_english_for_the_next_pages(client: Any, item: Item) -> None:
     url = _guide_url(item)
     response = client.post(reverse("set_language"), {"language": "en", "next": url})

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalog.models import SpecialProcedureKind
 
@@ -38,4 +39,5 @@ def working_days(days: Any) -> str:
         return ""
     if int(days) == 0:
         return _("当场办结（当日）")
-    return _("%(days)d个工作日") % {"days": int(days)}
+    count = int(days)
+    return ngettext("%(days)d个工作日", "%(days)d个工作日", count) % {"days": count}
