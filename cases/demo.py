@@ -18,7 +18,7 @@ random on purpose (R-PUB-2). The volume is `scale` × the seed's figures (the fo
 3,644 cases a year, about 15 a working day); the default scale keeps `load_demo` quick.
 
 Who acts: whoever holds the post at that moment (A, or B while A is on leave: the year has some absences);
-decisions by the representative whose authorisation is in force (none for agriculture in 2026: its cases wait
+decisions by the representative whose authorisation is in force (none for agriculture this year: its cases wait
 and turn red). Deliveries, archiving, payments, visits and withdrawals need a login with a role at the centre;
 where no staff member of the window has one (only the foreign-trade window's staff have demo logins), the
 window's head, chief representative or deputy director in charge records them. The other windows start with
@@ -77,7 +77,7 @@ from .services import handling, intake
 DEFAULT_SEED = 3644
 # The seed's foreign-trade window: 3,644 cases in a year (about 15 per working day).
 FTB_CASES_PER_YEAR = 3644
-# The other windows together, lighter (only the departments whose chief representative may decide in 2026).
+# The other windows together, lighter (only the departments whose chief representative may decide this year).
 OTHER_CASES_PER_YEAR = 1100
 FTB_INQUIRIES_PER_YEAR = 700
 REFERRALS_TO_FTB_PER_YEAR = 40
@@ -764,7 +764,7 @@ class History:
             weights = [INSPECTION_SEASON.get(day.month, w) if c == "FTB-007" else w for c, w in FTB_MIX]
             code = own.choices([c for c, _w in FTB_MIX], weights=weights)[0]
             plans.append(self.draw(own, code, self.office_time(own, day), ftb_firms, ftb=True))
-        # The other windows use the system from the first working day of the year their chiefs' 2026
+        # The other windows use the system from the first working day of the year their chiefs' current
         # authorisations start.
         other_first = max(self.first_day, date(self.today.year, 1, 1))
         other_days = self.spread(

@@ -1612,141 +1612,157 @@ WINDOWS: list[dict[str, Any]] = [
 # --- chief representatives' written authorisations (R-ORG-4) -------------------------------------------
 
 ALL_SCOPES = ["decide_general", "review_important", "coordinate", "seal"]
-YEAR_2026 = (date(2026, 1, 1), date(2026, 12, 31))
 
+# Years are relative to the year the demo is loaded in ("this" and "last" year), so that the demo's chiefs
+# are authorised whenever it is loaded; `authorizations_for` resolves them.
 AUTHORIZATIONS: list[dict[str, Any]] = [
-    # The 2025 authorisation of the foreign-trade chief, replaced by the 2026 one (the record keeps both).
+    # Last year's authorisation of the foreign-trade chief, replaced by this year's (the record keeps both).
     {
         "department": "ftb",
         "representative": "WM001",
-        "document_number": "外经贸授字〔2025〕1号",
+        "document_number": "外经贸授字〔{last}〕1号",
         "scopes": ALL_SCOPES,
-        "valid_from": date(2025, 1, 1),
-        "valid_until": date(2025, 12, 31),
+        "year": "last",
     },
     {
         "department": "ftb",
         "representative": "WM001",
-        "document_number": "外经贸授字〔2026〕1号",
+        "document_number": "外经贸授字〔{this}〕1号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
-        "replaces": "外经贸授字〔2025〕1号",
+        "year": "this",
+        "replaces": "外经贸授字〔{last}〕1号",
     },
     {
         "department": "vmo",
         "representative": "CG001",
-        "document_number": "车管授字〔2026〕1号",
+        "document_number": "车管授字〔{this}〕1号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "hsa",
         "representative": "YB001",
-        "document_number": "医保授字〔2026〕2号",
+        "document_number": "医保授字〔{this}〕2号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "amr",
         "representative": "SJ001",
-        "document_number": "市监授字〔2026〕1号",
+        "document_number": "市监授字〔{this}〕1号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "nr",
         "representative": "ZR001",
-        "document_number": "自然资源授字〔2026〕3号",
+        "document_number": "自然资源授字〔{this}〕3号",
         "scopes": ["review_important", "coordinate"],
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "hud",
         "representative": "ZJ001",
-        "document_number": "住建授字〔2026〕1号",
+        "document_number": "住建授字〔{this}〕1号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "drc",
         "representative": "FG001",
-        "document_number": "发改授字〔2026〕1号",
+        "document_number": "发改授字〔{this}〕1号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "hrss",
         "representative": "RS001",
-        "document_number": "人社授字〔2026〕2号",
+        "document_number": "人社授字〔{this}〕2号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "tax",
         "representative": "SW001",
-        "document_number": "税授字〔2026〕1号",
+        "document_number": "税授字〔{this}〕1号",
         "scopes": ["decide_general", "coordinate", "seal"],
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "ca",
         "representative": "MZ001",
-        "document_number": "民政授字〔2026〕1号",
+        "document_number": "民政授字〔{this}〕1号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "hc",
         "representative": "WJ001",
-        "document_number": "卫健授字〔2026〕1号",
+        "document_number": "卫健授字〔{this}〕1号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "tr",
         "representative": "JT001",
-        "document_number": "交通授字〔2026〕1号",
+        "document_number": "交通授字〔{this}〕1号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "ee",
         "representative": "ST001",
-        "document_number": "环授字〔2026〕1号",
+        "document_number": "环授字〔{this}〕1号",
         "scopes": ["review_important", "coordinate"],
-        "valid": YEAR_2026,
+        "year": "this",
     },
     # Expired and not yet renewed: the chief of agriculture decides nothing until a new one is recorded.
     {
         "department": "ara",
         "representative": "NY001",
-        "document_number": "农业授字〔2025〕6号",
+        "document_number": "农业授字〔{last}〕6号",
         "scopes": ALL_SCOPES,
-        "valid_from": date(2025, 1, 1),
-        "valid_until": date(2025, 12, 31),
+        "year": "last",
     },
     {
         "department": "hhr",
         "representative": "HZ001",
-        "document_number": "户政授字〔2026〕1号",
+        "document_number": "户政授字〔{this}〕1号",
         "scopes": ["decide_general", "review_important", "coordinate"],
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "hpf",
         "representative": "GJ001",
-        "document_number": "公积金授字〔2026〕1号",
+        "document_number": "公积金授字〔{this}〕1号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
+        "year": "this",
     },
     {
         "department": "rer",
         "representative": "BD001",
-        "document_number": "不动产授字〔2026〕1号",
+        "document_number": "不动产授字〔{this}〕1号",
         "scopes": ALL_SCOPES,
-        "valid": YEAR_2026,
+        "year": "this",
     },
 ]
+
+
+def authorizations_for(year: int) -> list[dict[str, Any]]:
+    """The demo authorisations with `year` as "this" year: their document numbers, and a validity of the
+    whole calendar year each."""
+    years = {"this": year, "last": year - 1}
+    resolved = []
+    for spec in AUTHORIZATIONS:
+        entry = {key: value for key, value in spec.items() if key != "year"}
+        entry["document_number"] = spec["document_number"].format(**years)
+        if spec.get("replaces"):
+            entry["replaces"] = spec["replaces"].format(**years)
+        entry["valid_from"] = date(years[spec["year"]], 1, 1)
+        entry["valid_until"] = date(years[spec["year"]], 12, 31)
+        resolved.append(entry)
+    return resolved
+
 
 # --- demo logins (one per role) ------------------------------------------------------------------------
 

@@ -159,12 +159,17 @@ def check_every_published_item_respects_the_promised_limit_rule(county: Center) 
 
 
 def check_authorizations_in_force_and_expired(county: Center) -> None:
-    moment = timezone.make_aware(datetime(2026, 6, 1, 10, 0))
+    # The demo's years follow the year it is loaded in: its chiefs are authorised whenever it is loaded.
+    year = timezone.localdate().year
+    moment = timezone.make_aware(datetime(year, 6, 1, 10, 0))
     chief = StaffProfile.objects.get(center=county, badge_number="WM001")
     current = authorization_in_force(representative=chief, scope="decide_general", moment=moment)
     assert current is not None
-    assert current.document_number == "外经贸授字〔2026〕1号"
-    assert current.replaces.document_number == "外经贸授字〔2025〕1号"
+    assert current.document_number == f"外经贸授字〔{year}〕1号"
+    assert current.replaces.document_number == f"外经贸授字〔{year - 1}〕1号"
+    last_year = timezone.make_aware(datetime(year - 1, 6, 1, 10, 0))
+    previous = authorization_in_force(representative=chief, scope="decide_general", moment=last_year)
+    assert previous is not None and previous.document_number == f"外经贸授字〔{year - 1}〕1号"
     agriculture = StaffProfile.objects.get(center=county, badge_number="NY001")
     assert authorization_in_force(representative=agriculture, scope="decide_general", moment=moment) is None
     assert Authorization.objects.filter(center=county).count() == len(data.AUTHORIZATIONS)

@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from catalog import services as catalog
 from catalog.models import Item, ItemLevel, ItemStatus, ItemVersion
@@ -190,13 +191,12 @@ class Loader:
                 self.posts[(spec["number"], post_spec["name"])] = post
 
     def load_authorizations(self) -> None:
-        for spec in data.AUTHORIZATIONS:
+        for spec in data.authorizations_for(timezone.localdate().year):
             department = self.departments[spec["department"]]
             if Authorization.objects.filter(
                 department=department, document_number=spec["document_number"]
             ).exists():
                 continue
-            valid_from, valid_until = spec.get("valid") or (spec["valid_from"], spec["valid_until"])
             replaces = None
             if spec.get("replaces"):
                 replaces = Authorization.objects.get(department=department, document_number=spec["replaces"])
@@ -207,8 +207,8 @@ class Loader:
                 document_number=spec["document_number"],
                 signed_by=department.legal_representative,
                 scopes=spec["scopes"],
-                valid_from=valid_from,
-                valid_until=valid_until,
+                valid_from=spec["valid_from"],
+                valid_until=spec["valid_until"],
                 replaces=replaces,
             )
             self.created["authorizations"] += 1
