@@ -25,6 +25,7 @@ from cases.models import (
     AppointmentStatus,
     CaseState,
     Channel,
+    DeliveryMethod,
     InquiryOutcome,
     InquiryStatus,
     MaterialStatus,
@@ -32,7 +33,6 @@ from cases.models import (
     ReferralMode,
     Warning,
 )
-from cases.services.handling import DELIVERY_METHODS
 from cases.services.intake import APPLICANT_MAX
 from catalog.models import SpecialProcedureKind
 
@@ -523,7 +523,7 @@ class PaymentInSerializer(RevisionSerializer):
 
 
 class DeliverSerializer(RevisionSerializer):
-    method = serializers.ChoiceField(choices=list(DELIVERY_METHODS.items()), help_text="送达方式")
+    method = serializers.ChoiceField(choices=DeliveryMethod.choices, help_text="送达方式")
 
 
 class WithdrawSerializer(RevisionSerializer):

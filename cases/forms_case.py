@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Fee, Material, SpecialProcedureKind
 from org.models import StaffProfile
 
-from .models import Case, CaseMaterial, MaterialStatus
-from .services.handling import DELIVERY_METHODS
+from .models import Case, CaseMaterial, DeliveryMethod, MaterialStatus
 
 MAX_SMALL = 32767
 
@@ -130,7 +129,7 @@ class PaymentForm(forms.Form):
 
 
 class DeliverForm(forms.Form):
-    method = forms.ChoiceField(label=_("送达方式"), choices=list(DELIVERY_METHODS.items()))
+    method = forms.ChoiceField(label=_("送达方式"), choices=DeliveryMethod.choices)
 
 
 class WithdrawForm(forms.Form):

@@ -330,6 +330,14 @@ class NoticeKind(models.TextChoices):
     DENIAL = "denial", _("不予许可决定书")
 
 
+class DeliveryMethod(models.TextChoices):
+    """How a decision reaches the applicant (R-CASE-8)."""
+
+    PICKUP = "pickup", _("窗口领取")
+    POST = "post", _("邮寄送达")
+    ELECTRONIC = "electronic", _("电子送达")
+
+
 class Notice(CenterOwned):
     """A numbered written notice to the applicant; `body` keeps what it said when it was issued."""
 
@@ -348,6 +356,13 @@ class Notice(CenterOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def delivery_method_label(self) -> str:
+        """A decision's delivery method by its label; a special-procedure notice's as the staff wrote it."""
+        if self.delivery_method in DeliveryMethod.values:
+            return str(DeliveryMethod(self.delivery_method).label)
+        return self.delivery_method
 
 
 class Suspension(models.Model):

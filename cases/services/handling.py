@@ -38,6 +38,7 @@ from ..models import (
     CaseEvent,
     CaseState,
     CaseStep,
+    DeliveryMethod,
     Notice,
     NoticeKind,
     Payment,
@@ -54,8 +55,6 @@ REMEDIES_TEXT = (
     "或者自收到本决定书之日起6个月内依法向人民法院提起行政诉讼。"
 )
 FALSE_MATERIALS_TEXT = "申请人提交的材料虚假，虚假材料坚决剔除、不予审批"
-
-DELIVERY_METHODS: dict[str, str] = {"pickup": "窗口领取", "post": "邮寄送达", "electronic": "电子送达"}
 
 # Who may put a case in the green channel (R-CASE-11): the window's head or chief representative, a deputy
 # director or the director.
@@ -478,7 +477,7 @@ def case_deliver(
             _("办件当前状态为“%(state)s”，只有已作出决定的办件才能送达。")
             % {"state": _state_label(case.state)},
         )
-    if method not in DELIVERY_METHODS:
+    if method not in DeliveryMethod.values:
         raise RuleViolation("R-CASE-8", _("送达方式无效。"), field="method")
     day = timezone.localdate(moment)
     late = case.delivery_due is not None and day > case.delivery_due

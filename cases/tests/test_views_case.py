@@ -245,6 +245,9 @@ def test_full_life_through_the_case_page_against_the_2026_calendar(hall: Any, cl
     assert page.status_code == 200
     assert "已归档" in text
     assert "当前状态下您没有可办理的操作" not in text  # a visit may still be recorded
+    # The decision notice shows how it was delivered, in words (R-CASE-8).
+    notices = text[text.index('id="notices"') : text.index('id="steps"')]
+    assert "2026-10-20 窗口领取" in notices and "pickup" not in notices
 
 
 # --- the clock and the history on the page ------------------------------------------------------------------
