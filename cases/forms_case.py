@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Fee, Material, SpecialProcedureKind
@@ -112,8 +113,13 @@ class DecideForm(forms.Form):
 
 class FeeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        unit = f"/{obj.unit}" if obj.unit else ""
-        return f"{obj.name}（{obj.amount}元{unit}）"
+        if obj.unit:
+            return gettext("%(name)s（%(amount)s元/%(unit)s）") % {
+                "name": obj.name,
+                "amount": obj.amount,
+                "unit": obj.unit,
+            }
+        return gettext("%(name)s（%(amount)s元）") % {"name": obj.name, "amount": obj.amount}
 
 
 class PaymentForm(forms.Form):

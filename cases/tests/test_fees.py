@@ -125,3 +125,17 @@ def test_r_cat_7_no_payment_on_a_withdrawn_case(hall: Any) -> None:
         payment_record(actor=hall.clerk, case=case, fee=case.version.fees.get(), receipt_number="PJ-1")
     assert refused.value.message == "办件当前状态为“已撤回”，不能收费。"
     _nothing_recorded(case)
+
+
+def test_r_cat_7_the_payment_form_offers_the_version_fees_with_their_standard(hall: Any, case: Case) -> None:
+    from django.utils import translation
+
+    from cases.forms_case import PaymentForm
+
+    fee = case.version.fees.get()
+    form = PaymentForm(case=case)
+    assert [label for _value, label in form.fields["fee"].choices][1:] == ["工本费1（10.00元）"]
+    fee.unit = "份"
+    fee.save(update_fields=["unit"])
+    with translation.override("en"):
+        assert list(PaymentForm(case=case).fields["fee"].choices)[1][1] == "工本费1 (10.00 yuan per 份)"
