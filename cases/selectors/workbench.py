@@ -22,7 +22,7 @@ from org.selectors import PostBoardRow, posts_held_by
 from ..access import cases_for_user, work_windows
 from ..models import OPEN_STATES, Appointment, Case, CaseState, CaseStep, Inquiry
 from .clock import annotate_warning
-from .handling import todays_appointments
+from .handling import appointments_by_window
 from .intake import workbench_inquiries
 
 PRE_ACCEPTANCE = (CaseState.RECEIVED, CaseState.AWAITING_CORRECTION)
@@ -147,7 +147,7 @@ def workbench(user: Any, staff: StaffProfile, now: datetime) -> Workbench:
         inquiries_open=list(inquiries.open),
         inquiries_incoming=list(inquiries.incoming),
         inquiries_sent=list(inquiries.sent),
-        appointments=[(w, list(todays_appointments(w, today))) for w in serving],
+        appointments=appointments_by_window(serving, today),
     )
 
 

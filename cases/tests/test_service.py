@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from cases.models import Appointment, AppointmentStatus, Case, CaseEvent, CaseState, Notice
-from cases.selectors.handling import todays_appointments
+from cases.selectors.handling import appointments_by_window, todays_appointments
 from cases.services.events import chain_verify
 from cases.services.handling import (
     appointment_book,
@@ -256,5 +256,9 @@ def test_r_case_13_todays_appointments_of_a_window(hall: Any, national_calendar:
     appointment_cancel(appointment=cancelled, reason="申请人来电取消")
     assert list(todays_appointments(hall.window, day)) == [early, late]
     assert list(todays_appointments(hall.other_window, day)) == []
+    assert appointments_by_window([hall.other_window, hall.window], day) == [
+        (hall.other_window, []),
+        (hall.window, [early, late]),
+    ]
     with pytest.raises(RuleViolation):
         appointment_cancel(appointment=cancelled)
