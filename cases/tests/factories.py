@@ -86,3 +86,14 @@ def make_case(
         accepted_by=received_by if accepted_on else None,
         **fields,
     )
+
+
+def check_in_order(actor: StaffProfile, case: Case, statuses: Any, *, at: datetime) -> Case:
+    """Check the case's materials through the service, giving `statuses` ((status, note) pairs) to its
+    checklist in order, one per material."""
+    from ..services.intake import case_check_materials
+
+    assert case.version is not None
+    materials = list(case.version.materials.order_by("order"))
+    results = {m.pk: s for m, s in zip(materials, statuses, strict=True)}
+    return case_check_materials(actor=actor, case=case, results=results, at=at)

@@ -32,7 +32,7 @@ from catalog.models import Item
 from common.errors import PermissionDenied, RuleViolation
 from common.models import HistoryEntry, PersonalDataAccess
 
-from .factories import at, make_case, make_item_for
+from .factories import at, check_in_order, make_case, make_item_for
 from .handling_helpers import authorise
 
 pytestmark = pytest.mark.usefixtures("national_calendar")
@@ -68,10 +68,7 @@ def _received(hall: Any, **fields: Any) -> Case:
 
 
 def _check(hall: Any, case: Case, *statuses: tuple[str, str]) -> None:
-    assert case.version is not None
-    materials = list(case.version.materials.order_by("order"))
-    results = {m.pk: s for m, s in zip(materials, statuses, strict=True)}
-    case_check_materials(actor=hall.clerk, case=case, results=results, at=at(DAY, 10))
+    check_in_order(hall.clerk, case, statuses, at=at(DAY, 10))
 
 
 def _running(hall: Any) -> Case:

@@ -19,7 +19,6 @@ from cases.services.clock import clock_start, extension_grant, special_procedure
 from cases.services.handling import case_decide, case_set_priority
 from cases.services.intake import (
     case_accept,
-    case_check_materials,
     case_issue_correction,
     case_receive,
     case_refuse,
@@ -31,7 +30,7 @@ from common.errors import RuleViolation
 from common.tests.test_i18n import compiled_catalogue  # noqa: F401  (the English catalogue, compiled)
 from notify.models import OutboxMessage
 
-from .factories import at, make_case, make_item_for
+from .factories import at, check_in_order, make_case, make_item_for
 from .handling_helpers import authorise
 
 pytestmark = pytest.mark.usefixtures("national_calendar", "compiled_catalogue")
@@ -69,9 +68,7 @@ def _received(hall: Any, **fields: Any) -> Case:
 
 
 def _check(hall: Any, case: Case, *statuses: tuple[str, str]) -> None:
-    materials = list(case.version.materials.order_by("order"))
-    results = {m.pk: s for m, s in zip(materials, statuses, strict=True)}
-    case_check_materials(actor=hall.clerk, case=case, results=results, at=at(DAY, 10))
+    check_in_order(hall.clerk, case, statuses, at=at(DAY, 10))
 
 
 def _running(hall: Any, **fields: Any) -> Case:

@@ -17,12 +17,11 @@ from cases.services.clock import clock_start, extension_grant, special_procedure
 from cases.services.handling import case_decide
 from cases.services.intake import (
     case_accept,
-    case_check_materials,
     case_issue_correction,
     case_receive,
     cases_deem_accepted,
 )
-from cases.tests.factories import at, make_case, make_item_for
+from cases.tests.factories import at, check_in_order, make_case, make_item_for
 from cases.tests.handling_helpers import authorise
 from catalog.models import Item
 from notify.milestones import due_soon_enqueue, mobile_number
@@ -70,9 +69,7 @@ def _received(hall: Any, item: Item | None = None, **applicant: Any) -> Case:
 
 
 def _check(hall: Any, case: Case, statuses: list[tuple[str, str]]) -> None:
-    materials = list(case.version.materials.order_by("order"))
-    results = {m.pk: s for m, s in zip(materials, statuses, strict=True)}
-    case_check_materials(actor=hall.clerk, case=case, results=results, at=at(RECEIVED, 10))
+    check_in_order(hall.clerk, case, statuses, at=at(RECEIVED, 10))
 
 
 def _accepted(hall: Any, **fields: Any) -> Case:
