@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection
-
 from catalog.models import Item
 from catalog.tests.factories import make_published_item
+from common.tests.triggers import triggers_off
 from org.models import Post, StaffProfile, Window
 
 from ..models import Case, CaseState
@@ -22,23 +20,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 TRIGGER = "cases_caseevent_append_only"
 
 
-@contextmanager
-def tampering() -> Iterator[None]:
+def tampering() -> AbstractContextManager[None]:
     """Change history rows behind the services' back. On PostgreSQL the append-only trigger refuses it, so
     it is switched off inside the test's transaction (and on again after)."""
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        with connection.cursor() as cursor:
-            # Django's foreign keys are deferred; fire their checks first, or ALTER TABLE refuses to run.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE cases_caseevent DISABLE TRIGGER {TRIGGER}")
-    try:
-        yield
-    finally:
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"ALTER TABLE cases_caseevent ENABLE TRIGGER {TRIGGER}")
+    return triggers_off(("cases_caseevent", TRIGGER))
 
 
 def at(day: date, hh: int = 9, mm: int = 0) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from catalog.models import Item, Step
+from catalog.models import Item
 from org.models import Authorization, Post, StaffProfile
 from org.services import absence_record, authorization_grant
 from org.tests import factories as f
@@ -26,10 +26,7 @@ def second_post(hall: Any) -> Post:
 
 def two_step_item(hall: Any, review_post: Post, **fields: Any) -> Item:
     """An item of the hall's department: step 1 受理 at hall.post, step 2 审核 at `review_post`."""
-    item = make_item_for(hall.window, hall.post, **fields)
-    assert item.current_version is not None
-    Step.objects.create(version=item.current_version, order=2, name="审核", post=review_post)
-    return item
+    return make_item_for(hall.window, hall.post, steps=[("受理", hall.post), ("审核", review_post)], **fields)
 
 
 def authorise(

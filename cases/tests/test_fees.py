@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, CaseState, Payment
 from cases.services.handling import payment_record
 from catalog.models import Fee, ItemVersion, VersionState
+from catalog.tests.factories import amending_published
 from common.errors import PermissionDenied, RuleViolation
 
 from .factories import at, make_case, make_item_for
@@ -76,7 +77,7 @@ def test_r_cat_7_a_fee_of_a_later_version_of_the_same_item_is_refused(hall: Any,
     later = ItemVersion.objects.create(
         item=case.item,
         number=2,
-        state=VersionState.PUBLISHED,
+        state=VersionState.DRAFT,
         published_at=timezone.now(),
         name=case.version.name,
         statutory_limit_days=20,
@@ -85,6 +86,8 @@ def test_r_cat_7_a_fee_of_a_later_version_of_the_same_item_is_refused(hall: Any,
     fee = Fee.objects.create(
         version=later, name="工本费（新标准）", amount="15.00", legal_basis="价费字〔2026〕2号"
     )
+    later.state = VersionState.PUBLISHED
+    later.save(update_fields=["state"])
     case.item.current_version = later
     case.item.save(update_fields=["current_version"])
     with pytest.raises(RuleViolation) as refused:
@@ -135,7 +138,8 @@ def test_r_cat_7_the_payment_form_offers_the_version_fees_with_their_standard(ha
     fee = case.version.fees.get()
     form = PaymentForm(case=case)
     assert [label for _value, label in form.fields["fee"].choices][1:] == ["工本费1（10.00元）"]
-    fee.unit = "份"
-    fee.save(update_fields=["unit"])
+    with amending_published():
+        fee.unit = "份"
+        fee.save(update_fields=["unit"])
     with translation.override("en"):
         assert list(PaymentForm(case=case).fields["fee"].choices)[1][1] == "工本费1 (10.00 yuan per 份)"

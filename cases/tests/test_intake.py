@@ -28,7 +28,7 @@ from cases.services.intake import (
 )
 from cases.tests.factories import at, make_item_for
 from catalog.models import CaseType, Item, ItemStatus, Material
-from catalog.tests.factories import set_policy
+from catalog.tests.factories import amending_published, set_policy
 from common.errors import Conflict, PermissionDenied, RuleViolation
 from org.models import WindowKind
 from org.tests import factories as f
@@ -283,9 +283,15 @@ def test_r_case_2_every_checklist_material_is_recorded(hall: Any) -> None:
     item = _item(hall)
     version = item.current_version
     assert version is not None
-    conditional = Material.objects.create(
-        version=version, order=3, name="委托书", copy_count=0, is_required=False, condition="委托代理人办理的"
-    )
+    with amending_published():
+        conditional = Material.objects.create(
+            version=version,
+            order=3,
+            name="委托书",
+            copy_count=0,
+            is_required=False,
+            condition="委托代理人办理的",
+        )
     case = _receive(hall, item)
     m1, m2, _m3 = _materials(item)
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from catalog import services
 from catalog.models import Item, ItemStatus, ItemVersion, Material, VersionState
 from catalog.services import VERSION_FIELDS
-from catalog.tests.factories import make_published_item
+from catalog.tests.factories import amending_published, make_published_item
 from common.history import history_of
 from org.tests import factories as org_factories
 
@@ -67,9 +67,10 @@ def test_item_list_is_read_only_for_window_staff(hall, item, login):
 
 
 def test_item_list_shows_status_draft_and_review_flag_to_coordination(hall, item, login):
-    ItemVersion.objects.filter(pk=item.current_version_id).update(
-        published_at=datetime(2020, 1, 2, 9, 0, tzinfo=SHANGHAI)
-    )
+    with amending_published():
+        ItemVersion.objects.filter(pk=item.current_version_id).update(
+            published_at=datetime(2020, 1, 2, 9, 0, tzinfo=SHANGHAI)
+        )
     services.version_draft_for(actor=None, item=item)
     response = login(hall.coordination).get(reverse("catalog:item_list"))
     body = response.content.decode()

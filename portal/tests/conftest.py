@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from catalog.models import Fee, Item, Material, Step
-from catalog.tests.factories import make_published_item
+from catalog.tests.factories import amending_published, make_published_item
 
 
 @pytest.fixture(autouse=True)
@@ -47,24 +47,30 @@ def guide_item(hall: Any) -> Item:
         hours="工作日 08:00–11:30，14:00–17:00",
     )
     version = item.current_version
-    Material.objects.create(
-        version=version,
-        order=3,
-        name="委托书",
-        original_count=1,
-        copy_count=0,
-        is_required=False,
-        condition="委托他人办理的",
-    )
-    Fee.objects.create(
-        version=version,
-        order=2,
-        name="证书费",
-        amount=Decimal("25.50"),
-        unit="本",
-        legal_basis="浙价费〔2019〕88号",
-    )
-    Step.objects.create(
-        version=version, order=2, name="审核发证", post=hall.post, description="核对材料并发证", limit_days=3
-    )
+    with amending_published():
+        Material.objects.create(
+            version=version,
+            order=3,
+            name="委托书",
+            original_count=1,
+            copy_count=0,
+            is_required=False,
+            condition="委托他人办理的",
+        )
+        Fee.objects.create(
+            version=version,
+            order=2,
+            name="证书费",
+            amount=Decimal("25.50"),
+            unit="本",
+            legal_basis="浙价费〔2019〕88号",
+        )
+        Step.objects.create(
+            version=version,
+            order=2,
+            name="审核发证",
+            post=hall.post,
+            description="核对材料并发证",
+            limit_days=3,
+        )
     return item
