@@ -1802,7 +1802,7 @@ DEMO_LOGINS: list[dict[str, str]] = [
         "username": "chief",
         "role": "首席代表（外经贸局）",
         "badge": "WM001",
-        "try": "授权书（外经贸授字〔2026〕1号）与现场办结",
+        "try": "本年度的授权书（替代上年度的一份）与现场办结",
     },
     {
         "username": "clerk",
