@@ -232,7 +232,9 @@ def _context(
     extensions = list(Extension.objects.filter(case=case).select_related("approved_by", "notice"))
     notices = list(case.notices.select_related("issued_by").order_by("issued_at", "id"))
     for notice in notices:
-        # One delivery form per undelivered notice, each with its own element ids (R-CLK-4).
+        # One delivery form per undelivered special-procedure notice, each with its own element ids (R-CLK-4).
+        if notice.kind != NoticeKind.SPECIAL_PROCEDURE or notice.delivered_at is not None:
+            continue
         if notice.pk == delivery_notice_id and delivery_form is not None:
             notice.delivery_form = delivery_form  # type: ignore[attr-defined]
         else:
