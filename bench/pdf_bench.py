@@ -10,7 +10,7 @@ from django.urls import reverse
 
 
 def _render_uncached(html: str) -> float:
-    from portal import pdf
+    from common import pdf
 
     with tempfile.TemporaryDirectory() as empty_cache, override_settings(PDF_CACHE_DIR=empty_cache):
         start = time.perf_counter()
@@ -19,8 +19,9 @@ def _render_uncached(html: str) -> float:
 
 
 def main() -> None:
+    from catalog import onetime
     from catalog.models import Item, ItemStatus
-    from portal import pdf
+    from common import pdf
 
     item = (
         Item.objects.filter(status=ItemStatus.PUBLISHED, center__code="demo-county").order_by("code").first()
@@ -38,7 +39,7 @@ def main() -> None:
     html_s = (time.perf_counter() - start) / runs
     version = item.current_version
     assert version is not None
-    html = pdf.notice_html_for(version)
+    html = onetime.notice_html_for(version)
     cold_s = _render_uncached(html)  # includes loading WeasyPrint and the font in this process
     warm_s = _render_uncached(html)
     pdf.render_pdf(html)

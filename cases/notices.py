@@ -1,6 +1,6 @@
 """The written notices of a case (issue 3, item 7): correction (R-CASE-2), refusal (R-CASE-4), acceptance
 (R-CASE-6), special procedure (R-CLK-4), extension (R-CLK-5) and decision (R-CASE-7) notices, as one A4 HTML
-document that the browser prints and `portal.pdf.render_pdf` turns into a PDF with the embedded Chinese font.
+document that the browser prints and `common.pdf.render_pdf` turns into a PDF with the embedded Chinese font.
 
 Two parts make a notice:
 - the fixed structure, in code and in `cases/notices/notice.html`: the case facts the issuing service stored in
@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import CaseType, SpecialProcedureKind
+from common.pdf import pdf_font_family, render_pdf
 from org.models import Center, Role
-from portal.pdf import pdf_font_family, render_pdf
 
 from .models import Case, Notice, NoticeKind, NoticeTemplate
 from .services.handling import REMEDIES_TEXT

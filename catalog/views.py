@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import RuleViolation
 from org.access import CAN_EDIT_CATALOG, get_for_user, has_role, home_center, require_role
-from portal.pdf import notice_prerender
 
 from . import selectors, services
 from .forms import (
@@ -30,6 +29,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Fee, Item, ItemStatus, ItemVersion, Material, Step
+from .onetime import notice_prerender
 
 DraftRow = TypeVar("DraftRow", Material, Fee, Step)
 

@@ -23,12 +23,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from catalog import onetime
 from catalog import selectors as catalog_selectors
 from catalog.models import Item, ItemStatus, ItemVersion
 from org import selectors as org_selectors
 from org.models import Center
 
-from . import pdf
 from . import selectors as portal_selectors
 
 KIOSK_IDLE_SECONDS = 120
@@ -187,9 +187,9 @@ def item_notice(request: HttpRequest, center_code: str, item_code: str) -> HttpR
     """The one-time notification (一次性告知书, R-CAT-5) as a printable page: the PDF's own template."""
     center = _center(center_code)
     version = _guide_version(_published_item(center, item_code))
-    context = pdf.notice_context(version)
+    context = onetime.notice_context(version)
     context.update(portal_center=center, for_pdf=False)
-    return render(request, pdf.NOTICE_TEMPLATE, context)
+    return render(request, onetime.NOTICE_TEMPLATE, context)
 
 
 @require_GET
@@ -197,7 +197,7 @@ def item_notice_pdf(request: HttpRequest, center_code: str, item_code: str) -> H
     """The same notice as PDF: the cached file when the version was pre-rendered, else rendered now."""
     center = _center(center_code)
     item = _published_item(center, item_code)
-    data = pdf.notice_pdf_for(_guide_version(item))
+    data = onetime.notice_pdf_for(_guide_version(item))
     response = HttpResponse(data, content_type="application/pdf")
     filename = _("%(code)s-一次性告知书.pdf") % {"code": item.code}
     response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename) or ""

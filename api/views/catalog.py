@@ -17,11 +17,11 @@ from rest_framework.serializers import Serializer
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from catalog.models import Fee, Item, ItemStatus, ItemVersion, Material, Step, VersionState
+from catalog.onetime import notice_prerender
 from common.errors import NotFound
 from org import access
 from org.access import CAN_EDIT_CATALOG
 from org.models import Department, Post
-from portal.pdf import notice_prerender
 
 from ..permissions import fetch, public_center, require_role, sees_center, staff_center
 from ..serializers import (

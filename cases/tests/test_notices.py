@@ -533,7 +533,7 @@ def test_r_case_2_correction_notice_pdf_has_the_chinese_text_in_embedded_wenquan
     assert "示范外贸有限公司" in flat
     assert fonts and all("WenQuanYi" in name for name in fonts), fonts
     assert pages == 1
-    assert len(list(pdf_cache.glob("*.pdf"))) == 1  # rendered once, through portal.pdf's cache
+    assert len(list(pdf_cache.glob("*.pdf"))) == 1  # rendered once, through common.pdf's cache
 
 
 @pytest.mark.slow

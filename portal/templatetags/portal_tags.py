@@ -1,4 +1,4 @@
-"""Template helpers of the public pages: centre-aware URLs and display labels."""
+"""Template helpers of the public pages: centre-aware URLs, and the catalogue's display labels."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from catalog.models import SpecialProcedureKind
+from catalog.templatetags.catalog_tags import special_procedure_labels, working_days
 
 register = template.Library()
 
@@ -23,21 +21,6 @@ def portal_url(context: template.Context, name: str, **kwargs: Any) -> str:
     return reverse(f"portal:{name}", kwargs=kwargs or None)
 
 
-@register.filter
-def special_procedure_labels(values: Any) -> list[str]:
-    """The Chinese names of the special procedures stored on a version (R-CLK-4)."""
-    labels = dict(SpecialProcedureKind.choices)
-    if not isinstance(values, list | tuple):
-        return []
-    return [str(labels.get(v, v)) for v in values]
-
-
-@register.filter
-def working_days(days: Any) -> str:
-    """A limit in working days as the guide prints it; 0 is the same working day (即办, R-CAT-2)."""
-    if days is None or days == "":
-        return ""
-    if int(days) == 0:
-        return _("当场办结（当日）")
-    count = int(days)
-    return ngettext("%(days)d个工作日", "%(days)d个工作日", count) % {"days": count}
+# The catalogue's display filters, for the portal's templates too.
+register.filter("special_procedure_labels", special_procedure_labels)
+register.filter("working_days", working_days)

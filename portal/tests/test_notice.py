@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from catalog import onetime
 from catalog.models import Item
-from portal import pdf
+from common import pdf
 
 
 def _notice_url(item: Item, name: str = "item_notice") -> str:
@@ -74,7 +75,7 @@ def test_r_cat_5_notice_pdf_has_the_chinese_text_in_an_embedded_wenquanyi_font(
     # Stored under its content hash; the second request is served from the cache.
     stored = list(pdf_cache.glob("*.pdf"))
     assert [p.name for p in stored] == [
-        f"{pdf.content_key(pdf.notice_html_for(guide_item.current_version))}.pdf"
+        f"{pdf.content_key(onetime.notice_html_for(guide_item.current_version))}.pdf"
     ]
     assert stored[0].read_bytes() == response.content
     assert client.get(_notice_url(guide_item, "item_notice_pdf")).content == response.content
@@ -105,8 +106,8 @@ def test_cache_key_depends_on_content_and_font(settings: Any) -> None:
 
 def test_notice_html_for_the_pdf_depends_only_on_the_version(client: Any, guide_item: Item) -> None:
     version = guide_item.current_version
-    html = pdf.notice_html_for(version)
-    assert html == pdf.notice_html_for(version)
+    html = onetime.notice_html_for(version)
+    assert html == onetime.notice_html_for(version)
     assert 'font-family: "WenQuanYi Micro Hei"' in html
     assert "toolbar" not in html.split("<body", 1)[1]  # no links or buttons on paper
 
@@ -117,15 +118,15 @@ def test_notice_prerender_renders_after_commit_in_a_background_thread(
 ) -> None:
     version = guide_item.current_version
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        pdf.notice_prerender(version)
+        onetime.notice_prerender(version)
     assert not pdf_cache.exists() or not list(pdf_cache.glob("*.pdf"))  # nothing before the commit
     assert len(callbacks) == 1
     callbacks[0]()
     for thread in threading.enumerate():
-        if thread.name == pdf.PRERENDER_THREAD_NAME:
+        if thread.name == onetime.PRERENDER_THREAD_NAME:
             thread.join()
-    assert pdf.notice_pdf_is_cached(version)
-    text, _ = _pdf_text_and_fonts(pdf.cached_pdf(pdf.notice_html_for(version)) or b"")
+    assert onetime.notice_pdf_is_cached(version)
+    text, _ = _pdf_text_and_fonts(pdf.cached_pdf(onetime.notice_html_for(version)) or b"")
     assert "对外贸易经营者备案登记" in text
 
 
@@ -136,15 +137,15 @@ def test_render_notices_command_renders_every_current_version_once(
     out = io.StringIO()
     call_command("render_notices", stdout=out)
     assert "rendered 1, already cached 0" in out.getvalue()
-    assert pdf.notice_pdf_is_cached(guide_item.current_version)
+    assert onetime.notice_pdf_is_cached(guide_item.current_version)
     out = io.StringIO()
     call_command("render_notices", "--center", hall.center.code, stdout=out)
     assert "rendered 0, already cached 1" in out.getvalue()
 
 
 def test_system_check_warns_when_the_pdf_font_is_missing(settings: Any) -> None:
-    from portal.checks import pdf_font_installed
+    from common.checks import pdf_font_installed
 
     assert pdf_font_installed() == []
     settings.PDF_FONT_FAMILY = "No Such Font"
-    assert [m.id for m in pdf_font_installed()] == ["portal.W001"]
+    assert [m.id for m in pdf_font_installed()] == ["common.W001"]

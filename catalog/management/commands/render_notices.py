@@ -11,8 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from catalog import onetime
 from catalog.models import ItemStatus, ItemVersion, VersionState
-from portal import pdf
+from common import pdf
 
 
 class Command(BaseCommand):
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         rendered = cached = 0
         started = time.monotonic()
         for version in versions:
-            html = pdf.notice_html_for(version)
+            html = onetime.notice_html_for(version)
             if pdf.cached_pdf(html) is not None:
                 cached += 1
                 continue

@@ -32,7 +32,7 @@ def pdf_font_installed(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             CheckWarning(
                 "fontconfig (fc-list) is not installed; PDFs cannot find the CJK font.",
                 hint="apt-get install fontconfig fonts-wqy-microhei",
-                id="portal.W002",
+                id="common.W002",
             )
         ]
     if family not in families:
@@ -41,7 +41,7 @@ def pdf_font_installed(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
                 f"The PDF font {family!r} (settings.PDF_FONT_FAMILY) is not installed; "
                 "Chinese text in PDFs would be drawn as boxes.",
                 hint="apt-get install fonts-wqy-microhei (see docs/pdf.md)",
-                id="portal.W001",
+                id="common.W001",
             )
         ]
     return []
