@@ -1,2 +1,2 @@
-"""Notifications: milestones told to applicants and staff through pluggable channels, from a transactional
-outbox (issue 3, item 8)."""
+"""Notifications: the transactional outbox and its channels (console, e-mail, SMS gateway). What is told and
+when belongs to the domains (`cases.milestones`); notify knows no domain."""

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from org.models import Center
-
 from .models import OutboxMessage
+
+if TYPE_CHECKING:
+    from org.models import Center
 
 
 def _scoped(center: Center | None) -> QuerySet[OutboxMessage]:

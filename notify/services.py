@@ -22,16 +22,18 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from org.models import Center
-
 from .channels import ChannelRegistry
 from .models import OutboxMessage
+
+if TYPE_CHECKING:
+    from org.models import Center
 
 logger = logging.getLogger("govhall.notify")
 

@@ -34,12 +34,12 @@ from django.utils.translation import gettext as _
 from catalog.models import CaseType, SpecialProcedureKind
 from common.errors import RuleViolation
 from common.i18n import stored
-from notify import milestones as notify
 from org.access import has_role
 from org.models import Center, Role, RoleGrant, StaffProfile, Window
 from policy.selectors import policy_value
 from workdays.selectors import calendar_for
 
+from .. import milestones as notify
 from ..clock import ONE_DAY, ClockView, subtract_working_days
 from ..models import Case, CaseEvent, CaseState, Extension, Notice, NoticeKind, Suspension
 from ..selectors.clock import (

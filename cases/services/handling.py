@@ -21,7 +21,6 @@ from catalog.services import item_accepts_applications
 from common.errors import PermissionDenied, RuleViolation
 from common.history import record
 from common.i18n import stored
-from notify import milestones as notify
 from org.access import roles_at
 from org.models import AuthorizationScope, Role, StaffProfile, Window
 from org.services import Holder, authorization_in_force, can_decide_on_spot, post_holder_at
@@ -29,6 +28,7 @@ from policy.selectors import policy_value
 from workdays.selectors import calendar_for, working_hours_for
 from workdays.services import add_working_days, is_within_working_hours
 
+from .. import milestones as notify
 from ..models import (
     OPEN_STATES,
     ActingAs,

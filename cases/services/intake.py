@@ -27,7 +27,6 @@ from catalog.services import item_accepts_applications
 from common.errors import PermissionDenied, RuleViolation
 from common.history import record
 from common.i18n import stored
-from notify import milestones as notify
 from org.access import roles_at
 from org.models import Role, StaffProfile, Window, WindowKind
 from org.services import on_duty
@@ -35,6 +34,7 @@ from policy.selectors import policy_value
 from workdays.selectors import calendar_for
 from workdays.services import add_working_days
 
+from .. import milestones as notify
 from ..models import (
     ActingAs,
     Case,

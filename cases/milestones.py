@@ -25,13 +25,14 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .channels import configured_channels
-from .models import OutboxMessage
-from .services import enqueue
+from notify.channels import configured_channels
+from notify.models import OutboxMessage
+from notify.services import enqueue
 
 if TYPE_CHECKING:
-    from cases.models import Case, CaseEvent
     from org.models import StaffProfile
+
+    from .models import Case, CaseEvent
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 KEYS_PER_QUERY = 500
@@ -189,7 +190,7 @@ def due_soon_enqueue(*, today: date) -> int:
     """Tell the responsible person of every running case in its warning period on `today` (yellow, R-CLK-6)
     that it is due soon, once per case and warning date. A case whose warning began on a day this did not
     run is told on the next run. Returns the number of cases told."""
-    from cases.selectors.clock import yellow_cases
+    from .selectors.clock import yellow_cases
 
     candidates = [
         case

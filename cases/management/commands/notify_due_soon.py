@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from notify.milestones import due_soon_enqueue
+from cases.milestones import due_soon_enqueue
 
 
 class Command(BaseCommand):

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from cases.milestones import due_soon_enqueue, mobile_number
 from cases.models import Case, CaseEvent, CaseState
 from cases.services import handling as handling_services
 from cases.services.clock import clock_start, extension_grant, special_procedure_start
@@ -24,7 +25,6 @@ from cases.services.intake import (
 from cases.tests.factories import at, check_in_order, make_case, make_item_for
 from cases.tests.handling_helpers import authorise
 from catalog.models import Item
-from notify.milestones import due_soon_enqueue, mobile_number
 from notify.models import OutboxMessage
 from notify.services import dispatch
 
