@@ -1,6 +1,6 @@
 """Cases: two figures, each against a baseline measured in the same run.
 
-1. The supervision dashboard's warning aggregate (`cases.selectors.dashboard.window_warning_counts`: the
+1. The supervision dashboard's warning aggregate (`supervision.selectors.dashboard.window_warning_counts`: the
    red/yellow/green/suspended cases of every window, one grouped query) over BENCH_CASES cases (default
    1,000,000) on PostgreSQL, against the same aggregate written by hand in SQL. Only when DATABASE_URL points
    at PostgreSQL: the bench then works in its own scratch database `govhall_bench` on that server (created if
@@ -244,7 +244,7 @@ def postgres_worker() -> None:
     from django.db import connection, transaction
 
     from cases.models import Case
-    from cases.selectors.dashboard import dashboard, window_warning_counts
+    from supervision.selectors.dashboard import dashboard, window_warning_counts
 
     assert connection.vendor == "postgresql" and connection.settings_dict["NAME"] == SCRATCH_DB
     n = _cases_wanted()

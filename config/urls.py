@@ -14,5 +14,6 @@ urlpatterns = [
     path("staff/catalog/", include("catalog.urls")),
     path("staff/policy/", include("policy.urls")),
     path("staff/cases/", include("cases.urls")),
+    path("staff/supervision/", include("supervision.urls")),
     path("", include("portal.urls")),
 ]

@@ -31,6 +31,12 @@ CAN_RECORD_TRAINING = CAN_EDIT_ORGANISATION | {Role.WINDOW_HEAD, Role.CHIEF_REPR
 # Authorisations and phone-change records are the centre's business, not every clerk's (R-ORG-4, R-ORG-9).
 CAN_VIEW_AUTHORIZATIONS = CENTER_WIDE_ROLES | {Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE}
 CAN_SEE_PHONE_CHANGES = CAN_EDIT_ORGANISATION | {Role.SUPERVISION}
+# Who may read the supervision dashboard: the supervision section, the leadership, the administrator, and the
+# coordination section (read only, like everyone there).
+CAN_SUPERVISE = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.DEPUTY, Role.SYSADMIN, Role.COORDINATION})
+# Who may verify the case histories' hash chains (R-CASE-10): the supervision section, the director, the
+# administrator.
+CAN_VERIFY_CHAINS = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.SYSADMIN})
 
 
 def _descendant_ids(center_ids: Iterable[int]) -> set[int]:

@@ -164,7 +164,7 @@ class Shooter:
             self.shoot(page, "case-page.png")
 
         with self.tab(WIDE) as page:
-            self.log_in(page, "supervision", "/staff/cases/supervision/")
+            self.log_in(page, "supervision", "/staff/supervision/")
             expect(page.locator("h1")).to_contain_text("督办看板")
             self.shoot(page, "supervision-dashboard.png")
 

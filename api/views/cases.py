@@ -41,9 +41,9 @@ from cases.selectors.intake import case_checklist
 from cases.services import clock as clock_services
 from cases.services import handling, intake
 from cases.services.events import chain_verify
-from cases.views.chains import CAN_VERIFY_CHAINS
 from catalog.models import Fee, Item
 from common.errors import NotFound, PermissionDenied, RuleViolation
+from org.access import CAN_VERIFY_CHAINS
 from org.models import StaffProfile, Window
 from workdays.selectors import calendar_for
 

@@ -244,11 +244,11 @@ def test_r_case_10_verify_command_checks_only_the_named_centre(hall: Any) -> Non
 
 # --- the supervision page ----------------------------------------------------------------------------------
 
-URL = "/staff/cases/chains/"
+URL = "/staff/supervision/chains/"
 
 
 def test_r_case_10_chain_page_url() -> None:
-    assert reverse("cases:chain_verify") == URL
+    assert reverse("supervision:chain_verify") == URL
 
 
 def test_r_case_10_supervision_page_lists_broken_chains(hall: Any, login: Any) -> None:

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "workdays",
     "catalog",
     "cases",
+    "supervision",
     "notify",
     "portal",
     "api",

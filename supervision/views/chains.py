@@ -1,4 +1,4 @@
-"""The staff pages of cases. Thin: fetch through `org.access`, call one selector or service, render."""
+"""The check of the case histories' hash chains (R-CASE-10), for the supervision section."""
 
 from __future__ import annotations
 
@@ -7,13 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from org.access import center_for, require_role, visible_centers
-from org.models import Role
-
-from ..selectors import chains
-
-# Who may verify the history chains (R-CASE-10): the supervision section, the director, the administrator.
-CAN_VERIFY_CHAINS = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.SYSADMIN})
+from cases.selectors import chains
+from org.access import CAN_VERIFY_CHAINS, center_for, require_role, visible_centers
 
 
 @login_required
@@ -30,4 +25,4 @@ def chain_verify(request: HttpRequest) -> HttpResponse:
         "run": run,
         "limit": chains.CHAIN_VERIFY_LIMIT,
     }
-    return render(request, "cases/chain_verify.html", context)
+    return render(request, "supervision/chain_verify.html", context)

@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from cases.models import Case, CaseState, Notice, NoticeKind, Visit
 from cases.selectors.clock import stored_warning
-from cases.selectors.dashboard import dashboard, window_warning_counts
 from cases.services.clock import clock_start
 from cases.tests.factories import at, make_case, make_item_for
 from catalog.models import Item
@@ -26,11 +25,12 @@ from common.models import PersonalDataAccess
 from org.models import Role
 from org.services import absence_record
 from org.tests import factories as f
+from supervision.selectors.dashboard import dashboard, window_warning_counts
 
 pytestmark = pytest.mark.usefixtures("national_calendar")
 
 TODAY = date(2026, 10, 14)
-URL = reverse("cases:supervision")
+URL = reverse("supervision:dashboard")
 _notice_seq = itertools.count(1)
 
 
@@ -250,7 +250,7 @@ def test_r_clk_9_dashboard_lists_overdue_with_responsible(login: Any, hall: Any,
 
 
 def test_r_clk_9_overdue_list_is_capped_with_the_total(hall: Any, scene: Scene) -> None:
-    from cases.selectors.dashboard import overdue_listing
+    from supervision.selectors.dashboard import overdue_listing
 
     listing = overdue_listing(hall.center, TODAY, total=3, limit=2)
     assert [r.case.pk for r in listing.rows] == [scene.red_old.pk, scene.red_recent.pk]

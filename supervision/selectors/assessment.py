@@ -27,11 +27,10 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from cases.models import Case, CaseState, CaseStep, Visit
+from cases.selectors.handling import shuttles
 from org.models import Center, StaffProfile
 from policy.selectors import policy_value
-
-from ..models import Case, CaseState, CaseStep, Visit
-from .handling import shuttles
 
 # States a case with a stored deadline can be in once its deadline has passed (a suspended case has none).
 _DEADLINE_STATES = [

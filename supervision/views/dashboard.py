@@ -8,19 +8,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from org.access import center_for, require_role, visible_centers
-from org.models import Role
+from org.access import CAN_SUPERVISE, center_for, require_role, visible_centers
 
 from ..selectors.assessment import case_facts
 from ..selectors.dashboard import dashboard
-
-# Who may read the dashboard: the supervision section, the leadership, the administrator, and the
-# coordination section (read only, like everyone here).
-CAN_SUPERVISE = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.DEPUTY, Role.SYSADMIN, Role.COORDINATION})
 
 
 @login_required
@@ -38,9 +32,4 @@ def supervision(request: HttpRequest) -> HttpResponse:
         # This month's case facts of the assessment per responsible person (R-ASM-9).
         "facts": case_facts(center, board.today, today=board.today),
     }
-    return render(request, "cases/supervision.html", context)
-
-
-urlpatterns: list[URLPattern] = [
-    path("supervision/", supervision, name="supervision"),
-]
+    return render(request, "supervision/supervision.html", context)

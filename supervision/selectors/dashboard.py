@@ -17,15 +17,14 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from cases.clock import overdue_working_days
+from cases.models import Case, CaseState, Notice, NoticeKind, Warning
+from cases.selectors.clock import OverdueRow, annotate_warning, red_cases
+from cases.selectors.handling import leaders_tracking_list, shuttles
+from cases.selectors.intake import extra_correction_notices
 from org.models import Center, Post, Window
 from org.selectors import posts_without_backup_on_duty
 from workdays.selectors import calendar_for
-
-from ..clock import overdue_working_days
-from ..models import Case, CaseState, Notice, NoticeKind, Warning
-from .clock import OverdueRow, annotate_warning, red_cases
-from .handling import leaders_tracking_list, shuttles
-from .intake import extra_correction_notices
 
 # How many rows each list shows at most (the totals are always exact).
 OVERDUE_LIMIT = 200

@@ -14,12 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Case, CaseState, CaseStep, Visit
-from cases.selectors.assessment import case_facts, late_cases
 from cases.tests.factories import at, make_case, make_item_for
 from catalog.models import Item
 from org.models import StaffProfile
 from org.tests import factories as f
 from policy.services import policy_set
+from supervision.selectors.assessment import case_facts, late_cases
 
 OCTOBER = date(2026, 10, 1)
 AFTER_OCTOBER = date(2026, 11, 5)
@@ -325,7 +325,7 @@ def test_r_asm_9_dashboard_shows_this_months_case_facts_per_person(login: Any, h
     _shuttle(zone_case, date(2026, 10, 12), hall.clerk)
 
     with time_machine.travel(at(date(2026, 10, 14), 10), tick=False):
-        response = login(hall.supervision).get(reverse("cases:supervision"))
+        response = login(hall.supervision).get(reverse("supervision:dashboard"))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -341,13 +341,13 @@ def test_r_asm_9_dashboard_shows_this_months_case_facts_per_person(login: Any, h
 
 
 def test_r_asm_9_dashboard_without_facts_says_so(login: Any, hall: Any) -> None:
-    html = login(hall.supervision).get(reverse("cases:supervision")).content.decode()
+    html = login(hall.supervision).get(reverse("supervision:dashboard")).content.decode()
     assert "本月没有超时办件或两头跑记录。" in html
 
 
 def test_r_asm_9_facts_are_not_shown_to_window_staff(login: Any, hall: Any, item: Item) -> None:
     _case(hall, item, date(2026, 10, 9), responsible=hall.backup)
     with time_machine.travel(at(date(2026, 10, 14), 10), tick=False):
-        response = login(hall.clerk).get(reverse("cases:supervision"))
+        response = login(hall.clerk).get(reverse("supervision:dashboard"))
     assert response.status_code == 403
     assert "本月办件考核事实" not in response.content.decode()
