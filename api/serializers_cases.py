@@ -22,7 +22,6 @@ from rest_framework import serializers
 
 from cases.models import (
     ActingAs,
-    AppointmentStatus,
     CaseState,
     Channel,
     DeliveryMethod,
@@ -35,6 +34,7 @@ from cases.models import (
 )
 from cases.services.intake import APPLICANT_MAX
 from catalog.models import SpecialProcedureKind
+from hall.models import AppointmentStatus
 
 from .serializers import ID_MAX, MAX_DATE, MIN_DATE, SMALL_INT_MAX, BoundedDateField, StaffRefSerializer
 

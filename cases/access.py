@@ -1,4 +1,4 @@
-"""Who may see a case, an inquiry or an appointment, and who may see personal data (R-ORG-1, and "security by
+"""Who may see a case or an inquiry, and who may see personal data (R-ORG-1, and "security by
 default").
 
 Every case page and API call fetches through `case_for_user`. The applicant's ID number, phone and e-mail are
@@ -6,7 +6,7 @@ shown only to the staff of the case's window (and the window's head and chief re
 are shown, `log_applicant_access` writes a `PersonalDataAccess` row. The centre-wide roles see the case without
 them.
 
-Inquiries and appointments are seen by the staff of the windows where they work (`work_window_ids`), the
+Inquiries are seen by the staff of the windows where they work (`work_window_ids`), the
 first receiver and the leader an inquiry went to, and the centre-wide roles. The web pages and the API fetch
 through the same functions here, so that they cannot disagree.
 """
@@ -20,9 +20,9 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from common.errors import NotFound
 from common.models import PersonalDataAccess
 from org.access import CENTER_WIDE_ROLES, active_grants, roles_at, visible_center_ids
-from org.models import Center, Post, PostBackup, Role, StaffProfile, Window
+from org.models import Post, PostBackup, Role, StaffProfile, Window
 
-from .models import Appointment, Case, Inquiry
+from .models import Case, Inquiry
 
 WINDOW_ROLES = frozenset({Role.WINDOW_STAFF, Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE})
 
@@ -154,29 +154,6 @@ def inquiry_for_user(user: Any, pk: int) -> Inquiry:
     raise NotFound()
 
 
-def desk_window_ids(user: Any, center: Center) -> set[int]:
-    """The windows of `center` whose appointments the user sees: all of them for the centre-wide roles, else
-    the windows where the user works."""
-    if roles_at(user, center) & CENTER_WIDE_ROLES:
-        return set(Window.objects.filter(center=center).values_list("pk", flat=True))
-    staff = getattr(user, "staff_profile", None)
-    if staff is None or not staff.is_active or staff.center_id != center.pk:
-        return set()
-    return work_window_ids(user, staff)
-
-
-def appointment_for_user(user: Any, pk: int) -> Appointment:
-    """An appointment at a window whose desk the user sees (`desk_window_ids`); anything else is 404."""
-    appointment = (
-        Appointment.objects.filter(pk=pk, center__in=visible_center_ids(user))
-        .select_related("center", "window", "item", "served_by", "case")
-        .first()
-    )
-    if appointment is None or appointment.window_id not in desk_window_ids(user, appointment.center):
-        raise NotFound()
-    return appointment
-
-
 def log_inquiry_access(*, user: Any, inquiry: Inquiry, purpose: str) -> None:
     """The asker's phone is personal data: every display of it in full is logged."""
     PersonalDataAccess.objects.create(
@@ -186,3 +163,14 @@ def log_inquiry_access(*, user: Any, inquiry: Inquiry, purpose: str) -> None:
         subject_id=str(inquiry.pk),
         purpose=purpose,
     )
+
+
+def case_by_reference(user: Any, text: str) -> Case | None:
+    """A case the user may see, by its number, or by "#<id>" for a case not numbered yet."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    cases = cases_for_user(user)
+    if text.startswith("#") and text[1:].isdigit():
+        return cases.filter(pk=int(text[1:])).first()
+    return cases.filter(number=text).first()

@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from catalog.models import Item, ItemStatus, ItemVersion, Material
 from common.errors import RuleViolation
+from hall import services as hall_services  # noqa: E402  (the demo moves to demo/ next)
 from org.access import roles_at
 from org.models import (
     Absence,
@@ -1347,7 +1348,7 @@ class History:
                 limit = 6 if day == self.today else 3
                 for hh, mm in sorted(rng.sample(chosen, k=min(limit, len(chosen)))):
                     code = rng.choice(codes)
-                    handling.appointment_book(
+                    hall_services.appointment_book(
                         window=window,
                         item=self.items.get(code),
                         applicant_name=self.person_name(rng),

@@ -1,4 +1,4 @@
-"""The forms of the window workbench: inquiries, receiving an application, appointments.
+"""The forms of the window workbench: inquiries, receiving an application.
 
 They parse input only; the services (`cases.services.intake`, `cases.services.handling`) check the rules.
 """
@@ -19,7 +19,6 @@ from org.models import StaffProfile, Window
 from .models import Channel, InquiryOutcome, ReferralMode
 from .services.intake import APPLICANT_MAX
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 UPLOAD_PREFIX = "upload_"
 
 
@@ -176,26 +175,3 @@ class ReceiveForm(forms.Form):
 
     def upload_fields(self) -> list[forms.BoundField]:
         return [self[f"{UPLOAD_PREFIX}{m.pk}"] for m in self.materials]
-
-
-# --- appointments (R-CASE-13) -----------------------------------------------------------------------------
-
-
-class _LocalDateTime(forms.DateTimeField):
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
-
-    def __init__(self, **kw: Any) -> None:
-        kw.setdefault("input_formats", [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
-        super().__init__(**kw)
-
-
-class AppointmentServeForm(forms.Form):
-    served_from = _LocalDateTime(label=_("开始办理"))
-    served_until = _LocalDateTime(label=_("办理结束"))
-    case_number = forms.CharField(label=_("办件编号"), max_length=40, required=False)
-
-
-class DayForm(forms.Form):
-    day = forms.DateField(
-        label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )

@@ -15,5 +15,6 @@ urlpatterns = [
     path("staff/policy/", include("policy.urls")),
     path("staff/cases/", include("cases.urls")),
     path("staff/supervision/", include("supervision.urls")),
+    path("staff/hall/", include("hall.urls")),
     path("", include("portal.urls")),
 ]

@@ -15,7 +15,6 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cases.models import (
-    Appointment,
     Case,
     CaseEvent,
     CaseMaterial,
@@ -29,6 +28,7 @@ from cases.tests.factories import at, make_case, make_item_for, tampering
 from cases.tests.handling_helpers import authorise
 from catalog.models import Item
 from common.models import PersonalDataAccess
+from hall.models import Appointment
 
 from .helpers import token_client
 

@@ -11,9 +11,9 @@ import time_machine
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from cases.models import Appointment
 from cases.services.clock import clock_start
 from cases.tests.factories import at, make_case, make_item_for
+from hall.models import Appointment
 from policy.services import policy_set
 
 pytestmark = pytest.mark.usefixtures("national_calendar")

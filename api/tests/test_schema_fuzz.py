@@ -22,10 +22,11 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 
-from cases.models import Appointment, Extension, Inquiry, Notice, NoticeKind
+from cases.models import Extension, Inquiry, Notice, NoticeKind
 from cases.tests.factories import at, make_case
 from catalog.tests.factories import make_published_item
 from config.wsgi import application
+from hall.models import Appointment
 from workdays.tests.fixtures import national_calendar  # noqa: F401
 
 MAX_EXAMPLES = 20

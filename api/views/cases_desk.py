@@ -21,20 +21,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.access import (
-    appointment_for_user,
     cases_for_user,
-    desk_window_ids,
     inquiry_for_user,
     log_inquiry_access,
     work_window_ids,
 )
-from cases.models import Appointment, AppointmentStatus, Case, Inquiry
+from cases.models import Case, Inquiry
 from cases.selectors.intake import workbench_inquiries
-from cases.services import booking, handling, intake
+from cases.services import intake
 from cases.services.lookup import case_lookup_throttled
 from catalog.models import Item
 from common.errors import RuleViolation
 from common.masking import mask_phone
+from hall import services as hall_services
+from hall.access import appointment_for_user, desk_window_ids
+from hall.models import Appointment, AppointmentStatus
 from org.models import Center, StaffProfile, Window
 
 from ..errors import error_body
@@ -335,7 +336,7 @@ class AppointmentListView(ApiListView):
                 raise ValidationError({"item": ["本中心没有该事项。"]})
         data["item"] = item
         try:
-            appointment = booking.appointment_book_public(
+            appointment = hall_services.appointment_book_public(
                 client=_client_address(request), window=window, **data
             )
         except RuleViolation as refusal:
@@ -365,7 +366,7 @@ class AppointmentServeView(ApiView):
             case = cases_for_user(request.user).filter(pk=data["case"]).first()
             if case is None:
                 raise ValidationError({"case": ["不存在，或不在您可见的范围内。"]})
-        handling.appointment_serve(
+        hall_services.appointment_serve(
             actor=actor,
             appointment=appointment,
             served_from=data["served_from"],
@@ -387,7 +388,7 @@ class AppointmentNoShowView(ApiView):
     )
     def post(self, request: Request, appointment_id: int) -> Response:
         appointment = visible_appointment(request.user, appointment_id)
-        handling.appointment_no_show(actor=actor_of(request.user), appointment=appointment)
+        hall_services.appointment_no_show(actor=actor_of(request.user), appointment=appointment)
         return appointment_answer(appointment.pk)
 
 

@@ -1,5 +1,4 @@
-"""Reads for handling: the leaders' tracking list (R-CASE-11), shuttles (R-CASE-12, read by R-ASM-9) and the
-day's appointments (R-CASE-13). Callers scope the centre or window through `org.access` first."""
+"""Reads for handling: the leaders' tracking list (R-CASE-11), shuttles (R-CASE-12, read by R-ASM-9). Callers scope the centre or window through `org.access` first."""
 
 from __future__ import annotations
 
@@ -8,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from org.models import Center, Window
+from org.models import Center
 
-from ..models import OPEN_STATES, Appointment, AppointmentStatus, Case, Visit
+from ..models import OPEN_STATES, Case, Visit
 
 
 def _day_start(day: date) -> datetime:
@@ -36,28 +35,4 @@ def shuttles(center: Center, month: date) -> QuerySet[Visit]:
         )
         .select_related("case", "case__window", "responsible")
         .order_by("at", "id")
-    )
-
-
-def todays_appointments(window: Window, day: date) -> QuerySet[Appointment]:
-    """The appointments booked at `window` on `day` (cancelled ones left out), in time order."""
-    return _appointments_on(day).filter(window=window)
-
-
-def appointments_by_window(windows: list[Window], day: date) -> list[tuple[Window, list[Appointment]]]:
-    """Each of `windows` with its appointments on `day`, as `todays_appointments`, in one query."""
-    booked: dict[int, list[Appointment]] = {window.pk: [] for window in windows}
-    for appointment in _appointments_on(day).filter(window__in=[window.pk for window in windows]):
-        booked[appointment.window_id].append(appointment)
-    return [(window, booked[window.pk]) for window in windows]
-
-
-def _appointments_on(day: date) -> QuerySet[Appointment]:
-    return (
-        Appointment.objects.filter(
-            starts_at__gte=_day_start(day), starts_at__lt=_day_start(day + timedelta(days=1))
-        )
-        .exclude(status=AppointmentStatus.CANCELLED)
-        .select_related("item", "case")
-        .order_by("starts_at", "id")
     )

@@ -16,13 +16,14 @@ from django.utils import timezone
 
 from catalog.models import Item
 from catalog.selectors import published_items
+from hall.models import Appointment
+from hall.selectors import appointments_by_window
 from org.models import Post, StaffProfile, Window, WindowKind
 from org.selectors import PostBoardRow, posts_held_by
 
 from ..access import cases_for_user, work_windows
-from ..models import OPEN_STATES, Appointment, Case, CaseState, CaseStep, Inquiry
+from ..models import OPEN_STATES, Case, CaseState, CaseStep, Inquiry
 from .clock import annotate_warning
-from .handling import appointments_by_window
 from .intake import workbench_inquiries
 
 PRE_ACCEPTANCE = (CaseState.RECEIVED, CaseState.AWAITING_CORRECTION)
@@ -162,14 +163,3 @@ def items_served(staff: StaffProfile, windows: list[Window]) -> QuerySet[Item]:
     return published_items(staff.center).filter(
         Q(department_id__in=departments) | Q(department_id__in=served)
     )
-
-
-def case_by_reference(user: Any, text: str) -> Case | None:
-    """A case the user may see, by its number, or by "#<id>" for a case not numbered yet."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    cases = cases_for_user(user)
-    if text.startswith("#") and text[1:].isdigit():
-        return cases.filter(pk=int(text[1:])).first()
-    return cases.filter(number=text).first()

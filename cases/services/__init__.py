@@ -4,7 +4,7 @@
 - `numbering`: case and notice numbers;
 - `intake`: inquiries, receipt, material checks, correction, refusal, acceptance (R-CASE-1..4, 6);
 - `clock`: special procedures, extensions, warnings, overdue accountability (R-CLK-4..9);
-- `handling`: steps, decision, fees, delivery, archive, withdrawal, green channel, visits, appointments;
+- `handling`: steps, decision, fees, delivery, archive, withdrawal, green channel, visits;
 - `notice_texts`: a centre's own texts for its notices;
-- `lookup` and `booking`: the public progress lookup (R-PUB-2) and the public booking (R-CASE-13), throttled.
+- `lookup`: the public progress lookup (R-PUB-2), throttled.
 """

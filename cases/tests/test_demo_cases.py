@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from cases.demo import lookup_pairs
 from cases.models import (
-    Appointment,
     Case,
     CaseEvent,
     CaseState,
@@ -31,6 +30,7 @@ from cases.selectors.intake import extra_correction_notices
 from cases.services.events import chain_verify
 from cases.services.lookup import case_lookup
 from common.models import HistoryEntry
+from hall.models import Appointment
 from org.models import Absence, Center
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

@@ -18,8 +18,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import (
-    Appointment,
-    AppointmentStatus,
     Case,
     CaseMaterial,
     CaseState,
@@ -30,6 +28,7 @@ from cases.models import (
 from catalog.models import Item
 from catalog.tests.factories import make_published_item
 from common.models import PersonalDataAccess
+from hall.models import Appointment, AppointmentStatus
 from org.models import Post, StaffProfile
 from org.services import absence_record
 from org.tests import factories as f
@@ -172,10 +171,10 @@ def test_another_centres_user_sees_nothing_of_this_centre(hall: Any, client: Cli
     assert case.number not in _text(page)
     assert _get(client, hall.outsider, reverse("cases:inquiry_detail", args=[inquiry.pk])).status_code == 404
     assert _get(client, hall.outsider, reverse("cases:case_detail", args=[case.pk])).status_code == 404
-    serve = reverse("cases:appointment_serve", args=[appointment.pk])
+    serve = reverse("hall:appointment_serve", args=[appointment.pk])
     response = _post(client, hall.outsider, serve, {"served_from": "2026-09-30T09:00"})
     assert response.status_code == 404
-    no_show = reverse("cases:appointment_no_show", args=[appointment.pk])
+    no_show = reverse("hall:appointment_no_show", args=[appointment.pk])
     assert _post(client, hall.outsider, no_show, {}).status_code == 404
     # A clerk of another window of the same centre does not see this window's inquiry either.
     assert (
@@ -624,7 +623,7 @@ def test_appointments_serve_and_no_show(hall: Any, client: Client) -> None:
     early = _appointment(hall, 9, 0)
     later = _appointment(hall, 11, 0, applicant_name="陈预约")
     elsewhere = _appointment(hall, 9, 30, window=hall.other_window, applicant_name="外窗预约")
-    url = reverse("cases:appointments")
+    url = reverse("hall:appointments")
 
     page = _get(client, hall.clerk, url)
     html = _text(page)
@@ -634,13 +633,13 @@ def test_appointments_serve_and_no_show(hall: Any, client: Client) -> None:
     assert "刘预约" in _panel(_get(client, hall.clerk), "appointments")
 
     # Not yet 11:00: the no-show is refused and nothing changes.
-    response = _post(client, hall.clerk, reverse("cases:appointment_no_show", args=[later.pk]), {})
+    response = _post(client, hall.clerk, reverse("hall:appointment_no_show", args=[later.pk]), {})
     assert response.status_code == 422 and "预约时间未到，不能登记未到。（R-CASE-13）" in _text(response)
     later.refresh_from_db()
     assert later.status == AppointmentStatus.BOOKED
 
     # An end before the start is refused.
-    serve = reverse("cases:appointment_serve", args=[early.pk])
+    serve = reverse("hall:appointment_serve", args=[early.pk])
     response = _post(
         client, hall.clerk, serve, {"served_from": "2026-09-30T09:40", "served_until": "2026-09-30T09:10"}
     )
@@ -666,14 +665,14 @@ def test_appointments_serve_and_no_show(hall: Any, client: Client) -> None:
     )
 
     response = _post(
-        client, hall.clerk, reverse("cases:appointment_no_show", args=[later.pk]), {}, when=at(DAY, 11, 30)
+        client, hall.clerk, reverse("hall:appointment_no_show", args=[later.pk]), {}, when=at(DAY, 11, 30)
     )
     assert response.status_code == 302
     later.refresh_from_db()
     assert later.status == AppointmentStatus.NO_SHOW
 
     # Another window's appointment is not his.
-    response = _post(client, hall.clerk, reverse("cases:appointment_serve", args=[elsewhere.pk]), {})
+    response = _post(client, hall.clerk, reverse("hall:appointment_serve", args=[elsewhere.pk]), {})
     assert response.status_code == 404
     # A bad day is ignored (today is shown).
     assert _get(client, hall.clerk, url, day="not-a-day").status_code == 200
@@ -681,7 +680,7 @@ def test_appointments_serve_and_no_show(hall: Any, client: Client) -> None:
 
 def test_r_case_13_late_service_is_recorded_through_the_page(hall: Any, client: Client) -> None:
     appointment = _appointment(hall, 17, 30, outside_hours=True)  # booked outside hours
-    serve = reverse("cases:appointment_serve", args=[appointment.pk])
+    serve = reverse("hall:appointment_serve", args=[appointment.pk])
     response = _post(
         client,
         hall.clerk,

@@ -19,8 +19,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases.models import Appointment, Case, CaseState, Extension, Inquiry, Notice
+from cases.models import Case, CaseState, Extension, Inquiry, Notice
 from catalog.models import Item
+from hall.models import Appointment
 from org.models import Center
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

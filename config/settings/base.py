@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "catalog",
     "cases",
     "supervision",
+    "hall",
     "notify",
     "portal",
     "api",
