@@ -1,5 +1,5 @@
 """Requests per second of pages against the bare /healthz view, in the same gunicorn server: the public guide
-page, and the window workbench (`cases:workbench`) signed in as the demo centre's window clerk with the demo
+page, and the window workbench (`desk:workbench`) signed in as the demo centre's window clerk with the demo
 centre's queue. The clerk's session is made by a child process with the server's settings (so that the
 session's auth hash matches the server's SECRET_KEY), which also counts the workbench's queries with
 `CaptureQueriesContext`; the session is deleted afterwards.
@@ -106,16 +106,16 @@ def workbench_session() -> dict[str, object]:
         raise SystemExit(f"No user {WORKBENCH_USER!r}: run `make demo` first.")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    path = reverse("cases:workbench")
+    path = reverse("desk:workbench")
     client.get(path)  # warm: the first request of a process fills per-process caches
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     if response.status_code != 200:
         raise SystemExit(f"the workbench answered {response.status_code} for {WORKBENCH_USER!r}")
+    from desk.selectors import workbench
     from django.utils import timezone
 
     from cases.selectors.actions import staff_of
-    from cases.selectors.workbench import workbench
 
     staff = staff_of(user)
     assert staff is not None

@@ -1,11 +1,10 @@
 """The staff pages of cases, mounted at /staff/cases/. Each screen's module declares its own `urlpatterns`."""
 
-from .views import case, notices, workbench
+from .views import case, notices
 
 app_name = "cases"
 
 urlpatterns = [
-    *workbench.urlpatterns,
     *case.urlpatterns,
     *notices.urlpatterns,
 ]

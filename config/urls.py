@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),
+    path("staff/", include("desk.urls")),
     path("staff/", include("org.urls")),
     path("staff/calendar/", include("workdays.urls")),
     path("staff/catalog/", include("catalog.urls")),

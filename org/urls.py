@@ -4,7 +4,6 @@ from . import views
 
 app_name = "org"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", views.StaffLogoutView.as_view(), name="logout"),
     path("posts/", views.post_board, name="post_board"),

@@ -20,22 +20,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.errors import PermissionDenied, RuleViolation
+from common.errors import RuleViolation
 from common.history import history_of
 
 from . import selectors, services
 from .access import (
-    CAN_EDIT_CALENDAR,
-    CAN_EDIT_CATALOG,
     CAN_EDIT_ORGANISATION,
-    CAN_EDIT_POLICY,
     CAN_RECORD_ABSENCE,
     CAN_RECORD_TRAINING,
     CAN_SEE_PHONE_CHANGES,
     CAN_VIEW_AUTHORIZATIONS,
     center_for,
     get_for_user,
-    home_center,
     require_role,
     roles_at,
     visible_centers,
@@ -55,7 +51,7 @@ from .forms import (
     WindowForm,
     show_refusal,
 )
-from .models import Absence, Authorization, Center, Department, Post, Role, StaffProfile, Window
+from .models import Absence, Authorization, Center, Department, Post, StaffProfile, Window
 
 # --- helpers -------------------------------------------------------------------------------------------
 
@@ -128,44 +124,6 @@ class StaffLoginView(auth_views.LoginView):
 
 class StaffLogoutView(auth_views.LogoutView):
     """POST only (Django's logout refuses GET)."""
-
-
-# --- workbench -----------------------------------------------------------------------------------------
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    try:
-        center = home_center(request.user)
-    except PermissionDenied:
-        return render(request, "org/home.html", {"center": None})
-    roles = roles_at(request.user, center)
-    profile: StaffProfile | None = getattr(request.user, "staff_profile", None)
-    rows = selectors.post_board(center, timezone.now())
-    my_rows = []
-    if profile is not None:
-        my_rows = [
-            r for r in rows if r.holder_a.pk == profile.pk or any(b.pk == profile.pk for b in r.backups)
-        ]
-    role_labels = [label for value, label in Role.choices if value in roles]
-    return render(
-        request,
-        "org/home.html",
-        {
-            "center": center,
-            "profile": profile,
-            "role_labels": role_labels,
-            "my_rows": my_rows,
-            "gap_count": sum(1 for r in rows if r.gap),
-            "deputy_windows": list(selectors.windows_in_charge_of(profile)) if profile else [],
-            "can_edit_org": bool(roles & CAN_EDIT_ORGANISATION),
-            "can_edit_catalog": bool(roles & CAN_EDIT_CATALOG),
-            "can_edit_calendar": bool(roles & CAN_EDIT_CALENDAR),
-            "can_edit_policy": bool(roles & CAN_EDIT_POLICY),
-            "can_record_absence": bool(roles & CAN_RECORD_ABSENCE),
-            "can_view_authorizations": bool(roles & CAN_VIEW_AUTHORIZATIONS),
-        },
-    )
 
 
 # --- post board and posts (R-ORG-6/7/8) ----------------------------------------------------------------

@@ -147,7 +147,7 @@ class Shooter:
 
     def case_pages(self) -> None:
         with self.tab(WIDE) as page:
-            self.log_in(page, "clerk", "/staff/cases/")
+            self.log_in(page, "clerk", "/staff/workbench/")
             expect(page.locator("h1")).to_have_text("窗口工作台")
             self.shoot(page, "workbench.png")
 

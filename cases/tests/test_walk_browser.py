@@ -160,7 +160,7 @@ def _clock(page: Page, label: str) -> Any:
 def test_r_case_1_r_case_2_r_case_6_r_clk_4_r_clk_5_r_case_7_r_pub_2_one_application_walks_from_inquiry_to_approval_and_public_lookup(
     live_server: Any, page: Page, browser: Browser, hall: Any, item: Item
 ) -> None:
-    workbench_url = reverse("cases:workbench")
+    workbench_url = reverse("desk:workbench")
 
     # --- Mon 09-28: an inquiry at the window, closed as handled (R-CASE-1); the application is received,
     # checked with one material missing, and the one-time correction notice lists it (R-CASE-2).

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "cases",
     "supervision",
     "hall",
+    "desk",
     "notify",
     "portal",
     "api",
@@ -100,7 +101,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "org:login"
-LOGIN_REDIRECT_URL = "org:home"
+LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Throttled failures (issue 2): five failures lock the username+address pair for 15 minutes.

@@ -37,9 +37,9 @@ def test_login_page_is_chinese(client):
 def test_login_succeeds_and_lands_on_the_workbench(hall, client):
     response = _login(client, hall.clerk.user.username, PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("org:home")
+    assert response["Location"] == reverse("desk:home")
     assert client.session["_auth_user_id"] == str(hall.clerk.user.pk)
-    home = client.get(reverse("org:home"))
+    home = client.get(reverse("desk:home"))
     assert home.status_code == 200
     assert "示范县政务服务中心" in home.content.decode()
 
@@ -86,6 +86,6 @@ def test_logout_by_post(hall, login):
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:home")
     assert "_auth_user_id" not in client.session
-    response = client.get(reverse("org:home"))
+    response = client.get(reverse("desk:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("org:login"))

@@ -47,7 +47,7 @@ def test_r_org_2_deputy_in_charge_of_windows(hall, login):
     assert leaders[(deputy, Role.DEPUTY)] == [hall.window, hall.other_window]
     assert leaders[(hall.director, Role.DIRECTOR)] == []
 
-    response = login(deputy).get(reverse("org:home"))
+    response = login(deputy).get(reverse("desk:home"))
     assert response.context["deputy_windows"] == [hall.window, hall.other_window]
     page = login(hall.clerk).get(reverse("org:leadership")).content.decode()
     assert "孙副主任" in page and "A01 外经贸局窗口" in page

@@ -19,7 +19,7 @@ def _pages(hall) -> list[str]:
     authorization = make_authorization(hall.department, hall.chief)
     absence = absent(hall.clerk, at(2026, 3, 2, 8), at(2026, 3, 2, 17))
     return [
-        reverse("org:home"),
+        reverse("desk:home"),
         reverse("org:post_board"),
         reverse("org:post_board") + "?gaps=1",
         reverse("org:post_detail", args=[hall.post.pk]),
@@ -88,7 +88,7 @@ def test_window_clerk_gets_403_on_editing_pages(hall, login):
 def test_window_clerk_reads_the_organisation(hall, login):
     client = login(hall.other_clerk)
     for url in [
-        reverse("org:home"),
+        reverse("desk:home"),
         reverse("org:department_list"),
         reverse("org:staff_list"),
         reverse("org:window_detail", args=[hall.window.pk]),
@@ -107,7 +107,7 @@ def test_anonymous_is_sent_to_login(client, hall):
 def test_user_without_any_role(db, client):
     user = f.make_user()
     client.force_login(user)
-    response = client.get(reverse("org:home"))
+    response = client.get(reverse("desk:home"))
     assert response.status_code == 200
     assert "尚未被授予任何中心的角色" in response.content.decode()
     response = client.get(reverse("org:post_board"))
@@ -130,21 +130,21 @@ def test_missing_objects_are_404(hall, login):
 
 
 def test_home_links_follow_the_roles(hall, login):
-    html = login(hall.coordination).get(reverse("org:home")).content.decode()
+    html = login(hall.coordination).get(reverse("desk:home")).content.decode()
     assert reverse("catalog:item_list") in html and "事项目录编辑" in html
     assert "登记进驻部门" not in html
-    html = login(hall.office).get(reverse("org:home")).content.decode()
+    html = login(hall.office).get(reverse("desk:home")).content.decode()
     assert "登记进驻部门" in html and "事项目录编辑" not in html
-    html = login(hall.sysadmin).get(reverse("org:home")).content.decode()
+    html = login(hall.sysadmin).get(reverse("desk:home")).content.decode()
     assert reverse("policy:policy_list") in html and reverse("workdays:calendar") in html
-    html = login(hall.clerk).get(reverse("org:home")).content.decode()
+    html = login(hall.clerk).get(reverse("desk:home")).content.decode()
     assert "窗口工作人员" in html and "受理岗" in html
 
 
 def test_home_tells_b_that_they_are_covering(hall, login):
     absent(hall.clerk, at(2026, 3, 2, 8), at(2026, 3, 2, 17))
     with time_machine.travel(at(2026, 3, 2, 10), tick=False):
-        response = login(hall.backup).get(reverse("org:home"))
+        response = login(hall.backup).get(reverse("desk:home"))
     assert "您正在顶岗" in response.content.decode()
 
 

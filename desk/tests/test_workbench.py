@@ -33,13 +33,13 @@ from org.models import Post, StaffProfile
 from org.services import absence_record
 from org.tests import factories as f
 
-from .factories import at, make_case, make_item_for
+from cases.tests.factories import at, make_case, make_item_for
 
 pytestmark = pytest.mark.usefixtures("national_calendar")
 
 DAY = date(2026, 9, 30)
 NOW = at(DAY, 10, 0)
-URL = reverse("cases:workbench")
+URL = reverse("desk:workbench")
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
@@ -120,7 +120,7 @@ def test_workbench_has_its_chinese_title_and_panels(hall: Any, client: Client) -
     assert "<h1>窗口工作台</h1>" in html
     for panel in ("my-queue", "window-queue", "covered", "inquiries", "appointments"):
         assert f'id="{panel}"' in html
-    assert reverse("cases:case_receive") in html and reverse("cases:inquiry_new") in html
+    assert reverse("desk:case_receive") in html and reverse("desk:inquiry_new") in html
 
 
 def test_workbench_needs_a_signed_in_staff_member(hall: Any, client: Client) -> None:
@@ -169,7 +169,7 @@ def test_another_centres_user_sees_nothing_of_this_centre(hall: Any, client: Cli
     page = _get(client, hall.outsider)
     assert page.status_code == 200
     assert case.number not in _text(page)
-    assert _get(client, hall.outsider, reverse("cases:inquiry_detail", args=[inquiry.pk])).status_code == 404
+    assert _get(client, hall.outsider, reverse("desk:inquiry_detail", args=[inquiry.pk])).status_code == 404
     assert _get(client, hall.outsider, reverse("cases:case_detail", args=[case.pk])).status_code == 404
     serve = reverse("hall:appointment_serve", args=[appointment.pk])
     response = _post(client, hall.outsider, serve, {"served_from": "2026-09-30T09:00"})
@@ -178,7 +178,7 @@ def test_another_centres_user_sees_nothing_of_this_centre(hall: Any, client: Cli
     assert _post(client, hall.outsider, no_show, {}).status_code == 404
     # A clerk of another window of the same centre does not see this window's inquiry either.
     assert (
-        _get(client, hall.other_clerk, reverse("cases:inquiry_detail", args=[inquiry.pk])).status_code == 404
+        _get(client, hall.other_clerk, reverse("desk:inquiry_detail", args=[inquiry.pk])).status_code == 404
     )
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.BOOKED
@@ -344,7 +344,7 @@ def test_r_case_1_inquiry_flow_through_the_pages(hall: Any, client: Client) -> N
     response = _post(
         client,
         hall.clerk,
-        reverse("cases:inquiry_new"),
+        reverse("desk:inquiry_new"),
         {
             "window": hall.window.pk,
             "channel": "phone",
@@ -356,7 +356,7 @@ def test_r_case_1_inquiry_flow_through_the_pages(hall: Any, client: Client) -> N
     )
     inquiry = Inquiry.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:inquiry_detail", args=[inquiry.pk])
+    assert response["Location"] == reverse("desk:inquiry_detail", args=[inquiry.pk])
     assert (inquiry.first_receiver, inquiry.channel, inquiry.item, inquiry.asked_at) == (
         hall.clerk,
         "phone",
@@ -366,7 +366,7 @@ def test_r_case_1_inquiry_flow_through_the_pages(hall: Any, client: Client) -> N
     assert "开发区企业办理进出口备案" in _panel(_get(client, hall.clerk), "inquiries")
 
     # Its page shows the asker's phone, and the display is logged.
-    detail = _get(client, hall.clerk, reverse("cases:inquiry_detail", args=[inquiry.pk]))
+    detail = _get(client, hall.clerk, reverse("desk:inquiry_detail", args=[inquiry.pk]))
     assert detail.status_code == 200 and "13900000000" in _text(detail)
     assert (
         PersonalDataAccess.objects.filter(subject_type="cases.inquiry", subject_id=str(inquiry.pk)).count()
@@ -374,7 +374,7 @@ def test_r_case_1_inquiry_flow_through_the_pages(hall: Any, client: Client) -> N
     )
 
     # "不清楚" is no answer: refused with the rule, nothing changed.
-    handle = reverse("cases:inquiry_handle", args=[inquiry.pk])
+    handle = reverse("desk:inquiry_handle", args=[inquiry.pk])
     refused = _post(client, hall.clerk, handle, {"outcome": "answered", "answer": "不清楚"})
     assert refused.status_code == 422
     assert '<div class="refusal" role="alert">首问负责：不得以“不清楚”“不知道”“不归我管”等作为答复' in _text(
@@ -385,7 +385,7 @@ def test_r_case_1_inquiry_flow_through_the_pages(hall: Any, client: Client) -> N
     assert (inquiry.status, inquiry.answer, inquiry.closed_at) == (InquiryStatus.OPEN, "", None)
 
     # Referred to the other window (escorted): it stays his until that window acknowledges it.
-    refer = reverse("cases:inquiry_refer", args=[inquiry.pk])
+    refer = reverse("desk:inquiry_refer", args=[inquiry.pk])
     response = _post(client, hall.clerk, refer, {"to_window": hall.other_window.pk, "mode": "escorted"})
     assert response.status_code == 302
     inquiry.refresh_from_db()
@@ -397,10 +397,10 @@ def test_r_case_1_inquiry_flow_through_the_pages(hall: Any, client: Client) -> N
     )
     assert str(inquiry.pk) in _panel(_get(client, hall.clerk), "inquiries")
     sent = _text(_get(client, hall.clerk)).split('id="inquiries-sent"')[1].split("</table>")[0]
-    assert reverse("cases:inquiry_detail", args=[inquiry.pk]) in sent
+    assert reverse("desk:inquiry_detail", args=[inquiry.pk]) in sent
 
     # 王受理 cannot acknowledge for the other window.
-    acknowledge = reverse("cases:inquiry_acknowledge", args=[inquiry.pk])
+    acknowledge = reverse("desk:inquiry_acknowledge", args=[inquiry.pk])
     refused = _post(client, hall.clerk, acknowledge, {})
     assert refused.status_code == 422 and "只有B02" in _text(refused)
 
@@ -417,7 +417,7 @@ def test_r_case_1_inquiry_flow_through_the_pages(hall: Any, client: Client) -> N
         later,
     )
     page = _text(_get(client, hall.clerk))
-    assert reverse("cases:inquiry_detail", args=[inquiry.pk]) not in page
+    assert reverse("desk:inquiry_detail", args=[inquiry.pk]) not in page
 
 
 def test_r_case_1_inquiry_handled_with_its_case_and_escalated_through_the_pages(
@@ -425,24 +425,24 @@ def test_r_case_1_inquiry_handled_with_its_case_and_escalated_through_the_pages(
 ) -> None:
     item = _item(hall)
     case = _case(hall, item, responsible=hall.clerk)
-    new = reverse("cases:inquiry_new")
+    new = reverse("desk:inquiry_new")
     for question in ("问题一：办理时限多长？", "问题二：职责不清的事项"):
         _post(client, hall.clerk, new, {"window": hall.window.pk, "channel": "window", "question": question})
     first, second = Inquiry.objects.order_by("pk")
 
     # Accepted needs the case it became; an unknown number is a form error.
-    handle = reverse("cases:inquiry_handle", args=[first.pk])
+    handle = reverse("desk:inquiry_handle", args=[first.pk])
     response = _post(client, hall.clerk, handle, {"outcome": "accepted", "case_number": "NO-SUCH"})
     assert response.status_code == 400 and "找不到该办件" in _text(response)
     response = _post(client, hall.clerk, handle, {"outcome": "accepted", "case_number": case.number})
     assert response.status_code == 302
     first.refresh_from_db()
     assert (first.status, first.outcome, first.case, first.closed_at) == ("handled", "accepted", case, NOW)
-    detail = _text(_get(client, hall.clerk, reverse("cases:inquiry_detail", args=[first.pk])))
+    detail = _text(_get(client, hall.clerk, reverse("desk:inquiry_detail", args=[first.pk])))
     assert "材料齐全，已受理" in detail and 'id="inquiry-actions"' not in detail
 
     # Escalated to the director, who then sees it.
-    escalate = reverse("cases:inquiry_escalate", args=[second.pk])
+    escalate = reverse("desk:inquiry_escalate", args=[second.pk])
     response = _post(
         client, hall.clerk, escalate, {"leader": hall.director.pk, "reason": "涉及两个部门，职责不清"}
     )
@@ -453,7 +453,7 @@ def test_r_case_1_inquiry_handled_with_its_case_and_escalated_through_the_pages(
         hall.director,
         "涉及两个部门，职责不清",
     )
-    assert _get(client, hall.director, reverse("cases:inquiry_detail", args=[second.pk])).status_code == 200
+    assert _get(client, hall.director, reverse("desk:inquiry_detail", args=[second.pk])).status_code == 200
     # Only leaders are offered; anyone else is a form error.
     response = _post(client, hall.clerk, escalate, {"leader": hall.chief.pk, "reason": "再次上报"})
     assert response.status_code == 400
@@ -461,7 +461,7 @@ def test_r_case_1_inquiry_handled_with_its_case_and_escalated_through_the_pages(
 
 def test_inquiry_form_errors_and_choices(hall: Any, client: Client) -> None:
     response = _post(
-        client, hall.clerk, reverse("cases:inquiry_new"), {"window": hall.window.pk, "channel": "fax"}
+        client, hall.clerk, reverse("desk:inquiry_new"), {"window": hall.window.pk, "channel": "fax"}
     )
     assert response.status_code == 400
     assert Inquiry.objects.count() == 0
@@ -469,13 +469,13 @@ def test_inquiry_form_errors_and_choices(hall: Any, client: Client) -> None:
     response = _post(
         client,
         hall.clerk,
-        reverse("cases:inquiry_new"),
+        reverse("desk:inquiry_new"),
         {"window": hall.other_window.pk, "channel": "window", "question": "问题"},
     )
     assert response.status_code == 400
     assert Inquiry.objects.count() == 0
     # Someone without a window cannot log inquiries.
-    assert _get(client, hall.supervision, reverse("cases:inquiry_new")).status_code == 403
+    assert _get(client, hall.supervision, reverse("desk:inquiry_new")).status_code == 403
 
 
 # --- receiving an application (R-CASE-2) -------------------------------------------------------------------
@@ -514,7 +514,7 @@ def _applicant(**overrides: Any) -> dict[str, Any]:
 def test_receiving_an_application_through_the_form(hall: Any, client: Client, media: Path) -> None:
     item = _item(hall)
     not_served = make_published_item(hall.center, hall.other_window.department)
-    url = reverse("cases:case_receive")
+    url = reverse("desk:case_receive")
 
     pick = _text(_get(client, hall.clerk, url))
     assert f'<option value="{item.pk}">' in pick and f'value="{not_served.pk}"' not in pick
@@ -567,7 +567,7 @@ def test_r_case_2_bad_upload_through_the_form_is_refused_and_stores_nothing(
 ) -> None:
     item = _item(hall)
     m1, m2 = _materials(item)
-    url = reverse("cases:case_receive")
+    url = reverse("desk:case_receive")
     data = _applicant(
         window=hall.window.pk,
         item=item.pk,
@@ -596,7 +596,7 @@ def test_r_case_2_bad_upload_through_the_form_is_refused_and_stores_nothing(
 
 def test_receiving_refuses_items_the_window_does_not_serve(hall: Any, client: Client, media: Path) -> None:
     not_served = make_published_item(hall.center, hall.other_window.department)
-    url = reverse("cases:case_receive")
+    url = reverse("desk:case_receive")
     response = _post(client, hall.clerk, url, _applicant(window=hall.window.pk, item=not_served.pk))
     assert response.status_code == 400
     response = _post(client, hall.clerk, url, _applicant(window=hall.other_window.pk, item=not_served.pk))

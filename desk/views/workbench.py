@@ -27,6 +27,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.access import case_by_reference, inquiry_for_user, log_inquiry_access, work_windows
+from cases.models import (
+    Inquiry,
+    InquiryStatus,
+)
+from cases.selectors.actions import staff_of
+from cases.services import intake
 from catalog.models import Item
 from catalog.selectors import published_items
 from common.errors import PermissionDenied, RuleViolation
@@ -35,15 +42,8 @@ from common.i18n import stored
 from org.models import StaffProfile, Window
 from org.selectors import leadership
 
-from .. import forms_workbench as f
-from ..access import case_by_reference, inquiry_for_user, log_inquiry_access, work_windows
-from ..models import (
-    Inquiry,
-    InquiryStatus,
-)
-from ..selectors import workbench as selectors
-from ..selectors.actions import staff_of
-from ..services import intake
+from .. import forms as f
+from .. import selectors
 
 # How the inquiry's record names each action (R-CASE-1).
 INQUIRY_ACTIONS: dict[str, Any] = {
@@ -74,7 +74,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     """The signed-in staff member's workbench."""
     bench = selectors.workbench(request.user, _staff(request), timezone.now())
     context = {**vars(bench), "several_windows": len(bench.windows) > 1}
-    return render(request, "cases/workbench.html", context)
+    return render(request, "desk/workbench.html", context)
 
 
 # --- inquiries (R-CASE-1) -------------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def _render_inquiry(
         "refusal": refusal,
         "failed": failed,
     }
-    return render(request, "cases/inquiry_detail.html", context, status=status)
+    return render(request, "desk/inquiry_detail.html", context, status=status)
 
 
 @login_required
@@ -165,10 +165,10 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
                 refusal, status = exc, 422
             else:
                 messages.success(request, _("咨询已登记，您是首问责任人。"))
-                return redirect("cases:inquiry_detail", pk=inquiry.pk)
+                return redirect("desk:inquiry_detail", pk=inquiry.pk)
         else:
             status = 400
-    return render(request, "cases/inquiry_form.html", {"form": form, "refusal": refusal}, status=status)
+    return render(request, "desk/inquiry_form.html", {"form": form, "refusal": refusal}, status=status)
 
 
 @login_required
@@ -179,8 +179,8 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _after_inquiry_action(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
     if request.POST.get("next") == "workbench":
-        return redirect("cases:workbench")
-    return redirect("cases:inquiry_detail", pk=inquiry.pk)
+        return redirect("desk:workbench")
+    return redirect("desk:inquiry_detail", pk=inquiry.pk)
 
 
 def _inquiry_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -281,9 +281,9 @@ def case_receive(request: HttpRequest) -> HttpResponse:
     )
     context: dict[str, Any] = {"pick": pick, "form": None, "refusal": None, "item": None, "window": None}
     if not pick.is_bound:
-        return render(request, "cases/receive.html", context)
+        return render(request, "desk/receive.html", context)
     if not pick.is_valid():
-        return render(request, "cases/receive.html", context, status=400)
+        return render(request, "desk/receive.html", context, status=400)
     window: Window = pick.cleaned_data["window"]
     item: Item = pick.cleaned_data["item"]
     version = item.current_version
@@ -296,9 +296,9 @@ def case_receive(request: HttpRequest) -> HttpResponse:
     )
     context.update(form=form, item=item, window=window, version=version)
     if request.method == "GET":
-        return render(request, "cases/receive.html", context)
+        return render(request, "desk/receive.html", context)
     if not form.is_valid():
-        return render(request, "cases/receive.html", context, status=400)
+        return render(request, "desk/receive.html", context, status=400)
     try:
         case = intake.case_receive(
             actor=staff,
@@ -310,13 +310,13 @@ def case_receive(request: HttpRequest) -> HttpResponse:
         )
     except RuleViolation as exc:
         context["refusal"] = exc
-        return render(request, "cases/receive.html", context, status=422)
+        return render(request, "desk/receive.html", context, status=422)
     messages.success(request, _("已收件，请审查材料。"))
     return redirect("cases:case_detail", pk=case.pk)
 
 
 urlpatterns: list[URLPattern] = [
-    path("", workbench, name="workbench"),
+    path("workbench/", workbench, name="workbench"),
     path("inquiries/new/", inquiry_new, name="inquiry_new"),
     path("inquiries/<int:pk>/", inquiry_detail, name="inquiry_detail"),
     path("inquiries/<int:pk>/handle/", inquiry_handle, name="inquiry_handle"),

@@ -13,11 +13,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Channel, InquiryOutcome, ReferralMode
+from cases.services.intake import APPLICANT_MAX
 from catalog.models import Item, Material
 from org.models import StaffProfile, Window
-
-from .models import Channel, InquiryOutcome, ReferralMode
-from .services.intake import APPLICANT_MAX
 
 UPLOAD_PREFIX = "upload_"
 

@@ -14,17 +14,16 @@ from typing import Any
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from cases.access import cases_for_user, work_windows
+from cases.models import OPEN_STATES, Case, CaseState, CaseStep, Inquiry
+from cases.selectors.clock import annotate_warning
+from cases.selectors.intake import workbench_inquiries
 from catalog.models import Item
 from catalog.selectors import published_items
 from hall.models import Appointment
 from hall.selectors import appointments_by_window
 from org.models import Post, StaffProfile, Window, WindowKind
 from org.selectors import PostBoardRow, posts_held_by
-
-from ..access import cases_for_user, work_windows
-from ..models import OPEN_STATES, Case, CaseState, CaseStep, Inquiry
-from .clock import annotate_warning
-from .intake import workbench_inquiries
 
 PRE_ACCEPTANCE = (CaseState.RECEIVED, CaseState.AWAITING_CORRECTION)
 PANEL_LIMIT = 50  # rows per case panel; the panel says how many there are in all
