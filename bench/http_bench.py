@@ -20,7 +20,7 @@ from pathlib import Path
 
 DURATION_S = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = 4
-WORKBENCH_USER = "clerk"  # the demo centre's window clerk (A01, acceptance post A), see org.demo_data
+WORKBENCH_USER = "clerk"  # the demo centre's window clerk (A01, acceptance post A), see demo.org_data
 SESSION_FLAG = "--workbench-session"
 
 
@@ -112,10 +112,10 @@ def workbench_session() -> dict[str, object]:
         response = client.get(path)
     if response.status_code != 200:
         raise SystemExit(f"the workbench answered {response.status_code} for {WORKBENCH_USER!r}")
-    from desk.selectors import workbench
     from django.utils import timezone
 
     from cases.selectors.actions import staff_of
+    from desk.selectors import workbench
 
     staff = staff_of(user)
     assert staff is not None

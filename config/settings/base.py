@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "supervision",
     "hall",
     "desk",
+    "demo",
     "notify",
     "portal",
     "api",

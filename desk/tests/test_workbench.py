@@ -25,6 +25,7 @@ from cases.models import (
     Inquiry,
     InquiryStatus,
 )
+from cases.tests.factories import at, make_case, make_item_for
 from catalog.models import Item
 from catalog.tests.factories import make_published_item
 from common.models import PersonalDataAccess
@@ -32,8 +33,6 @@ from hall.models import Appointment, AppointmentStatus
 from org.models import Post, StaffProfile
 from org.services import absence_record
 from org.tests import factories as f
-
-from cases.tests.factories import at, make_case, make_item_for
 
 pytestmark = pytest.mark.usefixtures("national_calendar")
 

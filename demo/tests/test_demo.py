@@ -21,7 +21,7 @@ from django.utils import timezone
 from catalog.models import CaseType, Item, ItemStatus
 from catalog.services import check_promised_limit
 from common.models import HistoryEntry
-from org import demo_data as data
+from demo import org_data as data
 from org.models import (
     Authorization,
     Center,

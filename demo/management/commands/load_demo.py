@@ -24,7 +24,7 @@ from catalog import services as catalog
 from catalog.models import Item, ItemLevel, ItemStatus, ItemVersion
 from common.errors import RuleViolation
 from common.history import record
-from org import demo_data as data
+from demo import org_data as data
 from org import services as org
 from org.models import Authorization, Center, Department, Post, Section, StaffProfile, Window
 from policy.services import policy_seed_defaults

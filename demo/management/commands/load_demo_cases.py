@@ -2,7 +2,7 @@
 
 Run by `manage.py load_demo` after the organisation and catalogue; idempotent (a centre that has cases is left
 alone). The volume is `--scale` (or the `DEMO_CASES_SCALE` setting / environment variable) times the seed's
-year: 3,644 cases at the foreign-trade window plus a lighter load on the other windows. See `cases.demo`.
+year: 3,644 cases at the foreign-trade window plus a lighter load on the other windows. See `demo.cases_history`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.demo import DEFAULT_SEED, SCALE_ENV, Summary, default_scale, load_demo_cases
 from cases.models import CaseState, Warning
+from demo.cases_history import DEFAULT_SEED, SCALE_ENV, Summary, default_scale, load_demo_cases
 from org.models import Center
 
 LABELS = {

@@ -14,7 +14,6 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.demo import lookup_pairs
 from cases.models import (
     Case,
     CaseEvent,
@@ -30,6 +29,7 @@ from cases.selectors.intake import extra_correction_notices
 from cases.services.events import chain_verify
 from cases.services.lookup import case_lookup
 from common.models import HistoryEntry
+from demo.cases_history import lookup_pairs
 from hall.models import Appointment
 from org.models import Absence, Center
 

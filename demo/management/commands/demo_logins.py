@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.urls import NoReverseMatch, reverse
 
-from org import demo_data as data
+from demo import org_data as data
 from org.models import Center
 
 

@@ -43,9 +43,23 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from cases.clock import previous_working_day
+from cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseState,
+    Channel,
+    InquiryOutcome,
+    MaterialStatus,
+    ReferralMode,
+    Warning,
+)
+from cases.selectors.clock import annotate_warning
+from cases.services import clock as clock_services
+from cases.services import handling, intake
 from catalog.models import Item, ItemStatus, ItemVersion, Material
 from common.errors import RuleViolation
-from hall import services as hall_services  # noqa: E402  (the demo moves to demo/ next)
+from hall import services as hall_services
 from org.access import roles_at
 from org.models import (
     Absence,
@@ -59,21 +73,6 @@ from org.models import (
 )
 from org.services import absence_record, authorization_in_force, pick_holder
 from workdays.selectors import calendar_for
-
-from .clock import previous_working_day
-from .models import (
-    OPEN_STATES,
-    Case,
-    CaseState,
-    Channel,
-    InquiryOutcome,
-    MaterialStatus,
-    ReferralMode,
-    Warning,
-)
-from .selectors.clock import annotate_warning
-from .services import clock as clock_services
-from .services import handling, intake
 
 DEFAULT_SEED = 3644
 # The seed's foreign-trade window: 3,644 cases in a year (about 15 per working day).
