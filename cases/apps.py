@@ -7,9 +7,14 @@ class CasesConfig(AppConfig):
     verbose_name = _("办件")
 
     def ready(self) -> None:
-        # The deadlines of open cases follow the calendar (R-CLK-3): an explicit listener, not a signal.
+        # A case owns its working-day timer: when the calendar moves its deadline the case's history says so
+        # (R-CLK-3), and when it falls overdue the case records who answered for it (R-CLK-9). Explicit hooks,
+        # not signals.
         from workdays import hooks
+        from workdays.models import TimerKind
 
-        from .services.clock import clocks_recompute_for_center
+        from .services.clock import case_overdue_record, case_timer_recomputed
 
-        hooks.register(clocks_recompute_for_center)
+        hooks.register_timer_owner(
+            TimerKind.CASE, overdue=case_overdue_record, recomputed=case_timer_recomputed
+        )

@@ -1,13 +1,17 @@
 """Inquiries and cases: the life of an application on the working-day clock (R-CASE-*, R-CLK-4..9).
 
-The clock of a case is a budget of working days (the promised limit, plus extensions) and a ledger of
-suspensions (special procedures); the deadline is derived from them by `cases.clock` and stored on the case
-(`deadline`, `warn_from`) only so that lists and dashboards can filter and sort in the database. Services
-recompute the stored values whenever an event or the calendar changes them. Writes go through
-`cases.services`; every state change appends a hash-chained `CaseEvent` (R-CASE-10).
+The clock of an accepted case is its working-day timer (`workdays.Timer`, kind "case"): a budget of working days
+(the promised limit, plus extensions) and a ledger of stopped spans (special procedures, the time with a higher
+authority), from which `workdays.timer.derive` derives the deadline. The timer stores the derived `deadline` and
+`warn_from` for SQL; the case reads them through `Case.timer` (`Case.deadline` etc. are shortcuts). Writes go
+through `cases.services`; every state change appends a hash-chained `CaseEvent` (R-CASE-10). When a case falls
+overdue, who answered for it that day is stored once in `Overdue` (R-CLK-9).
 """
 
 from __future__ import annotations
+
+from datetime import date
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -15,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CaseType, SpecialProcedureKind
 from common.models import CenterOwned
+from workdays.models import Timer
 
 
 class Channel(models.TextChoices):
@@ -216,12 +221,17 @@ class Case(CenterOwned):
         verbose_name=_("受理人"),
     )
     deemed_accepted = models.BooleanField(default=False, verbose_name=_("视为受理"))
-    # The clock: budget of working days plus the suspensions ledger; `deadline` and `warn_from` are derived.
+    # The clock: the promised limit and the approved extensions; the timer counts them from acceptance.
     limit_days = models.PositiveSmallIntegerField(default=0, verbose_name=_("承诺时限（工作日）"))
     extension_days = models.PositiveSmallIntegerField(default=0, verbose_name=_("已批准延期（工作日）"))
-    deadline = models.DateField(null=True, blank=True, db_index=True, verbose_name=_("办结期限"))
-    warn_from = models.DateField(null=True, blank=True, verbose_name=_("预警起始日"))
-    deadline_provisional = models.BooleanField(default=False, verbose_name=_("期限为暂定"))
+    timer = models.OneToOneField(
+        "workdays.Timer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("计时"),
+    )
     # Green channel (R-CASE-11).
     is_priority = models.BooleanField(default=False, verbose_name=_("绿色通道"))
     priority_reason = models.CharField(max_length=200, blank=True, verbose_name=_("绿色通道事由"))
@@ -277,12 +287,37 @@ class Case(CenterOwned):
             ),
         ]
         indexes = [
-            models.Index(fields=["center", "state", "deadline"]),
             models.Index(fields=["window", "state"]),
         ]
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        """Reload the case and forget the timer read with it: the timer changes when the case does."""
+        super().refresh_from_db(*args, **kwargs)
+        self._state.fields_cache.pop("timer", None)
+
+    # The clock as the timer stores it (None before acceptance). Lists select_related("timer").
+    def _clock(self) -> Timer | None:
+        if self.timer_id is None and "timer" not in self._state.fields_cache:
+            return None
+        return self.timer
+
+    @property
+    def deadline(self) -> date | None:
+        timer = self._clock()
+        return timer.deadline if timer is not None else None
+
+    @property
+    def warn_from(self) -> date | None:
+        timer = self._clock()
+        return timer.warn_from if timer is not None else None
+
+    @property
+    def deadline_provisional(self) -> bool:
+        timer = self._clock()
+        return bool(timer.provisional) if timer is not None else False
 
     @property
     def is_open(self) -> bool:
@@ -366,7 +401,8 @@ class Notice(CenterOwned):
 
 
 class Suspension(models.Model):
-    """A special procedure that stops the clock (R-CLK-4); `ended_on` empty while it runs."""
+    """A special procedure that stops the clock (R-CLK-4); `ended_on` empty while it runs. The clock's own
+    ledger is the timer's (`workdays.TimerSpan`); this is the procedure's record (kind, reason, notice)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="suspensions")
     kind = models.CharField(max_length=20, choices=SpecialProcedureKind.choices, verbose_name=_("特别程序"))
@@ -556,3 +592,41 @@ class NoticeTemplate(CenterOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.updated_at:%Y-%m-%d %H:%M}"
+
+
+class Overdue(CenterOwned):
+    """A case that fell overdue (R-CLK-9): who answered for it on that day — the holder of the post of the step
+    that was running (its A, or the B covering while A was away), else the case's handler — stored once when
+    the timer turned red and never rewritten. The supervision dashboard and the monthly assessment (R-ASM-9)
+    both read it, so they name the same person."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="overdue")
+    deadline = models.DateField(verbose_name=_("办结期限"))
+    overdue_on = models.DateField(verbose_name=_("超时日"))  # the first day past the deadline
+    window = models.ForeignKey(
+        "org.Window", on_delete=models.PROTECT, related_name="+", verbose_name=_("窗口")
+    )
+    post = models.ForeignKey(
+        "org.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("岗位")
+    )
+    responsible = models.ForeignKey(
+        "org.StaffProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("责任人"),
+    )
+    acting_as = models.CharField(
+        max_length=1, choices=ActingAs.choices, blank=True, verbose_name=_("A角或B角")
+    )
+    recorded_at = models.DateTimeField(verbose_name=_("记录时间"))
+
+    class Meta:
+        ordering = ["overdue_on", "id"]
+        verbose_name = _("超时办件")
+        verbose_name_plural = _("超时办件")
+        indexes = [models.Index(fields=["center", "overdue_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.overdue_on}"

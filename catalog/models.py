@@ -86,7 +86,8 @@ class ItemLevel(models.IntegerChoices):
 
 
 class SpecialProcedureKind(models.TextChoices):
-    """The procedures that stop the clock (R-CLK-4)."""
+    """The special procedures an item may need (R-CAT-1). Any of them keeps a chief representative from deciding
+    on the spot (R-ORG-5); only `CLOCK_STOPPING_PROCEDURES` are left out of the limit (R-CLK-4)."""
 
     HEARING = "hearing", _("听证")
     BIDDING = "bidding", _("招标")
@@ -97,6 +98,21 @@ class SpecialProcedureKind(models.TextChoices):
     EXPERT_REVIEW = "expert_review", _("专家评审")
     SITE_SURVEY = "site_survey", _("现场勘查")
     DELIBERATION = "deliberation", _("集体讨论")
+
+
+# R-CLK-4: the time of these is not counted (听证、招标、拍卖、检验、检疫、鉴定、专家评审). A site survey and a
+# collective deliberation are part of the limit.
+CLOCK_STOPPING_PROCEDURES = frozenset(
+    {
+        SpecialProcedureKind.HEARING,
+        SpecialProcedureKind.BIDDING,
+        SpecialProcedureKind.AUCTION,
+        SpecialProcedureKind.TESTING,
+        SpecialProcedureKind.QUARANTINE,
+        SpecialProcedureKind.APPRAISAL,
+        SpecialProcedureKind.EXPERT_REVIEW,
+    }
+)
 
 
 class VersionState(models.TextChoices):
@@ -187,6 +203,16 @@ class ItemVersion(models.Model):
     def special_procedure_labels(self) -> list[str]:
         labels = dict(SpecialProcedureKind.choices)
         return [str(labels.get(p, p)) for p in self.special_procedures or []]
+
+    @property
+    def clock_stopping_procedures(self) -> list[str]:
+        """The listed special procedures whose time is not counted (R-CLK-4)."""
+        return [p for p in self.special_procedures or [] if p in CLOCK_STOPPING_PROCEDURES]
+
+    @property
+    def counted_procedures(self) -> list[str]:
+        """The listed procedures whose time is part of the limit (site survey, deliberation; R-ORG-5)."""
+        return [p for p in self.special_procedures or [] if p not in CLOCK_STOPPING_PROCEDURES]
 
 
 class Material(models.Model):

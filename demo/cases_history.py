@@ -43,7 +43,6 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from cases.clock import previous_working_day
 from cases.models import (
     OPEN_STATES,
     Case,
@@ -73,6 +72,8 @@ from org.models import (
 )
 from org.services import absence_record, authorization_in_force, pick_holder
 from workdays.selectors import calendar_for
+from workdays.timer import previous_working_day
+from workdays.timers import timers_sweep
 
 DEFAULT_SEED = 3644
 # The seed's foreign-trade window: 3,644 cases in a year (about 15 per working day).
@@ -739,7 +740,7 @@ class History:
         plan.approve = rng.random() >= (0.05 if ftb else 0.03)
         pace = rng.random()
         plan.pace = "late" if pace < 0.05 else "tight" if pace < 0.18 else "normal"
-        plan.suspend = bool(version.special_procedures) and rng.random() < 0.45
+        plan.suspend = bool(version.clock_stopping_procedures) and rng.random() < 0.45
         plan.extend = version.extension_allowed and not plan.suspend and rng.random() < 0.25
         plan.priority = ftb and version.promised_limit_days >= 1 and rng.random() < 0.02
         plan.withdraw = rng.random() < 0.015
@@ -815,7 +816,7 @@ class History:
             plan("ARA-001", back(14)),
             # Suspended for a special procedure, the written notice delivered.
             plan("FTB-004", back(5), suspend=True, suspend_on=back(2), stop="suspended"),
-            plan("AMR-005", back(4), suspend=True, suspend_on=back(1), stop="suspended"),
+            plan("HSA-005", back(4), suspend=True, suspend_on=back(1), stop="suspended"),
             # Extended, filed with the coordination section, still running.
             plan("FTB-004", back(7), extend=True, extend_on=back(2), decide_on=self.add(today, 6)),
             # Green channel.
@@ -1111,7 +1112,7 @@ class History:
         yield at
         actor = self.holder(post, at) if post is not None else None
         actor = actor or case.responsible or case.received_by
-        kind = case.version.special_procedures[0]
+        kind = case.version.clock_stopping_procedures[0]
         reason, result = SUSPENSION_REASONS.get(kind, ("需履行特别程序", "特别程序结束"))
         expected = rng.randint(5, 15)
         suspension = clock_services.special_procedure_start(
@@ -1307,9 +1308,13 @@ class History:
     # --- the daily deemed acceptance, absences, appointments -----------------------------------------------
 
     def deemed_acceptance_runs(self) -> Script:
-        """`manage.py deem_accepted` as cron runs it, each working day at 07:00 (R-CASE-3)."""
+        """The daily jobs as cron runs them, each working day: `manage.py sweep_timers` at 06:30 records the
+        cases that fell overdue (R-CLK-9), `manage.py deem_accepted` at 07:00 accepts the applications left
+        without a correction notice (R-CASE-3)."""
         day = self.add(self.first_day, 0)
         while day <= self.today:
+            yield self.at(day, 6, 30)
+            self.summary.created["overdue recorded"] += timers_sweep(today=day)
             at = self.at(day, 7)
             yield at
             self.summary.created["deemed accepted"] += len(intake.cases_deem_accepted(today=day, at=at))

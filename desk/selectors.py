@@ -74,8 +74,8 @@ def open_cases_for(user: Any, today: date) -> QuerySet[Any]:
     cases = cases_for_user(user).filter(state__in=list(OPEN_STATES)).annotate(step_post_id=_step_post())
     return (
         annotate_warning(cases, today)
-        .select_related("item", "version", "window", "responsible")
-        .order_by(F("deadline").asc(nulls_last=True), "received_at", "pk")
+        .select_related("item", "version", "window", "responsible", "timer")
+        .order_by(F("timer__deadline").asc(nulls_last=True), "received_at", "pk")
     )
 
 

@@ -46,3 +46,47 @@ def calendar_changed(center: Center | None, *, reason: str) -> None:
     """Tell every listener that the calendar of `center` (None: national) changed."""
     for fn in list(_listeners):
         fn(center=center, reason=reason)
+
+
+# --- the owners of working-day timers -------------------------------------------------------------------------
+#
+# A timer belongs to a subject of another app (a case, ...). What only the subject knows is asked of its owner,
+# registered per timer kind in the owning app's `AppConfig.ready()`:
+#
+#     hooks.register_timer_owner(TimerKind.CASE, overdue=case_overdue_record, recomputed=case_timer_recomputed)
+#
+# `overdue(timer)` is called once, in the transaction that sets `timer.red_since` (the daily sweep, or the
+# subject finishing late): the owner stores who answered for the subject on the day it fell overdue (R-CLK-9).
+# `recomputed(timer, old=..., reason=...)` is called in the calendar write's transaction for each timer whose
+# deadline moved (R-CLK-3): the owner writes it into the subject's history. A kind with no owner is fine: the
+# timer's own fields still tell the truth.
+
+
+class TimerOverdue(Protocol):
+    def __call__(self, timer: Any) -> Any: ...
+
+
+class TimerRecomputed(Protocol):
+    def __call__(self, timer: Any, *, old: dict[str, Any], reason: str) -> Any: ...
+
+
+_timer_owners: dict[str, tuple[TimerOverdue | None, TimerRecomputed | None]] = {}
+
+
+def register_timer_owner(
+    kind: str, *, overdue: TimerOverdue | None = None, recomputed: TimerRecomputed | None = None
+) -> None:
+    """Name the functions that answer for timers of `kind` (registering again replaces them)."""
+    _timer_owners[kind] = (overdue, recomputed)
+
+
+def timer_overdue(timer: Any) -> None:
+    overdue, _recomputed = _timer_owners.get(timer.kind, (None, None))
+    if overdue is not None:
+        overdue(timer)
+
+
+def timer_recomputed(timer: Any, *, old: dict[str, Any], reason: str) -> None:
+    _overdue, recomputed = _timer_owners.get(timer.kind, (None, None))
+    if recomputed is not None:
+        recomputed(timer, old=old, reason=reason)

@@ -72,3 +72,105 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+# --- working-day timers ---------------------------------------------------------------------------------
+
+
+class TimerKind(models.TextChoices):
+    """The subjects that own a working-day timer. One subject row owns at most one timer of its kind."""
+
+    CASE = "case", _("办件")
+
+
+class TimerState(models.TextChoices):
+    RUNNING = "running", _("计时中")
+    STOPPED = "stopped", _("暂停计时")
+    FINISHED = "finished", _("已结束")
+
+
+class Timer(models.Model):
+    """A budget of working days counted from `started_on`, with its ledger of stopped spans (`TimerSpan`).
+
+    The deadline and the first yellow day are derived from the budget and the ledger by `workdays.timer.derive`
+    and stored here only so that lists, dashboards and sweeps can filter and sort in SQL; `workdays.timers`
+    rewrites them from the ledger on every change and never edits a date by hand. `red_since` is the first day
+    the timer was overdue, recorded once (by the daily sweep, or when its subject finishes late) and never
+    cleared: the subject's owner stores who answered for it then.
+    """
+
+    center = models.ForeignKey(
+        "org.Center", on_delete=models.PROTECT, related_name="+", verbose_name=_("中心")
+    )
+    kind = models.CharField(max_length=20, choices=TimerKind.choices, verbose_name=_("类别"))
+    subject_id = models.PositiveBigIntegerField(verbose_name=_("对象编号"))
+    started_on = models.DateField(verbose_name=_("起算日"))
+    budget_days = models.PositiveIntegerField(verbose_name=_("时限（工作日）"))
+    yellow_days = models.PositiveSmallIntegerField(verbose_name=_("预警阈值（工作日）"))
+    state = models.CharField(
+        max_length=10, choices=TimerState.choices, default=TimerState.RUNNING, verbose_name=_("状态")
+    )
+    deadline = models.DateField(null=True, blank=True, verbose_name=_("期限"))
+    warn_from = models.DateField(null=True, blank=True, verbose_name=_("预警起始日"))
+    provisional = models.BooleanField(default=False, verbose_name=_("期限为暂定"))
+    finished_on = models.DateField(null=True, blank=True, verbose_name=_("结束日"))
+    red_since = models.DateField(null=True, blank=True, verbose_name=_("超时起始日"))
+
+    class Meta:
+        verbose_name = _("工作日计时")
+        verbose_name_plural = _("工作日计时")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject_id"], name="timer_one_per_subject"),
+            # Running: a deadline; stopped: none (it is unknown until the timer resumes); finished: as it stood.
+            models.CheckConstraint(
+                condition=(Q(state="stopped") & Q(deadline=None) & Q(warn_from=None))
+                | (Q(state="running") & Q(deadline__isnull=False) & Q(warn_from__isnull=False))
+                | Q(state="finished"),
+                name="timer_deadline_while_running",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="finished") | Q(finished_on__isnull=False), name="timer_finished_has_day"
+            ),
+        ]
+        indexes = [
+            # The colours of a centre's running timers (R-CLK-6): red and yellow are ranges on these.
+            models.Index(
+                fields=["center", "deadline"], condition=Q(state="running"), name="timer_running_deadline"
+            ),
+            models.Index(
+                fields=["center", "warn_from"], condition=Q(state="running"), name="timer_running_warn"
+            ),
+            # The daily sweep: timers past their deadline whose overdue fact is not recorded yet.
+            models.Index(
+                fields=["deadline"], condition=Q(red_since=None) & ~Q(state="stopped"), name="timer_unswept"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.subject_id} {self.deadline or self.state}"
+
+
+class TimerSpan(models.Model):
+    """A span during which a timer was stopped (R-CLK-4): from `stopped_on` to `resumed_on` (that day counts
+    again); open while `resumed_on` is empty. `reason` says what stopped it (a special procedure's kind, the
+    higher authority)."""
+
+    timer = models.ForeignKey(Timer, on_delete=models.PROTECT, related_name="spans")
+    stopped_on = models.DateField(verbose_name=_("暂停日"))
+    resumed_on = models.DateField(null=True, blank=True, verbose_name=_("恢复日"))
+    reason = models.CharField(max_length=30, verbose_name=_("事由"))
+
+    class Meta:
+        ordering = ["timer", "stopped_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["timer"], condition=Q(resumed_on=None), name="timerspan_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(resumed_on=None) | Q(resumed_on__gte=models.F("stopped_on")),
+                name="timerspan_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.timer} {self.stopped_on}–{self.resumed_on or ''}"

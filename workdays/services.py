@@ -2,7 +2,8 @@
 
 Other apps compute deadlines with `add_working_days(center=…, start=…, days=…)`; they never build a
 `WorkCalendar` themselves. Every write here records a history entry, invalidates the cached calendars and
-tells the listeners of `workdays.hooks` (open cases' deadlines follow) in the same transaction.
+rederives every unfinished working-day timer (`workdays.timers`) and tells the listeners of `workdays.hooks`, in
+the same transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .calendar_file import KINDS, NAME_MAX, Entry
 from .clock import Deadline, within_working_hours
 from .models import CalendarDay, CalendarYear, DayKind
 from .selectors import bump_calendar_version, calendar_for, working_hours_for
+from .timers import timers_recompute_for_center
 
 RULE_DATA = "R-CLK-3"
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -192,8 +194,8 @@ def calendar_load_year(
         )
         _invalidate()
         if added or removed or changed or action == "calendar_year_load":
-            # Derived dates (case deadlines) follow, in this transaction (see workdays.hooks).
-            hooks.calendar_changed(center, reason=f"日历变更：载入{year}年节假日安排（{source}）")
+            # Derived dates (timers' deadlines) follow, in this transaction (see workdays.hooks).
+            _calendar_changed(center, reason=f"日历变更：载入{year}年节假日安排（{source}）")
     return calendar_year
 
 
@@ -239,12 +241,20 @@ def calendar_day_set(
             },
         )
         _invalidate()
-        hooks.calendar_changed(
+        _calendar_changed(
             center,
             reason=f"日历变更：{day.isoformat()} 设为{stored(DayKind(kind).label)}"
             + (f"（{name}）" if name else ""),
         )
     return row
+
+
+def _calendar_changed(center: Center | None, *, reason: str) -> None:
+    """Inside the calendar write's transaction: every unfinished timer of the centre (every centre for the
+    national schedule) is rederived, its owner writing each moved deadline into the subject's history; then the
+    listeners of `workdays.hooks` hear of the change."""
+    timers_recompute_for_center(center=center, reason=reason)
+    hooks.calendar_changed(center, reason=reason)
 
 
 # --- seeding from the chinesecalendar package ----------------------------------------------------------

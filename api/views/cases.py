@@ -32,11 +32,10 @@ from cases.access import (
     log_applicant_access,
     work_window_ids,
 )
-from cases.clock import remaining_working_days
-from cases.models import CLOCK_STATES, Case, CaseEvent, CaseState, Extension, Notice, Payment, Visit
+from cases.models import Case, CaseEvent, Extension, Notice, Payment, Visit
 from cases.selectors import chains
 from cases.selectors.actions import available_actions, staff_of
-from cases.selectors.clock import annotate_warning, clock_view, stored_warning
+from cases.selectors.clock import annotate_warning, clock_view, stored_warning, with_warning
 from cases.selectors.intake import case_checklist
 from cases.services import clock as clock_services
 from cases.services import handling, intake
@@ -45,7 +44,9 @@ from catalog.models import Fee, Item
 from common.errors import NotFound, PermissionDenied, RuleViolation
 from org.access import CAN_VERIFY_CHAINS
 from org.models import StaffProfile, Window
+from workdays.models import TimerState
 from workdays.selectors import calendar_for
+from workdays.timer import remaining_working_days
 
 from ..permissions import require_role, staff_center
 from ..serializers import ID_MAX, ErrorSerializer
@@ -150,7 +151,7 @@ def refused_fields(
 
 
 def _cases() -> QuerySet[Case]:
-    return Case.objects.select_related("center", "item", "version", "window", "responsible")
+    return Case.objects.select_related("center", "item", "version", "window", "responsible", "timer")
 
 
 def item_ref(case: Case) -> dict[str, Any]:
@@ -160,7 +161,7 @@ def item_ref(case: Case) -> dict[str, Any]:
 def _clock(case: Case) -> dict[str, Any]:
     today = timezone.localdate()
     remaining = None
-    if case.accepted_on is not None and case.state in CLOCK_STATES:
+    if case.timer is not None and case.timer.state != TimerState.FINISHED:
         remaining = remaining_working_days(calendar_for(case.center), clock_view(case), today)
     return {
         "limit_days": case.limit_days,
@@ -171,7 +172,7 @@ def _clock(case: Case) -> dict[str, Any]:
         "warn_from": case.warn_from,
         "warning": stored_warning(case, today),
         "remaining_working_days": remaining,
-        "suspended": case.state == CaseState.SUSPENDED,
+        "suspended": case.timer is not None and case.timer.state == TimerState.STOPPED,
     }
 
 
@@ -269,15 +270,16 @@ class CaseListView(ApiListView):
             return self.queryset
         query = parse(CaseQuery, self.request.query_params)
         center = staff_center(self.request.user, self.kwargs["center"])
+        today = timezone.localdate()
         cases = annotate_warning(
-            cases_for_user(self.request.user).filter(center=center), timezone.localdate()
-        ).select_related("center", "item", "version", "window", "responsible")
+            cases_for_user(self.request.user).filter(center=center), today
+        ).select_related("center", "item", "version", "window", "responsible", "timer")
         if "state" in query:
             cases = cases.filter(state=query["state"])
         if "window" in query:
             cases = cases.filter(window__number=query["window"])
         if "warning" in query:
-            cases = cases.filter(warning=query["warning"])
+            cases = with_warning(cases, query["warning"], today)
         return cases.order_by("-received_at", "-id")
 
     @extend_schema(

@@ -20,8 +20,8 @@ def leaders_tracking_list(center: Center) -> QuerySet[Case]:
     """Open green-channel cases of `center`, soonest deadline first, with their responsible person."""
     return (
         Case.objects.filter(center=center, is_priority=True, state__in=list(OPEN_STATES))
-        .select_related("item", "version", "window", "responsible")
-        .order_by(F("deadline").asc(nulls_last=True), "received_at", "id")
+        .select_related("item", "version", "window", "responsible", "timer")
+        .order_by(F("timer__deadline").asc(nulls_last=True), "received_at", "id")
     )
 
 

@@ -1,33 +1,34 @@
-"""The clock of a case: start, recompute, special procedures, extensions, reported cases (R-CLK-4..8, R-CASE-5).
+"""The clock of a case: its working-day timer started, stopped and resumed for special procedures, extended,
+followed through calendar changes, and the overdue record (R-CLK-4..9, R-CASE-5, R-CASE-11).
 
-The clock is a budget of working days and a ledger of suspended spans; `cases.clock.derive` turns them into the
-deadline. The derived `deadline`, `warn_from` and `deadline_provisional` are stored on the case for the
-database's sake (lists, dashboards, `cases.selectors.clock.annotate_warning`) and every service here rewrites
-them from the ledger, never by editing a date:
+A case's clock is its `workdays.Timer` (kind "case"): `clock_start` starts it when the case is accepted (called by
+intake inside its own transaction; the acceptance event carries the deadline), and every service here changes it
+only through `workdays.timers` (stop, resume, a new budget), which rewrites the stored deadline from the budget
+and the ledger (`workdays.timer.derive`) — never by editing a date:
 
-- `clock_start` when a case is accepted (called by intake inside its own transaction; its event carries it);
-- `clock_recompute` / `clocks_recompute_for_center` when the calendar changes (registered with
-  `workdays.hooks` in `CasesConfig.ready`, run inside the calendar write's transaction): each case whose stored
-  values change gets a `deadline_recomputed` event with the old and new dates and the reason;
-- special procedures (R-CLK-4) stop the clock: state SUSPENDED, deadline cleared; on resumption the deadline
-  moves by the working days spent suspended;
-- extensions (R-CLK-5) add to the budget;
-- a reported case (报批件, R-CASE-5) forwarded to a higher authority has done its part: the window's clock stops
-  while the file is with the authority (state SUSPENDED, like a special procedure) and resumes when it comes
-  back, so that the window's limit and the authority's time are counted apart. The span lives in the case's
-  events (`reported_up` / `report_returned`), not in `Suspension`, which holds the special procedures only.
-
-Green channel (R-CASE-11): a priority case with a target keeps the shorter of its budget and the target as its
-stored deadline; the legal limit (`limit_days`) is untouched.
+- special procedures (R-CLK-4) stop the timer: state SUSPENDED; on resumption the deadline moves by the working
+  days spent suspended. Only hearing, bidding, auction, testing, quarantine, appraisal and expert review stop it
+  (`cases.clock.stops_the_clock`); a site survey or a collective deliberation is part of the limit. A procedure
+  started after the deadline has passed is recorded and told to the applicant, but gives back no time: the
+  case stays red until it is decided;
+- extensions (R-CLK-5) and a green-channel target (R-CASE-11) change the budget (`clock_budget_set`);
+- a reported case (报批件, R-CASE-5) forwarded to a higher authority stops the timer while the file is with the
+  authority (state SUSPENDED, like a special procedure) and resumes it when it comes back, so that the window's
+  limit and the authority's time are counted apart;
+- a calendar change rederives every timer in `workdays` (`workdays.timers.timers_recompute_for_center`); the
+  case's owner hook `case_timer_recomputed` writes a `deadline_recomputed` event for each case whose deadline
+  moved;
+- when a case falls overdue, `case_overdue_record` (the owner hook the daily sweep and a late finish call)
+  stores who answered for it that day (R-CLK-9).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,72 +36,93 @@ from catalog.models import CaseType, SpecialProcedureKind
 from common.errors import RuleViolation
 from common.i18n import stored
 from org.access import has_role
-from org.models import Center, Role, RoleGrant, StaffProfile, Window
-from policy.selectors import policy_value
-from workdays.selectors import calendar_for
+from org.models import Role, RoleGrant, StaffProfile, Window
+from org.services import post_holder_at
+from policy.selectors import policy_value, policy_values
+from workdays.models import Timer, TimerKind
+from workdays.selectors import calendar_for, working_hours_for
+from workdays.timer import ONE_DAY, TimerView, subtract_working_days
+from workdays.timers import timer_resume, timer_set_budget, timer_start, timer_stop
 
 from .. import milestones as notify
-from ..clock import ONE_DAY, ClockView, subtract_working_days
-from ..models import Case, CaseEvent, CaseState, Extension, Notice, NoticeKind, Suspension
-from ..selectors.clock import (
-    REPORT_ACTIONS,
-    REPORT_RETURNED,
-    REPORTED_UP,
-    Thresholds,
-    case_spans,
-    clock_view,
-    report_spans_from,
-    warning_thresholds,
-)
+from ..clock import REPORTED_UP as REPORTED_UP_SPAN
+from ..clock import budget_days, stops_the_clock, yellow_days
+from ..models import Case, CaseEvent, CaseState, CaseStep, Extension, Notice, NoticeKind, Overdue, Suspension
+from ..selectors.clock import REPORT_ACTIONS, REPORT_RETURNED, REPORTED_UP, report_spans_from
 from .events import case_change, case_moment, lock_case
 from .numbering import next_number
 
-CLOCK_FIELDS = ("deadline", "warn_from", "deadline_provisional")
 DELIVERY_METHOD_MAX = 20
 
 
-def _stored(view: ClockView) -> dict[str, Any]:
-    return {"deadline": view.deadline, "warn_from": view.warn_from, "deadline_provisional": view.provisional}
+def _dates(view: TimerView | None) -> dict[str, Any]:
+    """What an event records of the clock."""
+    if view is None:
+        return {"deadline": None, "warn_from": None}
+    return {"deadline": view.deadline, "warn_from": view.warn_from}
 
 
-def _current(case: Case) -> dict[str, Any]:
-    return {name: getattr(case, name) for name in CLOCK_FIELDS}
+# --- start, budget, recompute ---------------------------------------------------------------------------
 
 
-# --- start and recompute --------------------------------------------------------------------------------
+def case_budget(case: Case) -> int:
+    """The working days the case's timer allows now (R-CLK-5, R-CLK-8, R-CASE-11)."""
+    return budget_days(
+        case_type=case.case_type,
+        limit_days=case.limit_days,
+        extension_days=case.extension_days,
+        priority_target_days=case.priority_target_days if case.is_priority else None,
+    )
 
 
-def clock_fields(case: Case) -> dict[str, Any]:
-    """The stored clock fields of an accepted case (`accepted_on` set), derived from its budget and ledger;
-    for a caller that passes them to `case_change(fields=...)` itself."""
-    return _stored(clock_view(case, spans=[] if case.pk is None else None))
+def case_yellow_days(case: Case) -> int:
+    """The yellow threshold of the policy in force on the acceptance date (R-CLK-6)."""
+    assert case.accepted_on is not None
+    values = policy_values(case.center, ["yellow_min_days", "yellow_ratio_percent"], case.accepted_on)
+    return yellow_days(
+        limit_days=case.limit_days,
+        yellow_min_days=int(values["yellow_min_days"]),
+        yellow_ratio_percent=int(values["yellow_ratio_percent"]),
+    )
 
 
-def clock_start(*, case: Case) -> None:
-    """Set the deadline, warning date and provisional flag of a case being accepted (R-CLK-2, R-CLK-8).
+def case_timer_new(case: Case) -> Timer:
+    """The timer of a case being accepted (R-CLK-2, R-CLK-8, R-CASE-11), inserted but not yet linked: the
+    accepting service links it in the case's own UPDATE. Call inside that service's transaction, with
+    `accepted_on` (and `limit_days`) set on the locked case. An immediate item (R-CLK-8) is due on its
+    acceptance day (the next working day when accepted on a rest day); a green-channel case with a shorter
+    target keeps the target (R-CASE-11)."""
+    if case.accepted_on is None or case.pk is None:
+        raise ValueError("a case's timer starts when the saved case is accepted")
+    return timer_start(
+        center=case.center,
+        kind=TimerKind.CASE,
+        subject_id=case.pk,
+        started_on=case.accepted_on,
+        budget_days=case_budget(case),
+        yellow_days=case_yellow_days(case),
+    )
 
-    Call inside the accepting service's transaction, with `accepted_on` (and `limit_days`) already set on the
-    locked case; the three fields are set on the instance and saved. No event: the acceptance event carries
-    the deadline. An immediate item (R-CLK-8) is due on its acceptance day (the next working day when accepted
-    on a rest day); a green-channel case with a shorter target keeps the target (R-CASE-11).
-    """
-    if case.accepted_on is None:
-        raise ValueError("clock_start needs accepted_on")
-    fields = clock_fields(case)
-    for name, value in fields.items():
-        setattr(case, name, value)
-    if case.pk is not None:
-        case.save(update_fields=list(fields))
+
+def clock_start(*, case: Case) -> Timer:
+    """`case_timer_new`, linked to the case at once (for a case accepted outside intake's own UPDATE). No
+    event: the acceptance event carries the deadline."""
+    timer = case_timer_new(case)
+    case.timer = timer
+    Case.objects.filter(pk=case.pk).update(timer=timer)
+    return timer
 
 
-def _apply_recompute(
-    *, case: Case, reason: str, actor: StaffProfile | None, at: datetime | None, thresholds: Thresholds | None
-) -> bool:
-    if case.state not in (CaseState.ACCEPTED, CaseState.SUSPENDED) or case.accepted_on is None:
+def clock_budget_set(*, case: Case, actor: StaffProfile | None, reason: str, at: datetime) -> bool:
+    """Give the locked case's timer its budget as the case now stands (after an extension or a green-channel
+    target); when the deadline moved, write a `deadline_recomputed` event. Returns whether it moved. Call inside
+    the caller's transaction."""
+    timer = case.timer
+    if timer is None or timer.state == "finished":
         return False
-    new = _stored(clock_view(case, thresholds=thresholds))
-    old = _current(case)
-    if new == old:
+    old = {"deadline": timer.deadline, "warn_from": timer.warn_from}
+    view = timer_set_budget(timer=timer, budget_days=case_budget(case))
+    if _dates(view) == old:
         return False
     case_change(
         case=case,
@@ -109,67 +131,98 @@ def _apply_recompute(
         reason=reason,
         data={
             "old_deadline": old["deadline"],
-            "new_deadline": new["deadline"],
+            "new_deadline": view.deadline,
             "old_warn_from": old["warn_from"],
-            "new_warn_from": new["warn_from"],
-            "provisional": new["deadline_provisional"],
+            "new_warn_from": view.warn_from,
+            "provisional": view.provisional,
         },
-        fields=new,
         at=at,
     )
     return True
 
 
-def clock_recompute(
-    *, case: Case, reason: str = "", actor: StaffProfile | None = None, at: datetime | None = None
-) -> bool:
-    """Rederive the stored clock of an open case from its ledger; when it changed, store it with a
-    `deadline_recomputed` event (old and new deadline, `reason`). Returns whether it changed."""
-    with transaction.atomic():
-        locked = lock_case(case)
-        return _apply_recompute(case=locked, reason=reason, actor=actor, at=at, thresholds=None)
-
-
-def clocks_recompute_for_center(*, center: Center | None, reason: str) -> int:
-    """Recompute every open case (accepted or suspended) of `center` (None: every centre) after the calendar
-    changed (R-CLK-3): each case whose deadline or warning date moved gets a `deadline_recomputed` event.
-    Returns the number of cases changed.
-
-    The clocks are first derived from one read of the cases with their ledgers; only the cases whose stored
-    values differ are then locked and rewritten.
-    """
-    cases = (
-        Case.objects.filter(state__in=[CaseState.ACCEPTED, CaseState.SUSPENDED], accepted_on__isnull=False)
-        .select_related("center")
-        .prefetch_related(
-            "suspensions",
-            Prefetch(
-                "events",
-                queryset=CaseEvent.objects.filter(action__in=REPORT_ACTIONS),
-                to_attr="report_events",
-            ),
-        )
-        .order_by("pk")
+def case_timer_recomputed(timer: Timer, *, old: dict[str, Any], reason: str) -> None:
+    """The owner hook of case timers (registered in `CasesConfig.ready`): the calendar moved this case's
+    deadline (R-CLK-3); write it into the case's history, in the calendar write's transaction."""
+    case = lock_case(Case(pk=timer.subject_id))
+    case.timer = timer
+    case_change(
+        case=case,
+        action="deadline_recomputed",
+        actor=None,
+        reason=reason,
+        data={
+            "old_deadline": old["deadline"],
+            "new_deadline": timer.deadline,
+            "old_warn_from": old["warn_from"],
+            "new_warn_from": timer.warn_from,
+            "provisional": timer.provisional,
+        },
     )
-    if center is not None:
-        cases = cases.filter(center=center)
-    thresholds: dict[tuple[int, date], Thresholds] = {}
-    stale: list[tuple[Case, Thresholds]] = []
-    for case in cases:
-        assert case.accepted_on is not None
-        key = (case.center_id, case.accepted_on)
-        if key not in thresholds:
-            thresholds[key] = warning_thresholds(case.center, case.accepted_on)
-        view = clock_view(case, calendar=calendar_for(case.center), thresholds=thresholds[key])
-        if _stored(view) != _current(case):
-            stale.append((case, thresholds[key]))
-    changed = 0
+
+
+def clock_recompute(*, case: Case) -> bool:
+    """Rederive the stored clock of an open case from its ledger (as the calendar stands now); when it moved,
+    store it with a `deadline_recomputed` event. Returns whether it moved. Normally nothing moves: every change
+    rederives at once; this is for checks and repairs."""
     with transaction.atomic():
-        for stale_case, case_thresholds in stale:
-            locked = lock_case(stale_case)
-            if _apply_recompute(case=locked, reason=reason, actor=None, at=None, thresholds=case_thresholds):
-                changed += 1
-    return changed
+        case = lock_case(case)
+        timer = case.timer
+        if timer is None or timer.state == "finished":
+            return False
+        old = {"deadline": timer.deadline, "warn_from": timer.warn_from}
+        from workdays.timers import timer_recompute
+
+        before, after = timer_recompute(timer=timer)
+        if before == after:
+            return False
+        case_timer_recomputed(timer, old=old, reason=stored(_("期限重算")))
+        return True
+
+
+# --- overdue accountability (R-CLK-9) --------------------------------------------------------------------
+
+
+def _closing(case: Case, day: Any) -> datetime:
+    """The moment the case's last day ended: the close of the centre's working hours on `day`."""
+    hours = working_hours_for(case.center, day)
+    return timezone.make_aware(datetime.combine(day, hours.afternoon_end))
+
+
+def case_overdue_record(timer: Timer) -> Overdue | None:
+    """The owner hook of case timers for the day a case fell overdue (registered in `CasesConfig.ready`):
+    store who answered for it at the close of its last day — the holder then of the post of the step that was
+    running (its A, or the B covering while A was away, R-ORG-7), else the case's handler as it stands.
+    Called once per case, in the transaction that records the timer's `red_since`; never rewritten after."""
+    case = lock_case(Case(pk=timer.subject_id))
+    if Overdue.objects.filter(case=case).exists():
+        return None
+    assert timer.deadline is not None and timer.red_since is not None
+    moment = _closing(case, timer.deadline)
+    step = (
+        CaseStep.objects.filter(case=case, started_at__lte=moment)
+        .filter(Q(finished_at=None) | Q(finished_at__gt=moment))
+        .select_related("post__holder_a")
+        .order_by("order")
+        .first()
+    )
+    post = step.post if step is not None else None
+    responsible, acting_as = case.responsible, case.responsible_acting_as
+    if post is not None:
+        holder = post_holder_at(post, moment)
+        # Nobody on duty at the post: its A answers for it (as step_complete names them).
+        responsible, acting_as = (holder.staff, holder.acting_as) if holder else (post.holder_a, "A")
+    return Overdue.objects.create(
+        center_id=case.center_id,
+        case=case,
+        deadline=timer.deadline,
+        overdue_on=timer.red_since,
+        window_id=case.window_id,
+        post=post,
+        responsible=responsible,
+        acting_as=acting_as or "",
+        recorded_at=timezone.now(),
+    )
 
 
 # --- special procedures (R-CLK-4) ------------------------------------------------------------------------
@@ -202,6 +255,14 @@ def special_procedure_start(
             raise RuleViolation(
                 "R-CLK-4", _("该事项的服务指南未列明此特别程序，不能暂停计时。"), field="kind"
             )
+        if not stops_the_clock(kind):
+            raise RuleViolation(
+                "R-CLK-4",
+                _(
+                    "现场勘查、集体讨论所需时间计入办理时限，不暂停计时；只有听证、招标、拍卖、检验、检疫、鉴定、专家评审暂停计时。"
+                ),
+                field="kind",
+            )
         if not reason:
             raise RuleViolation("R-CLK-4", _("请写明启动特别程序的事由。"), field="reason")
         if not isinstance(expected_days, int) or isinstance(expected_days, bool) or expected_days < 1:
@@ -214,8 +275,12 @@ def special_procedure_start(
         assert case.accepted_on is not None
         if today < case.accepted_on:
             raise RuleViolation("R-CLK-4", _("特别程序不能早于受理日期开始。"), field="at")
-        before = clock_view(case)
-        stopped = clock_view(case, spans=[*case_spans(case), (today, None)])
+        timer = case.timer
+        assert timer is not None
+        old_deadline = timer.deadline
+        # The time had run out (the deadline has passed): the procedure runs, but the clock gives nothing back.
+        stopped = timer_stop(timer=timer, on=today, reason=kind)
+        remaining = stopped.remaining_at_stop if stopped.stopped else 0
         label = stored(SpecialProcedureKind(kind).label) if kind in SpecialProcedureKind.values else kind
         notice = Notice.objects.create(
             center=case.center,
@@ -231,7 +296,7 @@ def special_procedure_start(
                 "reason": reason,
                 "expected_days": expected_days,
                 "started_on": today.isoformat(),
-                "remaining_days": stopped.remaining_at_suspension,
+                "remaining_days": remaining,
             },
         )
         suspension = Suspension.objects.create(
@@ -253,10 +318,10 @@ def special_procedure_start(
                 "expected_days": expected_days,
                 "started_on": today,
                 "notice": notice.number,
-                "old_deadline": before.deadline,
-                "remaining_days": stopped.remaining_at_suspension,
+                "old_deadline": old_deadline,
+                "remaining_days": remaining,
+                "clock_stopped": stopped.stopped,
             },
-            fields=_stored(stopped),
             at=at,
         )
         notify.milestone_suspended(case=case, event=event, kind_label=label, expected_days=expected_days)
@@ -323,13 +388,12 @@ def special_procedure_end(
         today = timezone.localdate(at)
         if today < suspension.started_on:
             raise RuleViolation("R-CLK-4", _("结束日期不能早于开始日期。"), field="at")
-        stopped = clock_view(case)
         suspension.ended_on = today
         suspension.result = result
         suspension.save(update_fields=["ended_on", "result"])
-        view = clock_view(case)
-        # The working days this span moved the deadline by (S..E-1, see cases.clock).
-        suspended_days = view.suspended_working_days - stopped.suspended_working_days
+        assert case.timer is not None
+        # The working days this span moved the deadline by (S..E-1, see workdays.timer).
+        view, suspended_days = timer_resume(timer=case.timer, on=today)
         case_change(
             case=case,
             action="special_procedure_ended",
@@ -343,7 +407,6 @@ def special_procedure_end(
                 "suspended_working_days": suspended_days,
                 "new_deadline": view.deadline,
             },
-            fields=_stored(view),
             at=at,
         )
     return suspension
@@ -429,7 +492,8 @@ def extension_grant(
             )
         old_deadline = case.deadline
         case.extension_days += days
-        view = clock_view(case, calendar=calendar)
+        assert case.timer is not None
+        view = timer_set_budget(timer=case.timer, budget_days=case_budget(case))
         notice = Notice.objects.create(
             center=case.center,
             case=case,
@@ -467,7 +531,7 @@ def extension_grant(
                 "old_deadline": old_deadline,
                 "new_deadline": view.deadline,
             },
-            fields={"extension_days": case.extension_days, **_stored(view)},
+            fields={"extension_days": case.extension_days},
             at=at,
         )
         notify.milestone_extended(case=case, event=event, days=days, new_deadline=view.deadline)
@@ -532,7 +596,9 @@ def case_report_up(
         assert case.accepted_on is not None
         if today < case.accepted_on:
             raise RuleViolation("R-CASE-5", _("上报日期不能早于受理日期。"), field="at")
-        stopped = clock_view(case, spans=[*case_spans(case), (today, None)])
+        assert case.timer is not None
+        window_deadline = case.deadline
+        stopped = timer_stop(timer=case.timer, on=today, reason=REPORTED_UP_SPAN)
         case_change(
             case=case,
             action=REPORTED_UP,
@@ -541,11 +607,10 @@ def case_report_up(
             data={
                 "authority": authority,
                 "sent_on": today,
-                "window_deadline": case.deadline,
-                "within_window_limit": today <= case.deadline,
-                "remaining_days": stopped.remaining_at_suspension,
+                "window_deadline": window_deadline,
+                "within_window_limit": today <= window_deadline,
+                "remaining_days": stopped.remaining_at_stop if stopped.stopped else 0,
             },
-            fields=_stored(stopped),
             at=at,
         )
     return case
@@ -572,8 +637,8 @@ def case_report_returned(
         if today < sent_on:
             raise RuleViolation("R-CASE-5", _("退回日期不能早于上报日期。"), field="at")
         authority_days = calendar_for(case.center).count_working_days(sent_on - ONE_DAY, today - ONE_DAY)
-        ledger = [span for span in case_spans(case) if span != (sent_on, None)] + [(sent_on, today)]
-        view = clock_view(case, spans=ledger)
+        assert case.timer is not None
+        view, _moved = timer_resume(timer=case.timer, on=today)
         case_change(
             case=case,
             action=REPORT_RETURNED,
@@ -587,7 +652,6 @@ def case_report_returned(
                 "authority_working_days": authority_days,
                 "new_deadline": view.deadline,
             },
-            fields=_stored(view),
             at=at,
         )
     return case

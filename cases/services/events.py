@@ -78,7 +78,7 @@ def lock_case(case: Case, *, expected_revision: int | None = None) -> Case:
     """The case row locked for this transaction; a Conflict if it changed since `expected_revision`."""
     locked = (
         Case.objects.select_for_update(of=("self",))
-        .select_related("center", "item__department", "version", "window")
+        .select_related("center", "item__department", "version", "window", "timer")
         .get(pk=case.pk)
     )
     if expected_revision is not None and locked.revision != expected_revision:

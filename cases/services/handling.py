@@ -25,6 +25,7 @@ from org.models import AuthorizationScope, Role, StaffProfile, Window
 from org.services import Holder, authorization_in_force, can_decide_on_spot, post_holder_at
 from policy.selectors import policy_value
 from workdays.services import add_working_days
+from workdays.timers import timer_finish
 
 from .. import milestones as notify
 from ..models import (
@@ -89,9 +90,11 @@ def _refuse_unless_accepted(case: Case, *, rule: str, doing: str) -> None:
         )
 
 
-def _clock_recompute(case: Case, *, actor: StaffProfile, reason: str, at: datetime) -> None:
-    """Recompute the stored deadline of `case` inside the caller's transaction."""
-    clock.clock_recompute(case=case, actor=actor, reason=reason, at=at)
+def _finish_clock(case: Case, day: date) -> None:
+    """The case is done (decided or withdrawn): its timer stops for good on `day` (R-CLK-9: finished after the
+    deadline, the overdue record is made now if the daily sweep has not made it)."""
+    if case.timer is not None and case.timer.state != "finished":
+        timer_finish(timer=case.timer, on=day)
 
 
 def _holder_label(holder: Holder) -> str:
@@ -372,6 +375,7 @@ def case_decide(
         },
         at=moment,
     )
+    _finish_clock(case, day)
     notify.milestone_decided(case=case, event=event, approved=approve)
     return notice
 
@@ -557,6 +561,7 @@ def case_withdraw(
     ended = Suspension.objects.filter(case=case, ended_on=None).update(
         ended_on=day, result="申请人撤回申请，特别程序终止"
     )
+    _finish_clock(case, day)
     case_change(
         case=case,
         action="withdraw",
@@ -626,8 +631,11 @@ def case_set_priority(
         fields={"is_priority": True, "priority_reason": reason, "priority_target_days": target_days},
         at=moment,
     )
-    _clock_recompute(
-        case, actor=actor, reason=stored(gettext_lazy("绿色通道：%(reason)s")) % {"reason": reason}, at=moment
+    clock.clock_budget_set(
+        case=case,
+        actor=actor,
+        reason=stored(gettext_lazy("绿色通道：%(reason)s")) % {"reason": reason},
+        at=moment,
     )
     case.refresh_from_db()
     return case

@@ -32,7 +32,6 @@ from org.models import Role, StaffProfile, Window, WindowKind
 from org.services import on_duty
 from policy.selectors import policy_value
 from workdays.selectors import calendar_for
-from workdays.services import add_working_days
 
 from .. import milestones as notify
 from ..models import (
@@ -961,17 +960,6 @@ class Promised:
     provisional: bool
 
 
-def _promised(case: Case, accepted_on: date) -> Promised:
-    """The promised completion date: the clock's deadline when it has set one, else the limit counted from
-    the acceptance date (R-CLK-2; an immediate item the same day, R-CLK-8)."""
-    if case.deadline is not None:
-        return Promised(case.deadline, case.deadline_provisional)
-    if case.case_type == CaseType.IMMEDIATE or case.limit_days == 0:
-        return Promised(accepted_on, False)
-    deadline = add_working_days(center=case.center, start=accepted_on, days=case.budget_days)
-    return Promised(deadline.date, deadline.provisional)
-
-
 def _accept(
     *, case: Case, actor: StaffProfile | None, accepted_on: date, at: datetime, deemed: bool, acting_as: str
 ) -> Notice:
@@ -998,14 +986,14 @@ def _accept(
         }
     else:
         reason = stored(gettext_lazy("申请材料齐全，予以受理（R-CASE-6）"))
-    # The clock reads the acceptance date from the locked instance (R-CLK-2, R-CLK-8); its deadline, warning
-    # date and provisional flag are stored with the acceptance below, in the same UPDATE (as `clock_start`).
+    # The clock starts from the acceptance date (R-CLK-2, R-CLK-8); the case links its timer in the same UPDATE
+    # as the acceptance below.
     case.accepted_on = accepted_on
-    clock_values = clock.clock_fields(case)
-    for name, value in clock_values.items():
-        setattr(case, name, value)
-    fields.update(clock_values)
-    promised = _promised(case, accepted_on)
+    timer = clock.case_timer_new(case)
+    case.timer = timer
+    fields["timer"] = timer
+    assert timer.deadline is not None
+    promised = Promised(timer.deadline, timer.provisional)
     notice_number = next_number(center=case.center, kind=NoticeKind.ACCEPTANCE, on=timezone.localdate(at))
     event = case_change(
         case=case,

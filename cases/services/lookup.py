@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from common.errors import RuleViolation
 from common.throttle import count_attempt, throttle_key
 from org.models import Center
+from workdays.models import TimerState
 
 from ..models import Case, CaseState
 
@@ -69,7 +70,7 @@ def public_view(case: Case) -> PublicCaseView:
         accepted_on=case.accepted_on,
         deadline=case.deadline,
         deadline_provisional=case.deadline_provisional,
-        suspended=case.state == CaseState.SUSPENDED,
+        suspended=case.timer is not None and case.timer.state == TimerState.STOPPED,
         decided_on=_local_date(case.decided_at),
         delivered_on=_local_date(case.delivered_at),
     )

@@ -8,12 +8,16 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from catalog.models import Item
 from catalog.tests.factories import make_published_item
 from common.tests.triggers import triggers_off
 from org.models import Post, StaffProfile, Window
+from workdays.models import Timer, TimerKind, TimerState
+from workdays.timers import timer_finish, timer_stop
 
-from ..models import Case, CaseState
+from ..models import OPEN_STATES, Case, CaseState
 
 _seq = itertools.count(1)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -55,7 +59,10 @@ def make_case(
     fields.setdefault("number", f"TEST-{n:05d}" if accepted_on else "")
     fields.setdefault("query_code", f"{n:06d}" if accepted_on else "")
     fields.setdefault("limit_days", version.promised_limit_days)
-    return Case.objects.create(
+    clock = {
+        name: fields.pop(name) for name in ("deadline", "warn_from", "deadline_provisional") if name in fields
+    }
+    case = Case.objects.create(
         center=window.center,
         item=item,
         version=version,
@@ -71,6 +78,41 @@ def make_case(
         accepted_by=received_by if accepted_on else None,
         **fields,
     )
+    if clock:
+        _timer_as_given(case, **clock)
+    return case
+
+
+def _timer_as_given(
+    case: Case,
+    *,
+    deadline: date | None = None,
+    warn_from: date | None = None,
+    deadline_provisional: bool = False,
+) -> Timer:
+    """A timer holding exactly the clock a test gives (not derived): running for an open case, stopped (with
+    no deadline, whatever is given) for a suspended one, and finished — through the engine, which records a
+    late finish as overdue — for a decided or withdrawn case."""
+    assert case.accepted_on is not None, "a case with a clock has an acceptance date"
+    stopped = case.state == CaseState.SUSPENDED
+    timer = Timer.objects.create(
+        center=case.center,
+        kind=TimerKind.CASE,
+        subject_id=case.pk,
+        started_on=case.accepted_on,
+        budget_days=case.limit_days + case.extension_days,
+        yellow_days=1,
+        state=TimerState.STOPPED if stopped else TimerState.RUNNING,
+        deadline=None if stopped else deadline,
+        warn_from=None if stopped else (warn_from or deadline),
+        provisional=deadline_provisional,
+    )
+    Case.objects.filter(pk=case.pk).update(timer=timer)
+    case.timer = timer
+    ended = case.decided_at or case.closed_at
+    if case.state not in OPEN_STATES:
+        timer_finish(timer=timer, on=timezone.localdate(ended) if ended else case.accepted_on)
+    return timer
 
 
 def check_in_order(actor: StaffProfile, case: Case, statuses: Any, *, at: datetime) -> Case:
@@ -82,3 +124,21 @@ def check_in_order(actor: StaffProfile, case: Case, statuses: Any, *, at: dateti
     materials = list(case.version.materials.order_by("order"))
     results = {m.pk: s for m, s in zip(materials, statuses, strict=True)}
     return case_check_materials(actor=actor, case=case, results=results, at=at)
+
+
+def suspend_clock(case: Case, *, on: date) -> None:
+    """Put an accepted case in a special procedure from `on` as the service leaves it: the state, and the timer
+    stopped (or, past the deadline, left running)."""
+    assert case.timer is not None
+    timer_stop(timer=case.timer, on=on, reason="testing")
+    Case.objects.filter(pk=case.pk).update(state=CaseState.SUSPENDED)
+    case.state = CaseState.SUSPENDED
+
+
+def close_case(case: Case, *, state: str, on: date) -> None:
+    """Close an accepted case (decided, withdrawn) on `on` as the services leave it: the state, and the timer
+    finished (a finish after the deadline records the case as overdue)."""
+    assert case.timer is not None
+    Case.objects.filter(pk=case.pk).update(state=state)
+    case.state = state
+    timer_finish(timer=case.timer, on=on)

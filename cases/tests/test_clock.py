@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cases.models import Case, CaseEvent, CaseState, Extension, Notice, NoticeKind, Suspension
+from cases.models import Case, CaseEvent, CaseState, Extension, Notice, NoticeKind, Overdue, Suspension
 from cases.selectors.clock import (
     annotate_warning,
     clock_view,
@@ -18,6 +18,7 @@ from cases.selectors.clock import (
     warning_counts,
     yellow_cases,
 )
+from cases.services import handling as handling_services
 from cases.services.clock import (
     case_report_returned,
     case_report_up,
@@ -33,8 +34,10 @@ from cases.services.events import chain_verify
 from cases.tests.factories import at, make_case, make_item_for
 from catalog.models import Item
 from common.errors import RuleViolation
+from org.services import absence_record
 from org.tests import factories as org_factories
 from workdays.services import calendar_day_set, calendar_load_year
+from workdays.timers import timer_finish, timers_sweep
 
 pytestmark = pytest.mark.usefixtures("national_calendar")
 
@@ -141,7 +144,7 @@ def test_r_clk_4_expert_review_stops_the_clock_and_moves_the_deadline(hall: Any)
     assert case.state == CaseState.SUSPENDED
     assert (case.deadline, case.warn_from) == (None, None)
     assert stored_warning(case, date(2026, 10, 20)) == "suspended"
-    assert clock_view(case).remaining_at_suspension == 4
+    assert clock_view(case).remaining_at_stop == 4
 
     notice = suspension.notice
     assert notice is not None
@@ -329,6 +332,8 @@ def test_r_clk_1_local_holiday_moves_open_deadlines(hall: Any) -> None:
     )
     closed = _accepted(hall)
     Case.objects.filter(pk=closed.pk).update(state=CaseState.APPROVED)
+    assert closed.timer is not None
+    timer_finish(timer=closed.timer, on=date(2026, 10, 9))  # as deciding does
     elsewhere_window = org_factories.make_window(org_factories.make_center())
     elsewhere = make_case(
         window=elsewhere_window,
@@ -424,19 +429,39 @@ def test_r_clk_6_warnings_in_one_query(hall: Any, django_assert_num_queries: Any
 def test_r_clk_9_overdue_cases_name_window_responsible_and_days(
     hall: Any, django_assert_max_num_queries: Any
 ) -> None:
-    case = _accepted(hall, responsible=hall.backup, responsible_acting_as="B")
+    # The case's one step is at the post; its A (the clerk) is on leave on the last day, 10-13, so the B held
+    # the post then and answers for the case, as stored by the sweep the next morning.
+    case = _accepted(hall)
+    handling_services.case_steps_plan(case=case, at=at(ACCEPTED, 10))
     _accepted(hall, accepted_on=date(2026, 10, 12))  # not overdue
+    absence_record(
+        actor=None,
+        staff=hall.clerk,
+        kind="leave",
+        starts_at=at(date(2026, 10, 13), 8),
+        ends_at=at(date(2026, 10, 14), 8),
+    )
+    assert timers_sweep(today=date(2026, 10, 14)) == 1
+    assert timers_sweep(today=date(2026, 10, 14)) == 0  # recorded once
     with django_assert_max_num_queries(3):  # the cases, and the centre's calendar when not cached
         rows = overdue_cases(hall.center, date(2026, 10, 16))
     assert len(rows) == 1
     row = rows[0]
-    assert (row.case, row.window, row.responsible, row.responsible_acting_as) == (
+    assert (row.case, row.window, row.responsible, row.responsible_acting_as, row.recorded) == (
         case,
         hall.window,
         hall.backup,
         "B",
+        True,
     )
     assert (row.deadline, row.days_overdue) == (date(2026, 10, 13), 3)  # 10-14, 10-15, 10-16
+    record = Overdue.objects.get(case=case)
+    assert (record.overdue_on, record.post, record.responsible, record.acting_as) == (
+        date(2026, 10, 14),
+        hall.post,
+        hall.backup,
+        "B",
+    )
 
 
 # --- reported cases (R-CASE-5) ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from cases.services.handling import (
 from common.errors import RuleViolation
 from org.services import authorization_revoke
 from org.tests import factories as f
+from workdays.models import Timer
 
 from .factories import at, make_case, make_item_for
 from .handling_helpers import DAY, authorise, second_post, two_step_item
@@ -260,7 +261,9 @@ def test_r_case_7_a_decided_case_is_not_decided_again(
 
 def test_r_case_7_completed_on_time_compares_the_decision_date_with_the_deadline() -> None:
     due = date(2026, 10, 13)
-    assert completed_on_time(Case(deadline=due, decided_at=at(due, 23, 59))) is True
-    assert completed_on_time(Case(deadline=due, decided_at=at(date(2026, 10, 14), 0, 1))) is False
-    assert completed_on_time(Case(deadline=due, decided_at=None)) is None
-    assert completed_on_time(Case(deadline=None, decided_at=at(due))) is None
+    assert completed_on_time(Case(timer=Timer(deadline=due), decided_at=at(due, 23, 59))) is True
+    assert (
+        completed_on_time(Case(timer=Timer(deadline=due), decided_at=at(date(2026, 10, 14), 0, 1))) is False
+    )
+    assert completed_on_time(Case(timer=Timer(deadline=due), decided_at=None)) is None
+    assert completed_on_time(Case(decided_at=at(due))) is None

@@ -10,6 +10,7 @@ import pytest
 
 from cases.models import CaseEvent, CaseState, CaseStep, Suspension, Visit
 from cases.selectors.handling import leaders_tracking_list, shuttles
+from cases.services.clock import clock_start
 from cases.services.events import chain_verify
 from cases.services.handling import (
     case_set_priority,
@@ -354,5 +355,7 @@ def test_r_case_11_the_target_shortens_the_stored_deadline(
     hall: Any, case: Any, national_calendar: Any
 ) -> None:
     # Accepted 2026-09-30 with a 10-day limit: due 2026-10-20; a 3-day target: due 2026-10-10 (a make-up Saturday).
+    clock_start(case=case)
+    assert case.deadline == date(2026, 10, 20)
     result = case_set_priority(actor=hall.chief, case=case, reason="急事急办", target_days=3, at=at(DAY, 10))
     assert (result.limit_days, result.deadline) == (10, date(2026, 10, 10))

@@ -17,6 +17,7 @@ from cases.services.lookup import PublicCaseView, case_lookup, case_lookup_throt
 from cases.tests.factories import make_case, make_item_for
 from common.errors import RuleViolation
 from org.tests import factories as org_factories
+from workdays.models import Timer
 
 THROTTLED = "查询过于频繁，请15分钟后再试"
 WRONG = "办件编号或查询码不正确，请核对受理通知书后重新输入。"
@@ -239,12 +240,15 @@ def test_r_pub_2_page_shows_state_dates_and_deadline_and_nothing_personal(
 def test_r_pub_2_suspended_case_shows_its_clock_stopped_and_provisional_deadline(
     client: Any, hall: Any, case: Case
 ) -> None:
-    Case.objects.filter(pk=case.pk).update(state=CaseState.SUSPENDED, deadline_provisional=True)
+    Timer.objects.filter(pk=case.timer_id).update(provisional=True)
+    page = _post(client, _url(hall), case.number, "482913").content.decode()
+    assert '<td>2026-10-13 <span class="badge">暂定</span></td>' in page
+    # Stopped for a special procedure: no deadline until the clock resumes, and the page says why.
+    Case.objects.filter(pk=case.pk).update(state=CaseState.SUSPENDED)
+    Timer.objects.filter(pk=case.timer_id).update(state="stopped", deadline=None, warn_from=None)
     page = _post(client, _url(hall), case.number, "482913").content.decode()
     assert '<strong>特别程序中（暂停计时）</strong> <span class="badge warn">暂停计时</span>' in page
-    assert (
-        '<td>2026-10-13 <span class="badge">暂定</span><br><span class="muted">特别程序期间暂停计时' in page
-    )
+    assert '<td>—<br><span class="muted">特别程序期间暂停计时' in page
 
 
 def test_r_pub_2_wrong_code_and_unknown_number_give_the_identical_page(

@@ -26,12 +26,13 @@ from django.views.decorators.http import require_GET, require_POST
 from common.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from common.i18n import stored
 from org.models import StaffProfile
+from workdays.models import TimerState
 from workdays.selectors import calendar_for
+from workdays.timer import remaining_working_days
 
 from .. import forms_case as f
 from ..access import can_see_applicant, case_for_user, log_applicant_access
-from ..clock import remaining_working_days
-from ..models import CLOCK_STATES, ActingAs, Case, CaseState, Extension, Notice, NoticeKind, Payment, Visit
+from ..models import ActingAs, Case, CaseState, Extension, Notice, NoticeKind, Payment, Visit
 from ..selectors.actions import (
     ACTIONS,
     EXTENSION_FILE,
@@ -155,9 +156,10 @@ def _action_form(action: str, case: Case, data: Any = None) -> forms.Form:
 def _clock(case: Case, today: Any) -> dict[str, Any] | None:
     """What the clock panel shows (R-CLK-4..8): stored deadline and colour, and for a running clock the
     derived view (remaining days, frozen while suspended)."""
-    if case.accepted_on is None:
+    timer = case.timer
+    if timer is None:
         return None
-    view = clock_view(case) if case.state in CLOCK_STATES else None
+    view = clock_view(case) if timer.state != TimerState.FINISHED else None
     remaining = None
     if view is not None:
         remaining = remaining_working_days(calendar_for(case.center), view, today)
@@ -166,9 +168,10 @@ def _clock(case: Case, today: Any) -> dict[str, Any] | None:
         "view": view,
         "warning": stored_warning(case, today),
         "remaining": remaining,
-        "suspended": case.state == CaseState.SUSPENDED,
+        "suspended": timer.state == TimerState.STOPPED,
+        # A procedure started after the deadline had passed runs without stopping the clock (R-CLK-4).
         "running": running,
-        "reports": reported_spans(case) if case.case_type == "reported" else [],
+        "reports": reported_spans(case),
     }
 
 

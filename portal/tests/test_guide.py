@@ -54,7 +54,9 @@ def test_r_pub_1_guide_shows_every_field_of_the_item(client: Any, guide_item: It
         "5个工作日",  # promised
         "承诺件",
         "对外贸易经营者备案登记表",
-        "专家评审、现场勘查",
+        # R-CLK-4: expert review is left out of the limit; a site survey is part of it (R-ORG-5 only).
+        '专家评审<span class="muted">（特别程序所需时间不计入办理时限）</span>',
+        '现场勘查<span class="muted">（所需时间计入办理时限）</span>',
         "首席代表可现场办结",
         "0571-86001001",
         "0571-86001002",

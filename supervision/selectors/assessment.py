@@ -6,12 +6,12 @@ ceiling are policy values (`policy.registry`, rule R-ASM-9), read as in force on
 (R-ASM-17). A case not entered in the system is a supervision finding entered by hand and is not read here.
 
 A case *became overdue in a month* when the first day after its deadline falls in that month (and not after
-`today`) and it was still being handled on that day: still accepted and running, or decided (or withdrawn)
-only after its deadline. Each late case therefore counts once, in the month its deadline passed, whenever it is
-finished; a month's facts no longer change once the month is over. The person who answers for it is the handler
-of the step that was running when the deadline passed (the A, or the B who held the post, R-CLK-9): the handler
-recorded when that step was finished after the deadline, or, while it is still running, the case's current
-responsible person; a case whose steps were all done in time answers through its responsible person.
+`today`). That fact, with the person who answered for the case that day — the holder of the post of the step
+then running (its A, or the B who covered while A was away), else the case's handler — is stored once when it
+happens (`cases.Overdue`, written by the daily timer sweep or when a case is finished late) and never
+recomputed: a month's facts do not change once the month is over, whatever happens to the case later (a
+special procedure started afterwards, an extension, a decision). The supervision dashboard's overdue list reads
+the same rows, so both name the same person. Shuttles are stored visits.
 
 Everything is counted by the database: a fixed number of queries for a centre, however many cases it holds.
 Callers scope the centre through `org.access` first. Nothing here reads the applicant's personal data.
@@ -21,26 +21,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from cases.models import Case, CaseState, CaseStep, Visit
+from cases.models import Case, Overdue, Visit
 from cases.selectors.handling import shuttles
 from org.models import Center, StaffProfile
 from policy.selectors import policy_value
-
-# States a case with a stored deadline can be in once its deadline has passed (a suspended case has none).
-_DEADLINE_STATES = [
-    CaseState.ACCEPTED,
-    CaseState.APPROVED,
-    CaseState.DENIED,
-    CaseState.DELIVERED,
-    CaseState.ARCHIVED,
-    CaseState.WITHDRAWN,
-]
 
 
 @dataclass(frozen=True)
@@ -120,39 +108,15 @@ def case_points(center: Center, month: date) -> CasePoints:
     )
 
 
-def _accountable() -> Coalesce:
-    """SQL for the staff member who answers for a late case (R-CLK-9): the handler of the first step not
-    finished by the deadline, or the case's responsible person while that step runs or when every step was
-    done in time."""
-    late_step = (
-        CaseStep.objects.filter(case=OuterRef("pk"))
-        .annotate(finished_on=TruncDate("finished_at"))
-        .filter(Q(finished_at__isnull=True) | Q(finished_on__gt=OuterRef("deadline")))
-        .order_by("order")
-        .values("handler")[:1]
-    )
-    return Coalesce(Subquery(late_step), F("responsible"), output_field=IntegerField())
-
-
-def late_cases(center: Center, month: date, *, today: date | None = None) -> QuerySet[Any]:
-    """The cases of `center` that became overdue in `month` (see the module's docstring), annotated with
-    `accountable_id` (the staff member who answers for each) and `ended_on` (the local day it was decided or
-    withdrawn; None while it runs). Earliest deadline first."""
+def late_cases(center: Center, month: date, *, today: date | None = None) -> QuerySet[Overdue]:
+    """The overdue records of `center`'s cases that became overdue in `month` up to `today` (see the module's
+    docstring), with their case and the person who answered for each (`responsible`), earliest first."""
     today = today or timezone.localdate()
     first, last = month_bounds(month)
-    # The first overdue day (deadline + 1) lies in first..min(last, today).
-    until = min(last, today)
     return (
-        Case.objects.filter(
-            center=center,
-            state__in=_DEADLINE_STATES,
-            deadline__gte=first - timedelta(days=1),
-            deadline__lt=until,
-        )
-        .annotate(ended_on=Coalesce(TruncDate("decided_at"), TruncDate("closed_at")))
-        .filter(Q(ended_on__isnull=True, state=CaseState.ACCEPTED) | Q(ended_on__gt=F("deadline")))
-        .annotate(accountable_id=_accountable())
-        .order_by("deadline", "pk")
+        Overdue.objects.filter(center=center, overdue_on__gte=first, overdue_on__lte=min(last, today))
+        .select_related("case", "case__window", "case__version", "responsible")
+        .order_by("overdue_on", "case_id")
     )
 
 
@@ -177,18 +141,15 @@ def case_facts(center: Center, month: date, *, today: date | None = None, detail
     late_by: dict[int | None, list[Case]] = {}
     visits_by: dict[int | None, list[Visit]] = {}
     if detail:
-        for case in late_qs.select_related("window", "version"):
-            late_by.setdefault(case.accountable_id, []).append(case)  # type: ignore[attr-defined]
+        for record in late_qs:
+            late_by.setdefault(record.responsible_id, []).append(record.case)
         for visit in visit_qs:
             visits_by.setdefault(visit.responsible_id, []).append(visit)
         late_counts = {who: len(rows) for who, rows in late_by.items()}
         shuttle_counts = {who: len(rows) for who, rows in visits_by.items()}
     else:
         late_counts = dict(
-            late_qs.order_by()
-            .values("accountable_id")
-            .annotate(n=Count("pk"))
-            .values_list("accountable_id", "n")
+            late_qs.order_by().values("responsible").annotate(n=Count("pk")).values_list("responsible", "n")
         )
         shuttle_counts = dict(
             visit_qs.order_by().values("responsible").annotate(n=Count("pk")).values_list("responsible", "n")

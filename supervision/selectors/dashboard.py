@@ -3,7 +3,7 @@ the person responsible (R-CLK-9), repeated correction notices (R-CASE-2), shuttl
 green-channel tracking list (R-CASE-11) and posts nobody could cover (R-ORG-6).
 
 Everything over the centre's cases is counted by the database: the colours per window are one aggregate
-query over the stored `deadline`/`warn_from` (`cases.selectors.clock.annotate_warning`), and every list is
+query over the timers' stored `deadline`/`warn_from` (`cases.selectors.clock.annotate_warning`), and every list is
 capped, so the page costs a fixed number of queries however many cases the centre holds. Callers scope the
 centre through `org.access` first. Nothing here reads the applicant's personal data.
 """
@@ -17,13 +17,13 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from cases.clock import overdue_working_days
-from cases.models import Case, CaseState, Notice, NoticeKind, Warning
-from cases.selectors.clock import OverdueRow, annotate_warning, red_cases
+from cases.models import Case, Notice, NoticeKind, Warning
+from cases.selectors.clock import annotate_warning, overdue_row, red_cases
 from cases.selectors.handling import leaders_tracking_list, shuttles
 from cases.selectors.intake import extra_correction_notices
 from org.models import Center, Post, Window
 from org.selectors import posts_without_backup_on_duty
+from workdays.models import TimerState
 from workdays.selectors import calendar_for
 
 # How many rows each list shows at most (the totals are always exact).
@@ -76,8 +76,8 @@ class Dashboard:
 
 
 def running_cases(center: Center) -> QuerySet[Case]:
-    """The centre's cases whose clock runs or is stopped (accepted or suspended)."""
-    return Case.objects.filter(center=center, state__in=[CaseState.ACCEPTED, CaseState.SUSPENDED])
+    """The centre's cases whose clock runs or is stopped (accepted, in a special procedure, or reported up)."""
+    return Case.objects.filter(center=center, timer__state__in=[TimerState.RUNNING, TimerState.STOPPED])
 
 
 def window_warning_counts(center: Center, today: date) -> dict[int, dict[str, int]]:
@@ -118,23 +118,9 @@ def overdue_listing(center: Center, today: date, *, total: int, limit: int = OVE
     """The `limit` most overdue cases (earliest deadline first) with their window, responsible person (as A
     or B) and the working days overdue (R-CLK-9); `total` is the centre's red count."""
     calendar = calendar_for(center)
-    rows = []
-    # The colour still comes from `annotate_warning`; the filter it implies (a red case is an accepted case
-    # past its deadline) lets the database walk the (center, state, deadline) index instead of every case.
-    red = red_cases(center, today).filter(state=CaseState.ACCEPTED, deadline__lt=today)
-    for case in red[:limit]:
-        assert case.deadline is not None
-        rows.append(
-            OverdueRow(
-                case=case,
-                window=case.window,
-                responsible=case.responsible,
-                responsible_acting_as=case.responsible_acting_as,
-                deadline=case.deadline,
-                days_overdue=overdue_working_days(calendar, case.deadline, today),
-            )
-        )
-    return Listing(rows, total)
+    # The person is the one stored when the case fell overdue (cases.Overdue), as the assessment reads it.
+    red = red_cases(center, today).select_related("overdue__responsible")
+    return Listing([overdue_row(case, calendar, today) for case in red[:limit]], total)
 
 
 def repeated_corrections(center: Center) -> QuerySet[Case]:

@@ -13,13 +13,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import Case, CaseState, CaseStep, Visit
-from cases.tests.factories import at, make_case, make_item_for
+from cases.models import Case, CaseState, CaseStep, Overdue, Visit
+from cases.tests.factories import at, close_case, make_case, make_item_for, suspend_clock
 from catalog.models import Item
 from org.models import StaffProfile
+from org.services import absence_record
 from org.tests import factories as f
 from policy.services import policy_set
 from supervision.selectors.assessment import case_facts, late_cases
+from workdays.timers import timers_sweep
 
 OCTOBER = date(2026, 10, 1)
 AFTER_OCTOBER = date(2026, 11, 5)
@@ -60,7 +62,14 @@ def _row(facts: Any, staff: StaffProfile | None) -> Any:
 
 
 def _late_numbers(hall: Any, month: date, today: date = AFTER_OCTOBER) -> set[str]:
-    return set(late_cases(hall.center, month, today=today).values_list("number", flat=True))
+    timers_sweep(today=today)  # the daily sweep, as run every morning up to `today`
+    return set(late_cases(hall.center, month, today=today).values_list("case__number", flat=True))
+
+
+def _facts(center: Any, month: date, *, today: date, detail: bool = False) -> Any:
+    """The month's facts as they stand once the daily sweep has run on `today`."""
+    timers_sweep(today=today)
+    return case_facts(center, month, today=today, detail=detail)
 
 
 # --- which cases became overdue in the month ------------------------------------------------------------------
@@ -77,7 +86,7 @@ def test_r_asm_9_open_case_past_its_deadline_counts_in_the_month_its_deadline_pa
     assert _late_numbers(hall, OCTOBER) == {"OPEN-LATE", "DUE-0930"}
     assert _late_numbers(hall, date(2026, 9, 1)) == {"DUE-0929"}
     assert _late_numbers(hall, date(2026, 11, 1)) == {"DUE-1031"}
-    facts = case_facts(hall.center, OCTOBER, today=AFTER_OCTOBER, detail=True)
+    facts = _facts(hall.center, OCTOBER, today=AFTER_OCTOBER, detail=True)
     assert _row(facts, hall.clerk).late == 2
     assert open_late in _row(facts, hall.clerk).late_cases
 
@@ -135,7 +144,7 @@ def test_r_asm_9_withdrawn_after_the_deadline_counts_suspended_and_unaccepted_do
         number="WITHDRAWN-IN-TIME",
     )
     suspended = _case(hall, item, date(2026, 10, 12), number="SUSPENDED")
-    Case.objects.filter(pk=suspended.pk).update(state=CaseState.SUSPENDED, deadline=None)
+    suspend_clock(suspended, on=date(2026, 10, 9))  # stopped before its deadline
     make_case(window=hall.window, item=item, received_by=hall.clerk, state=CaseState.RECEIVED)
 
     assert _late_numbers(hall, OCTOBER) == {"WITHDRAWN-LATE"}
@@ -149,6 +158,7 @@ def test_r_asm_9_current_month_counts_up_to_today_only(hall: Any, item: Item) ->
     assert _late_numbers(hall, OCTOBER, today=date(2026, 10, 14)) == {"DUE-1012", "DUE-1013"}
     assert _late_numbers(hall, OCTOBER, today=date(2026, 10, 13)) == {"DUE-1012"}
     with time_machine.travel(at(date(2026, 10, 14), 10), tick=False):
+        timers_sweep(today=date(2026, 10, 14))
         assert case_facts(hall.center, OCTOBER).rows[0].late == 2
 
 
@@ -163,66 +173,82 @@ def test_r_asm_9_other_centres_cases_are_not_counted(hall: Any, item: Item) -> N
         accepted_on=date(2026, 10, 1),
         deadline=date(2026, 10, 9),
     )
-    assert case_facts(hall.center, OCTOBER, today=AFTER_OCTOBER).rows == []
+    assert _facts(hall.center, OCTOBER, today=AFTER_OCTOBER).rows == []
 
 
 # --- who answers for a late case (R-CLK-9) ----------------------------------------------------------------------
 
 
-def test_r_asm_9_late_case_counts_for_the_handler_of_the_step_running_at_the_deadline(
+def test_r_asm_9_r_clk_9_late_case_counts_for_whoever_held_the_post_of_the_step_running_at_the_deadline(
     hall: Any, item: Item
 ) -> None:
     deadline = date(2026, 10, 13)
-    # Step 1 done in time by the clerk; step 2 finished late by the backup (B); the case then moved on.
-    moved_on = _case(hall, item, deadline, state=CaseState.APPROVED, responsible=hall.chief)
-    moved_on.decided_at = at(date(2026, 10, 20), 10)
-    moved_on.save(update_fields=["decided_at"])
+    other_post = f.make_post(hall.other_window, a=hall.other_clerk, name="审核岗")
+    # The clerk (A of the acceptance post) is on leave on the last day: the backup holds that post as B.
+    absence_record(
+        actor=None, staff=hall.clerk, kind="leave", starts_at=at(deadline, 8), ends_at=at(deadline, 18)
+    )
+    # Step 1 done in time; step 2, at the acceptance post, still running when the last day closed: the B held
+    # the post then and answers for the case, though the case moved on and was decided later by others.
+    moved_on = _case(hall, item, deadline, responsible=hall.chief)
     CaseStep.objects.create(
-        case=moved_on, order=1, name="受理", handler=hall.clerk, acting_as="A", finished_at=at(deadline, 9)
+        case=moved_on,
+        order=1,
+        name="受理",
+        post=hall.post,
+        handler=hall.clerk,
+        acting_as="A",
+        started_at=at(deadline - timedelta(days=7), 9),
+        finished_at=at(deadline - timedelta(days=1), 9),
     )
     CaseStep.objects.create(
         case=moved_on,
         order=2,
         name="审核",
-        handler=hall.backup,
-        acting_as="B",
-        started_at=at(deadline, 9),
+        post=hall.post,
+        handler=hall.clerk,
+        acting_as="A",
+        started_at=at(deadline - timedelta(days=1), 9),
         finished_at=at(date(2026, 10, 16), 9),
     )
+    close_case(moved_on, state=CaseState.APPROVED, on=date(2026, 10, 20))
+    # Step 2 still running at another window's post: its A held it then.
+    running = _case(hall, item, deadline, responsible=hall.clerk)
     CaseStep.objects.create(
-        case=moved_on, order=3, name="决定", handler=hall.chief, finished_at=at(date(2026, 10, 20))
+        case=running,
+        order=1,
+        name="受理",
+        post=hall.post,
+        started_at=at(deadline - timedelta(days=7), 9),
+        finished_at=at(deadline, 9),
     )
-    # Step 2 still running: whoever is responsible now answers for it.
-    running = _case(hall, item, deadline, responsible=hall.other_clerk)
+    CaseStep.objects.create(case=running, order=2, name="审核", post=other_post, started_at=at(deadline, 9))
+    # Every step done in time, the decision late: the case's handler answers.
+    steps_done = _case(hall, item, deadline, responsible=hall.clerk)
     CaseStep.objects.create(
-        case=running, order=1, name="受理", handler=hall.clerk, finished_at=at(deadline, 9)
+        case=steps_done,
+        order=1,
+        name="受理",
+        post=hall.post,
+        handler=hall.backup,
+        started_at=at(deadline - timedelta(days=7), 9),
+        finished_at=at(deadline, 16),
     )
-    CaseStep.objects.create(case=running, order=2, name="审核", started_at=at(deadline, 9))
-    # Every step done in time, the decision late: the responsible person answers.
-    steps_done = _case(
-        hall,
-        item,
-        deadline,
-        state=CaseState.APPROVED,
-        decided_at=at(date(2026, 10, 15)),
-        responsible=hall.clerk,
-    )
-    CaseStep.objects.create(
-        case=steps_done, order=1, name="受理", handler=hall.backup, finished_at=at(deadline, 16)
-    )
+    close_case(steps_done, state=CaseState.APPROVED, on=date(2026, 10, 15))
 
-    facts = case_facts(hall.center, OCTOBER, today=AFTER_OCTOBER, detail=True)
+    facts = _facts(hall.center, OCTOBER, today=AFTER_OCTOBER, detail=True)
 
     assert {row.staff.name: [c.pk for c in row.late_cases] for row in facts.rows if row.staff} == {
         hall.backup.name: [moved_on.pk],
         hall.other_clerk.name: [running.pk],
         hall.clerk.name: [steps_done.pk],
     }
+    assert Overdue.objects.get(case=moved_on).acting_as == "B"
 
 
 def test_r_asm_9_late_case_without_anyone_responsible_is_listed_apart(hall: Any, item: Item) -> None:
     _case(hall, item, date(2026, 10, 13), responsible=None)
-    facts = case_facts(hall.center, OCTOBER, today=AFTER_OCTOBER)
+    facts = _facts(hall.center, OCTOBER, today=AFTER_OCTOBER)
     assert [(row.staff, row.late) for row in facts.rows] == [(None, 1)]
 
 
@@ -238,7 +264,7 @@ def test_r_asm_9_deduction_is_5_per_late_case_and_10_per_shuttle_capped_at_20(ha
     _shuttle(zone_case, date(2026, 9, 28), hall.backup)  # last month: not counted
     _shuttle(zone_case, date(2026, 11, 2), hall.backup)  # next month: not counted
 
-    facts = case_facts(hall.center, OCTOBER, today=AFTER_OCTOBER)
+    facts = _facts(hall.center, OCTOBER, today=AFTER_OCTOBER)
 
     clerk, backup = _row(facts, hall.clerk), _row(facts, hall.backup)
     assert (clerk.late, clerk.shuttles, clerk.late_points, clerk.shuttle_points) == (1, 1, 5, 10)
@@ -259,8 +285,8 @@ def test_r_asm_9_detail_and_counts_agree(hall: Any, item: Item) -> None:
     zone_case = _case(hall, item, date(2026, 11, 30), in_development_zone=True)
     visit = _shuttle(zone_case, date(2026, 10, 12), hall.backup)
 
-    counts = case_facts(hall.center, OCTOBER, today=AFTER_OCTOBER)
-    detail = case_facts(hall.center, OCTOBER, today=AFTER_OCTOBER, detail=True)
+    counts = _facts(hall.center, OCTOBER, today=AFTER_OCTOBER)
+    detail = _facts(hall.center, OCTOBER, today=AFTER_OCTOBER, detail=True)
 
     assert [(r.staff, r.late, r.shuttles, r.deduction) for r in counts.rows] == [
         (r.staff, r.late, r.shuttles, r.deduction) for r in detail.rows
@@ -288,14 +314,15 @@ def test_r_asm_9_points_are_the_policy_in_force_on_the_months_first_day(hall: An
         actor=None, center=hall.center, key="assessment_case_category_points", value=5, effective_from=OCTOBER
     )
 
-    facts = case_facts(hall.center, OCTOBER, today=AFTER_OCTOBER)
+    facts = _facts(hall.center, OCTOBER, today=AFTER_OCTOBER)
 
     assert (facts.points.late_case, facts.points.category) == (3, 5)
     assert (_row(facts, hall.clerk).raw_points, _row(facts, hall.clerk).deduction) == (6, 5)
-    assert case_facts(hall.center, date(2026, 11, 1), today=date(2026, 12, 1)).points.late_case == 8
+    assert _facts(hall.center, date(2026, 11, 1), today=date(2026, 12, 1)).points.late_case == 8
 
 
 def _queries(hall: Any, detail: bool) -> int:
+    timers_sweep(today=AFTER_OCTOBER)
     with CaptureQueriesContext(connection) as queries:
         case_facts(hall.center, OCTOBER, today=AFTER_OCTOBER, detail=detail)
     return len(queries)
@@ -323,6 +350,7 @@ def test_r_asm_9_dashboard_shows_this_months_case_facts_per_person(login: Any, h
     _case(hall, item, date(2026, 10, 12), responsible=hall.backup)
     zone_case = _case(hall, item, date(2026, 11, 30), in_development_zone=True)
     _shuttle(zone_case, date(2026, 10, 12), hall.clerk)
+    timers_sweep(today=date(2026, 10, 14))
 
     with time_machine.travel(at(date(2026, 10, 14), 10), tick=False):
         response = login(hall.supervision).get(reverse("supervision:dashboard"))

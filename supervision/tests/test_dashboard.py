@@ -19,13 +19,14 @@ from django.urls import reverse
 from cases.models import Case, CaseState, Notice, NoticeKind, Visit
 from cases.selectors.clock import stored_warning
 from cases.services.clock import clock_start
-from cases.tests.factories import at, make_case, make_item_for
+from cases.tests.factories import at, close_case, make_case, make_item_for, suspend_clock
 from catalog.models import Item
 from common.models import PersonalDataAccess
 from org.models import Role
 from org.services import absence_record
 from org.tests import factories as f
 from supervision.selectors.dashboard import dashboard, window_warning_counts
+from workdays.timers import timers_sweep
 
 pytestmark = pytest.mark.usefixtures("national_calendar")
 
@@ -83,7 +84,7 @@ def _scene(hall: Any) -> Scene:
     yellow = _accepted(item, w, hall.clerk, date(2026, 10, 9))
     green = _accepted(item, w, hall.clerk, date(2026, 10, 13))
     suspended = _accepted(item, w, hall.clerk, date(2026, 9, 30))
-    Case.objects.filter(pk=suspended.pk).update(state=CaseState.SUSPENDED)
+    suspend_clock(suspended, on=date(2026, 10, 9))
     other_red = _accepted(
         other_item,
         o,
@@ -123,7 +124,7 @@ def _scene(hall: Any) -> Scene:
     )
     _correction_notice(once, hall.clerk, date(2026, 10, 9))
     decided = _accepted(item, w, hall.clerk, date(2026, 9, 1))
-    Case.objects.filter(pk=decided.pk).update(state=CaseState.APPROVED)
+    close_case(decided, state=CaseState.APPROVED, on=date(2026, 9, 8))
     # A red case of another centre is not counted.
     outsider_window = f.make_window(hall.outsider.center, number="X01")
     outsider_post = f.make_post(outsider_window)
@@ -150,6 +151,7 @@ def _scene(hall: Any) -> Scene:
     Visit.objects.create(
         case=red_old, at=at(date(2026, 10, 12), 10), purpose="咨询进度", recorded_by=hall.clerk
     )
+    timers_sweep(today=TODAY)  # the morning's sweep records who answered for each overdue case (R-CLK-9)
     return Scene(
         item,
         long_item,

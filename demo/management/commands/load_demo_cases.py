@@ -26,6 +26,7 @@ LABELS = {
     "payments": "缴费",
     "visits": "来访登记",
     "deemed accepted": "视为受理",
+    "overdue recorded": "超时记录",
     "inquiries": "咨询",
     "absences": "离岗记录",
     "appointments": "预约",

@@ -1,4 +1,4 @@
-"""The pure clock of a case (cases.clock) against a naive day-by-day simulation; no database."""
+"""The pure working-day timer (workdays.timer) against a naive day-by-day simulation; no database."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases.clock import (
-    ClockView,
+from workdays.clock import WorkCalendar
+from workdays.timer import (
+    TimerView,
+    colour_on,
     derive,
     merge_spans,
     overdue_working_days,
     remaining_working_days,
     subtract_working_days,
-    warning_on,
     yellow_threshold,
 )
-from workdays.clock import WorkCalendar
 
 ONE = timedelta(days=1)
 
@@ -36,16 +36,9 @@ CAL = _national_2026()
 
 def _derive(
     accepted_on: date, budget: int, spans: list[tuple[date, date | None]], limit: int = 5
-) -> ClockView:
-    return derive(
-        CAL,
-        accepted_on=accepted_on,
-        budget_days=budget,
-        suspensions=spans,
-        limit_days=limit,
-        yellow_min_days=1,
-        yellow_ratio_percent=20,
-    )
+) -> TimerView:
+    yellow = yellow_threshold(limit_days=limit, yellow_min_days=1, yellow_ratio_percent=20)
+    return derive(CAL, started_on=accepted_on, budget_days=budget, spans=spans, yellow_days=yellow)
 
 
 # --- examples on the 2026 calendar ---------------------------------------------------------------------
@@ -54,7 +47,7 @@ def _derive(
 def test_r_clk_2_acceptance_day_not_counted_over_national_day() -> None:
     view = _derive(date(2026, 9, 30), 5, [])
     assert view.deadline == date(2026, 10, 13)
-    assert (view.suspended, view.provisional, view.suspended_working_days) == (False, False, 0)
+    assert (view.stopped, view.provisional, view.stopped_working_days) == (False, False, 0)
 
 
 def test_r_clk_2_zero_days_is_the_acceptance_day() -> None:
@@ -66,31 +59,33 @@ def test_r_clk_2_zero_days_is_the_acceptance_day() -> None:
 def test_r_clk_4_suspension_moves_deadline_by_suspended_working_days() -> None:
     # Suspended Fri 10-09, resumed Wed 10-14: 10-09, 10-10 (a Saturday worked for the holiday), 10-12, 10-13.
     view = _derive(date(2026, 9, 30), 5, [(date(2026, 10, 9), date(2026, 10, 14))])
-    assert view.suspended_working_days == 4
+    assert view.stopped_working_days == 4
     assert view.deadline == date(2026, 10, 19)
 
 
 def test_r_clk_4_running_suspension_freezes_remaining_days() -> None:
     view = _derive(date(2026, 9, 30), 5, [(date(2026, 10, 9), None)])
-    assert view.suspended is True
+    assert view.stopped is True
     assert view.deadline is None and view.warn_from is None
-    assert view.remaining_at_suspension == 4  # 10-08 was used; 10-09, 10-10, 10-12, 10-13 remain
-    assert warning_on(view, date(2026, 12, 31)) == "suspended"
+    assert view.remaining_at_stop == 4  # 10-08 was used; 10-09, 10-10, 10-12, 10-13 remain
+    assert colour_on(view, date(2026, 12, 31)) == "suspended"
 
 
 def test_r_clk_4_suspension_on_acceptance_day_counts_from_the_next_day() -> None:
     view = _derive(date(2026, 10, 12), 3, [(date(2026, 10, 12), date(2026, 10, 14))])
     # 10-13 suspended only (the acceptance day never counts): 10-15 is the deadline moved by one day.
-    assert view.suspended_working_days == 1
+    assert view.stopped_working_days == 1
     assert view.deadline == date(2026, 10, 16)
 
 
-def test_r_clk_4_suspension_after_the_deadline_does_not_move_it() -> None:
+def test_r_clk_4_suspension_after_the_deadline_neither_moves_it_nor_stops_the_timer() -> None:
     view = _derive(date(2026, 9, 30), 5, [(date(2026, 10, 15), date(2026, 10, 20))])
     assert view.deadline == date(2026, 10, 13)
-    assert view.suspended_working_days == 0
+    assert view.stopped_working_days == 0
+    # The time had run out: a procedure started on an overdue case leaves it red (docs/decisions.md).
     running = _derive(date(2026, 9, 30), 5, [(date(2026, 10, 15), None)])
-    assert running.suspended and running.remaining_at_suspension == 0
+    assert (running.stopped, running.deadline, running.remaining_at_stop) == (False, date(2026, 10, 13), None)
+    assert colour_on(running, date(2026, 10, 16)) == "red"
 
 
 def test_r_clk_6_yellow_threshold_and_warn_from() -> None:
@@ -100,10 +95,10 @@ def test_r_clk_6_yellow_threshold_and_warn_from() -> None:
     view = _derive(date(2026, 9, 30), 10, [], limit=10)
     assert view.deadline == date(2026, 10, 20)
     assert view.warn_from == date(2026, 10, 16)  # two working days left after it: 10-19, 10-20
-    assert warning_on(view, date(2026, 10, 15)) == "green"
-    assert warning_on(view, date(2026, 10, 16)) == "yellow"
-    assert warning_on(view, date(2026, 10, 20)) == "yellow"
-    assert warning_on(view, date(2026, 10, 21)) == "red"
+    assert colour_on(view, date(2026, 10, 15)) == "green"
+    assert colour_on(view, date(2026, 10, 16)) == "yellow"
+    assert colour_on(view, date(2026, 10, 20)) == "yellow"
+    assert colour_on(view, date(2026, 10, 21)) == "red"
     assert remaining_working_days(CAL, view, date(2026, 10, 16)) == 2
     assert overdue_working_days(CAL, date(2026, 10, 19), date(2026, 10, 26)) == 5
 
@@ -169,6 +164,8 @@ def _simulate(
     if not running:
         return deadline, None
     first = max(running[0], accepted_on + ONE)
+    if first > deadline:
+        return deadline, None  # the time had run out before the span: it stays overdue, not stopped
     remaining, d = 0, first
     while d <= deadline:
         if cal.is_working_day(d):
@@ -203,25 +200,18 @@ def ledgers(draw: st.DrawFn, accepted_on: date) -> list[tuple[date, date | None]
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
-def test_r_clk_4_derive_matches_day_by_day_simulation(data: st.DataObject) -> None:
+def test_r_clk_4_r_clk_6_derive_matches_day_by_day_simulation(data: st.DataObject) -> None:
     cal = data.draw(calendars())
     accepted_on = date(2026, 1, 1) + timedelta(days=data.draw(st.integers(min_value=0, max_value=330)))
     budget = data.draw(st.integers(min_value=0, max_value=25))
     limit = data.draw(st.integers(min_value=0, max_value=25))
     spans = data.draw(ledgers(accepted_on))
-    view = derive(
-        cal,
-        accepted_on=accepted_on,
-        budget_days=budget,
-        suspensions=spans,
-        limit_days=limit,
-        yellow_min_days=1,
-        yellow_ratio_percent=20,
-    )
+    threshold = max(1, -(-limit * 20 // 100))
+    view = derive(cal, started_on=accepted_on, budget_days=budget, spans=spans, yellow_days=threshold)
     deadline, remaining = _simulate(cal, accepted_on, budget, spans)
     assert view.deadline == deadline
-    assert view.remaining_at_suspension == remaining
-    assert view.suspended is (deadline is None)
+    assert view.remaining_at_stop == remaining
+    assert view.stopped is (deadline is None)
     if deadline is None:
         return
     assert cal.is_working_day(deadline)
@@ -230,12 +220,11 @@ def test_r_clk_4_derive_matches_day_by_day_simulation(data: st.DataObject) -> No
         for i in range((deadline - accepted_on).days + 1)
     )
     # R-CLK-6: yellow exactly when the working days left after today are at most the threshold.
-    threshold = max(1, -(-limit * 20 // 100))
     day = accepted_on
     while day <= deadline + timedelta(days=5):
         left = sum(
             1 for i in range(1, (deadline - day).days + 1) if cal.is_working_day(day + timedelta(days=i))
         )
         expected = "red" if day > deadline else "yellow" if left <= threshold else "green"
-        assert warning_on(view, day) == expected, day
+        assert colour_on(view, day) == expected, day
         day += ONE
