@@ -81,6 +81,10 @@ class TimerKind(models.TextChoices):
     """The subjects that own a working-day timer. One subject row owns at most one timer of its kind."""
 
     CASE = "case", _("办件")
+    JOINT_LANE = "joint_lane", _("并联审批部门时限")
+    COMPLAINT = "complaint", _("投诉答复")
+    REVIEW = "review", _("差评整改")
+    ACTION_ITEM = "action_item", _("例会督办事项")
 
 
 class TimerState(models.TextChoices):
