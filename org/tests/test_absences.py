@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from common.errors import RuleViolation
 from common.history import history_of
@@ -133,3 +134,65 @@ def test_r_org_7_a_cancelled_future_absence_never_happened(hall):
     assert services.post_holder_at(hall.post, at(2026, 3, 4, 10)) == Holder(staff=hall.clerk, acting_as="A")
     entry = history_of(hall.clerk).get(action="absence_cancel")
     assert (entry.reason, entry.rule) == ("不再请假", "R-ORG-7")
+
+
+# --- through the pages ---------------------------------------------------------------------------------------
+
+
+def test_r_org_7_staff_page_offers_return_for_a_running_absence_and_cancel_for_a_future_one(hall, login):
+    running = absent(hall.clerk, STARTS, ENDS)
+    future = absent(hall.clerk, at(2026, 4, 1, 8), at(2026, 4, 1, 17))
+    client = login(hall.supervision)
+    with time_machine.travel(at(2026, 3, 3, 9), tick=False):
+        html = client.get(reverse("org:staff_detail", args=[hall.clerk.pk])).content.decode()
+    end_running = reverse("org:absence_end", args=[running.pk])
+    cancel_running = reverse("org:absence_cancel", args=[running.pk])
+    end_future = reverse("org:absence_end", args=[future.pk])
+    cancel_future = reverse("org:absence_cancel", args=[future.pk])
+    assert end_running in html and cancel_running not in html
+    assert cancel_future in html and end_future not in html
+    assert "进行中" in html and "未开始" in html
+
+    # A clerk sees the absences but no action.
+    with time_machine.travel(at(2026, 3, 3, 9), tick=False):
+        html = login(hall.other_clerk).get(reverse("org:staff_detail", args=[hall.clerk.pk])).content.decode()
+    assert end_running not in html and cancel_future not in html
+
+
+def test_r_org_7_return_recorded_through_the_page_and_shown(hall, login):
+    running = absent(hall.clerk, STARTS, ENDS)
+    client = login(hall.supervision)
+    with time_machine.travel(RETURN, tick=False):
+        response = client.post(reverse("org:absence_end", args=[running.pk]), {"reason": "提前销假"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("org:staff_detail", args=[hall.clerk.pk])
+    running.refresh_from_db()
+    assert (running.ends_at, running.planned_ends_at) == (RETURN, ENDS)
+    with time_machine.travel(at(2026, 3, 9, 9), tick=False):
+        html = client.get(reverse("org:staff_detail", args=[hall.clerk.pk])).content.decode()
+    assert "已提前返岗（原定至 2026-03-06 17:00）" in html
+    assert reverse("org:absence_end", args=[running.pk]) not in html
+
+
+def test_r_org_7_cancelling_a_started_absence_through_the_page_is_refused(hall, login):
+    running = absent(hall.clerk, STARTS, ENDS)
+    with time_machine.travel(at(2026, 3, 3, 9), tick=False):
+        response = login(hall.supervision).post(
+            reverse("org:absence_cancel", args=[running.pk]), {"reason": "销假"}
+        )
+    assert response.status_code == 200
+    assert (
+        "该离岗已经开始，不能撤销（撤销会抹去其离岗期间的记录）；请登记返岗（销假）。（R-ORG-7）"
+        in response.content.decode()
+    )
+    _unchanged(running, running)
+
+
+def test_r_org_7_window_clerk_may_not_record_a_return(hall, login):
+    running = absent(hall.clerk, STARTS, ENDS)
+    with time_machine.travel(RETURN, tick=False):
+        response = login(hall.other_clerk).post(
+            reverse("org:absence_end", args=[running.pk]), {"reason": "提前销假"}
+        )
+    assert response.status_code == 403
+    _unchanged(running, running)

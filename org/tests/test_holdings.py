@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from common.errors import RuleViolation
 from common.history import history_of
@@ -288,3 +289,18 @@ def test_r_org_6_post_board_and_gaps_at_a_past_moment_read_the_holders_of_then(h
     assert [r.post for r in selectors.posts_held_by(hall.backup, BEFORE)] == [hall.post]
     assert selectors.posts_held_by(hall.backup, AFTER) == []
     assert [r.post for r in selectors.posts_held_by(hall.other_clerk, AFTER)] == [hall.post]
+
+
+def test_r_org_6_post_page_lists_who_held_the_post_when(hall, login):
+    _reassign(hall, holder_a=hall.other_clerk, backups=[hall.clerk])
+    with time_machine.travel(AFTER, tick=False):
+        response = login(hall.office).get(reverse("org:post_detail", args=[hall.post.pk]))
+    assert response.status_code == 200
+    assert [(h.role, h.order, h.staff.name, h.valid_until) for h in response.context["holdings"]] == [
+        ("A", 0, "孙他窗", None),
+        ("B", 1, "王受理", None),
+        ("A", 0, "王受理", CHANGE),
+        ("B", 1, "李备岗", CHANGE),
+    ]
+    html = response.content.decode()
+    assert "任职记录" in html and "B角（第1顺位）" in html and "2026-03-10 10:00" in html and "至今" in html

@@ -43,6 +43,7 @@ def _pages(hall) -> list[str]:
         reverse("org:staff_phone_change", args=[hall.clerk.pk]),
         reverse("org:absence_create", args=[hall.clerk.pk]),
         reverse("org:absence_cancel", args=[absence.pk]),
+        reverse("org:absence_end", args=[absence.pk]),
         reverse("org:authorization_list"),
         reverse("org:authorization_create"),
         reverse("org:authorization_create") + f"?replaces={authorization.pk}",
@@ -124,6 +125,7 @@ def test_missing_objects_are_404(hall, login):
         "org:department_detail",
         "org:authorization_detail",
         "org:absence_cancel",
+        "org:absence_end",
     ]:
         assert client.get(reverse(name, args=[999999])).status_code == 404, name
     assert client.get(reverse("org:authorization_create") + "?replaces=999999").status_code == 404
