@@ -297,7 +297,10 @@ class AbsenceSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     reason = serializers.CharField()
-    cancelled_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True, help_text="撤销时间（只有未开始的离岗可撤销）")
+    planned_ends_at = serializers.DateTimeField(
+        allow_null=True, help_text="提前返岗时原定的结束时间；此时 ends_at 为返岗时间"
+    )
 
 
 class AuthorizationSerializer(serializers.Serializer):

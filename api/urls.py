@@ -39,6 +39,16 @@ urlpatterns = [
         name="absence_create",
     ),
     path(
+        "centers/<slug:center>/absences/<int:absence_id>/end",
+        org.AbsenceEndView.as_view(),
+        name="absence_end",
+    ),
+    path(
+        "centers/<slug:center>/absences/<int:absence_id>/cancel",
+        org.AbsenceCancelView.as_view(),
+        name="absence_cancel",
+    ),
+    path(
         "centers/<slug:center>/authorizations", org.AuthorizationListView.as_view(), name="authorization_list"
     ),
     path(

@@ -17,6 +17,7 @@ from .models import (
     PhoneChange,
     Post,
     PostBackup,
+    PostHolding,
     RoleGrant,
     Section,
     StaffProfile,
@@ -93,12 +94,27 @@ class PostBackupInline(NoDeleteInline):
     extra = 0
 
 
+class PostHoldingInline(NoDeleteInline):
+    """Who held the post when: written only by `post_create` and `post_assign`, read-only here."""
+
+    model = PostHolding
+    extra = 0
+    fields = ("role", "order", "staff", "valid_from", "valid_until")
+    readonly_fields = ("role", "order", "staff", "valid_from", "valid_until")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Post)
 class PostAdmin(NoDeleteAdmin):
     list_display = ["name", "window", "holder_a", "center", "is_active"]
     list_filter = ["center", "is_active"]
     search_fields = ["name", "window__name"]
-    inlines = [PostBackupInline]
+    inlines = [PostBackupInline, PostHoldingInline]
 
 
 @admin.register(Authorization)
@@ -118,7 +134,7 @@ class AuthorizationAdmin(NoDeleteAdmin):
 
 @admin.register(Absence)
 class AbsenceAdmin(NoDeleteAdmin):
-    list_display = ["staff", "kind", "starts_at", "ends_at", "cancelled_at", "center"]
+    list_display = ["staff", "kind", "starts_at", "ends_at", "planned_ends_at", "cancelled_at", "center"]
     list_filter = ["center", "kind"]
     date_hierarchy = "starts_at"
 

@@ -5,6 +5,8 @@ Rules: R-ORG-1 … R-ORG-9. Writes go through `org.services`; reads through `org
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -168,6 +170,7 @@ class StaffProfile(CenterOwned):
         verbose_name="所在窗口",
     )
     is_active = models.BooleanField(default=True, verbose_name="在岗")
+    deactivated_at = models.DateTimeField(null=True, blank=True, verbose_name="停用时间")
 
     class Meta:
         ordering = ["center", "badge_number"]
@@ -177,6 +180,18 @@ class StaffProfile(CenterOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def was_active_at(self, moment: datetime) -> bool:
+        """Whether the staff member was active (not deactivated) at `moment`: an active one always was (a
+        reactivation forgets the gap; see docs/decisions.md), a deactivated one only before `deactivated_at`
+        (never, when that moment is not known)."""
+        return self.is_active or (self.deactivated_at is not None and moment < self.deactivated_at)
+
+
+def active_at(moment: datetime, prefix: str = "") -> Q:
+    """The filter form of `StaffProfile.was_active_at`; `prefix` reaches the staff from another model
+    (`"staff__"`)."""
+    return Q(**{f"{prefix}is_active": True}) | Q(**{f"{prefix}deactivated_at__gt": moment})
 
 
 class WindowKind(models.TextChoices):
@@ -278,6 +293,69 @@ class PostBackup(models.Model):
         return f"{self.post} B{self.order}: {self.staff}"
 
 
+class PostRole(models.TextChoices):
+    A = "A", _("A角")
+    B = "B", _("B角")
+
+
+class PostHolding(models.Model):
+    """Who held a post, as A or as a B in cover order, from `valid_from` until `valid_until` (open: still
+    holds it). R-ORG-6, R-ORG-7.
+
+    Written only by `post_create` and `post_assign`: a change closes the periods of the holders it moves at
+    the moment of the change and opens new ones. Rows are never deleted, so who held a post at a past moment
+    stays true. `Post.holder_a` and `PostBackup` are the current assignment, the same people as the open
+    periods. The A has order 0, the Bs 1, 2, …: ordering by (role, order) is the order in which the post is
+    asked for (A first, then the Bs).
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="holdings", verbose_name="岗位")
+    staff = models.ForeignKey(
+        StaffProfile, on_delete=models.PROTECT, related_name="holdings", verbose_name="工作人员"
+    )
+    role = models.CharField(max_length=1, choices=PostRole.choices, verbose_name="角色")
+    order = models.PositiveSmallIntegerField(default=0, verbose_name="顺序")
+    valid_from = models.DateTimeField(verbose_name="起")
+    valid_until = models.DateTimeField(null=True, blank=True, verbose_name="止")
+
+    class Meta:
+        ordering = ["post", "valid_from", "role", "order"]
+        verbose_name = "岗位任职记录"
+        verbose_name_plural = "岗位任职记录"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until=None) | Q(valid_until__gte=models.F("valid_from")),
+                name="postholding_valid_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="A", order=0) | Q(role="B", order__gte=1),
+                name="postholding_order_follows_role",
+            ),
+            # One open period per place (the A, B1, B2 …) and per person.
+            models.UniqueConstraint(
+                fields=["post", "order"], condition=Q(valid_until=None), name="postholding_open_place"
+            ),
+            models.UniqueConstraint(
+                fields=["post", "staff"], condition=Q(valid_until=None), name="postholding_open_person"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["post", "valid_from"]),
+            models.Index(fields=["staff", "valid_from"]),
+        ]
+
+    def __str__(self) -> str:
+        place = "A" if self.role == PostRole.A else f"B{self.order}"
+        return f"{self.post_id} {place}: {self.staff_id} {self.valid_from:%Y-%m-%d %H:%M}–"
+
+
+def held_at(moment: datetime, prefix: str = "") -> Q:
+    """The filter for holdings in force at `moment` (`prefix` reaches them from another model)."""
+    return Q(**{f"{prefix}valid_from__lte": moment}) & (
+        Q(**{f"{prefix}valid_until": None}) | Q(**{f"{prefix}valid_until__gt": moment})
+    )
+
+
 class AuthorizationScope(models.TextChoices):
     """The powers a chief representative may hold (R-ORG-4)."""
 
@@ -334,7 +412,12 @@ class AbsenceKind(models.TextChoices):
 
 
 class Absence(CenterOwned):
-    """A period a staff member is not on duty; `org.services.on_duty` routes their posts to B (R-ORG-7)."""
+    """A period a staff member is not on duty; `org.services.is_on_duty` routes their posts to B (R-ORG-7).
+
+    A return (销假) ends a running absence: `ends_at` becomes the moment of the return and `planned_ends_at`
+    keeps the end that was planned. Only an absence that has not started may be cancelled (`cancelled_at`):
+    a cancelled absence never happened. So the absences in force at a past moment stay as they were.
+    """
 
     staff = models.ForeignKey(
         StaffProfile, on_delete=models.PROTECT, related_name="absences", verbose_name="工作人员"
@@ -344,6 +427,7 @@ class Absence(CenterOwned):
     ends_at = models.DateTimeField(verbose_name="结束")
     reason = models.TextField(blank=True, verbose_name="事由")
     cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name="撤销时间")
+    planned_ends_at = models.DateTimeField(null=True, blank=True, verbose_name="原定结束")
 
     class Meta:
         ordering = ["-starts_at"]

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from policy.selectors import policy_value
@@ -19,26 +19,31 @@ from .models import (
     Department,
     PhoneChange,
     Post,
-    PostBackup,
+    PostHolding,
+    PostRole,
     Role,
     RoleGrant,
     Section,
     StaffProfile,
     Window,
+    active_at,
+    held_at,
 )
 from .periods import months_before
-from .services import absence_in_force, pick_holder
+from .services import absence_in_force, first_on_duty, holding_on_duty, holdings_at
 
 
 @dataclass(frozen=True)
 class PostBoardRow:
+    """A post at a moment: who held it as A and as B then, who was holding it, and whether a B could cover."""
+
     post: Post
     holder_a: StaffProfile
     backups: list[StaffProfile]
-    holder: StaffProfile | None  # who holds the post now
+    holder: StaffProfile | None  # who holds the post at the moment
     acting_as: str | None  # "A", "B" or None when nobody holds it
     gap: bool  # no B on duty: nobody can cover the post (无人顶岗, R-ORG-6)
-    absent_ids: frozenset[int] = field(default_factory=frozenset)
+    absent_ids: frozenset[int] = field(default_factory=frozenset)  # this row's people not on duty then
     stale_training: bool = False
 
     @property
@@ -50,62 +55,64 @@ class PostBoardRow:
         return self.acting_as == "A"
 
     def is_on_duty(self, staff: StaffProfile) -> bool:
-        return staff.is_active and staff.pk not in self.absent_ids
+        return staff.pk not in self.absent_ids
 
 
-def _active_posts(center: Center) -> QuerySet[Post]:
-    return (
-        Post.objects.filter(center_id=center.pk, is_active=True, window__is_active=True)
-        .select_related("window", "holder_a")
-        .prefetch_related(
-            Prefetch(
-                "backup_links", queryset=PostBackup.objects.select_related("staff").order_by("order", "id")
-            )
-        )
+def _posts_at(posts: QuerySet[Post], moment: datetime) -> list[Post]:
+    """`posts` with their window and current A (pages listing posts name them) and, as `held`, the holdings in
+    force at `moment` (A first, then the Bs in order) with each holder's absence then. Two queries."""
+    return list(
+        posts.select_related("window", "holder_a")
+        .prefetch_related(Prefetch("holdings", queryset=holdings_at(moment), to_attr="held"))
         .order_by("window__number", "id")
     )
 
 
-def _absent_ids(center: Center, moment: datetime) -> set[int]:
-    return set(
-        Absence.objects.filter(absence_in_force(moment), center=center).values_list("staff_id", flat=True)
-    )
+def _active_posts(center_id: int) -> QuerySet[Post]:
+    return Post.objects.filter(center_id=center_id, is_active=True, window__is_active=True)
 
 
-def _stale_post_ids(center: Center, posts: list[Post], today: date) -> set[int]:
-    """Posts with at least one B who has had no training for that post in the last N months (R-ORG-8)."""
-    if not posts:
+def _stale_post_ids(center: Center, backups: dict[int, set[int]], today: date) -> set[int]:
+    """Posts (of `backups`: {post id: ids of its Bs}) with at least one B who has had no training for that post
+    in the last N months (R-ORG-8)."""
+    if not backups:
         return set()
     months = int(policy_value(center, "backup_training_months", today))
     since = months_before(today, months)
     trained: dict[int, set[int]] = defaultdict(set)
     for post_id, trainee_id in BackupTraining.objects.filter(
-        post__in=[p.pk for p in posts], held_on__gte=since, held_on__lte=today
+        post__in=list(backups), held_on__gte=since, held_on__lte=today
     ).values_list("post_id", "trainee_id"):
         trained[post_id].add(trainee_id)
-    stale = set()
+    return {post_id for post_id, b_ids in backups.items() if b_ids - trained[post_id]}
+
+
+def _board_rows(
+    posts: list[Post], moment: datetime, *, center: Center | None = None, with_training: bool = False
+) -> list[PostBoardRow]:
+    """The rows of posts read by `_posts_at`; a post nobody held at `moment` (set up later) has no row."""
+    found: list[tuple[Post, PostHolding, list[PostHolding]]] = []
     for post in posts:
-        backup_ids = {link.staff_id for link in post.backup_links.all()}
-        if backup_ids - trained[post.pk]:
-            stale.add(post.pk)
-    return stale
-
-
-def _board_rows(posts: list[Post], absent: frozenset[int], stale: set[int]) -> list[PostBoardRow]:
+        held: list[PostHolding] = getattr(post, "held", [])
+        a = next((h for h in held if h.role == PostRole.A), None)
+        if a is not None:
+            found.append((post, a, [h for h in held if h.role == PostRole.B]))
+    stale: set[int] = set()
+    if with_training and center is not None:
+        backups = {post.pk: {h.staff_id for h in bs} for post, _a, bs in found}
+        stale = _stale_post_ids(center, backups, timezone.localdate(moment))
     rows = []
-    for post in posts:
-        backups = [link.staff for link in post.backup_links.all()]
-        holder = pick_holder(post.holder_a, backups, set(absent))
-        backup_on_duty = any(b.is_active and b.pk not in absent for b in backups)
+    for post, a, bs in found:
+        holder = first_on_duty([a, *bs], moment)
         rows.append(
             PostBoardRow(
                 post=post,
-                holder_a=post.holder_a,
-                backups=backups,
+                holder_a=a.staff,
+                backups=[h.staff for h in bs],
                 holder=holder.staff if holder else None,
                 acting_as=holder.acting_as if holder else None,
-                gap=not backup_on_duty,
-                absent_ids=absent,
+                gap=not any(holding_on_duty(h, moment) for h in bs),
+                absent_ids=frozenset(h.staff_id for h in [a, *bs] if not holding_on_duty(h, moment)),
                 stale_training=post.pk in stale,
             )
         )
@@ -113,46 +120,29 @@ def _board_rows(posts: list[Post], absent: frozenset[int], stale: set[int]) -> l
 
 
 def post_board(center: Center, moment: datetime, *, with_training: bool = False) -> list[PostBoardRow]:
-    """Every active post of the centre with its A, Bs, current holder and gap flag. A fixed number of queries.
+    """Every active post of the centre with the A and Bs who held it at `moment`, who was holding it then and
+    the gap flag. Two queries (four with the training).
 
     R-ORG-7: the holder is A when on duty, else the first B on duty. R-ORG-6: a post with no B on duty is a
     gap (无人顶岗) — nobody could cover it. With `with_training`, rows also say whether a B's training is
-    overdue (R-ORG-8).
+    overdue on the moment's day (R-ORG-8). Whether a post or window is active is read as it is now.
     """
-    posts = list(_active_posts(center))
-    absent = frozenset(_absent_ids(center, moment))
-    stale = _stale_post_ids(center, posts, timezone.localdate(moment)) if with_training else set()
-    return _board_rows(posts, absent, stale)
+    return _board_rows(
+        _posts_at(_active_posts(center.pk), moment), moment, center=center, with_training=with_training
+    )
 
 
 def posts_held_by(staff: StaffProfile, moment: datetime) -> list[PostBoardRow]:
-    """The rows of `post_board` for the active posts where `staff` is the A or a B, and nothing else: two
-    queries however large the centre. `absent_ids` of each row covers only the A and Bs of these posts."""
-    absent = Absence.objects.filter(absence_in_force(moment), center_id=staff.center_id)
-    backups = (
-        PostBackup.objects.select_related("staff")
-        .annotate(absent=Exists(absent.filter(staff_id=OuterRef("staff_id"))))
-        .order_by("order", "id")
-    )
-    posts: list[Post] = list(
-        Post.objects.filter(center_id=staff.center_id, is_active=True, window__is_active=True)
-        .filter(Q(holder_a=staff) | Q(pk__in=PostBackup.objects.filter(staff=staff).values("post_id")))
-        .select_related("window", "holder_a")
-        .annotate(a_absent=Exists(absent.filter(staff_id=OuterRef("holder_a_id"))))
-        .prefetch_related(Prefetch("backup_links", queryset=backups))
-        .order_by("window__number", "id")
-    )
-    absent_ids = {post.holder_a_id for post in posts if getattr(post, "a_absent", False)} | {
-        link.staff_id for post in posts for link in post.backup_links.all() if getattr(link, "absent", False)
-    }
-    return _board_rows(posts, frozenset(absent_ids), set())
+    """The rows of `post_board` for the active posts where `staff` was the A or a B at `moment`, and nothing
+    else: two queries however large the centre."""
+    mine = PostHolding.objects.filter(held_at(moment), staff_id=staff.pk).values("post_id")
+    posts = _active_posts(staff.center_id).filter(pk__in=mine)
+    return _board_rows(_posts_at(posts, moment), moment)
 
 
 def window_board(window: Window, moment: datetime) -> list[PostBoardRow]:
-    """The post board of one window (its active posts)."""
-    posts = list(_active_posts(window.center).filter(window=window))
-    absent = frozenset(_absent_ids(window.center, moment))
-    return _board_rows(posts, absent, set())
+    """The post board of one window (its active posts) at `moment`."""
+    return _board_rows(_posts_at(_active_posts(window.center_id).filter(window=window), moment), moment)
 
 
 def posts_without_backup_on_duty(center: Center, moment: datetime) -> list[Post]:
@@ -161,19 +151,32 @@ def posts_without_backup_on_duty(center: Center, moment: datetime) -> list[Post]
 
 
 def staff_on_duty(center: Center, moment: datetime) -> list[StaffProfile]:
-    absent = _absent_ids(center, moment)
-    return [
-        s
-        for s in StaffProfile.objects.filter(center=center, is_active=True).order_by("badge_number")
-        if s.pk not in absent
-    ]
+    """The centre's staff on duty at `moment`: active then, with no absence in force then. One query."""
+    away = Absence.objects.filter(absence_in_force(moment), staff_id=OuterRef("pk"))
+    return list(
+        StaffProfile.objects.filter(active_at(moment), center=center)
+        .filter(~Exists(away))
+        .order_by("badge_number")
+    )
 
 
 def posts_with_stale_training(center: Center, today: date) -> list[Post]:
-    """Posts whose B (any of them) has had no training for the post in the last N months (R-ORG-8)."""
-    posts = list(_active_posts(center))
-    stale = _stale_post_ids(center, posts, today)
+    """Posts whose B (any of them, as assigned now) has had no training for the post in the last N months
+    (R-ORG-8)."""
+    posts = list(
+        _active_posts(center.pk)
+        .select_related("window")
+        .prefetch_related("backup_links")
+        .order_by("window__number", "id")
+    )
+    backups = {post.pk: {link.staff_id for link in post.backup_links.all()} for post in posts}
+    stale = _stale_post_ids(center, backups, today)
     return [p for p in posts if p.pk in stale]
+
+
+def post_holdings(post: Post) -> list[PostHolding]:
+    """Who held `post`, as A and as B, from when until when: the latest periods first (R-ORG-6)."""
+    return list(post.holdings.select_related("staff").order_by("-valid_from", "role", "order", "-id"))
 
 
 def departments_with_windows(center: Center, *, include_inactive: bool = False) -> QuerySet[Department]:

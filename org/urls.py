@@ -27,6 +27,7 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("people/<int:pk>/phone/", views.staff_phone_change, name="staff_phone_change"),
     path("people/<int:pk>/absences/new/", views.absence_create, name="absence_create"),
+    path("absences/<int:pk>/end/", views.absence_end, name="absence_end"),
     path("absences/<int:pk>/cancel/", views.absence_cancel, name="absence_cancel"),
     path("authorizations/", views.authorization_list, name="authorization_list"),
     path("authorizations/new/", views.authorization_create, name="authorization_create"),

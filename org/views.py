@@ -169,6 +169,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "post": post,
             "backups": backups,
             "holder": holder,
+            "holdings": selectors.post_holdings(post),
             "trainings": list(selectors.trainings_of(post)),
             "history": list(history_of(post).select_related("actor", "actor__staff_profile")[:30]),
             "can_edit": _can(request, center, CAN_EDIT_ORGANISATION),
@@ -617,10 +618,47 @@ def absence_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _absence(request: HttpRequest, pk: int) -> Absence:
+    absence = _fetch(request, Absence.objects.select_related("staff", "center"), pk=pk)
+    assert isinstance(absence, Absence)
+    require_role(request.user, absence.center, CAN_RECORD_ABSENCE)
+    return absence
+
+
+def _absence_label(absence: Absence) -> str:
+    return _("%(name)s %(kind)s %(start)s 至 %(end)s") % {
+        "name": absence.staff.name,
+        "kind": absence.get_kind_display(),
+        "start": timezone.localtime(absence.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "end": timezone.localtime(absence.ends_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+@login_required
+def absence_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """A return (销假): the running absence ends now; the time away stays recorded (R-ORG-7)."""
+    absence = _absence(request, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with _refusal_on(form):
+            services.absence_end(actor=request.user, absence=absence, reason=form.cleaned_data["reason"])
+            messages.success(request, _("已登记返岗；自此由本人在岗。"))
+            return redirect("org:staff_detail", pk=absence.staff_id)
+    return _form_page(
+        request,
+        form,
+        title=_("登记返岗（销假）：%(absence)s") % {"absence": _absence_label(absence)},
+        back=reverse("org:staff_detail", args=[absence.staff_id]),
+        rule="R-ORG-7",
+        intro=_("离岗自现在起结束；此前的离岗及B角顶岗记录保持不变。"),
+        submit=_("返岗"),
+    )
+
+
 @login_required
 def absence_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    absence = _fetch(request, Absence.objects.select_related("staff", "center"), pk=pk)
-    require_role(request.user, absence.center, CAN_RECORD_ABSENCE)
+    """Cancel an absence that has not started (R-ORG-7); a started one is ended by a return instead."""
+    absence = _absence(request, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with _refusal_on(form):
@@ -630,8 +668,10 @@ def absence_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        title=_("撤销离岗记录：%(absence)s") % {"absence": absence},
+        title=_("撤销离岗记录：%(absence)s") % {"absence": _absence_label(absence)},
         back=reverse("org:staff_detail", args=[absence.staff_id]),
+        rule="R-ORG-7",
+        intro=_("只能撤销尚未开始的离岗；已经开始的离岗请登记返岗。"),
         submit=_("撤销"),
     )
 

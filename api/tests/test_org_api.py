@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from common.models import HistoryEntry
-from org.models import Authorization, Department
+from org.models import Absence, Authorization, Department
 
 from .helpers import token_client
+
+
+def at(*args):
+    """A moment in the centre's time zone."""
+    return datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def url(name, hall, **kw):
@@ -89,6 +96,69 @@ def test_r_org_7_api_posts_show_b_acting_while_a_is_away(hall):
     row = next(r for r in supervision.get(url("post_list", hall)).json() if r["id"] == hall.post.pk)
     assert row["current_holder"]["name"] == "李备岗"
     assert row["acting_as"] == "B"
+
+
+def test_r_org_7_api_return_ends_a_running_absence_and_cancel_only_a_future_one(hall):
+    supervision = token_client(hall.supervision)
+    running = Absence.objects.create(
+        center=hall.center,
+        staff=hall.clerk,
+        kind="leave",
+        starts_at=at(2026, 3, 2, 8),
+        ends_at=at(2026, 3, 6, 17),
+    )
+    future = Absence.objects.create(
+        center=hall.center,
+        staff=hall.clerk,
+        kind="outing",
+        starts_at=at(2026, 4, 1, 8),
+        ends_at=at(2026, 4, 1, 17),
+    )
+    with time_machine.travel(at(2026, 3, 3, 14, 30), tick=False):
+        refused = supervision.post(
+            url("absence_cancel", hall, absence_id=running.pk), {"reason": "销假"}, format="json"
+        )
+        assert refused.status_code == 422
+        assert refused.json()["error"]["rule"] == "R-ORG-7"
+        assert refused.json()["error"]["message"] == (
+            "该离岗已经开始，不能撤销（撤销会抹去其离岗期间的记录）；请登记返岗（销假）。"
+        )
+        refused = supervision.post(
+            url("absence_end", hall, absence_id=future.pk), {"reason": "不再外出"}, format="json"
+        )
+        assert refused.status_code == 422
+        assert (
+            refused.json()["error"]["message"] == "该离岗尚未开始，不能登记返岗；如不再离岗，请撤销该记录。"
+        )
+        assert (
+            token_client(hall.other_clerk)
+            .post(url("absence_end", hall, absence_id=running.pk), {"reason": "提前销假"}, format="json")
+            .status_code
+            == 403
+        )
+
+        response = supervision.post(
+            url("absence_end", hall, absence_id=running.pk), {"reason": "提前销假"}, format="json"
+        )
+        assert response.status_code == 200
+        assert response.json() == {
+            "id": running.pk,
+            "staff": hall.clerk.pk,
+            "kind": "leave",
+            "starts_at": "2026-03-02T08:00:00+08:00",
+            "ends_at": "2026-03-03T14:30:00+08:00",
+            "reason": "",
+            "cancelled_at": None,
+            "planned_ends_at": "2026-03-06T17:00:00+08:00",
+        }
+        response = supervision.post(
+            url("absence_cancel", hall, absence_id=future.pk), {"reason": "不再外出"}, format="json"
+        )
+        assert response.status_code == 200
+        assert response.json()["cancelled_at"] == "2026-03-03T14:30:00+08:00"
+    outsider = token_client(hall.outsider)
+    response = outsider.post(url("absence_end", hall, absence_id=running.pk), {"reason": "x"}, format="json")
+    assert response.status_code == 404
 
 
 def test_absence_needs_a_recording_role_and_a_sane_period(hall):

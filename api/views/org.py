@@ -17,7 +17,7 @@ from org import access
 from org import selectors as org_selectors
 from org import services as org_services
 from org.access import CAN_EDIT_ORGANISATION, CAN_RECORD_ABSENCE
-from org.models import Authorization, Center, Department, StaffProfile, Window
+from org.models import Absence, Authorization, Center, Department, StaffProfile, Window
 
 from ..permissions import fetch, has_role, public_center, require_role, staff_center
 from ..serializers import (
@@ -37,6 +37,7 @@ from ..serializers import (
 from .base import CENTER, DEPARTMENT_CODE, ApiListView, ApiView, errors, id_param, parse, referenced
 
 STAFF_ID = id_param("staff_id", "工作人员编号")
+ABSENCE_ID = id_param("absence_id", "离岗记录编号")
 AUTHORIZATION_ID = id_param("authorization_id", "授权编号")
 
 
@@ -247,6 +248,46 @@ class AbsenceCreateView(ApiView):
         return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
 
 
+class AbsenceEndView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["organisation"],
+        summary="登记返岗（销假）：进行中的离岗自此刻结束，此前的离岗与B角顶岗记录不变（R-ORG-7）",
+        description="只适用于已经开始、尚未结束的离岗；未开始的离岗请撤销。",
+        parameters=[CENTER, ABSENCE_ID],
+        request=ReasonSerializer,
+        responses={200: AbsenceSerializer, **errors(400, 401, 403, 404, 422)},
+    )
+    def post(self, request: Request, center: str, absence_id: int) -> Response:
+        data = parse(ReasonSerializer, request.data)
+        where = staff_center(request.user, center)
+        absence = fetch(request.user, Absence.objects.filter(center=where), pk=absence_id)
+        require_role(request.user, where, CAN_RECORD_ABSENCE)
+        absence = org_services.absence_end(actor=request.user, absence=absence, reason=data["reason"])
+        return Response(AbsenceSerializer(absence).data)
+
+
+class AbsenceCancelView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["organisation"],
+        summary="撤销尚未开始的离岗（R-ORG-7）",
+        description="已经开始的离岗不能撤销，请登记返岗。",
+        parameters=[CENTER, ABSENCE_ID],
+        request=ReasonSerializer,
+        responses={200: AbsenceSerializer, **errors(400, 401, 403, 404, 422)},
+    )
+    def post(self, request: Request, center: str, absence_id: int) -> Response:
+        data = parse(ReasonSerializer, request.data)
+        where = staff_center(request.user, center)
+        absence = fetch(request.user, Absence.objects.filter(center=where), pk=absence_id)
+        require_role(request.user, where, CAN_RECORD_ABSENCE)
+        absence = org_services.absence_cancel(actor=request.user, absence=absence, reason=data["reason"])
+        return Response(AbsenceSerializer(absence).data)
+
+
 # --- authorisations (R-ORG-4) --------------------------------------------------------------------------
 
 
@@ -335,7 +376,9 @@ class AuthorizationRevokeView(ApiView):
 
 
 __all__ = [
+    "AbsenceCancelView",
     "AbsenceCreateView",
+    "AbsenceEndView",
     "AuthorizationListView",
     "AuthorizationRevokeView",
     "CenterDetailView",

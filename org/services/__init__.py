@@ -2,17 +2,21 @@
 
 Each function owns its transaction, refuses with `RuleViolation` (nothing changed) and appends a history entry
 (who, what, why). Nothing is deleted: centres, departments, windows, posts and staff are deactivated
-(`is_active=False`), authorisations and role grants are revoked, absences cancelled. The one exception is the
-list of B holders of a post: reassigning it rewrites the link rows, and the history entry keeps the old list.
+(`is_active=False`), authorisations and role grants are revoked, running absences ended by a return and future
+ones cancelled, holdings of a post closed (`PostHolding`). The one exception is the list of the current B
+holders of a post (`PostBackup`): reassigning it rewrites the link rows, while the holdings and the history
+entry keep the old list.
 
 The functions live by concern: `structure` (centres, sections, departments, windows), `staff`, `roles`, `posts`
-(posts with A and B, who is on duty and holds a post, B training), `absences` and `authorizations`. Import them
-from here: `from org import services` / `from org.services import post_holder_at`.
+(posts with A and B and their holdings, B training), `duty` (who is on duty and who holds a post at a moment,
+past or present: `post_holder_at`, `holders_at`, `acting_capacity`, `is_on_duty`), `absences` and
+`authorizations`. Import them from here: `from org import services` / `from org.services import
+post_holder_at`.
 """
 
 from __future__ import annotations
 
-from .absences import absence_cancel, absence_in_force, absence_record, absent_staff_ids
+from .absences import absence_cancel, absence_end, absence_in_force, absence_record, absent_staff_ids
 from .authorizations import (
     REPLACEMENT_REASON,
     authorization_grant,
@@ -20,17 +24,25 @@ from .authorizations import (
     authorization_revoke,
     can_decide_on_spot,
 )
+from .duty import (
+    Holder,
+    acting_capacity,
+    first_on_duty,
+    holders_at,
+    holding_on_duty,
+    holdings_at,
+    is_on_duty,
+    on_duty,
+    pick_holder,
+    post_holder_at,
+)
 from .posts import (
     POST_FIELDS,
     POST_PEOPLE_MESSAGE,
-    Holder,
     backup_training_record,
-    on_duty,
-    pick_holder,
     post_assign,
     post_backups,
     post_create,
-    post_holder_at,
     post_update,
 )
 from .roles import WINDOW_ROLES, role_grant, role_revoke
@@ -62,7 +74,9 @@ __all__ = [
     "User",
     "WINDOW_FIELDS",
     "WINDOW_ROLES",
+    "acting_capacity",
     "absence_cancel",
+    "absence_end",
     "absence_in_force",
     "absence_record",
     "absent_staff_ids",
@@ -75,6 +89,11 @@ __all__ = [
     "center_update",
     "department_create",
     "department_update",
+    "first_on_duty",
+    "holders_at",
+    "holding_on_duty",
+    "holdings_at",
+    "is_on_duty",
     "on_duty",
     "pick_holder",
     "post_assign",

@@ -1,4 +1,6 @@
-"""Absences (R-ORG-7): a period a staff member is away, during which their posts go to B."""
+"""Absences (R-ORG-7): a period a staff member is away, during which their posts go to B. A running absence
+ends with a return (`absence_end`); only one that has not started can be cancelled (`absence_cancel`), so the
+absences in force at a past moment never change."""
 
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from ._common import _text, _user
 
 
 def absence_in_force(moment: datetime) -> Q:
-    """The filter for absences (not cancelled) that cover `moment`."""
+    """The filter for absences (not cancelled) that cover `moment`: from `starts_at` up to, not including,
+    `ends_at` (the moment of the return, for one ended early)."""
     return Q(cancelled_at=None, starts_at__lte=moment, ends_at__gt=moment)
 
 
@@ -35,7 +38,7 @@ def absent_staff_ids(staff_ids: Iterable[int], moment: datetime) -> set[int]:
     )
 
 
-# --- recording and cancelling absences (R-ORG-7) -------------------------------------------------------
+# --- recording, ending and cancelling absences (R-ORG-7) -------------------------------------------------------
 
 
 def _aware(moment: datetime, *, field: str, rule: str) -> None:
@@ -74,21 +77,70 @@ def absence_record(
     return absence
 
 
+def _lock(absence: Absence) -> Absence:
+    return Absence.objects.select_for_update(of=("self",)).select_related("staff").get(pk=absence.pk)
+
+
 @transaction.atomic
-def absence_cancel(*, actor: Any, absence: Absence, reason: str) -> Absence:
-    absence = Absence.objects.select_for_update().select_related("staff").get(pk=absence.pk)
+def absence_end(*, actor: Any, absence: Absence, reason: str) -> Absence:
+    """A return (销假, 返岗): the running absence ends now, and the staff member is on duty again from now
+    (R-ORG-7). The absence keeps its start, so who was away and who covered before now stays true;
+    `planned_ends_at` keeps the end that had been planned. A return is recorded when it happens and cannot
+    be dated back: the B's actions meanwhile were taken as B. Refused for an absence that has not started
+    (cancel it instead), has already ended or was cancelled."""
+    absence = _lock(absence)
+    now = timezone.now()
     if absence.cancelled_at is not None:
         raise RuleViolation("R-ORG-7", _("该离岗记录已撤销。"))
-    if not _text(reason):
+    if absence.starts_at >= now:
+        raise RuleViolation("R-ORG-7", _("该离岗尚未开始，不能登记返岗；如不再离岗，请撤销该记录。"))
+    if absence.ends_at <= now:
+        raise RuleViolation(
+            "R-ORG-7",
+            _("该离岗已于%(end)s结束，无需登记返岗。")
+            % {"end": timezone.localtime(absence.ends_at).strftime("%Y-%m-%d %H:%M")},
+        )
+    reason = _text(reason)
+    if not reason:
+        raise RuleViolation("R-ORG-7", _("请填写返岗说明。"), field="reason")
+    planned = absence.ends_at
+    absence.planned_ends_at = planned
+    absence.ends_at = now
+    absence.save(update_fields=["ends_at", "planned_ends_at"])
+    record(
+        subject=absence.staff,
+        action="absence_end",
+        actor=_user(actor),
+        changes={"absence": absence.pk, "ends_at": [planned, now]},
+        reason=reason,
+        rule="R-ORG-7",
+    )
+    return absence
+
+
+@transaction.atomic
+def absence_cancel(*, actor: Any, absence: Absence, reason: str) -> Absence:
+    """Cancel an absence that has not started: it never happens (R-ORG-7). One that has started is refused:
+    the staff member was away, and a return (`absence_end`) ends it instead."""
+    absence = _lock(absence)
+    now = timezone.now()
+    if absence.cancelled_at is not None:
+        raise RuleViolation("R-ORG-7", _("该离岗记录已撤销。"))
+    if absence.starts_at < now:
+        raise RuleViolation(
+            "R-ORG-7", _("该离岗已经开始，不能撤销（撤销会抹去其离岗期间的记录）；请登记返岗（销假）。")
+        )
+    reason = _text(reason)
+    if not reason:
         raise RuleViolation("R-ORG-7", _("请填写撤销原因。"), field="reason")
-    absence.cancelled_at = timezone.now()
+    absence.cancelled_at = now
     absence.save(update_fields=["cancelled_at"])
     record(
         subject=absence.staff,
         action="absence_cancel",
         actor=_user(actor),
         changes={"absence": absence.pk, "cancelled_at": absence.cancelled_at},
-        reason=_text(reason),
+        reason=reason,
         rule="R-ORG-7",
     )
     return absence

@@ -1,10 +1,9 @@
-"""Posts with their A and ordered Bs (R-ORG-6), who holds a post at a moment (R-ORG-7) and the training of
-the Bs (R-ORG-8)."""
+"""Posts with their A and ordered Bs and the periods each held them (R-ORG-6), and the training of the Bs
+(R-ORG-8). Who holds a post at a moment is read in `duty` (R-ORG-7)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -16,44 +15,14 @@ from django.utils.translation import gettext_noop
 from common.errors import RuleViolation
 from common.history import diff, record, snapshot
 
-from ..models import Absence, BackupTraining, Post, PostBackup, StaffProfile, Window
+from ..models import BackupTraining, Post, PostBackup, PostHolding, PostRole, StaffProfile, Window
 from ._common import _check_fields, _full_clean, _in_center, _text, _user
-from .absences import absence_in_force, absent_staff_ids
 
 POST_FIELDS = ["name", "duties", "is_active"]
 POST_PEOPLE_MESSAGE = gettext_noop("每个岗位须设A角和至少一名B角")
 
 
-# --- duty: who is at work, who holds a post (R-ORG-7) --------------------------------------------------
-
-
-def on_duty(staff: StaffProfile, moment: datetime) -> bool:
-    """False while the staff member is inactive or has an absence (not cancelled) covering `moment`."""
-    if not staff.is_active:
-        return False
-    return not Absence.objects.filter(absence_in_force(moment), staff=staff).exists()
-
-
-@dataclass(frozen=True)
-class Holder:
-    staff: StaffProfile
-    acting_as: str  # "A" or "B"
-
-
-def pick_holder(
-    holder_a: StaffProfile, backups: Sequence[StaffProfile], absent_ids: set[int]
-) -> Holder | None:
-    """R-ORG-7: A if on duty, else the first B (in order) on duty, else nobody."""
-
-    def available(staff: StaffProfile) -> bool:
-        return staff.is_active and staff.pk not in absent_ids
-
-    if available(holder_a):
-        return Holder(staff=holder_a, acting_as="A")
-    for backup in backups:
-        if available(backup):
-            return Holder(staff=backup, acting_as="B")
-    return None
+# --- the current assignment, and its periods (R-ORG-6, R-ORG-7) ---------------------------------------
 
 
 def post_backups(post: Post) -> list[StaffProfile]:
@@ -61,11 +30,32 @@ def post_backups(post: Post) -> list[StaffProfile]:
     return [link.staff for link in post.backup_links.select_related("staff").order_by("order", "id")]
 
 
-def post_holder_at(post: Post, moment: datetime) -> Holder | None:
-    """Who holds `post` at `moment`, and whether as A or as B (R-ORG-7)."""
-    backups = post_backups(post)
-    absent = absent_staff_ids([post.holder_a_id, *(b.pk for b in backups)], moment)
-    return pick_holder(post.holder_a, backups, absent)
+def _open_holdings(post: Post, people: dict[tuple[str, int], StaffProfile], moment: datetime) -> None:
+    """Bring the post's open holdings to `people` ({(role, order): staff}) at `moment`: the periods of
+    those who leave or move close then, the periods of those who arrive or move open then; a holder who
+    keeps the same place keeps their period."""
+    wanted = {(str(role), order, staff.pk) for (role, order), staff in people.items()}
+    open_now = list(PostHolding.objects.select_for_update().filter(post=post, valid_until=None))
+    if any(h.valid_from > moment for h in open_now):
+        raise RuleViolation(
+            "R-ORG-6", _("该岗位的AB角在此时间之后已有调整，不能在此之前调整。"), field="holder_a"
+        )
+    kept = {(h.role, h.order, h.staff_id) for h in open_now} & wanted
+    closing = [h.pk for h in open_now if (h.role, h.order, h.staff_id) not in kept]
+    PostHolding.objects.filter(pk__in=closing).update(valid_until=moment)
+    PostHolding.objects.bulk_create(
+        [
+            PostHolding(post=post, staff_id=staff_id, role=role, order=order, valid_from=moment)
+            for role, order, staff_id in sorted(wanted - kept)
+        ]
+    )
+
+
+def _places(holder_a: StaffProfile, backups: Sequence[StaffProfile]) -> dict[tuple[str, int], StaffProfile]:
+    return {
+        (PostRole.A.value, 0): holder_a,
+        **{(PostRole.B.value, order): b for order, b in enumerate(backups, start=1)},
+    }
 
 
 # --- posts with A and B (R-ORG-6) ----------------------------------------------------------------------
@@ -114,9 +104,18 @@ def post_create(
     holder_a: StaffProfile,
     backups: Sequence[StaffProfile],
     duties: str = "",
+    at: datetime | None = None,
 ) -> Post:
-    """A post with its A and ordered Bs. Refused without a B (R-ORG-6)."""
+    """A post with its A and ordered Bs, who hold it from `at` (now by default; a centre set up to carry
+    earlier records, like the demo's, names an earlier moment; never a later one). Refused without a B
+    (R-ORG-6)."""
     backups = list(backups)
+    now = timezone.now()
+    moment = now if at is None else at
+    if not isinstance(moment, datetime) or timezone.is_naive(moment):
+        raise ValueError("post_create takes an aware datetime only")
+    if moment > now:
+        raise RuleViolation("R-ORG-6", _("岗位设立时间不能晚于现在。"), field="at")
     name = _text(name)
     if not name:
         raise RuleViolation("R-ORG-6", _("请填写岗位名称。"), field="name")
@@ -129,13 +128,11 @@ def post_create(
     _full_clean(post, rule="R-ORG-6", exclude=["center", "window", "holder_a"])
     post.save()
     _set_backups(post, backups)
-    record(
-        subject=post,
-        action="create",
-        actor=_user(actor),
-        changes={"name": name, "holder_a": str(holder_a), "backups": [str(b) for b in backups]},
-        rule="R-ORG-6",
-    )
+    _open_holdings(post, _places(holder_a, backups), moment)
+    changes: dict[str, Any] = {"name": name, "holder_a": str(holder_a), "backups": [str(b) for b in backups]}
+    if at is not None:
+        changes["held_from"] = moment
+    record(subject=post, action="create", actor=_user(actor), changes=changes, rule="R-ORG-6")
     return post
 
 
@@ -148,7 +145,10 @@ def post_assign(
     backups: Sequence[StaffProfile] | None = None,
     reason: str = "",
 ) -> Post:
-    """Change the A and/or the Bs (in cover order) of a post (R-ORG-6)."""
+    """Change the A and/or the Bs (in cover order) of a post (R-ORG-6), from now on: the periods of the
+    holders who leave or change place end now and the new ones start now (`PostHolding`), so who held the
+    post before stays true (R-ORG-7). A change cannot be dated back."""
+    moment = timezone.now()
     post = Post.objects.select_for_update().select_related("window__center", "holder_a").get(pk=post.pk)
     old_a = post.holder_a
     old_backups = post_backups(post)
@@ -158,15 +158,17 @@ def post_assign(
     changes: dict[str, Any] = {}
     if new_a.pk != old_a.pk:
         changes["holder_a"] = [str(old_a), str(new_a)]
-        post.holder_a = new_a
-        post.save(update_fields=["holder_a"])
     if [b.pk for b in new_backups] != [b.pk for b in old_backups]:
         changes["backups"] = [[str(b) for b in old_backups], [str(b) for b in new_backups]]
+    if not changes:
+        return post
+    _open_holdings(post, _places(new_a, new_backups), moment)  # refuses first if the periods are later
+    if "holder_a" in changes:
+        post.holder_a = new_a
+        post.save(update_fields=["holder_a"])
+    if "backups" in changes:
         _set_backups(post, new_backups)
-    if changes:
-        record(
-            subject=post, action="assign", actor=_user(actor), changes=changes, reason=reason, rule="R-ORG-6"
-        )
+    record(subject=post, action="assign", actor=_user(actor), changes=changes, reason=reason, rule="R-ORG-6")
     return post
 
 

@@ -155,7 +155,8 @@ def staff_create(
 @transaction.atomic
 def staff_update(*, actor: Any, staff: StaffProfile, reason: str = "", **fields: Any) -> StaffProfile:
     """Change a profile. A new work phone is recorded as a phone change dated today (R-ORG-9); deactivating
-    a staff member also disables their login."""
+    a staff member also disables their login and records the moment (`deactivated_at`): they are off duty
+    from then on, not before (R-ORG-7)."""
     _check_fields(fields, STAFF_FIELDS)
     staff = (
         StaffProfile.objects.select_for_update(of=("self",)).select_related("center", "user").get(pk=staff.pk)
@@ -169,6 +170,10 @@ def staff_update(*, actor: Any, staff: StaffProfile, reason: str = "", **fields:
         setattr(staff, key, _text(value) if isinstance(value, str) else value)
     _check_staff(staff)
     changes = diff(before, snapshot(staff, list(fields)))
+    if "is_active" in changes:
+        # The moment matters for the past (R-ORG-7): a deactivated holder is off duty from then on only.
+        # The history entry's moment is the same change.
+        staff.deactivated_at = None if staff.is_active else timezone.now()
     if changes:
         staff.save()
         if "is_active" in changes and staff.user is not None and staff.user.is_active != staff.is_active:

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from org.models import Center, Department, Post, PostBackup, Role, RoleGrant, StaffProfile, Window
+from org.models import (
+    Center,
+    Department,
+    Post,
+    PostBackup,
+    PostHolding,
+    PostRole,
+    Role,
+    RoleGrant,
+    StaffProfile,
+    Window,
+)
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery-9"
+# Posts built here are held by their A and Bs since long before any moment a test asks about.
+HELD_SINCE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def make_center(**kw: Any) -> Center:
@@ -52,16 +66,24 @@ def make_window(center: Center, department: Department | None = None, **kw: Any)
 
 
 def make_post(
-    window: Window, *, a: StaffProfile | None = None, backups: list[StaffProfile] | None = None, **kw: Any
+    window: Window,
+    *,
+    a: StaffProfile | None = None,
+    backups: list[StaffProfile] | None = None,
+    held_from: datetime = HELD_SINCE,
+    **kw: Any,
 ) -> Post:
+    """A post with its A and Bs (the current assignment) and their holdings, open since `held_from`."""
     center = window.center
     kw.setdefault("name", f"受理岗{next(_seq)}")
     a = a or make_staff(center, window=window, department=window.department)
     post = Post.objects.create(center=center, window=window, holder_a=a, **kw)
     if backups is None:
         backups = [make_staff(center, window=window, department=window.department)]
+    PostHolding.objects.create(post=post, staff=a, role=PostRole.A, order=0, valid_from=held_from)
     for order, b in enumerate(backups, start=1):
         PostBackup.objects.create(post=post, staff=b, order=order)
+        PostHolding.objects.create(post=post, staff=b, role=PostRole.B, order=order, valid_from=held_from)
     return post
 
 

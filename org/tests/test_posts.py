@@ -164,7 +164,8 @@ def test_r_org_7_a_on_leave_b_holds_the_post(hall):
 
 
 def test_r_org_7_first_b_on_duty_in_order(hall):
-    services.post_assign(actor=hall.office.user, post=hall.post, backups=[hall.backup, hall.other_clerk])
+    with time_machine.travel(at(2026, 3, 1, 9), tick=False):  # the Bs in this order before the moment asked
+        services.post_assign(actor=hall.office.user, post=hall.post, backups=[hall.backup, hall.other_clerk])
     absent(hall.clerk, at(2026, 3, 2, 8), at(2026, 3, 2, 17))
     absent(hall.backup, at(2026, 3, 2, 8), at(2026, 3, 2, 17))
     assert services.post_holder_at(hall.post, NOW) == Holder(staff=hall.other_clerk, acting_as="B")
@@ -172,13 +173,15 @@ def test_r_org_7_first_b_on_duty_in_order(hall):
 
 def test_r_org_7_cancelled_absence_keeps_a_on_duty(hall):
     absence = absent(hall.clerk, at(2026, 3, 2, 8), at(2026, 3, 2, 17))
-    services.absence_cancel(actor=hall.supervision.user, absence=absence, reason="销假")
+    with time_machine.travel(at(2026, 3, 1, 9), tick=False):  # only an absence not yet started is cancelled
+        services.absence_cancel(actor=hall.supervision.user, absence=absence, reason="不再请假")
     assert services.on_duty(hall.clerk, NOW) is True
     assert services.post_holder_at(hall.post, NOW) == Holder(staff=hall.clerk, acting_as="A")
 
 
 def test_r_org_7_inactive_a_is_not_on_duty(hall):
-    services.staff_update(actor=hall.office.user, staff=hall.clerk, is_active=False)
+    with time_machine.travel(at(2026, 3, 1, 9), tick=False):  # deactivated before the moment asked
+        services.staff_update(actor=hall.office.user, staff=hall.clerk, is_active=False)
     hall.post.refresh_from_db()
     assert services.on_duty(hall.post.holder_a, NOW) is False
     assert services.post_holder_at(hall.post, NOW) == Holder(staff=hall.backup, acting_as="B")

@@ -43,6 +43,7 @@ def _pages(hall) -> list[str]:
         reverse("org:staff_phone_change", args=[hall.clerk.pk]),
         reverse("org:absence_create", args=[hall.clerk.pk]),
         reverse("org:absence_cancel", args=[absence.pk]),
+        reverse("org:absence_end", args=[absence.pk]),
         reverse("org:authorization_list"),
         reverse("org:authorization_create"),
         reverse("org:authorization_create") + f"?replaces={authorization.pk}",
@@ -124,6 +125,7 @@ def test_missing_objects_are_404(hall, login):
         "org:department_detail",
         "org:authorization_detail",
         "org:absence_cancel",
+        "org:absence_end",
     ]:
         assert client.get(reverse(name, args=[999999])).status_code == 404, name
     assert client.get(reverse("org:authorization_create") + "?replaces=999999").status_code == 404
@@ -204,9 +206,10 @@ def test_r_org_7_bad_absence_input_is_a_form_error_not_a_500(hall, login):
 
 def test_absence_cancelled_through_the_page(hall, login):
     absence = absent(hall.clerk, at(2026, 3, 2, 8), at(2026, 3, 2, 17))
-    response = login(hall.supervision).post(
-        reverse("org:absence_cancel", args=[absence.pk]), {"reason": "提前返岗"}
-    )
+    with time_machine.travel(at(2026, 3, 1, 9), tick=False):  # before it starts
+        response = login(hall.supervision).post(
+            reverse("org:absence_cancel", args=[absence.pk]), {"reason": "不再请假"}
+        )
     assert response.status_code == 302
     absence.refresh_from_db()
     assert absence.cancelled_at is not None

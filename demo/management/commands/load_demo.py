@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import password_validation
@@ -173,6 +174,9 @@ class Loader:
                 self.created["window assignments"] += 1
 
     def load_posts(self) -> None:
+        # The posts are held from the start of last year: the year of case history played afterwards
+        # (`load_demo_cases`) asks who held them at its moments (R-ORG-7).
+        held_from = datetime(timezone.localdate().year - 1, 1, 1, tzinfo=timezone.get_current_timezone())
         for spec in data.WINDOWS:
             window = self.windows[spec["number"]]
             existing = {p.name: p for p in Post.objects.filter(window=window)}
@@ -186,6 +190,7 @@ class Loader:
                         holder_a=self.staff[post_spec["a"]],
                         backups=[self.staff[b] for b in post_spec["b"]],
                         duties=post_spec["duties"],
+                        at=held_from,
                     )
                     self.created["posts"] += 1
                 self.posts[(spec["number"], post_spec["name"])] = post

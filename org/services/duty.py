@@ -1,0 +1,131 @@
+"""Who is on duty and who holds a post at a moment, past or present (R-ORG-6, R-ORG-7).
+
+Every answer is read for the moment asked: the holdings in force then (`PostHolding`), the absences in force
+then (a return ends an absence at the moment of the return; only an absence that never started can be
+cancelled), and whether the staff member was active then (`StaffProfile.deactivated_at`). So the answer about
+a past moment does not change when the organisation changes later.
+
+The case services call these on hot paths; each costs one query, stated in its docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from ..models import Absence, Post, PostHolding, PostRole, StaffProfile, Window, active_at, held_at
+from .absences import absence_in_force
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a post at a moment, and whether as its A or as the B covering for the A (R-ORG-7)."""
+
+    staff: StaffProfile
+    acting_as: str  # "A" or "B"
+
+
+def pick_holder(
+    holder_a: StaffProfile,
+    backups: Sequence[StaffProfile],
+    absent_ids: set[int],
+    *,
+    moment: datetime | None = None,
+) -> Holder | None:
+    """R-ORG-7: A if on duty, else the first B (in order) on duty, else nobody. No query.
+
+    On duty means not in `absent_ids` and active: at `moment` when given (`StaffProfile.was_active_at`),
+    else now (`is_active`)."""
+
+    def available(staff: StaffProfile) -> bool:
+        active = staff.is_active if moment is None else staff.was_active_at(moment)
+        return active and staff.pk not in absent_ids
+
+    if available(holder_a):
+        return Holder(staff=holder_a, acting_as="A")
+    for backup in backups:
+        if available(backup):
+            return Holder(staff=backup, acting_as="B")
+    return None
+
+
+def holdings_at(moment: datetime) -> QuerySet[PostHolding]:
+    """The holdings in force at `moment`, each with its staff member and `away` (an absence in force then),
+    in the order a post is asked for: A first, then the Bs in cover order. Filter it further by post."""
+    away = Absence.objects.filter(absence_in_force(moment), staff_id=OuterRef("staff_id"))
+    return (
+        PostHolding.objects.filter(held_at(moment))
+        .select_related("staff")
+        .annotate(away=Exists(away))
+        .order_by("post_id", "role", "order", "id")
+    )
+
+
+def holding_on_duty(holding: PostHolding, moment: datetime) -> bool:
+    """Whether the holder of a row of `holdings_at(moment)` was on duty then (no query)."""
+    return not getattr(holding, "away", False) and holding.staff.was_active_at(moment)
+
+
+def first_on_duty(holdings: Iterable[PostHolding], moment: datetime) -> Holder | None:
+    """R-ORG-7 over rows of `holdings_at(moment)` for one post, in their order (A, then the Bs): the first
+    holder on duty then, else None (no query)."""
+    for holding in holdings:
+        if holding_on_duty(holding, moment):
+            return Holder(staff=holding.staff, acting_as=str(holding.role))
+    return None
+
+
+def post_holder_at(post: Post | int, moment: datetime) -> Holder | None:
+    """Who held `post` at `moment` (past or present) and whether as A or as B (R-ORG-7): the A of that
+    moment when on duty then, else the first B of that moment on duty then, else None. One query.
+
+    A later reassignment, return or deactivation does not change the answer about an earlier moment."""
+    post_id = post if isinstance(post, int) else post.pk
+    return first_on_duty(holdings_at(moment).filter(post_id=post_id), moment)
+
+
+def holders_at(posts: Iterable[Post | int], moment: datetime) -> dict[int, Holder | None]:
+    """`post_holder_at` for many posts at once: {post id: Holder or None}, every post asked for present.
+    One query however many posts."""
+    ids = sorted({p if isinstance(p, int) else p.pk for p in posts})
+    found: dict[int, Holder | None] = dict.fromkeys(ids)
+    if not ids:
+        return found
+    rows = holdings_at(moment).filter(post_id__in=ids)
+    for post_id, holdings in groupby(rows, key=lambda h: h.post_id):
+        found[post_id] = first_on_duty(holdings, moment)
+    return found
+
+
+def acting_capacity(staff: StaffProfile, window: Window, moment: datetime) -> str:
+    """In which capacity `staff` acts at `window` at `moment` (R-ORG-7, R-CASE-10). One query.
+
+    "A" when `staff` holds an active post of the window as its A at that moment; "B" when, for an active post
+    of the window whose A is not on duty at that moment, `staff` is the B actually covering (the first B on
+    duty then); "" otherwise (not a holder, or a B while the A is at work or while another B covers). "A"
+    wins over "B" when both apply."""
+    mine = PostHolding.objects.filter(held_at(moment), staff_id=staff.pk, post_id=OuterRef("post_id"))
+    rows = list(holdings_at(moment).filter(Exists(mine), post__window_id=window.pk, post__is_active=True))
+    if any(h.staff_id == staff.pk and h.role == PostRole.A for h in rows):
+        return "A"
+    for _post_id, holdings in groupby(rows, key=lambda h: h.post_id):
+        holder = first_on_duty(holdings, moment)
+        if holder is not None and holder.acting_as == "B" and holder.staff.pk == staff.pk:
+            return "B"
+    return ""
+
+
+def is_on_duty(staff: StaffProfile, moment: datetime) -> bool:
+    """Whether `staff` was on duty at `moment`: active then and with no absence in force then. One query,
+    which reads the staff member's row afresh."""
+    away = Absence.objects.filter(absence_in_force(moment), staff_id=OuterRef("pk"))
+    return StaffProfile.objects.filter(active_at(moment), pk=staff.pk).filter(~Exists(away)).exists()
+
+
+def on_duty(staff: StaffProfile, moment: datetime) -> bool:
+    """The former name of `is_on_duty`, kept for its callers."""
+    return is_on_duty(staff, moment)
