@@ -25,11 +25,10 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH_DB = "govhall_bench"
@@ -59,55 +58,16 @@ def _timed(func: Callable[[], Any], rounds: int = ROUNDS) -> tuple[float, Any]:
 # --- 1. the dashboard aggregate on PostgreSQL -------------------------------------------------------------
 
 
-def _scratch_url(db: Mapping[str, Any], name: str) -> str:
-    user = quote(str(db.get("USER") or ""), safe="")
-    password = quote(str(db.get("PASSWORD") or ""), safe="")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = str(db.get("HOST") or "127.0.0.1")
-    port = str(db.get("PORT") or "5432")
-    return f"postgres://{auth}{host}:{port}/{name}"
-
-
-def _ensure_scratch_database(db: Mapping[str, Any]) -> None:
-    import psycopg
-
-    conninfo = psycopg.conninfo.make_conninfo(
-        host=str(db.get("HOST") or "127.0.0.1"),
-        port=str(db.get("PORT") or "5432"),
-        user=str(db.get("USER") or "") or None,
-        password=str(db.get("PASSWORD") or "") or None,
-        dbname="postgres",
-    )
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH_DB]).fetchone()
-        if found is None:
-            conn.execute(f'CREATE DATABASE "{SCRATCH_DB}"')
-            print(f"cases.dashboard: created the scratch database {SCRATCH_DB}")
-
-
 def dashboard_vs_sql() -> None:
-    from django.conf import settings
+    from bench import scratch
 
-    db = settings.DATABASES["default"]
-    if "postgresql" not in db["ENGINE"] and os.environ.get("BENCH_POSTGRES_URL"):
-        # The demo runs on SQLite; the million-case figure is about PostgreSQL, the production database.
-        import dj_database_url
-
-        db = dj_database_url.parse(os.environ["BENCH_POSTGRES_URL"])
-    if "postgresql" not in db["ENGINE"]:
+    db = scratch.postgres_server()
+    if db is None:
         print("cases.dashboard: skipped (neither DATABASE_URL nor BENCH_POSTGRES_URL is PostgreSQL)")
         return
-    _ensure_scratch_database(db)
-    env = dict(os.environ, DATABASE_URL=_scratch_url(db, SCRATCH_DB), CONN_MAX_AGE="0")
-    began = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=WORKER_TIMEOUT_S,
-    )
-    print(f"cases.dashboard: {SCRATCH_DB} migrated in {time.perf_counter() - began:.1f} s")
+    scratch.ensure_database(db, SCRATCH_DB)
+    env = dict(os.environ, DATABASE_URL=scratch.url(db, SCRATCH_DB), CONN_MAX_AGE="0")
+    scratch.migrate(env, f"cases.dashboard: {SCRATCH_DB}")
     subprocess.run(
         [sys.executable, "-m", "bench.cases_bench", WORKER_FLAG],
         cwd=ROOT,
