@@ -9,6 +9,10 @@ Needs the demo centre (make bench loads it). Sections:
             (BENCH_POSTGRES_URL or a PostgreSQL DATABASE_URL; BENCH_CASES sets the size), and accepting and
             deciding cases through the services vs a bare insert of the same rows (on the settings' database
             and, with the dashboard, on PostgreSQL)
+  life      a whole case life (receive, check, accept, step, decide, deliver; each transition its own committed
+            transaction) through the services on PostgreSQL, in transitions/s, vs the peer BPMN engine
+            (../shared/bench/peer_spiff/, SpiffWorkflow saved after every task; BENCH_PEER_DIR) and vs a bare
+            write of the same rows in the same transactions; with the SQL statements per transition by kind
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import cases_bench, http_bench, pdf_bench, workdays_bench
+    from bench import case_life, cases_bench, http_bench, pdf_bench, workdays_bench
 
-    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf", "cases"}
+    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf", "cases", "life"}
     print("govhall benchmarks (ratios against a baseline measured in this run)")
     if "workdays" in wanted:
         workdays_bench.main()
@@ -35,6 +39,8 @@ def main() -> int:
         pdf_bench.main()
     if "cases" in wanted:
         cases_bench.main()
+    if "life" in wanted:
+        case_life.main()
     return 0
 
 
