@@ -3,10 +3,10 @@
 1. The supervision dashboard's warning aggregate (`cases.selectors.dashboard.window_warning_counts`: the
    red/yellow/green/suspended cases of every window, one grouped query) over BENCH_CASES cases (default
    1,000,000) on PostgreSQL, against the same aggregate written by hand in SQL. Only when DATABASE_URL points
-   at PostgreSQL: the bench then works in its own scratch database `govhall_bench` on that server (created if
-   absent, migrated with `manage.py migrate`, loaded with one INSERT ... SELECT FROM generate_series, and kept
-   for the next run), in a child process whose DATABASE_URL names it. The database DATABASE_URL names is never
-   written to by this part.
+   at PostgreSQL: the bench then works in its own scratch database `govhall_bench` (BENCH_CASES_DB names
+   another) on that server (created if absent, migrated with `manage.py migrate`, loaded with one INSERT ...
+   SELECT FROM generate_series, and kept for the next run), in a child process whose DATABASE_URL names it.
+   The database DATABASE_URL names is never written to by this part.
 2. Accepting and deciding cases through the services (receive, check the materials, accept, complete the
    step, decide) against a bare bulk INSERT of the same rows (the cases with their events, notices, material
    checks, steps and the applicant's notification messages), BENCH_SERVICE_CASES cases (default 200), on
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRATCH_DB = "govhall_bench"
+SCRATCH_DB = os.environ.get("BENCH_CASES_DB", "govhall_bench")
 BENCH_CENTER = "bench-cases"
 WINDOWS = 24
 TODAY = date(2026, 10, 14)  # the day the dashboard is read on (a Wednesday)
