@@ -47,7 +47,9 @@ lint: venv
 e2e: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m browser -q
 
+# The peer baseline's engine (SpiffWorkflow) is in the `bench` dependency group, installed for the bench only.
 bench: demo
+	uv sync --frozen --quiet --group bench
 	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
 	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) -m bench
 

@@ -9,6 +9,15 @@ Needs the demo centre (make bench loads it). Sections:
             (BENCH_POSTGRES_URL or a PostgreSQL DATABASE_URL; BENCH_CASES sets the size), and accepting and
             deciding cases through the services vs a bare insert of the same rows (on the settings' database
             and, with the dashboard, on PostgreSQL)
+  life      a whole case life (receive, check, accept, step, decide, deliver; each transition its own committed
+            transaction) through the services on PostgreSQL, in transitions/s, vs the peer BPMN engine
+            (../shared/bench/peer_spiff/, SpiffWorkflow saved after every task) and vs a bare write of the
+            same rows in the same transactions; with the SQL statements per transition by kind
+            (BENCH_LIFE_CASES, BENCH_LIFE_RUNS, BENCH_PEER_INSTANCES, BENCH_PEER_DIR)
+  pages     the window workbench, a case page, the API case list and the supervision dashboard over HTTP
+            (gunicorn as in production, wrk) at 1,000 and at 1,000,000 cases on PostgreSQL (the same 600 open
+            cases, different closed history): req/s at each size, the ratio 1M/1k and the ratio to the bare
+            /healthz view of the same server, with each page's query count (BENCH_PAGES_CASES sets the large size)
 """
 
 from __future__ import annotations
@@ -23,9 +32,9 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import cases_bench, http_bench, pdf_bench, workdays_bench
+    from bench import case_life, cases_bench, http_bench, pages_bench, pdf_bench, workdays_bench
 
-    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf", "cases"}
+    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf", "cases", "life", "pages"}
     print("govhall benchmarks (ratios against a baseline measured in this run)")
     if "workdays" in wanted:
         workdays_bench.main()
@@ -35,6 +44,10 @@ def main() -> int:
         pdf_bench.main()
     if "cases" in wanted:
         cases_bench.main()
+    if "life" in wanted:
+        case_life.main()
+    if "pages" in wanted:
+        pages_bench.main()
     return 0
 
 

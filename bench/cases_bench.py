@@ -3,10 +3,10 @@
 1. The supervision dashboard's warning aggregate (`supervision.selectors.dashboard.window_warning_counts`: the
    red/yellow/green/suspended cases of every window, one grouped query) over BENCH_CASES cases (default
    1,000,000) on PostgreSQL, against the same aggregate written by hand in SQL. Only when DATABASE_URL points
-   at PostgreSQL: the bench then works in its own scratch database `govhall_bench` on that server (created if
-   absent, migrated with `manage.py migrate`, loaded with one INSERT ... SELECT FROM generate_series, and kept
-   for the next run), in a child process whose DATABASE_URL names it. The database DATABASE_URL names is never
-   written to by this part.
+   at PostgreSQL: the bench then works in its own scratch database `govhall_bench` (BENCH_CASES_DB names
+   another) on that server (created if absent, migrated with `manage.py migrate`, loaded with one INSERT ...
+   SELECT FROM generate_series, and kept for the next run), in a child process whose DATABASE_URL names it.
+   The database DATABASE_URL names is never written to by this part.
 2. Accepting and deciding cases through the services (receive, check the materials, accept, complete the
    step, decide) against a bare bulk INSERT of the same rows (the cases with their events, notices, material
    checks, steps and the applicant's notification messages), BENCH_SERVICE_CASES cases (default 200), on
@@ -25,14 +25,13 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRATCH_DB = "govhall_bench"
+SCRATCH_DB = os.environ.get("BENCH_CASES_DB", "govhall_bench")
 BENCH_CENTER = "bench-cases"
 WINDOWS = 24
 TODAY = date(2026, 10, 14)  # the day the dashboard is read on (a Wednesday)
@@ -59,55 +58,16 @@ def _timed(func: Callable[[], Any], rounds: int = ROUNDS) -> tuple[float, Any]:
 # --- 1. the dashboard aggregate on PostgreSQL -------------------------------------------------------------
 
 
-def _scratch_url(db: Mapping[str, Any], name: str) -> str:
-    user = quote(str(db.get("USER") or ""), safe="")
-    password = quote(str(db.get("PASSWORD") or ""), safe="")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = str(db.get("HOST") or "127.0.0.1")
-    port = str(db.get("PORT") or "5432")
-    return f"postgres://{auth}{host}:{port}/{name}"
-
-
-def _ensure_scratch_database(db: Mapping[str, Any]) -> None:
-    import psycopg
-
-    conninfo = psycopg.conninfo.make_conninfo(
-        host=str(db.get("HOST") or "127.0.0.1"),
-        port=str(db.get("PORT") or "5432"),
-        user=str(db.get("USER") or "") or None,
-        password=str(db.get("PASSWORD") or "") or None,
-        dbname="postgres",
-    )
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH_DB]).fetchone()
-        if found is None:
-            conn.execute(f'CREATE DATABASE "{SCRATCH_DB}"')
-            print(f"cases.dashboard: created the scratch database {SCRATCH_DB}")
-
-
 def dashboard_vs_sql() -> None:
-    from django.conf import settings
+    from bench import scratch
 
-    db = settings.DATABASES["default"]
-    if "postgresql" not in db["ENGINE"] and os.environ.get("BENCH_POSTGRES_URL"):
-        # The demo runs on SQLite; the million-case figure is about PostgreSQL, the production database.
-        import dj_database_url
-
-        db = dj_database_url.parse(os.environ["BENCH_POSTGRES_URL"])
-    if "postgresql" not in db["ENGINE"]:
+    db = scratch.postgres_server()
+    if db is None:
         print("cases.dashboard: skipped (neither DATABASE_URL nor BENCH_POSTGRES_URL is PostgreSQL)")
         return
-    _ensure_scratch_database(db)
-    env = dict(os.environ, DATABASE_URL=_scratch_url(db, SCRATCH_DB), CONN_MAX_AGE="0")
-    began = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=WORKER_TIMEOUT_S,
-    )
-    print(f"cases.dashboard: {SCRATCH_DB} migrated in {time.perf_counter() - began:.1f} s")
+    scratch.ensure_database(db, SCRATCH_DB)
+    env = dict(os.environ, DATABASE_URL=scratch.url(db, SCRATCH_DB), CONN_MAX_AGE="0")
+    scratch.migrate(env, f"cases.dashboard: {SCRATCH_DB}")
     subprocess.run(
         [sys.executable, "-m", "bench.cases_bench", WORKER_FLAG],
         cwd=ROOT,

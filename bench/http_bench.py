@@ -42,10 +42,11 @@ def _wait_up(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"server did not answer at {url}")
 
 
-def _rps(url: str, cookie: str = "") -> float:
+def _rps(url: str, cookie: str = "", extra_headers: dict[str, str] | None = None) -> float:
     """Requests per second from wrk, or from a small threaded Python client when wrk is missing. Any answer
     other than 2xx (a redirect to the login page included) is an error, not a request counted."""
     headers = {"Cookie": cookie} if cookie else {}
+    headers.update(extra_headers or {})
     if shutil.which("wrk"):
         header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
         out = subprocess.run(
