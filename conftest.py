@@ -47,12 +47,17 @@ def _staff_with_role(center: Center, role: Role, window: Window | None = None, *
 
 @pytest.fixture(autouse=True)
 def fresh_cache() -> Any:
-    """Each test starts with an empty cache (rolled-back rows may reuse ids that a cached page names)."""
+    """Each test starts with empty caches, the shared one and the processes' own (rolled-back rows may reuse ids
+    that a cached value names)."""
     from django.core.cache import cache
 
+    from policy.selectors import clear_policy_cache
+
     cache.clear()
+    clear_policy_cache()
     yield
     cache.clear()
+    clear_policy_cache()
 
 
 @pytest.fixture

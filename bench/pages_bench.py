@@ -369,6 +369,7 @@ def load(total: int) -> None:
 def sessions() -> dict[str, Any]:
     """Sign the clerk and the supervisor in, make the clerk's API token, read each page once through the test
     client counting its queries, and describe what the pages show."""
+    from cases.selectors.workbench import workbench
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -379,7 +380,6 @@ def sessions() -> dict[str, Any]:
     from rest_framework.authtoken.models import Token
 
     from cases.models import Case, CaseState
-    from cases.selectors.workbench import workbench
     from org.models import StaffProfile
 
     users = get_user_model().objects

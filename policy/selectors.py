@@ -1,4 +1,9 @@
-"""Reading policy values as of a date."""
+"""Reading policy values as of a date.
+
+The values of a centre change rarely and are read by every service, so each process keeps each centre's whole
+table of values (`common.process_cache.ProcessCache`, bumped by `policy.services` on every write): reading a
+value costs no query once the table is kept.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,43 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.models import HistoryEntry
+from common.process_cache import ProcessCache
 from org.models import Center
 
 from .models import PolicyValue
 from .registry import DEFAULTS_EFFECTIVE_FROM, KEYS
+
+
+def _table(center_id: Any) -> dict[str, list[tuple[date, Any]]]:
+    """{key: [(effective_from, value), ...] newest first} of one centre."""
+    table: dict[str, list[tuple[date, Any]]] = {}
+    for key, effective_from, value in (
+        PolicyValue.objects.filter(center_id=center_id)
+        .order_by("key", "-effective_from", "-id")
+        .values_list("key", "effective_from", "value")
+    ):
+        table.setdefault(key, []).append((effective_from, value))
+    return table
+
+
+_tables: ProcessCache[dict[str, list[tuple[date, Any]]]] = ProcessCache("policy:values", _table)
+
+
+def bump_policy_version() -> None:
+    """Forget the kept tables in every process (policy writes call it)."""
+    _tables.bump()
+
+
+def clear_policy_cache() -> None:
+    """Forget the kept tables of this process (tests: a rolled-back test leaves no trace)."""
+    _tables.clear()
+
+
+def _in_force(rows: list[tuple[date, Any]], on: date) -> tuple[bool, Any]:
+    for effective_from, value in rows:
+        if effective_from <= on:
+            return True, value
+    return False, None
 
 
 def policy_value(center: Center, key: str, on: date | None = None) -> Any:
@@ -21,31 +59,21 @@ def policy_value(center: Center, key: str, on: date | None = None) -> Any:
     if key not in KEYS:
         raise KeyError(f"Unknown policy key {key!r}; add it to policy.registry.KEYS")
     on = on or timezone.localdate()
-    row = (
-        PolicyValue.objects.filter(center=center, key=key, effective_from__lte=on)
-        .order_by("-effective_from")
-        .values_list("value", flat=True)
-        .first()
-    )
-    return KEYS[key].default if row is None else row
+    found, value = _in_force(_tables.get(center.pk).get(key, []), on)
+    return value if found else KEYS[key].default
 
 
 def policy_values(center: Center, keys: list[str], on: date | None = None) -> dict[str, Any]:
-    """`policy_value` of each of `keys` on `on` (today by default), in one query."""
+    """`policy_value` of each of `keys` on `on` (today by default)."""
     unknown = [key for key in keys if key not in KEYS]
     if unknown:
         raise KeyError(f"Unknown policy key {unknown[0]!r}; add it to policy.registry.KEYS")
     on = on or timezone.localdate()
-    values = {key: KEYS[key].default for key in keys}
-    found: set[str] = set()
-    for key, value in (
-        PolicyValue.objects.filter(center=center, key__in=keys, effective_from__lte=on)
-        .order_by("key", "-effective_from")
-        .values_list("key", "value")
-    ):
-        if key not in found:  # the newest in force comes first
-            found.add(key)
-            values[key] = value
+    table = _tables.get(center.pk)
+    values = {}
+    for key in keys:
+        found, value = _in_force(table.get(key, []), on)
+        values[key] = value if found else KEYS[key].default
     return values
 
 

@@ -19,7 +19,7 @@ from org.models import Center
 
 from .models import PolicyValue
 from .registry import DEFAULTS_EFFECTIVE_FROM, KEYS
-from .selectors import policy_value
+from .selectors import bump_policy_version, policy_value
 from .values import normalise
 
 RULE = "R-ASM-17"
@@ -96,7 +96,13 @@ def policy_set(
             reason=note,
             changes={"key": key, "value": [old, stored], "effective_from": effective_from},
         )
+        _invalidate()
     return row
+
+
+def _invalidate() -> None:
+    bump_policy_version()  # this process sees the change at once, inside the transaction too
+    transaction.on_commit(bump_policy_version)  # and no process keeps a table read before the commit
 
 
 def policy_seed_defaults(*, center: Center) -> int:
@@ -132,4 +138,6 @@ def policy_seed_defaults(*, center: Center) -> int:
                 },
             )
             written += 1
+        if written:
+            _invalidate()
     return written

@@ -1,69 +1,26 @@
 """Reading the calendar: the `WorkCalendar` of a centre (cached) and its working hours (R-CLK-1, R-CLK-3, R-CLK-7).
 
 Caching: building a calendar costs two small queries, and every deadline needs one, so each process keeps the
-calendars it built, keyed by centre. A cached calendar is used only while both of these are unchanged:
-
-- the process's own version counter, bumped by `workdays.services` on every write (so a change made in this
-  process is seen at once, even inside the writing transaction), and
-- a generation number kept in Django's cache (shared by every process when the cache is Redis), bumped by the
-  same writes after they commit. It is read at most once every `SHARED_CHECK_SECONDS` per process, so other
-  processes see a change within that time, at the cost of one cache read per interval.
+calendars it built, keyed by centre (`common.process_cache.ProcessCache`): a calendar write in this process is
+seen at once, one in another process within a second.
 """
 
 from __future__ import annotations
 
-import threading
-import time as _time
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from common.models import HistoryEntry
+from common.process_cache import ProcessCache
 from org.models import Center
 from policy.registry import KEYS
-from policy.selectors import policy_table
+from policy.selectors import policy_values
 
 from .clock import WorkCalendar, WorkingHours, parse_hhmm, parse_month_day, working_hours_on
 from .models import CalendarDay, CalendarYear, DayKind
-
-GENERATION_KEY = "workdays:calendar:generation"
-SHARED_CHECK_SECONDS = 1.0
-
-_lock = threading.Lock()
-_local_version = 0
-_shared_generation: int | None = None
-_shared_checked_at = float("-inf")
-_calendars: dict[int | None, tuple[tuple[int, int | None], WorkCalendar]] = {}
-
-
-def bump_calendar_version(*, shared: bool = True) -> None:
-    """Forget every cached calendar in this process; with `shared`, in every other process too."""
-    global _local_version, _shared_checked_at
-    with _lock:
-        _local_version += 1
-        _calendars.clear()
-        _shared_checked_at = float("-inf")
-    if shared:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # no such key yet
-            cache.add(GENERATION_KEY, 1, timeout=None)
-
-
-def clear_calendar_cache() -> None:
-    """Forget the cached calendars of this process (tests call it: a rolled-back test leaves no trace)."""
-    bump_calendar_version(shared=False)
-
-
-def _current_generation() -> int | None:
-    global _shared_generation, _shared_checked_at
-    now = _time.monotonic()
-    if now - _shared_checked_at >= SHARED_CHECK_SECONDS:
-        _shared_generation = cache.get(GENERATION_KEY)
-        _shared_checked_at = now
-    return _shared_generation
 
 
 def _build(center_id: int | None) -> WorkCalendar:
@@ -80,26 +37,46 @@ def _build(center_id: int | None) -> WorkCalendar:
     return WorkCalendar(holidays, workdays, set(years))
 
 
+def _build_any(center_id: Any) -> WorkCalendar:
+    return _build(center_id)
+
+
+_calendars: ProcessCache[WorkCalendar] = ProcessCache("workdays:calendar", _build_any)
+GENERATION_KEY = _calendars.generation_key
+
+
+def bump_calendar_version(*, shared: bool = True) -> None:
+    """Forget every cached calendar in this process; with `shared`, in every other process too."""
+    _calendars.bump(shared=shared)
+
+
+def clear_calendar_cache() -> None:
+    """Forget the cached calendars of this process (tests call it: a rolled-back test leaves no trace)."""
+    _calendars.clear()
+
+
 def calendar_for(center: Center | None) -> WorkCalendar:
     """The working-day calendar of `center` (national only when None): national schedule + centre overrides."""
-    center_id = None if center is None else center.pk
-    stamp = (_local_version, _current_generation())
-    hit = _calendars.get(center_id)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    calendar = _build(center_id)
-    with _lock:
-        if stamp[0] == _local_version:
-            _calendars[center_id] = (stamp, calendar)
-    return calendar
+    return _calendars.get(None if center is None else center.pk)
+
+
+HOUR_KEYS = (
+    "morning_start",
+    "morning_end",
+    "afternoon_start",
+    "afternoon_end",
+    "summer_shift_minutes",
+    "summer_start",
+    "summer_end",
+)
 
 
 def working_hours_for(center: Center | None, on: date) -> WorkingHours:
-    """The centre's hours on `on`, from its policy values in force that day (R-CLK-7). One query."""
+    """The centre's hours on `on`, from its policy values in force that day (R-CLK-7); kept per process."""
     if center is None:
-        values = {key: spec.default for key, spec in KEYS.items()}
+        values = {key: KEYS[key].default for key in HOUR_KEYS}
     else:
-        values = {row.key: row.value for row in policy_table(center, on)}
+        values = policy_values(center, list(HOUR_KEYS), on)
     return working_hours_on(
         on,
         morning_start=parse_hhmm(values["morning_start"]),

@@ -77,6 +77,7 @@ def set_policy(center: Center, key: str, value: Any, effective_from: Any = None)
 
     from policy.models import PolicyValue
     from policy.registry import KEYS
+    from policy.selectors import clear_policy_cache
 
     PolicyValue.objects.create(
         center=center,
@@ -85,3 +86,4 @@ def set_policy(center: Center, key: str, value: Any, effective_from: Any = None)
         effective_from=effective_from or date(2015, 4, 1),
         rule=KEYS[key].rule,
     )
+    clear_policy_cache()  # written behind the services' back: the process's kept values are stale

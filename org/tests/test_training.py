@@ -15,6 +15,7 @@ from org.models import BackupTraining
 from org.periods import months_before
 from org.tests import factories as f
 from policy.models import PolicyValue
+from policy.selectors import clear_policy_cache
 
 from .helpers import at
 
@@ -111,6 +112,7 @@ def test_r_org_8_the_period_is_the_centres_policy(hall):
         effective_from=date(2026, 7, 1),
         rule="R-ORG-8",
     )
+    clear_policy_cache()  # written behind the services' back
     assert selectors.posts_with_stale_training(hall.center, TODAY) == [hall.post]
     # Before the new value took effect, the default of six months applied.
     assert selectors.posts_with_stale_training(hall.center, date(2026, 6, 30)) == []

@@ -335,7 +335,7 @@ def test_r_clk_3_calendar_is_cached_until_a_change(django_assert_num_queries):
 
 @pytest.mark.usefixtures("national_calendar")
 def test_r_clk_3_a_change_in_another_process_is_seen_through_the_shared_generation(monkeypatch):
-    monkeypatch.setattr(selectors, "SHARED_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(selectors._calendars, "_check_seconds", 0.0)
     first = calendar_for(None)
     assert calendar_for(None) is first
     try:
