@@ -51,13 +51,16 @@ def fresh_cache() -> Any:
     that a cached value names)."""
     from django.core.cache import cache
 
+    from catalog.selectors import clear_published_versions
     from policy.selectors import clear_policy_cache
 
     cache.clear()
     clear_policy_cache()
+    clear_published_versions()
     yield
     cache.clear()
     clear_policy_cache()
+    clear_published_versions()
 
 
 @pytest.fixture

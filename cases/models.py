@@ -268,6 +268,10 @@ class Case(CenterOwned):
     responsible_acting_as = models.CharField(max_length=1, choices=ActingAs.choices, blank=True)
     # Optimistic concurrency: every write bumps it; a write from a stale page is refused as a conflict.
     revision = models.PositiveIntegerField(default=0)
+    # The head of the case's hash-chained history (R-CASE-10): the last event's number and hash, written with
+    # each event, so that appending one needs no read of the history.
+    chain_seq = models.PositiveIntegerField(default=0)
+    chain_head = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

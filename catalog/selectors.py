@@ -248,3 +248,34 @@ def history_rows(item: Item) -> list[tuple[HistoryEntry, str, list[tuple[str, ob
 def item_history(item: Item) -> QuerySet[HistoryEntry]:
     """Every recorded change to the item and its versions, newest first."""
     return history_of(item).select_related("actor__staff_profile").order_by("-at", "-id")
+
+
+# --- published versions, kept per process ------------------------------------------------------------------
+#
+# A published (or superseded) version never changes (R-CAT-3; on PostgreSQL triggers refuse any change to it,
+# its materials, fees or steps), so the case services read it with its parts from a per-process store instead of
+# joining it on every transition. Only versions that were published when read are kept; the objects are shared:
+# callers read them and never assign to them.
+
+_PUBLISHED_KEPT = 4096
+_published: dict[int, ItemVersion] = {}
+
+
+def published_version(version_id: int) -> ItemVersion:
+    """The published or superseded version `version_id` with its materials, fees and steps, from this process's
+    store after the first read. Its item (whose status changes) and its steps' posts (whose holders change) are
+    not part of it: read them from the case."""
+    version = _published.get(version_id)
+    if version is not None:
+        return version
+    version = ItemVersion.objects.prefetch_related("materials", "fees", "steps").get(pk=version_id)
+    if version.state != VersionState.DRAFT:
+        if len(_published) >= _PUBLISHED_KEPT:
+            _published.clear()
+        _published[version_id] = version
+    return version
+
+
+def clear_published_versions() -> None:
+    """Forget the kept versions (tests: ids of rolled-back rows may be used again)."""
+    _published.clear()

@@ -85,7 +85,7 @@ def _current_step(case: Case) -> CaseStep | None:
 
 
 def _may_decide(staff: StaffProfile, case: Case, moment: datetime) -> bool:
-    if can_decide_on_spot(staff=staff, version=case.version, moment=moment):
+    if can_decide_on_spot(staff=staff, version=case.version, moment=moment, department=case.item.department):
         return True
     if CaseStep.objects.filter(case=case, finished_at=None).exists():
         return False

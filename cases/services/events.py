@@ -1,8 +1,10 @@
 """The case history (R-CASE-10): append-only, each event chained to the previous one by a hash.
 
-`case_change` is the one way a service changes a case: it checks the revision the user saw (optimistic
-concurrency), applies the field changes, bumps the revision and appends the event, all in the caller's
-transaction. `chain_verify` recomputes the chain.
+`lock_case` and `case_change` are the one way a service changes a case: lock the case row (refusing a stale
+revision: optimistic concurrency for the user's page), apply the field changes, bump the revision and append the
+event chained to the head the case carries (`chain_seq`, `chain_head`) — the UPDATE of the case and the INSERT of
+the event in one statement on PostgreSQL — all in the caller's transaction. The statements are written once per
+process (`common.sql`): they run on every transition. `chain_verify` recomputes the chain.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.selectors import published_version
 from common.errors import Conflict
+from common.sql import insert, select_one, update_then_insert
 from org.models import StaffProfile
 
 from ..models import Case, CaseEvent
@@ -74,36 +78,54 @@ def event_hash(
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+# The case's relations a service reads, which do not change under it: taken from the instance the caller
+# already holds (or, for the version, from the store of published versions), not joined into the lock.
+_CARRIED = ("center", "item", "window", "responsible")
+
+
 def lock_case(case: Case, *, expected_revision: int | None = None) -> Case:
-    """The case row locked for this transaction; a Conflict if it changed since `expected_revision`."""
-    locked = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("center", "item__department", "version", "window", "timer")
-        .get(pk=case.pk)
-    )
+    """The case row locked for this transaction (with its timer); a Conflict if it changed since
+    `expected_revision`.
+
+    Only the case row and its timer are read under the lock: the centre, item, window and responsible person the
+    caller's instance already carries are handed over when they are the same rows, and the published version
+    (immutable, R-CAT-3) comes from `catalog.selectors.published_version`, so that no transition pays for
+    joining them again. Anything not carried is read when first used.
+    """
+    locked = select_one(Case, case.pk, related=("timer",), for_update=True)
+    if locked is None:
+        raise Case.DoesNotExist()
     if expected_revision is not None and locked.revision != expected_revision:
         raise Conflict()
+    held = case._state.fields_cache
+    for name in _CARRIED:
+        related = held.get(name)
+        if related is not None and related.pk == getattr(locked, f"{name}_id"):
+            locked._state.fields_cache[name] = related
+    version = held.get("version")
+    if version is None or version.pk != locked.version_id:
+        version = published_version(locked.version_id)
+    locked._state.fields_cache["version"] = version
     return locked
 
 
-def event_append(
+def _event(
     *,
     case: Case,
     action: str,
     actor: StaffProfile | None,
-    acting_as: str = "",
-    from_state: str = "",
-    to_state: str = "",
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    at: datetime | None = None,
+    acting_as: str,
+    from_state: str,
+    to_state: str,
+    reason: str,
+    data: dict[str, Any] | None,
+    at: datetime | None,
 ) -> CaseEvent:
-    """Append one event to the case's chain. Call inside the transaction that holds the case lock."""
+    """The next event of `case`'s chain (not saved), and the case's chain head moved onto it."""
     at = case_moment(at)
     data = {k: _plain(v) for k, v in (data or {}).items()}
-    last = CaseEvent.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
-    seq = (last["seq"] + 1) if last else 1
-    prev_hash = last["hash"] if last else ""
+    seq = case.chain_seq + 1
+    prev_hash = case.chain_head
     digest = event_hash(
         prev_hash=prev_hash,
         case_id=case.pk,
@@ -117,7 +139,8 @@ def event_append(
         reason=reason,
         data=data,
     )
-    return CaseEvent.objects.create(
+    case.chain_seq, case.chain_head = seq, digest
+    return CaseEvent(
         case=case,
         seq=seq,
         at=at,
@@ -133,6 +156,35 @@ def event_append(
     )
 
 
+def event_append(
+    *,
+    case: Case,
+    action: str,
+    actor: StaffProfile | None,
+    acting_as: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> CaseEvent:
+    """Append one event to the case's chain without changing anything else of the case (its chain head moves).
+    Call inside the transaction that holds the case lock."""
+    event = _event(
+        case=case,
+        action=action,
+        actor=actor,
+        acting_as=acting_as,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data,
+        at=at,
+    )
+    update_then_insert(case, ["chain_seq", "chain_head"], event)
+    return event
+
+
 def case_change(
     *,
     case: Case,
@@ -145,7 +197,8 @@ def case_change(
     fields: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> CaseEvent:
-    """Apply `fields` (and the new state) to a locked `case`, bump its revision and append the event."""
+    """Apply `fields` (and the new state) to a locked `case`, bump its revision and append the event: one write
+    (the UPDATE of the case and the INSERT of the event, in one statement on PostgreSQL)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("case_change must run inside the service's transaction")
     from_state = case.state
@@ -155,8 +208,7 @@ def case_change(
     for name, value in changed.items():
         setattr(case, name, value)
     case.revision += 1
-    case.save(update_fields=[*changed.keys(), "revision"])
-    return event_append(
+    event = _event(
         case=case,
         action=action,
         actor=actor,
@@ -167,6 +219,40 @@ def case_change(
         data=data,
         at=at,
     )
+    update_then_insert(case, [*changed.keys(), "revision", "chain_seq", "chain_head"], event)
+    return event
+
+
+def case_created(
+    *,
+    case: Case,
+    action: str,
+    actor: StaffProfile | None,
+    acting_as: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> CaseEvent:
+    """Insert a new `case` (in its first state) with the first event of its history, in the caller's
+    transaction: the INSERT of the case, then its first event with the case's chain head (one statement on
+    PostgreSQL)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_created must run inside the service's transaction")
+    case.revision = 1
+    insert(case)
+    event = _event(
+        case=case,
+        action=action,
+        actor=actor,
+        acting_as=acting_as,
+        from_state=case.state,
+        to_state=case.state,
+        reason=reason,
+        data=data,
+        at=at,
+    )
+    update_then_insert(case, ["chain_seq", "chain_head"], event)
+    return event
 
 
 @dataclass(frozen=True)

@@ -251,7 +251,7 @@ def completed_on_time(case: Case) -> bool | None:
 
 def _decision_authority(actor: StaffProfile, case: Case, moment: datetime) -> dict[str, Any]:
     """How `actor` may decide `case` at `moment`, or a refusal (R-ORG-4, R-ORG-5)."""
-    if can_decide_on_spot(staff=actor, version=case.version, moment=moment):
+    if can_decide_on_spot(staff=actor, version=case.version, moment=moment, department=case.item.department):
         return {"authority": "on_spot"}
     pending = _first_unfinished(_plan(case, None))
     if pending is not None:

@@ -50,7 +50,7 @@ from ..models import (
     ReferralMode,
 )
 from . import clock, handling
-from .events import case_change, case_moment, lock_case
+from .events import case_change, case_created, case_moment, lock_case
 from .numbering import next_number
 
 # Online submissions (R-CASE-2): what a file may be. Checked on the content, not only the name.
@@ -579,7 +579,7 @@ def case_receive(
     files = _validated_uploads(uploads, version)
     acting_as = _acting_as(actor, window)
     with transaction.atomic():
-        case = Case.objects.create(
+        case = Case(
             center_id=window.center_id,
             item=item,
             version=version,
@@ -592,18 +592,7 @@ def case_receive(
             limit_days=version.promised_limit_days,
             **values,
         )
-        for material, upload in files:
-            # The file is in; whether it is right is decided by the material check.
-            CaseMaterial.objects.create(
-                case=case,
-                material=material,
-                status=MaterialStatus.PRESENT,
-                note=stored(gettext_lazy("网上提交，待审查")),
-                checked_at=at,
-                checked_by=actor,
-                upload=upload,
-            )
-        case_change(
+        case_created(
             case=case,
             action=ACTION_RECEIVED,
             actor=actor,
@@ -617,6 +606,17 @@ def case_receive(
             },
             at=at,
         )
+        for material, upload in files:
+            # The file is in; whether it is right is decided by the material check.
+            CaseMaterial.objects.create(
+                case=case,
+                material=material,
+                status=MaterialStatus.PRESENT,
+                note=stored(gettext_lazy("网上提交，待审查")),
+                checked_at=at,
+                checked_by=actor,
+                upload=upload,
+            )
     return case
 
 

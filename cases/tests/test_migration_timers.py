@@ -22,8 +22,17 @@ def _migrate(targets: list[tuple[str, str]]) -> Any:
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture
+def back_to_latest() -> Any:
+    """Leave the database migrated to the latest state for the tests that follow."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_r_clk_9_existing_clocks_become_timers_as_they_stood() -> None:
+def test_r_clk_9_existing_clocks_become_timers_as_they_stood(back_to_latest: Any) -> None:
     old = _migrate(BEFORE)
     Center = old.get_model("org", "Center")
     Department = old.get_model("org", "Department")

@@ -163,16 +163,18 @@ def authorization_in_force(
     return None
 
 
-def can_decide_on_spot(*, staff: StaffProfile, version: ItemVersion, moment: datetime) -> bool:
+def can_decide_on_spot(
+    *, staff: StaffProfile, version: ItemVersion, moment: datetime, department: Department | None = None
+) -> bool:
     """R-ORG-5: the chief representative decides at the window only for an item marked for it, with no
     special procedure (hearing, bidding, testing, quarantine, appraisal, expert review, site survey,
     collective deliberation), under an authorisation in force for deciding general applications of the
-    item's department."""
+    item's department (`department`, when the caller has it at hand)."""
     if not version.on_spot_decision or version.special_procedures:
         return False
     if not staff.is_active:
         return False
-    department = version.item.department
+    department = department or version.item.department
     return (
         authorization_in_force(
             representative=staff,
