@@ -34,12 +34,12 @@ from django.utils.translation import gettext as _
 from catalog.models import CaseType, SpecialProcedureKind
 from common.errors import RuleViolation
 from common.i18n import stored
-from org.access import has_role
 from org.models import Center, Role, RoleGrant, StaffProfile, Window
 from policy.selectors import policy_value
 from workdays.selectors import calendar_for
 
 from .. import milestones as notify
+from ..acting import COORDINATION, WINDOW
 from ..clock import ONE_DAY, ClockView, subtract_working_days
 from ..models import Case, CaseEvent, CaseState, Extension, Notice, NoticeKind, Suspension
 from ..selectors.clock import (
@@ -196,6 +196,7 @@ def special_procedure_start(
     reason = (reason or "").strip()
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         if case.state != CaseState.ACCEPTED:
             raise RuleViolation("R-CLK-4", _("只有已受理、正在办理的办件可以启动特别程序。"))
         if kind not in (case.version.special_procedures or []):
@@ -246,6 +247,7 @@ def special_procedure_start(
             case=case,
             action="special_procedure_started",
             actor=actor,
+            acting_as=acting_as,
             to_state=CaseState.SUSPENDED,
             reason=reason,
             data={
@@ -281,6 +283,7 @@ def special_procedure_notice_delivered(
         raise RuleViolation("R-CLK-4", _("送达方式过长（最多20个字）。"), field="method")
     with transaction.atomic():
         case = lock_case(notice.case, expected_revision=expected_revision)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if notice.kind != NoticeKind.SPECIAL_PROCEDURE:
             raise RuleViolation("R-CLK-4", _("该文书不是特别程序告知书。"), field="notice")
@@ -295,6 +298,7 @@ def special_procedure_notice_delivered(
             case=case,
             action="notice_delivered",
             actor=actor,
+            acting_as=acting_as,
             data={"notice": notice.number, "kind": notice.kind, "method": method},
             at=at,
         )
@@ -315,6 +319,7 @@ def special_procedure_end(
     result = (result or "").strip()
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         suspension = _open_suspension(case) if case.state == CaseState.SUSPENDED else None
         if suspension is None:
             raise RuleViolation("R-CLK-4", _("该办件没有正在进行的特别程序。"))
@@ -334,6 +339,7 @@ def special_procedure_end(
             case=case,
             action="special_procedure_ended",
             actor=actor,
+            acting_as=acting_as,
             to_state=CaseState.ACCEPTED,
             reason=result,
             data={
@@ -399,6 +405,7 @@ def extension_grant(
     reason = (reason or "").strip()
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         if case.state != CaseState.ACCEPTED or case.deadline is None:
             raise RuleViolation("R-CLK-5", _("只有正在计时的办件可以延期。"))
         if not case.version.extension_allowed:
@@ -459,6 +466,7 @@ def extension_grant(
             case=case,
             action="extension_granted",
             actor=actor,
+            acting_as=acting_as,
             reason=reason,
             data={
                 "days": days,
@@ -486,9 +494,8 @@ def extension_file(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(extension.case, expected_revision=expected_revision)
+        acting_as = COORDINATION.permit(actor=actor, case=case, at=at).acting_as
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
-        if actor.user is None or not has_role(actor.user, case.center, [Role.COORDINATION]):
-            raise RuleViolation("R-CLK-5", _("延期须由中心行政审批协调科备案。"))
         if extension.filed_at is not None:
             raise RuleViolation("R-CLK-5", _("该延期已备案。"))
         extension.filed_at = at
@@ -497,6 +504,7 @@ def extension_file(
             case=case,
             action="extension_filed",
             actor=actor,
+            acting_as=acting_as,
             data={"extension": extension.pk, "days": extension.days},
             at=at,
         )
@@ -520,6 +528,7 @@ def case_report_up(
     authority = (authority or "").strip()
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         if case.case_type != CaseType.REPORTED:
             raise RuleViolation("R-CASE-5", _("只有报批件需要上报上级机关。"))
         if case.state != CaseState.ACCEPTED or case.deadline is None:
@@ -537,6 +546,7 @@ def case_report_up(
             case=case,
             action=REPORTED_UP,
             actor=actor,
+            acting_as=acting_as,
             to_state=CaseState.SUSPENDED,
             data={
                 "authority": authority,
@@ -564,6 +574,7 @@ def case_report_returned(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         spans = report_spans_from(CaseEvent.objects.filter(case=case, action__in=REPORT_ACTIONS))
         if case.state != CaseState.SUSPENDED or not spans or spans[-1][2] is not None:
             raise RuleViolation("R-CASE-5", _("该办件没有在上级机关审批中。"))
@@ -578,6 +589,7 @@ def case_report_returned(
             case=case,
             action=REPORT_RETURNED,
             actor=actor,
+            acting_as=acting_as,
             to_state=CaseState.ACCEPTED,
             reason=(result or "").strip(),
             data={

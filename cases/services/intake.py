@@ -35,6 +35,7 @@ from workdays.selectors import calendar_for
 from workdays.services import add_working_days
 
 from .. import milestones as notify
+from ..acting import WINDOW, window_permit
 from ..models import (
     ActingAs,
     Case,
@@ -172,21 +173,6 @@ def _works_at(staff: StaffProfile, window: Window) -> bool:
     return window.posts.filter(is_active=True).filter(holder_a=staff).exists() or (
         window.posts.filter(is_active=True, backup_links__staff=staff).exists()
     )
-
-
-def _require_window_staff(actor: StaffProfile, window: Window) -> None:
-    if not _works_at(actor, window):
-        raise PermissionDenied(_("只有本窗口的工作人员可以办理此操作。"))
-
-
-def _acting_as(actor: StaffProfile, window: Window) -> str:
-    """A when the actor holds a post of the window as A, B when only as B, else neither (R-ORG-7)."""
-    posts = window.posts.filter(is_active=True)
-    if posts.filter(holder_a=actor).exists():
-        return ActingAs.A
-    if posts.filter(backup_links__staff=actor).exists():
-        return ActingAs.B
-    return ActingAs.OTHER
 
 
 def _serves(window: Window, item: Item) -> bool:
@@ -558,7 +544,7 @@ def case_receive(
     Refused (nothing stored) for a withdrawn or unpublished item (R-CAT-6), an item the window does not serve
     (R-CASE-1: refer the applicant to the competent window) or any bad uploaded file (R-CASE-2)."""
     at = case_moment(at)
-    _require_window_staff(actor, window)
+    acting_as = window_permit(actor=actor, window=window, at=at).acting_as
     if item.center_id != window.center_id:
         raise RuleViolation("R-CAT-6", _("该事项不属于本中心。"), field="item")
     if not item_accepts_applications(item):
@@ -578,7 +564,6 @@ def case_receive(
     version = item.current_version
     assert version is not None
     files = _validated_uploads(uploads, version)
-    acting_as = _acting_as(actor, window)
     with transaction.atomic():
         case = Case.objects.create(
             center_id=window.center_id,
@@ -648,7 +633,7 @@ def case_check_materials(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
-        _require_window_staff(actor, case.window)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         _require_state(case, [CaseState.RECEIVED], _("审查材料"))
         checklist = list(case.version.materials.all())
         by_id = {m.pk: m for m in checklist}
@@ -724,7 +709,7 @@ def case_check_materials(
             case=case,
             action=ACTION_CHECKED,
             actor=actor,
-            acting_as=_acting_as(actor, case.window),
+            acting_as=acting_as,
             reason=stored(gettext_lazy("材料审查")),
             data={"results": {str(pk): status for pk, (status, _n) in rows.items()}},
             at=at,
@@ -812,7 +797,7 @@ def case_issue_correction(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
-        _require_window_staff(actor, case.window)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         _require_state(case, [CaseState.RECEIVED], _("出具补正告知书"))
         if not _checked_since_receipt(case):
             raise RuleViolation("R-CASE-2", _("请先审查本次提交的全部材料，再出具补正告知书。"))
@@ -857,7 +842,7 @@ def case_issue_correction(
             case=case,
             action=ACTION_CORRECTION,
             actor=actor,
-            acting_as=_acting_as(actor, case.window),
+            acting_as=acting_as,
             to_state=CaseState.AWAITING_CORRECTION,
             reason=stored(gettext_lazy("一次性告知需补正的全部材料（R-CASE-2）")),
             data={
@@ -880,13 +865,13 @@ def case_resubmit(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
-        _require_window_staff(actor, case.window)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         _require_state(case, [CaseState.AWAITING_CORRECTION], _("登记补正材料"))
         case_change(
             case=case,
             action=ACTION_RESUBMITTED,
             actor=actor,
-            acting_as=_acting_as(actor, case.window),
+            acting_as=acting_as,
             to_state=CaseState.RECEIVED,
             reason=stored(gettext_lazy("申请人提交补正材料")),
             at=at,
@@ -919,7 +904,7 @@ def case_refuse(
         raise RuleViolation("R-CASE-4", _("请写明有权受理的窗口或机关。"), field="competent_authority")
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
-        _require_window_staff(actor, case.window)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         if case.state not in {CaseState.RECEIVED, CaseState.AWAITING_CORRECTION}:
             raise RuleViolation(
                 "R-CASE-4",
@@ -937,7 +922,7 @@ def case_refuse(
             case=case,
             action=ACTION_REFUSED,
             actor=actor,
-            acting_as=_acting_as(actor, case.window),
+            acting_as=acting_as,
             to_state=CaseState.NOT_ACCEPTED,
             reason=reasons,
             data={"notice": notice.number, "competent_authority": competent_authority},
@@ -1054,7 +1039,7 @@ def case_accept(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
-        _require_window_staff(actor, case.window)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         _require_state(case, [CaseState.RECEIVED], _("受理"))
         if not item_accepts_applications(case.item):
             raise RuleViolation("R-CAT-6", _("事项已取消或停止受理，不能受理新的申请。"))
@@ -1079,7 +1064,7 @@ def case_accept(
             accepted_on=timezone.localdate(at),
             at=at,
             deemed=False,
-            acting_as=_acting_as(actor, case.window),
+            acting_as=acting_as,
         )
 
 
