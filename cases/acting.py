@@ -56,8 +56,8 @@ from .models import ActingAs, Case, CaseStep
 
 # The window roles a role grant can carry (R-ORG-3); a grant for the window makes its holder the window's staff.
 WINDOW_ROLES = frozenset({Role.WINDOW_STAFF, Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE})
-# The head of the window's department for R-CLK-5 (窗口机关负责人): the window's head or chief representative.
-APPROVER_ROLES = frozenset({Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE})
+# Who leads a window: its head and its chief representative (for R-CLK-5, the head of the window's department).
+LEADER_ROLES = frozenset({Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE})
 # Who may put a case in the green channel (R-CASE-11) besides the window's head and chief representative.
 PRIORITY_CENTER_ROLES = frozenset({Role.DEPUTY, Role.DIRECTOR})
 
@@ -181,8 +181,8 @@ class Acting:
         return frozenset(roles_at(self.actor.user, self.center))
 
     @property
-    def leads_window(self) -> bool:
-        """The window's head or chief representative, by the window's record (no query)."""
+    def named_on_window(self) -> bool:
+        """The window's head or chief representative, as the window's record names them (no query)."""
         return self.actor.pk in {self.window.head_id, self.window.chief_representative_id}
 
     @property
@@ -191,16 +191,17 @@ class Acting:
         a window role for it."""
         if not self.same_centre:
             return False
-        if self.actor.window_id == self.window.pk or self.leads_window:
+        if self.actor.window_id == self.window.pk or self.named_on_window:
             return True
         return bool(self.window_roles)
 
     @property
-    def approves_extensions(self) -> bool:
-        """The head of the window's department for R-CLK-5 (窗口机关负责人)."""
+    def leads_window(self) -> bool:
+        """The window's head or chief representative (the head of the window's department at the window,
+        窗口机关负责人), named on the window or holding either role for it."""
         if not self.same_centre:
             return False
-        return self.leads_window or bool(self.window_roles & APPROVER_ROLES)
+        return self.named_on_window or bool(self.window_roles & LEADER_ROLES)
 
     @cached_property
     def steps(self) -> list[CaseStep]:
@@ -339,7 +340,7 @@ def _decider(acting: Acting) -> Permit:
 
 def _green_channel(acting: Acting) -> Permit:
     """The window's head or chief representative, a deputy director or the director (R-CASE-11); by role."""
-    if not (acting.same_centre and acting.leads_window) and not (acting.centre_roles & PRIORITY_CENTER_ROLES):
+    if not acting.leads_window and not (acting.centre_roles & PRIORITY_CENTER_ROLES):
         raise RuleViolation("R-CASE-11", _("只有窗口负责人、首席代表、分管副主任或主任可以开通绿色通道。"))
     _require_on_duty(acting)
     return Permit(ActingAs.OTHER)
@@ -348,7 +349,7 @@ def _green_channel(acting: Acting) -> Permit:
 def _extension_approver(acting: Acting) -> Permit:
     """The head of the window's department (窗口机关负责人, R-CLK-5): the window's head or chief representative,
     or a holder of either role for the window; by role."""
-    if not acting.approves_extensions:
+    if not acting.leads_window:
         raise RuleViolation("R-CLK-5", _("延期须经窗口机关负责人批准。"))
     _require_on_duty(acting)
     return Permit(ActingAs.OTHER)
