@@ -29,13 +29,24 @@ from django.utils.translation import gettext_lazy
 from catalog.models import CaseType
 
 from . import forms_case as f
-from .acting import COORDINATION, DECIDER, GREEN_CHANNEL, STEP_HOLDER, WINDOW, Acting, Who
+from .acting import (
+    COORDINATION,
+    DECIDER,
+    EXTENSION_APPROVER,
+    GREEN_CHANNEL,
+    STEP_HOLDER,
+    WINDOW,
+    Acting,
+    Who,
+)
 from .models import (
     OPEN_STATES,
     Case,
     CaseMaterial,
     CaseState,
     Extension,
+    ExtensionRequest,
+    ExtensionRequestStatus,
     MaterialStatus,
     Notice,
     NoticeKind,
@@ -73,6 +84,14 @@ class Target:
 CASE = Target("case", Case, "case", "cases", "case_id", "办件编号（id）")
 EXTENSION = Target("extension", Extension, "extension", "extensions", "extension_id", "延期编号")
 NOTICE = Target("notice", Notice, "notice", "notices", "notice_id", "文书编号")
+EXTENSION_REQUEST = Target(
+    "extension_request",
+    ExtensionRequest,
+    "extension-request",
+    "extension-requests",
+    "extension_request_id",
+    "延期申请编号",
+)
 
 
 @dataclass(frozen=True)
@@ -192,11 +211,38 @@ def _report_back(acting: Acting) -> bool:
     )
 
 
-def _may_extend(acting: Acting) -> bool:
+def _extendable(acting: Acting) -> bool:
     case = _case(acting)
     if case.state != CaseState.ACCEPTED or not case.version.extension_allowed or case.deadline is None:
         return False
     return clock.extension_room(case) > 0
+
+
+def _waiting(acting: Acting) -> bool:
+    return acting.once(
+        "waiting_request",
+        lambda: ExtensionRequest.objects.filter(
+            case=acting.case, status=ExtensionRequestStatus.PENDING
+        ).exists(),
+    )
+
+
+def _may_extend(acting: Acting) -> bool:
+    return _extendable(acting) and not _waiting(acting)
+
+
+def _may_approve(acting: Acting) -> bool:
+    return _waiting(acting) and _extendable(acting)
+
+
+def _pending_request(request: ExtensionRequest) -> bool:
+    return request.is_pending
+
+
+def _extended(request: ExtensionRequest) -> str:
+    if request.is_pending:
+        return _("已提交延期%(days)s个工作日的申请，待窗口机关负责人批准。") % {"days": request.days}
+    return _("已延期%(days)s个工作日。") % {"days": request.days}
 
 
 def _payable(acting: Acting) -> bool:
@@ -372,15 +418,19 @@ ACTIONS: tuple[CaseAction, ...] = (
     ),
     CaseAction(
         name="extend",
-        title=gettext_lazy("延期"),
+        title=gettext_lazy("申请延期"),
         rule="R-CLK-5",
         who=WINDOW,
-        service=clock.extension_grant,
+        service=clock.extension_request,
         form=f.ExtendForm,
         applies=_may_extend,
-        success=lambda extension: _("已延期%(days)s个工作日。") % {"days": extension.days},
-        summary="延期（R-CLK-5）",
-        description="须经窗口机关负责人批准、不超过事项最长延期，并在期限届满前告知申请人；出具延期告知书。",
+        success=_extended,
+        summary="申请延期（R-CLK-5：须经窗口机关负责人批准）",
+        description=(
+            "窗口工作人员提出延期申请（天数和理由），由窗口负责人或首席代表在本人账号中批准或不予批准；"
+            "窗口负责人、首席代表提出的即为批准。批准后才延长期限、出具延期告知书。延期不超过事项最长延期，"
+            "且须在期限届满1个工作日前告知申请人（申请和批准时各检查一次）。"
+        ),
     ),
     CaseAction(
         name="payment",
@@ -488,6 +538,45 @@ ACTIONS: tuple[CaseAction, ...] = (
         api_url_name="notice_delivered",
         operation_id="notices_delivered_create",
         id_prefix="notice",
+    ),
+    CaseAction(
+        name="extension_approve",
+        title=gettext_lazy("批准延期"),
+        rule="R-CLK-5",
+        who=EXTENSION_APPROVER,
+        service=clock.extension_approve,
+        form=f.EmptyForm,
+        applies=_may_approve,
+        success=lambda extension: (
+            _("已批准延期%(days)s个工作日，并出具延期告知书。") % {"days": extension.days}
+        ),
+        confirm=gettext_lazy("批准"),
+        summary="批准延期申请（R-CLK-5，窗口负责人或首席代表）",
+        description="批准时再次检查延期天数和告知期限；批准后延长期限并出具延期告知书。",
+        target=EXTENSION_REQUEST,
+        row_open=_pending_request,
+        segment="approve",
+        page_url_name="extension_approve",
+        api_url_name="extension_approve",
+        operation_id="extension_requests_approve_create",
+    ),
+    CaseAction(
+        name="extension_refuse",
+        title=gettext_lazy("不予批准延期"),
+        rule="R-CLK-5",
+        who=EXTENSION_APPROVER,
+        service=clock.extension_refuse,
+        form=f.ExtensionRefuseForm,
+        applies=_waiting,
+        success=lambda request: _("已不予批准该延期申请。"),
+        confirm=gettext_lazy("不予批准"),
+        summary="不予批准延期申请（R-CLK-5，窗口负责人或首席代表，须写明理由）",
+        target=EXTENSION_REQUEST,
+        row_open=_pending_request,
+        segment="refuse",
+        page_url_name="extension_refuse",
+        api_url_name="extension_refuse",
+        operation_id="extension_requests_refuse_create",
     ),
 )
 

@@ -110,19 +110,14 @@ class ResumeForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
+    """An extension asked for: the head of the window's department approves it in their own login (R-CLK-5)."""
+
     days = forms.IntegerField(label=_("延长（工作日）"), min_value=1, max_value=MAX_SMALL)
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
-    approved_by = forms.ModelChoiceField(
-        label=_("批准人（窗口机关负责人）"), queryset=StaffProfile.objects.none()
-    )
 
-    def __init__(self, *args: Any, case: Case, **kw: Any) -> None:
-        super().__init__(*args, case=case, **kw)
-        from .selectors.actions import extension_approvers
 
-        field = self.fields["approved_by"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = extension_approvers(case)
+class ExtensionRefuseForm(ActionForm):
+    reason = forms.CharField(label=_("不予批准理由"), max_length=500)
 
 
 class StepForm(ActionForm):

@@ -1121,21 +1121,29 @@ class History:
         return at
 
     def extension(self, plan: Plan, case: Case, window: Window, at: datetime) -> Part:
+        """The window asks for an extension and the chief representative (or the head) approves it in their
+        own login a little later (R-CLK-5)."""
         rng = plan.rng
         case.refresh_from_db()
         room = clock_services.extension_room(case)
-        approver = window.chief_representative or window.head
-        actor = self.intake_staff(window, at)
-        if room < 1 or approver is None:
+        approving = at + timedelta(minutes=rng.randint(10, 40))
+        approver = self.on_duty_of(at, window.chief_representative, window.head)
+        if room < 1 or approver is None or self.away(approver, approving):
             return at
-        extension = clock_services.extension_grant(
-            actor=actor,
+        request = clock_services.extension_request(
+            actor=self.intake_staff(window, at),
             case=case,
             days=rng.randint(min(3, room), min(10, room)),
             reason=EXTENSION_REASON,
-            approved_by=approver,
             at=at,
         )
+        at = approving
+        if request.extension is None:
+            yield at
+            clock_services.extension_approve(actor=approver, extension_request=request, at=at)
+            request.refresh_from_db()
+        extension = request.extension
+        assert extension is not None
         self.summary.created["extensions"] += 1
         delay = 1 if plan.extend_on else rng.randint(1, 2)  # a showcase extension is filed by now
         filed = self.office_time(rng, self.add(self.day_of(at), delay))

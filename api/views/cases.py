@@ -37,7 +37,16 @@ from cases.access import (
 from cases.actions import BY_NAME as DECLARED
 from cases.actions import CaseAction
 from cases.clock import remaining_working_days
-from cases.models import CLOCK_STATES, Case, CaseEvent, CaseState, Extension, Payment, Visit
+from cases.models import (
+    CLOCK_STATES,
+    Case,
+    CaseEvent,
+    CaseState,
+    Extension,
+    ExtensionRequest,
+    Payment,
+    Visit,
+)
 from cases.selectors import chains
 from cases.selectors.actions import available_actions, staff_of
 from cases.selectors.clock import annotate_warning, clock_view, stored_warning
@@ -65,6 +74,7 @@ from ..serializers_cases import (
     DecideSerializer,
     DeliverSerializer,
     ExtendSerializer,
+    ExtensionRefuseSerializer,
     NoticeDeliveredSerializer,
     PaymentInSerializer,
     PrioritySerializer,
@@ -245,6 +255,9 @@ def case_body(user: Any, case: Case, *, personal: bool) -> dict[str, Any]:
         "payments": list(Payment.objects.filter(case=case).select_related("fee")),
         "visits": list(Visit.objects.filter(case=case).select_related("responsible")),
         "extensions": list(Extension.objects.filter(case=case).select_related("approved_by", "notice")),
+        "extension_requests": list(
+            ExtensionRequest.objects.filter(case=case).select_related("requested_by", "decided_by")
+        ),
         "suspensions": list(case.suspensions.order_by("started_on", "id")),
         "actions": sorted(available_actions(user, case)),
     }
@@ -444,12 +457,6 @@ def _suspend(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     return {"kind": data["procedure"], "reason": data["reason"], "expected_days": data["expected_days"]}
 
 
-def _extend(case: Case, data: dict[str, Any]) -> dict[str, Any]:
-    approver = staff_in(case, data["approved_by"], "approved_by")
-    assert approver is not None
-    return {"days": data["days"], "reason": data["reason"], "approved_by": approver}
-
-
 def _decide(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     values = dict(data)
     values["approve"] = values.pop("decision") == "approve"
@@ -485,7 +492,7 @@ INPUTS: dict[str, ApiInput] = {
     "resume": ApiInput(ResultSerializer),
     "report_up": ApiInput(ReportUpSerializer),
     "report_returned": ApiInput(ReportReturnedSerializer),
-    "extend": ApiInput(ExtendSerializer, _extend),
+    "extend": ApiInput(ExtendSerializer),
     "payment": ApiInput(PaymentInSerializer, _payment),
     "deliver": ApiInput(DeliverSerializer),
     "archive": ApiInput(RevisionSerializer),
@@ -494,6 +501,8 @@ INPUTS: dict[str, ApiInput] = {
     "withdraw": ApiInput(WithdrawSerializer),
     "extension_file": ApiInput(RevisionSerializer),
     "notice_delivered": ApiInput(NoticeDeliveredSerializer),
+    "extension_approve": ApiInput(RevisionSerializer),
+    "extension_refuse": ApiInput(ExtensionRefuseSerializer),
 }
 if set(INPUTS) != set(DECLARED):
     raise ImproperlyConfigured(

@@ -8,10 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from org.models import Role, StaffProfile
+from org.models import StaffProfile
 
 from ..acting import Acting
 from ..actions import ACTIONS, offered
@@ -34,22 +33,3 @@ def available_actions(user: Any, case: Case, *, at: datetime | None = None) -> f
         return frozenset()
     acting = Acting.on_case(actor=staff, case=case, moment=at or timezone.now())
     return frozenset(action.name for action in ACTIONS if offered(acting, action))
-
-
-def extension_approvers(case: Case) -> QuerySet[StaffProfile]:
-    """Who may approve an extension of `case` (R-CLK-5): the head and the chief representative of its
-    window, and the holders of those roles for that window."""
-    window = case.window
-    return (
-        StaffProfile.objects.filter(center_id=case.center_id, is_active=True)
-        .filter(
-            Q(pk__in=[pk for pk in (window.head_id, window.chief_representative_id) if pk])
-            | Q(
-                user__role_grants__window=window,
-                user__role_grants__revoked_at=None,
-                user__role_grants__role__in=[Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE],
-            )
-        )
-        .distinct()
-        .order_by("name", "pk")
-    )

@@ -60,6 +60,8 @@ ALLOWED: dict[str, dict[str, str]] = {
     "decide": {"chief": ""},
     "priority": {"chief": "", "head": "", "deputy": "", "director": ""},
     "extension_file": {"coordination": ""},
+    "extension_approve": {"chief": "", "head": ""},
+    "extension_refuse": {"chief": "", "head": ""},
 }
 # …and on a day the clerk is on leave: the B covering the post acts as B, and the clerk not at all.
 WINDOW_STAFF_ON_LEAVE_DAY = {"backup": "B", "chief": "", "head": ""}
@@ -69,6 +71,8 @@ ALLOWED_ON_LEAVE_DAY: dict[str, dict[str, str]] = {
     "decide": {"chief": ""},
     "priority": {"chief": "", "head": "", "deputy": "", "director": ""},
     "extension_file": {"coordination": ""},
+    "extension_approve": {"chief": "", "head": ""},
+    "extension_refuse": {"chief": "", "head": ""},
 }
 
 
@@ -169,9 +173,13 @@ def _delivered(w: World) -> Case:
 
 def _extended(w: World) -> Case:
     case = _accepted(w)
-    clock_services.extension_grant(
-        actor=w.hall.clerk, case=case, days=2, reason="核查", approved_by=w.hall.chief, at=at(DAY, 8, 30)
-    )
+    clock_services.extension_request(actor=w.hall.chief, case=case, days=2, reason="核查", at=at(DAY, 8, 30))
+    return case
+
+
+def _extension_asked(w: World) -> Case:
+    case = _accepted(w)
+    clock_services.extension_request(actor=w.hall.clerk, case=case, days=2, reason="核查", at=at(DAY, 8, 30))
     return case
 
 
@@ -210,7 +218,7 @@ SETUPS: dict[str, tuple[Setup, Callable[[Case], Any], Callable[[World, Case], di
     "extend": (
         _accepted,
         lambda case: case,
-        lambda w, case: {"days": 2, "reason": "需现场核查", "approved_by": w.hall.chief},
+        lambda w, case: {"days": 2, "reason": "需现场核查"},
     ),
     "payment": (
         _accepted,
@@ -231,6 +239,12 @@ SETUPS: dict[str, tuple[Setup, Callable[[Case], Any], Callable[[World, Case], di
         _suspended,
         lambda case: case.notices.get(kind="special_procedure"),
         lambda w, case: {"method": "当面送达"},
+    ),
+    "extension_approve": (_extension_asked, lambda case: case.extension_requests.get(), lambda w, case: {}),
+    "extension_refuse": (
+        _extension_asked,
+        lambda case: case.extension_requests.get(),
+        lambda w, case: {"reason": "理由不充分"},
     ),
 }
 

@@ -29,9 +29,27 @@ from workdays.selectors import calendar_for
 
 from .. import forms_case as f
 from ..access import can_see_applicant, case_for_user, log_applicant_access
-from ..actions import ACTIONS, EXTENSION, NOTICE, PANEL, ROW_ACTIONS, CaseAction, Target
+from ..actions import (
+    ACTIONS,
+    EXTENSION,
+    EXTENSION_REQUEST,
+    NOTICE,
+    PANEL,
+    ROW_ACTIONS,
+    CaseAction,
+    Target,
+)
 from ..clock import remaining_working_days
-from ..models import CLOCK_STATES, ActingAs, Case, CaseState, Extension, Payment, Visit
+from ..models import (
+    CLOCK_STATES,
+    ActingAs,
+    Case,
+    CaseState,
+    Extension,
+    ExtensionRequest,
+    Payment,
+    Visit,
+)
 from ..selectors.actions import available_actions, staff_of
 from ..selectors.clock import clock_view, reported_spans, stored_warning
 from ..selectors.intake import case_checklist
@@ -48,7 +66,9 @@ EVENT_LABELS: dict[str, Any] = {
     "special_procedure_started": gettext_lazy("启动特别程序"),
     "special_procedure_ended": gettext_lazy("特别程序结束"),
     "notice_delivered": gettext_lazy("告知书送达"),
+    "extension_requested": gettext_lazy("申请延期"),
     "extension_granted": gettext_lazy("批准延期"),
+    "extension_refused": gettext_lazy("不予批准延期"),
     "extension_filed": gettext_lazy("延期备案"),
     "reported_up": gettext_lazy("上报上级机关"),
     "report_returned": gettext_lazy("上级机关审批返回"),
@@ -144,7 +164,10 @@ def _context(
     extensions = list(Extension.objects.filter(case=case).select_related("approved_by", "notice"))
     notices = list(case.notices.select_related("issued_by").order_by("issued_at", "id"))
     # The rows an action can be taken on, each with the actions offered on it (`offered`).
-    rows: dict[Target, list[Any]] = {EXTENSION: extensions, NOTICE: notices}
+    requests = list(
+        ExtensionRequest.objects.filter(case=case).select_related("requested_by", "decided_by", "extension")
+    )
+    rows: dict[Target, list[Any]] = {EXTENSION: extensions, NOTICE: notices, EXTENSION_REQUEST: requests}
     for listed in rows.values():
         for row in listed:
             row.offered = []
@@ -172,6 +195,7 @@ def _context(
         "payments": list(Payment.objects.filter(case=case).select_related("fee", "recorded_by")),
         "visits": list(Visit.objects.filter(case=case).select_related("responsible", "recorded_by")),
         "extensions": extensions,
+        "extension_requests": requests,
         "suspensions": list(case.suspensions.all()),
         "events": _events(case),
         "panel": panel,
