@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -173,12 +174,30 @@ def _case(acting: Acting) -> Case:
     return acting.case
 
 
+def _deemed(acting: Acting) -> bool:
+    """The submission is accepted in law already: its window for a correction notice has passed (R-CASE-3)."""
+    return acting.once(
+        "deemed", lambda: intake.deemed_accepted_by(_case(acting), timezone.localdate(acting.moment))
+    )
+
+
 def _may_correct(acting: Acting) -> bool:
-    return _case(acting).state == CaseState.RECEIVED and bool(_statuses(acting) & PROBLEMS)
+    if _case(acting).state != CaseState.RECEIVED or _deemed(acting):
+        return False
+    return bool(_statuses(acting) & PROBLEMS)
+
+
+def _may_refuse(acting: Acting) -> bool:
+    state = _case(acting).state
+    return state == CaseState.AWAITING_CORRECTION or (state == CaseState.RECEIVED and not _deemed(acting))
 
 
 def _may_accept(acting: Acting) -> bool:
-    statuses = _statuses(acting) if _case(acting).state == CaseState.RECEIVED else set()
+    if _case(acting).state != CaseState.RECEIVED:
+        return False
+    if _deemed(acting):
+        return True  # the acceptance records it, as of the day the materials came in
+    statuses = _statuses(acting)
     return bool(statuses) and not statuses & PROBLEMS
 
 
@@ -338,7 +357,7 @@ ACTIONS: tuple[CaseAction, ...] = (
         who=WINDOW,
         service=intake.case_refuse,
         form=f.RefuseForm,
-        applies=_state(CaseState.RECEIVED, CaseState.AWAITING_CORRECTION),
+        applies=_may_refuse,
         success=lambda notice: _("已出具不予受理告知书 %(number)s。") % {"number": notice.number},
         summary="不予受理（R-CASE-4：写明理由和有权受理的窗口或机关）",
     ),

@@ -9,8 +9,11 @@ recompute the stored values whenever an event or the calendar changes them. Writ
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CaseType, SpecialProcedureKind
@@ -206,6 +209,9 @@ class Case(CenterOwned):
     received_by = models.ForeignKey(
         "org.StaffProfile", on_delete=models.PROTECT, related_name="+", verbose_name=_("收件人")
     )
+    # The day the materials now under consideration came in: the receipt, or the latest corrected materials.
+    # Each submission has its own window for a correction notice before it is deemed accepted (R-CASE-3).
+    submitted_on = models.DateField(null=True, blank=True, verbose_name=_("本次材料收到日期"))
     accepted_on = models.DateField(null=True, blank=True, verbose_name=_("受理日期"))
     accepted_by = models.ForeignKey(
         "org.StaffProfile",
@@ -291,6 +297,12 @@ class Case(CenterOwned):
     @property
     def budget_days(self) -> int:
         return self.limit_days + self.extension_days
+
+    @property
+    def submission_day(self) -> date:
+        """The day the current submission was received (R-CASE-3); the receipt for rows from before it was
+        stored."""
+        return self.submitted_on or timezone.localdate(self.received_at)
 
 
 class MaterialStatus(models.TextChoices):
