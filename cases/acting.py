@@ -49,6 +49,7 @@ from org.services import (
     absence_in_force,
     authorization_in_force,
     can_decide_on_spot,
+    on_duty,
     post_holder_at,
 )
 
@@ -67,9 +68,7 @@ PRIORITY_CENTER_ROLES = frozenset({Role.DEPUTY, Role.DIRECTOR})
 
 def is_on_duty(staff: StaffProfile, moment: datetime) -> bool:
     """False while the staff member is inactive or has an absence (not cancelled) covering `moment`. One query."""
-    if not staff.is_active:
-        return False
-    return not Absence.objects.filter(absence_in_force(moment), staff=staff).exists()
+    return on_duty(staff, moment)
 
 
 def _off_duty(person: Any, moment: datetime) -> Q:
@@ -79,8 +78,9 @@ def _off_duty(person: Any, moment: datetime) -> Q:
 
 
 def acting_capacity(staff: StaffProfile, window: Window, moment: datetime) -> str:
-    """ "A" when `staff` holds a post of `window` as A; "B" when `staff` is the B covering, at `moment`, the post
-    of an A who is not on duty (the first B in cover order who is on duty); "" otherwise. One query."""
+    """As what `staff` acts at `window` at `moment`: A when holding a post of the window as A; B when the B
+    covering, at `moment`, the post of an A who is not on duty (the first B in cover order who is on duty);
+    "" otherwise. One query."""
     as_a = Post.objects.filter(window_id=window.pk, is_active=True, holder_a_id=staff.pk)
     # An earlier B of the same post who is on duty would cover it first.
     earlier_on_duty = PostBackup.objects.filter(post_id=OuterRef("post_id"), staff__is_active=True).filter(

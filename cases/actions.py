@@ -8,7 +8,12 @@ and the actions offered to a user (`cases.selectors.actions.available_actions`) 
 nothing about an action is listed anywhere else.
 
 Most actions are taken on the case (`/staff/cases/case/<pk>/<segment>/`, `/api/v1/cases/<id>/<segment>`); a few
-on one of its rows (an extension to file, a notice whose delivery is recorded), at that row's own address.
+on one of its rows (an extension to file, a notice whose delivery is recorded, an extension request to approve
+or refuse), at that row's own address, and the page shows them beside the row.
+
+Who may act is not decided here but named: each service asks its rule of `cases.acting` itself (so that the
+admin and the management commands refuse alike), and `cases/tests/test_who_may_act.py` walks every action
+with every role to prove that what is offered is exactly what the service allows.
 
 The API's serializers are not declared here: `cases` may not import `api` (the layering contract), and what
 the API accepts is the API's business. `api.views.cases` maps each declared name to its serializer and checks,
@@ -97,6 +102,8 @@ EXTENSION_REQUEST = Target(
 
 @dataclass(frozen=True)
 class CaseAction:
+    """One action on a case, as every face sees it."""
+
     name: str
     title: str | Promise  # how the page names it
     rule: str  # the rule it enforces

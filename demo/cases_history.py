@@ -385,7 +385,8 @@ class Plan:
     decide_on: date | None = None
     deliver_after: int | None = None
     archive_after: int | None = None
-    stop: str = ""  # a showcase case stops at: received, correction, suspended, decided, delivered
+    stop: str = ""  # a showcase case stops at: received, correction, suspended, extension_requested, decided,
+    # delivered
     target: date | None = field(default=None, repr=False)
 
 
@@ -795,8 +796,10 @@ class History:
             # Suspended for a special procedure, the written notice delivered.
             plan("FTB-004", back(5), suspend=True, suspend_on=back(2), stop="suspended"),
             plan("AMR-005", back(4), suspend=True, suspend_on=back(1), stop="suspended"),
-            # Extended, filed with the coordination section, still running.
+            # Extended, filed with the coordination section, still running; another extension asked for
+            # yesterday, awaiting the chief representative's approval (R-CLK-5).
             plan("FTB-004", back(7), extend=True, extend_on=back(2), decide_on=self.add(today, 6)),
+            plan("FTB-004", back(6), extend=True, extend_on=back(1), stop="extension_requested"),
             # Green channel.
             plan("FTB-006", back(2), priority=True, decide_on=self.add(today, 2)),
             # Decided, not yet delivered; delivered, not yet archived.
@@ -1010,6 +1013,8 @@ class History:
                     at = self.when(rng, extend_day, at)
                     yield at
                     at = yield from self.extension(plan, case, window, at)
+                    if plan.stop == "extension_requested":
+                        return
                     plan.target = None
                     continue
             at = self.when(rng, step_day, at)
@@ -1137,6 +1142,9 @@ class History:
             reason=EXTENSION_REASON,
             at=at,
         )
+        if plan.stop == "extension_requested" and request.extension is None:
+            self.summary.created["extension requests awaiting approval"] += 1
+            return at
         at = approving
         if request.extension is None:
             yield at
