@@ -25,6 +25,7 @@ from cases.models import (
     CaseState,
     Channel,
     DeliveryMethod,
+    ExtensionRequestStatus,
     InquiryOutcome,
     InquiryStatus,
     MaterialStatus,
@@ -290,6 +291,19 @@ class ExtensionSerializer(serializers.Serializer):
     notice = serializers.CharField(source="notice.number", allow_null=True, default=None)
 
 
+class ExtensionRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    days = serializers.IntegerField()
+    reason = serializers.CharField()
+    requested_by = StaffRefSerializer()
+    requested_at = serializers.DateTimeField()
+    status = serializers.CharField(help_text=_values(ExtensionRequestStatus.choices))
+    decided_by = StaffRefSerializer(allow_null=True, help_text="批准或不予批准的窗口机关负责人")
+    decided_at = serializers.DateTimeField(allow_null=True)
+    refusal_reason = serializers.CharField()
+    extension = serializers.IntegerField(source="extension_id", allow_null=True, help_text="批准后的延期编号")
+
+
 class SuspensionSerializer(serializers.Serializer):
     procedure = serializers.CharField(source="kind", help_text=_values(SpecialProcedureKind.choices))
     reason = serializers.CharField()
@@ -338,6 +352,9 @@ class CaseDetailSerializer(serializers.Serializer):
     payments = PaymentSerializer(many=True)
     visits = VisitSerializer(many=True)
     extensions = ExtensionSerializer(many=True)
+    extension_requests = ExtensionRequestSerializer(
+        many=True, help_text="延期申请（R-CLK-5）：待批准的由窗口负责人或首席代表批准或不予批准"
+    )
     suspensions = SuspensionSerializer(many=True)
     actions = serializers.ListField(
         child=serializers.CharField(), help_text="当前用户此刻可进行的操作（服务仍会逐项检查）"
@@ -496,7 +513,10 @@ class ResultSerializer(RevisionSerializer):
 class ExtendSerializer(RevisionSerializer):
     days = serializers.IntegerField(min_value=1, max_value=SMALL_INT_MAX, help_text="延长的工作日")
     reason = serializers.CharField(max_length=TEXT_MAX)
-    approved_by = _id("批准人（窗口机关负责人，工作人员编号）")
+
+
+class ExtensionRefuseSerializer(RevisionSerializer):
+    reason = serializers.CharField(max_length=500, help_text="不予批准的理由")
 
 
 class StepSerializer(RevisionSerializer):

@@ -121,12 +121,8 @@ urlpatterns = [
     path("cases/<int:case_id>", cases.CaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:case_id>/events", cases.CaseEventListView.as_view(), name="case_events"),
     path("cases/<int:case_id>/chain", cases.CaseChainView.as_view(), name="case_chain"),
-    *(
-        path(f"cases/<int:case_id>/{action.replace('_', '-')}", view.as_view(), name=f"case_{action}")
-        for action, view in cases.ACTION_VIEWS.items()
-    ),
-    path("extensions/<int:extension_id>/file", cases.ExtensionFileView.as_view(), name="extension_file"),
-    path("notices/<int:notice_id>/delivered", cases.NoticeDeliveredView.as_view(), name="notice_delivered"),
+    # Every declared case action (`cases.actions`), on the case or on one of its rows.
+    *(path(route, view.as_view(), name=name) for route, view, name in cases.ACTION_URLS),
     # Appointments (R-CASE-13)
     path(
         "centers/<slug:center>/appointments",

@@ -5,10 +5,6 @@ Needs the demo centre (make bench loads it). Sections:
   http      the public guide page, and the window workbench signed in as the demo clerk (with its query
             count), vs the bare /healthz view, same gunicorn server, under wrk
   pdf       the one-time notification as PDF (uncached) vs the same notice as HTML
-  cases     the supervision dashboard over 1,000,000 cases on PostgreSQL vs hand-written SQL
-            (BENCH_POSTGRES_URL or a PostgreSQL DATABASE_URL; BENCH_CASES sets the size), and accepting and
-            deciding cases through the services vs a bare insert of the same rows (on the settings' database
-            and, with the dashboard, on PostgreSQL)
   life      a whole case life (receive, check, accept, step, decide, deliver; each transition its own committed
             transaction) through the services on PostgreSQL, in transitions/s, vs the peer BPMN engine
             (../shared/bench/peer_spiff/, SpiffWorkflow saved after every task) and vs a bare write of the
@@ -32,9 +28,9 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import case_life, cases_bench, http_bench, pages_bench, pdf_bench, workdays_bench
+    from bench import case_life, http_bench, pages_bench, pdf_bench, workdays_bench
 
-    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf", "cases", "life", "pages"}
+    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf", "life", "pages"}
     print("govhall benchmarks (ratios against a baseline measured in this run)")
     if "workdays" in wanted:
         workdays_bench.main()
@@ -42,8 +38,6 @@ def main() -> int:
         http_bench.main()
     if "pdf" in wanted:
         pdf_bench.main()
-    if "cases" in wanted:
-        cases_bench.main()
     if "life" in wanted:
         case_life.main()
     if "pages" in wanted:

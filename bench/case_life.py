@@ -5,7 +5,7 @@ A case life is 6 transitions, each one service call in its own transaction, comm
 outside, as a request runs in production: receive (`cases.services.intake.case_receive`), check the
 materials (`case_check_materials`), accept (`case_accept`), complete the step (`cases.services.handling.
 step_complete`), decide (`case_decide`) and deliver (`case_deliver`), on the fixture of
-`bench.cases_bench._service_fixture` (an item with two materials and one step at the clerk's post; a chief
+`_service_fixture` (an item with two materials and one step at the clerk's post; a chief
 representative authorised to decide). The lives are interleaved as the peer interleaves its requests: the
 BENCH_LIFE_CASES cases (default 200) are received first, then each is checked, then each accepted, and so on,
 so that consecutive transitions touch different rows. Each service is handed the case object the previous
@@ -96,8 +96,43 @@ def _moment(day: date, hh: int, mm: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=hh, minutes=mm))
 
 
+def _service_fixture() -> dict[str, Any]:
+    """A centre with a window, a post (A and B), a chief representative authorised to decide and an item with
+    two materials and one step at the post — inside the caller's transaction."""
+    from catalog.tests.factories import make_published_item
+    from org.models import Role
+    from org.services import authorization_grant
+    from org.tests import factories as f
+
+    center = f.make_center(code="bench-services", name="基准测试中心")
+    department = f.make_department(center, code="bench", name="基准测试局")
+    window = f.make_window(center, department, number="B01", name="基准窗口")
+    clerk = f.make_staff(center, window=window, department=department, name="基准受理")
+    f.grant(clerk.user, center, Role.WINDOW_STAFF, window)
+    backup = f.make_staff(center, window=window, department=department, name="基准备岗")
+    f.grant(backup.user, center, Role.WINDOW_STAFF, window)
+    post = f.make_post(window, a=clerk, backups=[backup], name="受理岗")
+    chief = f.make_staff(center, window=window, department=department, name="基准首席")
+    f.grant(chief.user, center, Role.CHIEF_REPRESENTATIVE, window)
+    window.chief_representative = chief
+    window.head = chief
+    window.save()
+    item = make_published_item(center, department, post=post, promised_limit_days=5, statutory_limit_days=20)
+    authorization_grant(
+        actor=None,
+        department=department,
+        representative=chief,
+        document_number="基准授〔2026〕1号",
+        signed_by="基准局长",
+        scopes=["decide_general"],
+        valid_from=date(2026, 1, 1),
+        valid_until=date(2026, 12, 31),
+    )
+    return {"center": center, "window": window, "clerk": clerk, "chief": chief, "item": item}
+
+
 class Lives:
-    """Case lives through the services on `bench.cases_bench._service_fixture`'s centre, interleaved."""
+    """Case lives through the services on `_service_fixture`'s centre, interleaved."""
 
     # Decided within the limit (5 working days from 09-30), as most cases are.
     RECEIVED, DECIDED, DELIVERED = date(2026, 9, 30), date(2026, 10, 6), date(2026, 10, 8)
@@ -548,7 +583,6 @@ def worker() -> None:
     from django.test.utils import override_settings
 
     from bench import scratch
-    from bench.cases_bench import _service_fixture
 
     assert connection.vendor == "postgresql" and connection.settings_dict["NAME"] == SCRATCH_DB
     n, runs, peer_n = _cases(), _runs(), _peer_instances()

@@ -14,7 +14,7 @@ off, persistent connections with CONN_MAX_AGE=60, 2 sync workers), and wrk (4 co
 each, default 5) measures requests per second, the two servers in turn page by page, BENCH_PAGES_ROUNDS
 rounds (default 2; 1k then 1M, then 1M then 1k, medians), the bare view before the pages and after:
 
-- the window workbench (`cases:workbench`), signed in as the clerk of window W01, who holds its post as A and
+- the window workbench (`desk:workbench`), signed in as the clerk of window W01, who holds its post as A and
   is responsible for a third of its open cases;
 - the case page (`cases:case_detail`) of one accepted case of W01 the clerk is responsible for (the same case
   number in both databases);
@@ -50,7 +50,7 @@ CLERK = "bench-pages-clerk"
 SUPERVISOR = "bench-pages-supervision"
 LOAD_FLAG = "--load"
 SESSIONS_FLAG = "--sessions"
-SHAPE_VERSION = 2  # bump when `load_cases` changes the shape: the kept data is then loaded again
+SHAPE_VERSION = 3  # bump when `load_cases` changes the shape: the kept data is then loaded again
 TIMEOUT_S = int(os.environ.get("BENCH_CASES_TIMEOUT", "1200"))
 
 
@@ -165,6 +165,7 @@ def load_cases(total: int, fx: dict[str, Any], today: date) -> dict[str, int]:
     from django.db import connection
 
     from cases.models import Case, CaseEvent, CaseMaterial, CaseStep
+    from workdays.models import Timer
 
     open_cases = 600
     windows = len(fx["windows"])  # 24
@@ -196,7 +197,6 @@ def load_cases(total: int, fx: dict[str, Any], today: date) -> dict[str, int]:
     accepted = f"(({state}) IN ('accepted', 'suspended', 'archived'))"
     accepted_on = f"(CASE WHEN {accepted} THEN {received_on} END)"
     limit = "(10 + mod(g, 3) * 5)"
-    deadline = f"({accepted_on} + ({limit} * 7) / 5)"
     decided_on = f"({accepted_on} + CASE WHEN mod(g, 10) = 0 THEN 30 ELSE 7 END)"
     archived = f"(({state}) = 'archived')"
     who = f"(%(staff)s::bigint[])[1 + mod(g, {windows}) * {per_window} + mod(g / {windows}, {per_window})]"
@@ -216,8 +216,6 @@ def load_cases(total: int, fx: dict[str, Any], today: date) -> dict[str, int]:
         "accepted_on": accepted_on,
         "accepted_by_id": f"CASE WHEN {accepted} THEN {who} END",
         "limit_days": limit,
-        "deadline": deadline,
-        "warn_from": f"({deadline} - 2)",
         "decided_at": f"CASE WHEN {archived} THEN {at.format(day=decided_on, hhmm='10:00')} END",
         "decided_by_id": f"CASE WHEN {archived} THEN {who} END",
         "delivered_at": f"CASE WHEN {archived} THEN {at.format(day=decided_on + ' + 2', hhmm='10:00')} END",
@@ -227,6 +225,38 @@ def load_cases(total: int, fx: dict[str, Any], today: date) -> dict[str, int]:
         "revision": "3",
     }
     counts = {"cases": _insert_select(Case, expressions, "FROM generate_series(1, %(n)s) AS g", params)}
+    # Every accepted case has its working-day timer: running (accepted), stopped (suspended, no deadline) or
+    # finished (archived, one in ten after its deadline, those with their overdue day).
+    timer_state = (
+        "CASE c.state WHEN 'accepted' THEN 'running' WHEN 'suspended' THEN 'stopped' ELSE 'finished' END"
+    )
+    c_deadline = "(c.accepted_on + (c.limit_days * 7) / 5)"
+    stopped = "c.state = 'suspended'"
+    counts["timers"] = _insert_select(
+        Timer,
+        {
+            "center_id": "c.center_id",
+            "kind": "'case'",
+            "subject_id": "c.id",
+            "started_on": "c.accepted_on",
+            "budget_days": "c.limit_days",
+            "yellow_days": "2",
+            "state": timer_state,
+            "deadline": f"CASE WHEN {stopped} THEN NULL ELSE {c_deadline} END",
+            "warn_from": f"CASE WHEN {stopped} THEN NULL ELSE {c_deadline} - 2 END",
+            "finished_on": "(c.decided_at AT TIME ZONE 'Asia/Shanghai')::date",
+            "red_since": f"CASE WHEN (c.decided_at AT TIME ZONE 'Asia/Shanghai')::date > {c_deadline} "
+            f"THEN {c_deadline} + 1 END",
+        },
+        "FROM cases_case c WHERE c.center_id = %(center)s AND c.accepted_on IS NOT NULL",
+        params,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Case._meta.db_table} c SET timer_id = t.id FROM {Timer._meta.db_table} t "
+            "WHERE t.kind = 'case' AND t.subject_id = c.id AND c.center_id = %(center)s",
+            params,
+        )
     mine = "FROM cases_case c JOIN org_post p ON p.window_id = c.window_id WHERE c.center_id = %(center)s"
     counts["steps"] = _insert_select(
         CaseStep,
@@ -285,7 +315,7 @@ def load_cases(total: int, fx: dict[str, Any], today: date) -> dict[str, int]:
             params,
         )
     with connection.cursor() as cursor:
-        for model in (Case, CaseStep, CaseMaterial, CaseEvent):
+        for model in (Case, Timer, CaseStep, CaseMaterial, CaseEvent):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     return counts
 
@@ -317,6 +347,7 @@ def load(total: int) -> None:
     from django.utils import timezone
 
     from cases.models import OPEN_STATES, Case, CaseStep
+    from workdays.models import Timer
 
     name = connection.settings_dict["NAME"]
     assert connection.vendor == "postgresql" and str(name).startswith("govhall_hb_")
@@ -341,6 +372,9 @@ def load(total: int) -> None:
             open_cases.update(
                 received_at=F("received_at") + timedelta(days=shift),
                 accepted_on=F("accepted_on") + timedelta(days=shift),
+            )
+            Timer.objects.filter(center=fx["center"]).exclude(state="finished").update(
+                started_on=F("started_on") + timedelta(days=shift),
                 deadline=F("deadline") + timedelta(days=shift),
                 warn_from=F("warn_from") + timedelta(days=shift),
             )
@@ -369,7 +403,6 @@ def load(total: int) -> None:
 def sessions() -> dict[str, Any]:
     """Sign the clerk and the supervisor in, make the clerk's API token, read each page once through the test
     client counting its queries, and describe what the pages show."""
-    from cases.selectors.workbench import workbench
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -380,6 +413,7 @@ def sessions() -> dict[str, Any]:
     from rest_framework.authtoken.models import Token
 
     from cases.models import Case, CaseState
+    from desk.selectors import workbench
     from org.models import StaffProfile
 
     users = get_user_model().objects
@@ -395,7 +429,7 @@ def sessions() -> dict[str, Any]:
     assert case is not None, "no open case of the clerk"
     token, _ = Token.objects.get_or_create(user=clerk)
     pages = {
-        "workbench": (clerk, reverse("cases:workbench"), {}),
+        "workbench": (clerk, reverse("desk:workbench"), {}),
         "case page": (clerk, reverse("cases:case_detail", kwargs={"pk": case.pk}), {}),
         "API case list": (
             None,

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CaseType, SpecialProcedureKind
@@ -211,6 +212,9 @@ class Case(CenterOwned):
     received_by = models.ForeignKey(
         "org.StaffProfile", on_delete=models.PROTECT, related_name="+", verbose_name=_("收件人")
     )
+    # The day the materials now under consideration came in: the receipt, or the latest corrected materials.
+    # Each submission has its own window for a correction notice before it is deemed accepted (R-CASE-3).
+    submitted_on = models.DateField(null=True, blank=True, verbose_name=_("本次材料收到日期"))
     accepted_on = models.DateField(null=True, blank=True, verbose_name=_("受理日期"))
     accepted_by = models.ForeignKey(
         "org.StaffProfile",
@@ -330,6 +334,12 @@ class Case(CenterOwned):
     @property
     def budget_days(self) -> int:
         return self.limit_days + self.extension_days
+
+    @property
+    def submission_day(self) -> date:
+        """The day the current submission was received (R-CASE-3); the receipt for rows from before it was
+        stored."""
+        return self.submitted_on or timezone.localdate(self.received_at)
 
 
 class MaterialStatus(models.TextChoices):
@@ -451,6 +461,72 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} +{self.days}"
+
+
+class ExtensionRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待批准")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("未获批准")
+
+
+class ExtensionRequest(models.Model):
+    """A request to extend the limit of a case (R-CLK-5), made at the window and decided by the head of the
+    window's department in their own login; only an approved request extends the limit (its `extension`).
+    A request by the head (or chief representative) is approved as it is made: they are requester and approver.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="extension_requests")
+    days = models.PositiveSmallIntegerField(verbose_name=_("延长（工作日）"))
+    reason = models.TextField(verbose_name=_("理由"))
+    requested_by = models.ForeignKey(
+        "org.StaffProfile", on_delete=models.PROTECT, related_name="+", verbose_name=_("提出人")
+    )
+    requested_at = models.DateTimeField(verbose_name=_("申请时间"))
+    status = models.CharField(
+        max_length=10,
+        choices=ExtensionRequestStatus.choices,
+        default=ExtensionRequestStatus.PENDING,
+        verbose_name=_("状态"),
+    )
+    decided_by = models.ForeignKey(
+        "org.StaffProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审批人"),
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("审批时间"))
+    refusal_reason = models.TextField(blank=True, verbose_name=_("不予批准理由"))
+    extension = models.OneToOneField(
+        Extension, on_delete=models.PROTECT, null=True, blank=True, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["case", "requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="pending"), name="extensionrequest_one_pending"
+            ),
+            models.CheckConstraint(condition=Q(days__gte=1), name="extensionrequest_days_positive"),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at=None, decided_by=None)
+                | (~Q(status="pending") & Q(decided_at__isnull=False, decided_by__isnull=False)),
+                name="extensionrequest_decided",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="approved", extension__isnull=False)
+                | (~Q(status="approved") & Q(extension=None)),
+                name="extensionrequest_approved_has_extension",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} +{self.days} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ExtensionRequestStatus.PENDING
 
 
 class CaseStep(models.Model):

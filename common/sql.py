@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connection
 from django.db.models import Field, Model
@@ -23,8 +23,8 @@ from django.db.models import Field, Model
 M = TypeVar("M", bound=Model)
 
 
-def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
+def _q(name: Any) -> str:
+    return str(connection.ops.quote_name(str(name)))
 
 
 @lru_cache(maxsize=256)
@@ -52,9 +52,11 @@ def _select(
     joins = []
     layout: list[Any] = [(model, None, _fields(model))]
     for n, name in enumerate(related, start=1):
-        field = model._meta.get_field(name)
+        field = cast(Field, model._meta.get_field(name))
         target = field.related_model
-        assert target is not None and field.many_to_one or field.one_to_one, f"{name}: a forward relation"
+        assert isinstance(target, type) and (field.many_to_one or field.one_to_one), (
+            f"{name}: a forward relation"
+        )
         alias = f"T{n}"
         joins.append(
             f"LEFT OUTER JOIN {_q(target._meta.db_table)} {alias} "
@@ -113,7 +115,7 @@ def select_one(model: type[M], pk: Any, *, related: Iterable[str] = (), for_upda
 @lru_cache(maxsize=1024)
 def _update_sql(model: type[Model], names: tuple[str, ...], vendor: str) -> tuple[str, tuple[Field, ...]]:
     del vendor
-    fields = tuple(model._meta.get_field(name) for name in names)
+    fields = tuple(cast(Field, model._meta.get_field(name)) for name in names)
     sets = ", ".join(f"{_q(f.column)} = %s" for f in fields)
     table, pk = _q(model._meta.db_table), _q(model._meta.pk.column)
     return f"UPDATE {table} SET {sets} WHERE {pk} = %s", fields  # noqa: S608 - names from the model

@@ -59,7 +59,6 @@ from cases.services import handling, intake
 from catalog.models import Item, ItemStatus, ItemVersion, Material
 from common.errors import RuleViolation
 from hall import services as hall_services
-from org.access import roles_at
 from org.models import (
     Absence,
     AbsenceKind,
@@ -387,7 +386,8 @@ class Plan:
     decide_on: date | None = None
     deliver_after: int | None = None
     archive_after: int | None = None
-    stop: str = ""  # a showcase case stops at: received, correction, suspended, decided, delivered
+    stop: str = ""  # a showcase case stops at: received, correction, suspended, extension_requested, decided,
+    # delivered
     target: date | None = field(default=None, repr=False)
 
 
@@ -589,45 +589,25 @@ class History:
         return found.staff if found else None
 
     def intake_staff(self, window: Window, moment: datetime) -> StaffProfile:
-        """Who receives at `window` at `moment`: the holder of its first post (A, or B while A is away)."""
+        """Who serves at `window` at `moment` (receives, checks, records payments, visits, deliveries and
+        withdrawals): the holder of its first post (A, or B while A is away), else its head or chief
+        representative when on duty. Nobody acts while away (R-ORG-7)."""
         for post in self.posts.get(window.pk, []):
             staff = self.holder(post, moment)
             if staff is not None:
                 return staff
-        assert window.head is not None
-        return window.head
+        leader = self.on_duty_of(moment, window.head, window.chief_representative)
+        assert leader is not None
+        return leader
+
+    def on_duty_of(self, moment: datetime, *people: StaffProfile | None) -> StaffProfile | None:
+        """The first of `people` at work at `moment`."""
+        return next((p for p in people if p is not None and not self.away(p, moment)), None)
 
     def backups(self, post: Post) -> list[StaffProfile]:
         if post.pk not in self._backups:
             self._backups[post.pk] = [link.staff for link in post.backup_links.select_related("staff__user")]
         return self._backups[post.pk]
-
-    def has_role(self, staff: StaffProfile | None) -> bool:
-        if staff is None or staff.user is None:
-            return False
-        if staff.pk not in self._roles:
-            self._roles[staff.pk] = bool(roles_at(staff.user, self.center))
-        return self._roles[staff.pk]
-
-    def role_actor(self, window: Window, *preferred: StaffProfile | None) -> StaffProfile:
-        """The person who records a delivery, payment, visit or withdrawal (services that need a role at the
-        centre): the first of `preferred` with a login and a role, else a holder (A or B) of one of the
-        window's posts with one, else the window's head, chief representative or deputy director in charge."""
-        holders: list[StaffProfile] = []
-        for post in self.posts.get(window.pk, []):
-            holders.append(post.holder_a)
-            holders.extend(self.backups(post))
-        for staff in (
-            *preferred,
-            *holders,
-            window.head,
-            window.chief_representative,
-            window.deputy_in_charge,
-        ):
-            if self.has_role(staff):
-                assert staff is not None
-                return staff
-        return self.staff[LEADER_BADGE]
 
     def decider(self, item: Item, moment: datetime) -> StaffProfile | None:
         """A representative whose authorisation to decide general applications of the item's department is in
@@ -817,8 +797,10 @@ class History:
             # Suspended for a special procedure, the written notice delivered.
             plan("FTB-004", back(5), suspend=True, suspend_on=back(2), stop="suspended"),
             plan("HSA-005", back(4), suspend=True, suspend_on=back(1), stop="suspended"),
-            # Extended, filed with the coordination section, still running.
+            # Extended, filed with the coordination section, still running; another extension asked for
+            # yesterday, awaiting the chief representative's approval (R-CLK-5).
             plan("FTB-004", back(7), extend=True, extend_on=back(2), decide_on=self.add(today, 6)),
+            plan("FTB-004", back(6), extend=True, extend_on=back(1), stop="extension_requested"),
             # Green channel.
             plan("FTB-006", back(2), priority=True, decide_on=self.add(today, 2)),
             # Decided, not yet delivered; delivered, not yet archived.
@@ -851,8 +833,6 @@ class History:
 
     def visit(self, case: Case, window: Window, at: datetime, purpose: str, by_administration: bool) -> None:
         staff = self.intake_staff(window, at)
-        if not self.has_role(staff):
-            return  # visits are recorded by the window's own staff, who need a login for it
         handling.visit_record(
             actor=staff, case=case, purpose=purpose, caused_by_administration=by_administration, at=at
         )
@@ -920,7 +900,7 @@ class History:
                     if plan.withdraw_abandoned and not plan.stop:
                         at = self.office_time(rng, self.add(self.day_of(at), rng.randint(10, 20)))
                         yield at
-                        actor = self.role_actor(window, self.intake_staff(window, at))
+                        actor = self.intake_staff(window, at)
                         handling.case_withdraw(actor=actor, case=case, reason=rng.choice(WITHDRAWALS), at=at)
                     return
                 days = plan.resubmit_after or rng.choice([1, 1, 2, 2, 3, 4, 5])
@@ -964,7 +944,7 @@ class History:
         # --- green channel, fees -------------------------------------------------------------------------
         if plan.priority and case.limit_days >= 1:
             at += timedelta(minutes=rng.randint(10, 30))
-            setter = window.head or window.chief_representative
+            setter = self.on_duty_of(at, window.head, window.chief_representative, window.deputy_in_charge)
             assert setter is not None
             handling.case_set_priority(
                 actor=setter,
@@ -977,8 +957,8 @@ class History:
         fees = self.fees_of(version)
         if fees:
             at += timedelta(minutes=rng.randint(10, 30))
-            cashier_window = self.windows.get("P01", window)
-            cashier = self.role_actor(cashier_window, self.intake_staff(cashier_window, at))
+            # Paid at the unified payment window; the case's window records the receipt (R-CAT-7).
+            cashier = self.intake_staff(window, at)
             if any("非住宅" in f.name for f in fees):  # real estate: one registration fee, home or not
                 fees = [
                     f for f in fees if ("非住宅" in f.name) == (rng.random() < 0.3) and "工本费" not in f.name
@@ -1015,12 +995,12 @@ class History:
                 )
                 at = self.when(rng, withdraw_day, at)
                 yield at
-                actor = self.role_actor(window, self.intake_staff(window, at))
+                actor = self.intake_staff(window, at)
                 handling.case_withdraw(actor=actor, case=case, reason=rng.choice(WITHDRAWALS), at=at)
                 return
             if plan.suspend and not suspended and step.order >= 2:
                 suspended = True
-                at = yield from self.special_procedure(plan, case, step.post, at)
+                at = yield from self.special_procedure(plan, case, window, at)
                 if plan.stop == "suspended":
                     return
                 plan.target = None
@@ -1033,7 +1013,9 @@ class History:
                 if extend_day >= day:
                     at = self.when(rng, extend_day, at)
                     yield at
-                    at = yield from self.extension(plan, case, window, step.post, at)
+                    at = yield from self.extension(plan, case, window, at)
+                    if plan.stop == "extension_requested":
+                        return
                     plan.target = None
                     continue
             at = self.when(rng, step_day, at)
@@ -1075,7 +1057,7 @@ class History:
         at = self.when(rng, self.add(self.day_of(at), delay) if delay else self.day_of(at), at)
         yield at
         method = rng.choices([m for m, _w in DELIVERY_METHODS], weights=[w for _m, w in DELIVERY_METHODS])[0]
-        clerk = self.role_actor(window, self.intake_staff(window, at))
+        clerk = self.intake_staff(window, at)
         handling.case_deliver(actor=clerk, case=case, method=method, at=at)
         if zone and method == "pickup":
             self.visit(case, window, at + timedelta(minutes=1), "领取决定文书和证照", False)
@@ -1083,7 +1065,7 @@ class History:
             return
         at = self.office_time(rng, self.add(self.day_of(at), plan.archive_after or rng.randint(2, 10)))
         yield at
-        archivist = self.role_actor(window, window.head)
+        archivist = self.intake_staff(window, at)
         handling.case_archive(actor=archivist, case=case, at=at)
 
     def target_day(self, plan: Plan, case: Case, day: date) -> date:
@@ -1104,19 +1086,24 @@ class History:
             plan.target = self.add(day, k) if k else day
         return plan.target
 
-    def special_procedure(self, plan: Plan, case: Case, post: Post | None, after: datetime) -> Part:
+    def special_procedure(self, plan: Plan, case: Case, window: Window, after: datetime) -> Part:
+        """A special procedure started, its notice delivered and the procedure ended by whoever serves at the
+        case's window at each moment (R-CLK-4)."""
         rng = plan.rng
         day = self.day_of(after)
         start_day = plan.suspend_on or self.add(day, rng.randint(1, 2))
         at = self.when(rng, start_day, after)
         yield at
-        actor = self.holder(post, at) if post is not None else None
-        actor = actor or case.responsible or case.received_by
         kind = case.version.clock_stopping_procedures[0]
         reason, result = SUSPENSION_REASONS.get(kind, ("需履行特别程序", "特别程序结束"))
         expected = rng.randint(5, 15)
         suspension = clock_services.special_procedure_start(
-            actor=actor, case=case, kind=kind, reason=reason, expected_days=expected, at=at
+            actor=self.intake_staff(window, at),
+            case=case,
+            kind=kind,
+            reason=reason,
+            expected_days=expected,
+            at=at,
         )
         self.summary.created["special procedures"] += 1
         at += timedelta(minutes=rng.randint(30, 120))
@@ -1125,31 +1112,47 @@ class History:
         yield at
         assert suspension.notice is not None
         clock_services.special_procedure_notice_delivered(
-            actor=actor, notice=suspension.notice, method=rng.choice(NOTICE_DELIVERY), at=at
+            actor=self.intake_staff(window, at),
+            notice=suspension.notice,
+            method=rng.choice(NOTICE_DELIVERY),
+            at=at,
         )
         if plan.stop == "suspended":
             return at
         at = self.office_time(rng, self.add(start_day, max(1, expected + rng.randint(-2, 3))))
         yield at
-        clock_services.special_procedure_end(actor=actor, case=case, result=result, at=at)
+        clock_services.special_procedure_end(
+            actor=self.intake_staff(window, at), case=case, result=result, at=at
+        )
         return at
 
-    def extension(self, plan: Plan, case: Case, window: Window, post: Post | None, at: datetime) -> Part:
+    def extension(self, plan: Plan, case: Case, window: Window, at: datetime) -> Part:
+        """The window asks for an extension and the chief representative (or the head) approves it in their
+        own login a little later (R-CLK-5)."""
         rng = plan.rng
         case.refresh_from_db()
         room = clock_services.extension_room(case)
-        approver = window.chief_representative or window.head
-        actor = (self.holder(post, at) if post is not None else None) or case.responsible or case.received_by
-        if room < 1 or approver is None:
+        approving = at + timedelta(minutes=rng.randint(10, 40))
+        approver = self.on_duty_of(at, window.chief_representative, window.head)
+        if room < 1 or approver is None or self.away(approver, approving):
             return at
-        extension = clock_services.extension_grant(
-            actor=actor,
+        request = clock_services.extension_request(
+            actor=self.intake_staff(window, at),
             case=case,
             days=rng.randint(min(3, room), min(10, room)),
             reason=EXTENSION_REASON,
-            approved_by=approver,
             at=at,
         )
+        if plan.stop == "extension_requested" and request.extension is None:
+            self.summary.created["extension requests awaiting approval"] += 1
+            return at
+        at = approving
+        if request.extension is None:
+            yield at
+            clock_services.extension_approve(actor=approver, extension_request=request, at=at)
+            request.refresh_from_db()
+        extension = request.extension
+        assert extension is not None
         self.summary.created["extensions"] += 1
         delay = 1 if plan.extend_on else rng.randint(1, 2)  # a showcase extension is filed by now
         filed = self.office_time(rng, self.add(self.day_of(at), delay))

@@ -253,16 +253,16 @@ def test_whole_life_of_a_case_through_the_api_against_the_2026_calendar(hall: An
     case = _act(clerk, case_id, "resume", at(date(2026, 10, 14), 9), case["revision"], result="专家评审通过")
     assert (case["state"], case["clock"]["deadline"]) == ("accepted", "2026-10-19")
 
-    # 2026-10-15: extended by 3 working days, approved by the chief representative → 2026-10-22; filed.
+    # 2026-10-15: extended by 3 working days by the chief representative (requester and approver) →
+    # 2026-10-22; filed.
     case = _act(
-        clerk,
+        chief,
         case_id,
         "extend",
         at(date(2026, 10, 15), 9),
         case["revision"],
         days=3,
         reason="需补充现场核查",
-        approved_by=hall.chief.pk,
     )
     assert (case["clock"]["extension_days"], case["clock"]["deadline"]) == (3, "2026-10-22")
     extension = case["extensions"][0]
@@ -492,33 +492,71 @@ def test_r_case_4_api_refusal_without_reasons_is_refused_and_names_the_field(hal
     assert _snapshot(case) == before
 
 
-def test_r_clk_5_api_extension_approved_by_a_clerk_is_refused(hall: Any) -> None:
-    case = _accepted(hall)
-    before = _snapshot(case)
+def test_r_clk_5_api_a_clerk_asks_for_an_extension_and_only_the_head_approves_it(hall: Any) -> None:
+    case = _accepted(hall)  # deadline 2026-10-13
+    clerk, chief = token_client(hall.clerk), token_client(hall.chief)
 
-    response = _call(
-        token_client(hall.clerk),
-        "post",
-        _url("case_extend", case_id=case.pk),
-        at(date(2026, 10, 8), 9),
-        {"revision": case.revision, "days": 2, "reason": "需补充核查", "approved_by": hall.backup.pk},
+    asked = _act(
+        clerk, case.pk, "extend", at(date(2026, 10, 8), 9), case.revision, days=2, reason="需补充核查"
     )
+    assert (asked["clock"]["extension_days"], asked["clock"]["deadline"], asked["extensions"]) == (
+        0,
+        "2026-10-13",
+        [],
+    )
+    [request] = asked["extension_requests"]
+    assert {k: request[k] for k in ("days", "reason", "status", "decided_by", "extension")} == {
+        "days": 2,
+        "reason": "需补充核查",
+        "status": "pending",
+        "decided_by": None,
+        "extension": None,
+    }
+    assert request["requested_by"]["id"] == hall.clerk.pk
+    assert "extension_approve" not in asked["actions"]
+    with time_machine.travel(at(date(2026, 10, 8), 10), tick=False):
+        seen = chief.get(_url("case_detail", case_id=case.pk)).json()
+    assert {"extension_approve", "extension_refuse"} <= set(seen["actions"])
 
-    assert response.status_code == 422
-    assert response.json()["error"] == {
+    # The clerk (or the B) cannot approve it: R-CLK-5 names the head of the window's department.
+    before = _snapshot(case)
+    refused = _call(
+        token_client(hall.backup),
+        "post",
+        _url("extension_approve", extension_request_id=request["id"]),
+        at(date(2026, 10, 8), 10),
+        {"revision": asked["revision"]},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"] == {
         "rule": "R-CLK-5",
         "message": "延期须经窗口机关负责人批准。",
-        "field": "approved_by",
+        "field": None,
         "code": "rule_violation",
     }
     assert _snapshot(case) == before and not Extension.objects.exists()
+
+    approved = _call(
+        chief,
+        "post",
+        _url("extension_approve", extension_request_id=request["id"]),
+        at(date(2026, 10, 8), 10),
+        {"revision": asked["revision"]},
+    )
+    assert approved.status_code == 200, approved.json()
+    body = approved.json()
+    assert (body["clock"]["extension_days"], body["clock"]["deadline"]) == (2, "2026-10-15")
+    assert body["extension_requests"][0]["status"] == "approved"
+    assert body["extension_requests"][0]["decided_by"]["id"] == hall.chief.pk
+    assert body["extensions"][0]["approved_by"]["id"] == hall.chief.pk
+    assert body["extension_requests"][0]["extension"] == body["extensions"][0]["id"]
 
 
 @pytest.mark.parametrize(
     ("action", "body", "field"),
     [
-        ("extend", {"days": 0, "reason": "x", "approved_by": 1}, "days"),
-        ("extend", {"days": 2, "reason": "x"}, "approved_by"),
+        ("extend", {"days": 0, "reason": "x"}, "days"),
+        ("extend", {"days": 2}, "reason"),
         ("suspend", {"procedure": "coffee_break", "reason": "x", "expected_days": 2}, "procedure"),
         ("payment", {"fee": 999_999, "receipt_number": "PJ-1"}, "fee"),
         ("decide", {"decision": "maybe"}, "decision"),

@@ -22,7 +22,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 
-from cases.models import Extension, Inquiry, Notice, NoticeKind
+from cases.models import Extension, ExtensionRequest, Inquiry, Notice, NoticeKind
 from cases.tests.factories import at, make_case
 from catalog.tests.factories import make_published_item
 from config.wsgi import application
@@ -69,8 +69,8 @@ def fuzz_world(hall: Any, national_calendar: Any, wsgi_in_test_transaction: None
 
 
 def _case_world(hall: Any, item: Any) -> dict[str, int]:
-    """A case with an extension and a special-procedure notice, an inquiry and an appointment, so that the
-    case operations are fuzzed on real rows rather than answering 404."""
+    """A case with an extension, an extension request and a special-procedure notice, an inquiry and an
+    appointment, so that the case operations are fuzzed on real rows rather than answering 404."""
     case = make_case(window=hall.window, item=item, received_by=hall.clerk, accepted_on=date(2026, 9, 30))
     notice = Notice.objects.create(
         center=hall.center,
@@ -87,6 +87,9 @@ def _case_world(hall: Any, item: Any) -> dict[str, int]:
         approved_by=hall.chief,
         approved_at=at(date(2026, 10, 9)),
         applicant_told_on=date(2026, 10, 9),
+    )
+    request = ExtensionRequest.objects.create(
+        case=case, days=1, reason="需补充核查", requested_by=hall.clerk, requested_at=at(date(2026, 10, 9))
     )
     inquiry = Inquiry.objects.create(
         center=hall.center,
@@ -107,6 +110,7 @@ def _case_world(hall: Any, item: Any) -> dict[str, int]:
         "case_id": case.pk,
         "notice_id": notice.pk,
         "extension_id": extension.pk,
+        "extension_request_id": request.pk,
         "inquiry_id": inquiry.pk,
         "appointment_id": appointment.pk,
     }

@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -32,13 +34,14 @@ from cases.access import (
     log_applicant_access,
     work_window_ids,
 )
-from cases.models import Case, CaseEvent, Extension, Notice, Payment, Visit
+from cases.actions import BY_NAME as DECLARED
+from cases.actions import CaseAction
+from cases.models import Case, CaseEvent, Extension, ExtensionRequest, Payment, Visit
 from cases.selectors import chains
 from cases.selectors.actions import available_actions, staff_of
 from cases.selectors.clock import annotate_warning, clock_view, stored_warning, with_warning
 from cases.selectors.intake import case_checklist
-from cases.services import clock as clock_services
-from cases.services import handling, intake
+from cases.services import intake
 from cases.services.events import chain_verify
 from catalog.models import Fee, Item
 from common.errors import NotFound, PermissionDenied, RuleViolation
@@ -63,6 +66,7 @@ from ..serializers_cases import (
     DecideSerializer,
     DeliverSerializer,
     ExtendSerializer,
+    ExtensionRefuseSerializer,
     NoticeDeliveredSerializer,
     PaymentInSerializer,
     PrioritySerializer,
@@ -80,8 +84,6 @@ from .base import CENTER, ApiListView, ApiView, errors, id_param, parse
 
 TAGS = ["cases"]
 CASE_ID = id_param("case_id", "办件编号（id）")
-EXTENSION_ID = id_param("extension_id", "延期编号")
-NOTICE_ID = id_param("notice_id", "文书编号")
 UPLOAD_KEY = re.compile(r"^upload_(\d{1,18})$")
 ACCESS_PURPOSE = "API 查看办件"
 # How the receipt's refusals name the applicant's fields.
@@ -245,6 +247,9 @@ def case_body(user: Any, case: Case, *, personal: bool) -> dict[str, Any]:
         "payments": list(Payment.objects.filter(case=case).select_related("fee")),
         "visits": list(Visit.objects.filter(case=case).select_related("responsible")),
         "extensions": list(Extension.objects.filter(case=case).select_related("approved_by", "notice")),
+        "extension_requests": list(
+            ExtensionRequest.objects.filter(case=case).select_related("requested_by", "decided_by")
+        ),
         "suspensions": list(case.suspensions.order_by("started_on", "id")),
         "actions": sorted(available_actions(user, case)),
     }
@@ -424,280 +429,133 @@ class CenterChainsView(ApiView):
 
 # --- the actions ---------------------------------------------------------------------------------------
 
-# Each action: (the service call with actor, case, parsed body and the revision), input, summary.
-Perform = Callable[[StaffProfile, Case, dict[str, Any], int], None]
+
+@dataclass(frozen=True)
+class ApiInput:
+    """How the API reads the input of one declared action (`cases.actions`): its serializer; how the parsed
+    body becomes the service's arguments (the body's fields as they are, by default); and how a refused field
+    of the service is named in the API (`fields`, or every field matching `pattern`)."""
+
+    serializer: type[serializers.Serializer]
+    values: Callable[[Case, dict[str, Any]], dict[str, Any]] | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    pattern: tuple[re.Pattern[str], str] | None = None
 
 
-def _check(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    results = {row["material"]: (row["result"], row["note"]) for row in data["results"]}
-    with refused_fields({}, (re.compile(r"^material_\d+$"), "results")):
-        intake.case_check_materials(actor=actor, case=case, results=results, expected_revision=revision)
+def _check(case: Case, data: dict[str, Any]) -> dict[str, Any]:
+    return {"results": {row["material"]: (row["result"], row["note"]) for row in data["results"]}}
 
 
-def _correction(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    intake.case_issue_correction(actor=actor, case=case, expected_revision=revision)
+def _suspend(case: Case, data: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": data["procedure"], "reason": data["reason"], "expected_days": data["expected_days"]}
 
 
-def _resubmit(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    intake.case_resubmit(actor=actor, case=case, expected_revision=revision)
-
-
-def _refuse(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    intake.case_refuse(actor=actor, case=case, expected_revision=revision, **data)
-
-
-def _accept(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    intake.case_accept(actor=actor, case=case, expected_revision=revision)
-
-
-def _suspend(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    with refused_fields({"kind": "procedure"}):
-        clock_services.special_procedure_start(
-            actor=actor,
-            case=case,
-            kind=data["procedure"],
-            reason=data["reason"],
-            expected_days=data["expected_days"],
-            expected_revision=revision,
-        )
-
-
-def _resume(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    clock_services.special_procedure_end(actor=actor, case=case, expected_revision=revision, **data)
-
-
-def _extend(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    approver = staff_in(case, data["approved_by"], "approved_by")
-    assert approver is not None
-    clock_services.extension_grant(
-        actor=actor,
-        case=case,
-        days=data["days"],
-        reason=data["reason"],
-        approved_by=approver,
-        expected_revision=revision,
-    )
-
-
-def _step(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    handling.step_complete(actor=actor, case=case, expected_revision=revision, **data)
-
-
-def _decide(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+def _decide(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     values = dict(data)
-    approve = values.pop("decision") == "approve"
-    handling.case_decide(actor=actor, case=case, approve=approve, expected_revision=revision, **values)
+    values["approve"] = values.pop("decision") == "approve"
+    return values
 
 
-def _payment(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
+def _payment(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     # Any fee of the centre's catalogue is looked up; one of another version is refused by R-CAT-7.
     fee = Fee.objects.filter(pk=data["fee"], version__item__center_id=case.center_id).first()
     if fee is None:
         raise ValidationError({"fee": ["本中心没有该收费项目。"]})
-    handling.payment_record(
-        actor=actor,
-        case=case,
-        fee=fee,
-        quantity=data["quantity"],
-        receipt_number=data["receipt_number"],
-        expected_revision=revision,
-    )
+    return {"fee": fee, "quantity": data["quantity"], "receipt_number": data["receipt_number"]}
 
 
-def _deliver(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    handling.case_deliver(actor=actor, case=case, expected_revision=revision, **data)
+def _visit(case: Case, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "purpose": data["purpose"],
+        "caused_by_administration": data["caused_by_administration"],
+        "responsible": staff_in(case, data["responsible"], "responsible"),
+    }
 
 
-def _archive(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    handling.case_archive(actor=actor, case=case, expected_revision=revision)
-
-
-def _withdraw(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    handling.case_withdraw(actor=actor, case=case, expected_revision=revision, **data)
-
-
-def _priority(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    handling.case_set_priority(actor=actor, case=case, expected_revision=revision, **data)
-
-
-def _visit(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    handling.visit_record(
-        actor=actor,
-        case=case,
-        purpose=data["purpose"],
-        caused_by_administration=data["caused_by_administration"],
-        responsible=staff_in(case, data["responsible"], "responsible"),
-        expected_revision=revision,
-    )
-
-
-def _report_up(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    clock_services.case_report_up(actor=actor, case=case, expected_revision=revision, **data)
-
-
-def _report_returned(actor: StaffProfile, case: Case, data: dict[str, Any], revision: int) -> None:
-    clock_services.case_report_returned(actor=actor, case=case, expected_revision=revision, **data)
-
-
-# name: (service call, input, summary, description)
-ACTIONS: dict[str, tuple[Perform, type[serializers.Serializer], str, str]] = {
-    "check": (
-        _check,
-        CheckSerializer,
-        "材料审查（R-CASE-2）",
-        "逐份记录审查结果；必要材料须有结果且不能为不适用，不符合要求的须写明问题。",
-    ),
-    "correction": (
-        _correction,
-        RevisionSerializer,
-        "出具补正告知书（R-CASE-2：一次性告知全部缺少或不符合要求的材料）",
-        "此前审查时已提交的材料不得在以后的补正告知书中再次要求补正。",
-    ),
-    "resubmit": (_resubmit, RevisionSerializer, "登记申请人提交的补正材料（回到待审查）", ""),
-    "refuse": (_refuse, RefuseSerializer, "不予受理（R-CASE-4：写明理由和有权受理的窗口或机关）", ""),
-    "accept": (
-        _accept,
-        RevisionSerializer,
-        "受理（R-CASE-6）：办件编号、受理通知书、承诺办结日期和查询码",
-        "期限自受理日次日起按工作日计算（R-CLK-2）；即办件当日办结（R-CLK-8）。",
-    ),
-    "suspend": (
-        _suspend,
-        SuspendSerializer,
-        "启动特别程序，暂停计时（R-CLK-4）",
-        "特别程序须为服务指南列明的；出具特别程序告知书。",
-    ),
-    "resume": (_resume, ResultSerializer, "结束特别程序，恢复计时（R-CLK-4）", "期限顺延暂停的工作日数。"),
-    "extend": (
-        _extend,
-        ExtendSerializer,
-        "延期（R-CLK-5）",
-        "须经窗口机关负责人批准、不超过事项最长延期，并在期限届满前告知申请人；出具延期告知书。",
-    ),
-    "step": (
-        _step,
-        StepSerializer,
-        "完成当前办理环节（R-ORG-5、R-ORG-7：由该岗位此刻在岗的A角，或顶岗的B角办理）",
-        "",
-    ),
-    "decide": (
-        _decide,
-        DecideSerializer,
-        "作出决定（R-CASE-7）：准予许可并发证，或不予许可并说明理由和救济途径",
-        "由首席代表当场决定（R-ORG-5），或在全部环节完成后由持有效授权的人员决定（R-ORG-4）。",
-    ),
-    "payment": (
-        _payment,
-        PaymentInSerializer,
-        "登记收费（R-CAT-7：只按本事项版本公布的项目和标准，金额由系统计算）",
-        "",
-    ),
-    "deliver": (_deliver, DeliverSerializer, "送达决定（R-CASE-8）", "逾期送达照样登记，并在历史中标明。"),
-    "archive": (_archive, RevisionSerializer, "归档（R-CASE-8）", ""),
-    "withdraw": (_withdraw, WithdrawSerializer, "申请人撤回申请（R-CASE-9）", ""),
-    "priority": (
-        _priority,
-        PrioritySerializer,
-        "开通绿色通道（R-CASE-11）",
-        "窗口负责人、首席代表、分管副主任或主任开通；目标时限须短于承诺时限。",
-    ),
-    "visit": (
-        _visit,
-        VisitInSerializer,
-        "登记来访（R-CASE-12：开发区企业因行政机关原因再次来访为两头跑）",
-        "",
-    ),
-    "report_up": (_report_up, ReportUpSerializer, "报批件上报上级机关（R-CASE-5，窗口暂停计时）", ""),
-    "report_returned": (
-        _report_returned,
-        ReportReturnedSerializer,
-        "上级机关审批返回（R-CASE-5，恢复计时）",
-        "",
-    ),
+# Every declared action, by name: how the API reads its input.
+INPUTS: dict[str, ApiInput] = {
+    "check": ApiInput(CheckSerializer, _check, pattern=(re.compile(r"^material_\d+$"), "results")),
+    "correction": ApiInput(RevisionSerializer),
+    "resubmit": ApiInput(RevisionSerializer),
+    "accept": ApiInput(RevisionSerializer),
+    "refuse": ApiInput(RefuseSerializer),
+    "step": ApiInput(StepSerializer),
+    "decide": ApiInput(DecideSerializer, _decide),
+    "suspend": ApiInput(SuspendSerializer, _suspend, fields={"kind": "procedure"}),
+    "resume": ApiInput(ResultSerializer),
+    "report_up": ApiInput(ReportUpSerializer),
+    "report_returned": ApiInput(ReportReturnedSerializer),
+    "extend": ApiInput(ExtendSerializer),
+    "payment": ApiInput(PaymentInSerializer, _payment),
+    "deliver": ApiInput(DeliverSerializer),
+    "archive": ApiInput(RevisionSerializer),
+    "priority": ApiInput(PrioritySerializer),
+    "visit": ApiInput(VisitInSerializer, _visit),
+    "withdraw": ApiInput(WithdrawSerializer),
+    "extension_file": ApiInput(RevisionSerializer),
+    "notice_delivered": ApiInput(NoticeDeliveredSerializer),
+    "extension_approve": ApiInput(RevisionSerializer),
+    "extension_refuse": ApiInput(ExtensionRefuseSerializer),
 }
+if set(INPUTS) != set(DECLARED):
+    raise ImproperlyConfigured(
+        f"api.views.cases.INPUTS must cover the declared case actions exactly: {sorted(set(INPUTS) ^ set(DECLARED))}"
+    )
 
 
-def _action_view(name: str) -> type[ApiView]:
-    perform, body, summary, description = ACTIONS[name]
+def _action_view(action: CaseAction) -> type[ApiView]:
+    given = INPUTS[action.name]
+    target = action.target
 
     class ActionView(ApiView):
         permission_classes = [IsAuthenticated]
 
         @extend_schema(
             tags=TAGS,
-            summary=summary,
-            description=description or None,
-            parameters=[CASE_ID],
-            request=body,
+            summary=action.summary,
+            description=action.description or None,
+            parameters=[id_param(target.api_param, target.api_param_label)],
+            request=given.serializer,
             responses={200: CaseDetailSerializer, **write_errors(400, 401, 403, 404, 422)},
-            operation_id=f"case_{name}",
+            operation_id=action.operation_id,
         )
-        def post(self, request: Request, case_id: int) -> Response:
-            case = visible_case(request.user, case_id)
+        def post(self, request: Request, **kwargs: Any) -> Response:
+            pk = row_id(kwargs[target.api_param])
+            case_id = target.case_id(pk)
+            if case_id is None:
+                raise NotFound()
+            case = case_for_user(request.user, case_id)
             actor = actor_of(request.user)
-            data = parse(body, request.data)
+            data = parse(given.serializer, request.data)
             revision = data.pop("revision")
-            perform(actor, case, data, revision)
+            values = given.values(case, data) if given.values else data
+            on = case if action.on_case else target.get(pk)
+            with refused_fields(given.fields, given.pattern):
+                action.perform(actor=actor, target=on, values=values, revision=revision)
             return case_answer(request.user, case.pk)
 
-    ActionView.__name__ = ActionView.__qualname__ = "Case" + name.title().replace("_", "") + "View"
+    ActionView.__name__ = ActionView.__qualname__ = (
+        "".join(part.title() for part in ("case", *action.name.split("_"))) + "View"
+    )
     return ActionView
 
 
-ACTION_VIEWS: dict[str, type[ApiView]] = {name: _action_view(name) for name in ACTIONS}
-
-
-class ExtensionFileView(ApiView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        tags=TAGS,
-        summary="延期备案（R-CLK-5，中心行政审批协调科）",
-        parameters=[EXTENSION_ID],
-        request=RevisionSerializer,
-        responses={200: CaseDetailSerializer, **write_errors(400, 401, 403, 404, 422)},
+# The address, view and URL name of every declared action.
+ACTION_URLS: list[tuple[str, type[ApiView], str]] = [
+    (
+        f"{action.target.api_prefix}/<int:{action.target.api_param}>/{action.segment}",
+        _action_view(action),
+        action.api_url_name,
     )
-    def post(self, request: Request, extension_id: int) -> Response:
-        extension = Extension.objects.filter(pk=row_id(extension_id)).first()
-        if extension is None:
-            raise NotFound()
-        case = case_for_user(request.user, extension.case_id)
-        actor = actor_of(request.user)
-        revision = parse(RevisionSerializer, request.data)["revision"]
-        clock_services.extension_file(actor=actor, extension=extension, expected_revision=revision)
-        return case_answer(request.user, case.pk)
-
-
-class NoticeDeliveredView(ApiView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        tags=TAGS,
-        summary="登记特别程序告知书已送达申请人（R-CLK-4）",
-        parameters=[NOTICE_ID],
-        request=NoticeDeliveredSerializer,
-        responses={200: CaseDetailSerializer, **write_errors(400, 401, 403, 404, 422)},
-    )
-    def post(self, request: Request, notice_id: int) -> Response:
-        notice = Notice.objects.filter(pk=row_id(notice_id)).first()
-        if notice is None:
-            raise NotFound()
-        case = case_for_user(request.user, notice.case_id)
-        actor = actor_of(request.user)
-        data = parse(NoticeDeliveredSerializer, request.data)
-        clock_services.special_procedure_notice_delivered(
-            actor=actor, notice=notice, method=data["method"], expected_revision=data["revision"]
-        )
-        return case_answer(request.user, case.pk)
+    for action in DECLARED.values()
+]
 
 
 __all__ = [
-    "ACTION_VIEWS",
+    "ACTION_URLS",
     "CaseChainView",
     "CaseDetailView",
     "CaseEventListView",
     "CaseListView",
     "CenterChainsView",
-    "ExtensionFileView",
-    "NoticeDeliveredView",
 ]

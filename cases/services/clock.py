@@ -24,7 +24,7 @@ and the ledger (`workdays.timer.derive`) — never by editing a date:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -35,19 +35,33 @@ from django.utils.translation import gettext as _
 from catalog.models import CaseType, SpecialProcedureKind
 from common.errors import RuleViolation
 from common.i18n import stored
-from org.access import has_role
-from org.models import Role, RoleGrant, StaffProfile, Window
+from org.models import StaffProfile
 from org.services import post_holder_at
 from policy.selectors import policy_value, policy_values
+from workdays.clock import WorkCalendar
 from workdays.models import Timer, TimerKind
 from workdays.selectors import calendar_for, working_hours_for
 from workdays.timer import ONE_DAY, TimerView, subtract_working_days
 from workdays.timers import timer_resume, timer_set_budget, timer_start, timer_stop
 
 from .. import milestones as notify
+from ..acting import COORDINATION, EXTENSION_APPROVER, WINDOW, Acting
 from ..clock import REPORTED_UP as REPORTED_UP_SPAN
 from ..clock import budget_days, stops_the_clock, yellow_days
-from ..models import Case, CaseEvent, CaseState, CaseStep, Extension, Notice, NoticeKind, Overdue, Suspension
+from ..models import (
+    ActingAs,
+    Case,
+    CaseEvent,
+    CaseState,
+    CaseStep,
+    Extension,
+    ExtensionRequest,
+    ExtensionRequestStatus,
+    Notice,
+    NoticeKind,
+    Overdue,
+    Suspension,
+)
 from ..selectors.clock import REPORT_ACTIONS, REPORT_RETURNED, REPORTED_UP, report_spans_from
 from .events import case_change, case_moment, lock_case
 from .numbering import next_number
@@ -249,6 +263,7 @@ def special_procedure_start(
     reason = (reason or "").strip()
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         if case.state != CaseState.ACCEPTED:
             raise RuleViolation("R-CLK-4", _("只有已受理、正在办理的办件可以启动特别程序。"))
         if kind not in (case.version.special_procedures or []):
@@ -309,6 +324,7 @@ def special_procedure_start(
         )
         event = case_change(
             case=case,
+            acting_as=acting_as,
             action="special_procedure_started",
             actor=actor,
             to_state=CaseState.SUSPENDED,
@@ -346,6 +362,7 @@ def special_procedure_notice_delivered(
         raise RuleViolation("R-CLK-4", _("送达方式过长（最多20个字）。"), field="method")
     with transaction.atomic():
         case = lock_case(notice.case, expected_revision=expected_revision)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if notice.kind != NoticeKind.SPECIAL_PROCEDURE:
             raise RuleViolation("R-CLK-4", _("该文书不是特别程序告知书。"), field="notice")
@@ -358,6 +375,7 @@ def special_procedure_notice_delivered(
         notice.save(update_fields=["delivered_at", "delivery_method"])
         case_change(
             case=case,
+            acting_as=acting_as,
             action="notice_delivered",
             actor=actor,
             data={"notice": notice.number, "kind": notice.kind, "method": method},
@@ -380,6 +398,7 @@ def special_procedure_end(
     result = (result or "").strip()
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         suspension = _open_suspension(case) if case.state == CaseState.SUSPENDED else None
         if suspension is None:
             raise RuleViolation("R-CLK-4", _("该办件没有正在进行的特别程序。"))
@@ -396,6 +415,7 @@ def special_procedure_end(
         view, suspended_days = timer_resume(timer=case.timer, on=today)
         case_change(
             case=case,
+            acting_as=acting_as,
             action="special_procedure_ended",
             actor=actor,
             to_state=CaseState.ACCEPTED,
@@ -413,24 +433,13 @@ def special_procedure_end(
 
 
 # --- extensions (R-CLK-5) --------------------------------------------------------------------------------
-
-
-def may_approve_extension(staff: StaffProfile, window: Window) -> bool:
-    """Whether `staff` heads the window's department for R-CLK-5 (窗口机关负责人): the window's head or chief
-    representative, or a holder of the window-head or chief-representative role for that window."""
-    if staff.center_id != window.center_id or not staff.is_active:
-        return False
-    if staff.pk in (window.head_id, window.chief_representative_id):
-        return True
-    if staff.user_id is None:
-        return False
-    return RoleGrant.objects.filter(
-        user_id=staff.user_id,
-        center_id=window.center_id,
-        window=window,
-        role__in=[Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE],
-        revoked_at=None,
-    ).exists()
+#
+# The window asks (`extension_request`: days and reason); the head of the window's department approves it in
+# their own login (`extension_approve`) or refuses it with a reason (`extension_refuse`); only an approval
+# extends the limit and issues the extension notice to the applicant. A request by the head (or the chief
+# representative) is approved as it is made. The rule of telling the applicant no later than
+# `extension_notice_days_before` working day(s) before the deadline is checked on the request and again on the
+# approval, when the applicant is told.
 
 
 def extension_room(case: Case) -> int:
@@ -442,100 +451,226 @@ def extension_room(case: Case) -> int:
     return max(0, maximum - case.extension_days)
 
 
-def extension_grant(
+def _check_extension(case: Case, *, days: int, reason: str, at: datetime) -> tuple[WorkCalendar, date]:
+    """Refuse an extension of `days` for `reason` at `at` that R-CLK-5 does not allow: a case whose clock is
+    not running, an item that may not be extended, more than what remains of the item's maximum, no reason,
+    or an applicant who would be told later than the policy's working day(s) before the deadline. Returns the
+    centre's calendar and the day the applicant is told."""
+    if case.state != CaseState.ACCEPTED or case.deadline is None:
+        raise RuleViolation("R-CLK-5", _("只有正在计时的办件可以延期。"))
+    if not case.version.extension_allowed:
+        raise RuleViolation("R-CLK-5", _("该事项依法不得延期。"))
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise RuleViolation("R-CLK-5", _("延期天数至少为1个工作日。"), field="days")
+    room = extension_room(case)
+    if days > room:
+        raise RuleViolation(
+            "R-CLK-5",
+            _("延期不得超过%(room)s个工作日（该事项最长延期的剩余天数）。") % {"room": room},
+            field="days",
+        )
+    if not reason:
+        raise RuleViolation("R-CLK-5", _("请写明延期理由。"), field="reason")
+    calendar = calendar_for(case.center)
+    today = timezone.localdate(at)
+    before = int(policy_value(case.center, "extension_notice_days_before", today))
+    last_day = subtract_working_days(calendar, case.deadline, before)
+    if today > last_day:
+        raise RuleViolation(
+            "R-CLK-5",
+            _("须在期限届满%(days)s个工作日前告知申请人（最迟%(last)s），现已不能延期。")
+            % {"days": before, "last": last_day.isoformat()},
+            field="at",
+        )
+    return calendar, today
+
+
+def _extension_grant(
+    *,
+    case: Case,
+    request: ExtensionRequest,
+    approver: StaffProfile,
+    acting_as: str,
+    calendar: WorkCalendar,
+    today: date,
+    at: datetime,
+) -> Extension:
+    """Extend the locked, checked `case` by the approved `request`: the days go to the budget, the deadline is
+    rederived, the extension notice is issued to the applicant and the approval is recorded."""
+    days, reason = request.days, request.reason
+    assert case.deadline is not None and case.timer is not None
+    old_deadline = case.deadline
+    case.extension_days += days
+    view = timer_set_budget(timer=case.timer, budget_days=case_budget(case))
+    notice = Notice.objects.create(
+        center=case.center,
+        case=case,
+        kind=NoticeKind.EXTENSION,
+        number=next_number(center=case.center, kind=NoticeKind.EXTENSION, on=today),
+        issued_at=at,
+        issued_by=approver,
+        body={
+            "case_number": case.number,
+            "days": days,
+            "reason": reason,
+            "old_deadline": old_deadline.isoformat(),
+            "new_deadline": view.deadline.isoformat() if view.deadline else None,
+            "approved_by": approver.name,
+        },
+    )
+    extension = Extension.objects.create(
+        case=case,
+        days=days,
+        reason=reason,
+        approved_by=approver,
+        approved_at=at,
+        applicant_told_on=today,
+        notice=notice,
+    )
+    request.status = ExtensionRequestStatus.APPROVED
+    request.decided_by = approver
+    request.decided_at = at
+    request.extension = extension
+    if request.pk is None:
+        request.save()
+    else:
+        request.save(update_fields=["status", "decided_by", "decided_at", "extension"])
+    event = case_change(
+        case=case,
+        action="extension_granted",
+        actor=approver,
+        acting_as=acting_as,
+        reason=reason,
+        data={
+            "days": days,
+            "request": request.pk,
+            "requested_by": request.requested_by_id,
+            "approved_by": approver.pk,
+            "notice": notice.number,
+            "old_deadline": old_deadline,
+            "new_deadline": view.deadline,
+        },
+        fields={"extension_days": case.extension_days},
+        at=at,
+    )
+    notify.milestone_extended(case=case, event=event, days=days, new_deadline=view.deadline)
+    return extension
+
+
+def extension_request(
     *,
     actor: StaffProfile,
     case: Case,
     days: int,
     reason: str,
-    approved_by: StaffProfile,
     at: datetime | None = None,
     expected_revision: int | None = None,
-) -> Extension:
-    """Extend the limit of a running case by `days` working days (R-CLK-5), telling the applicant at `at`.
-
-    Refused when the item does not allow it, when `days` exceeds what remains of the item's maximum, when the
-    approver is not the head of the window's department, or when the applicant would be told later than
-    `extension_notice_days_before` working day(s) before the deadline. Creates the extension notice.
-    """
+) -> ExtensionRequest:
+    """Ask to extend the limit of a running case by `days` working days for `reason` (R-CLK-5): the request
+    waits for the head of the window's department, who approves or refuses it in their own login. Made by the
+    head (or the chief representative), it is approved at once. Refused when an extension of that length could
+    not be granted now (`_check_extension`) or another request is waiting."""
     at = case_moment(at)
     reason = (reason or "").strip()
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
-        if case.state != CaseState.ACCEPTED or case.deadline is None:
-            raise RuleViolation("R-CLK-5", _("只有正在计时的办件可以延期。"))
-        if not case.version.extension_allowed:
-            raise RuleViolation("R-CLK-5", _("该事项依法不得延期。"))
-        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-            raise RuleViolation("R-CLK-5", _("延期天数至少为1个工作日。"), field="days")
-        room = extension_room(case)
-        if days > room:
-            raise RuleViolation(
-                "R-CLK-5",
-                _("延期不得超过%(room)s个工作日（该事项最长延期的剩余天数）。") % {"room": room},
-                field="days",
+        acting = Acting.on_case(actor=actor, case=case, moment=at)
+        acting_as = WINDOW.check(acting).acting_as
+        calendar, today = _check_extension(case, days=days, reason=reason, at=at)
+        if ExtensionRequest.objects.filter(case=case, status=ExtensionRequestStatus.PENDING).exists():
+            raise RuleViolation("R-CLK-5", _("该办件已有待批准的延期申请，请待窗口机关负责人处理。"))
+        request = ExtensionRequest(case=case, days=days, reason=reason, requested_by=actor, requested_at=at)
+        if EXTENSION_APPROVER.allows(acting):
+            _extension_grant(
+                case=case,
+                request=request,
+                approver=actor,
+                acting_as=ActingAs.OTHER,
+                calendar=calendar,
+                today=today,
+                at=at,
             )
-        if not reason:
-            raise RuleViolation("R-CLK-5", _("请写明延期理由。"), field="reason")
-        if not may_approve_extension(approved_by, case.window):
-            raise RuleViolation("R-CLK-5", _("延期须经窗口机关负责人批准。"), field="approved_by")
-        calendar = calendar_for(case.center)
-        today = timezone.localdate(at)
-        before = int(policy_value(case.center, "extension_notice_days_before", today))
-        last_day = subtract_working_days(calendar, case.deadline, before)
-        if today > last_day:
-            raise RuleViolation(
-                "R-CLK-5",
-                _("须在期限届满%(days)s个工作日前告知申请人（最迟%(last)s），现已不能延期。")
-                % {"days": before, "last": last_day.isoformat()},
-                field="at",
-            )
-        old_deadline = case.deadline
-        case.extension_days += days
-        assert case.timer is not None
-        view = timer_set_budget(timer=case.timer, budget_days=case_budget(case))
-        notice = Notice.objects.create(
-            center=case.center,
+            return request
+        request.save()
+        case_change(
             case=case,
-            kind=NoticeKind.EXTENSION,
-            number=next_number(center=case.center, kind=NoticeKind.EXTENSION, on=today),
-            issued_at=at,
-            issued_by=actor,
-            body={
-                "case_number": case.number,
-                "days": days,
-                "reason": reason,
-                "old_deadline": old_deadline.isoformat(),
-                "new_deadline": view.deadline.isoformat() if view.deadline else None,
-                "approved_by": approved_by.name,
-            },
-        )
-        extension = Extension.objects.create(
-            case=case,
-            days=days,
-            reason=reason,
-            approved_by=approved_by,
-            approved_at=at,
-            applicant_told_on=today,
-            notice=notice,
-        )
-        event = case_change(
-            case=case,
-            action="extension_granted",
+            action="extension_requested",
             actor=actor,
+            acting_as=acting_as,
             reason=reason,
-            data={
-                "days": days,
-                "approved_by": approved_by.pk,
-                "notice": notice.number,
-                "old_deadline": old_deadline,
-                "new_deadline": view.deadline,
-            },
-            fields={"extension_days": case.extension_days},
+            data={"request": request.pk, "days": days},
             at=at,
         )
-        notify.milestone_extended(case=case, event=event, days=days, new_deadline=view.deadline)
-    return extension
+    return request
+
+
+def _pending(request: ExtensionRequest) -> ExtensionRequest:
+    """The request locked, refused unless it still waits for a decision."""
+    locked = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if not locked.is_pending:
+        raise RuleViolation("R-CLK-5", _("该延期申请已处理。"))
+    return locked
+
+
+def extension_approve(
+    *,
+    actor: StaffProfile,
+    extension_request: ExtensionRequest,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+) -> Extension:
+    """The head of the window's department approves a waiting request (R-CLK-5): checked again as of now (the
+    applicant is told now), then the limit is extended and the extension notice issued."""
+    at = case_moment(at)
+    with transaction.atomic():
+        case = lock_case(extension_request.case, expected_revision=expected_revision)
+        acting_as = EXTENSION_APPROVER.permit(actor=actor, case=case, at=at).acting_as
+        request = _pending(extension_request)
+        calendar, today = _check_extension(case, days=request.days, reason=request.reason, at=at)
+        return _extension_grant(
+            case=case,
+            request=request,
+            approver=actor,
+            acting_as=acting_as,
+            calendar=calendar,
+            today=today,
+            at=at,
+        )
+
+
+def extension_refuse(
+    *,
+    actor: StaffProfile,
+    extension_request: ExtensionRequest,
+    reason: str,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+) -> ExtensionRequest:
+    """The head of the window's department refuses a waiting request, with the reason (R-CLK-5); the limit is
+    unchanged."""
+    at = case_moment(at)
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        case = lock_case(extension_request.case, expected_revision=expected_revision)
+        acting_as = EXTENSION_APPROVER.permit(actor=actor, case=case, at=at).acting_as
+        request = _pending(extension_request)
+        if not reason:
+            raise RuleViolation("R-CLK-5", _("请写明不予批准的理由。"), field="reason")
+        request.status = ExtensionRequestStatus.REFUSED
+        request.decided_by = actor
+        request.decided_at = at
+        request.refusal_reason = reason
+        request.save(update_fields=["status", "decided_by", "decided_at", "refusal_reason"])
+        case_change(
+            case=case,
+            action="extension_refused",
+            actor=actor,
+            acting_as=acting_as,
+            reason=reason,
+            data={"request": request.pk, "days": request.days, "requested_by": request.requested_by_id},
+            at=at,
+        )
+    return request
 
 
 def extension_file(
@@ -550,9 +685,8 @@ def extension_file(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(extension.case, expected_revision=expected_revision)
+        acting_as = COORDINATION.permit(actor=actor, case=case, at=at).acting_as
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
-        if actor.user is None or not has_role(actor.user, case.center, [Role.COORDINATION]):
-            raise RuleViolation("R-CLK-5", _("延期须由中心行政审批协调科备案。"))
         if extension.filed_at is not None:
             raise RuleViolation("R-CLK-5", _("该延期已备案。"))
         extension.filed_at = at
@@ -561,6 +695,7 @@ def extension_file(
             case=case,
             action="extension_filed",
             actor=actor,
+            acting_as=acting_as,
             data={"extension": extension.pk, "days": extension.days},
             at=at,
         )
@@ -584,6 +719,7 @@ def case_report_up(
     authority = (authority or "").strip()
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         if case.case_type != CaseType.REPORTED:
             raise RuleViolation("R-CASE-5", _("只有报批件需要上报上级机关。"))
         if case.state != CaseState.ACCEPTED or case.deadline is None:
@@ -601,6 +737,7 @@ def case_report_up(
         stopped = timer_stop(timer=case.timer, on=today, reason=REPORTED_UP_SPAN)
         case_change(
             case=case,
+            acting_as=acting_as,
             action=REPORTED_UP,
             actor=actor,
             to_state=CaseState.SUSPENDED,
@@ -629,6 +766,7 @@ def case_report_returned(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         spans = report_spans_from(CaseEvent.objects.filter(case=case, action__in=REPORT_ACTIONS))
         if case.state != CaseState.SUSPENDED or not spans or spans[-1][2] is not None:
             raise RuleViolation("R-CASE-5", _("该办件没有在上级机关审批中。"))
@@ -641,6 +779,7 @@ def case_report_returned(
         view, _moved = timer_resume(timer=case.timer, on=today)
         case_change(
             case=case,
+            acting_as=acting_as,
             action=REPORT_RETURNED,
             actor=actor,
             to_state=CaseState.ACCEPTED,

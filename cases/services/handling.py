@@ -18,16 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Fee
-from common.errors import PermissionDenied, RuleViolation
+from common.errors import RuleViolation
 from common.i18n import stored
-from org.access import roles_at
-from org.models import AuthorizationScope, Role, StaffProfile, Window
-from org.services import Holder, authorization_in_force, can_decide_on_spot, post_holder_at
+from org.models import StaffProfile
+from org.services import Holder, post_holder_at
 from policy.selectors import policy_value
 from workdays.services import add_working_days
 from workdays.timers import timer_finish
 
 from .. import milestones as notify
+from ..acting import DECIDER, GREEN_CHANNEL, STEP_HOLDER, WINDOW
 from ..models import (
     OPEN_STATES,
     ActingAs,
@@ -53,10 +53,6 @@ REMEDIES_TEXT = (
 )
 FALSE_MATERIALS_TEXT = "申请人提交的材料虚假，虚假材料坚决剔除、不予审批"
 
-# Who may put a case in the green channel (R-CASE-11): the window's head or chief representative, a deputy
-# director or the director.
-PRIORITY_CENTER_ROLES = frozenset({Role.DEPUTY, Role.DIRECTOR})
-
 DECIDED_STATES = frozenset({CaseState.APPROVED, CaseState.DENIED, CaseState.DELIVERED, CaseState.ARCHIVED})
 
 
@@ -65,12 +61,6 @@ DECIDED_STATES = frozenset({CaseState.APPROVED, CaseState.DENIED, CaseState.DELI
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
-
-
-def _require_centre_staff(actor: StaffProfile, case: Case) -> None:
-    """The actor holds a role at the case's centre (directly or through a parent centre)."""
-    if actor.user_id is None or not roles_at(actor.user, case.center):
-        raise PermissionDenied()
 
 
 def _state_label(state: str) -> str:
@@ -95,10 +85,6 @@ def _finish_clock(case: Case, day: date) -> None:
     deadline, the overdue record is made now if the daily sweep has not made it)."""
     if case.timer is not None and case.timer.state != "finished":
         timer_finish(timer=case.timer, on=day)
-
-
-def _holder_label(holder: Holder) -> str:
-    return f"{holder.staff.name}（{holder.acting_as}角）"
 
 
 # --- steps (R-ORG-5, R-ORG-7, R-DATA-2) ----------------------------------------------------------------
@@ -181,29 +167,14 @@ def step_complete(
     case = lock_case(case, expected_revision=expected_revision)
     _refuse_unless_accepted(case, rule="R-ORG-5", doing=_("办理环节"))
     steps = _plan(case, None)
-    step = _first_unfinished(steps)
-    if step is None:
-        raise RuleViolation("R-ORG-5", _("本办件的办理环节已全部完成。"))
-    holder = step_holder(case_step=step, at=moment)
-    post_name = step.post.name if step.post else ""
-    if holder is None:
-        raise RuleViolation(
-            "R-ORG-7",
-            _("“%(step)s”环节的岗位“%(post)s”当前A角、B角均不在岗（无人顶岗），暂不能办理。")
-            % {"step": step.name, "post": post_name},
-        )
-    if holder.staff.pk != actor.pk:
-        raise RuleViolation(
-            "R-ORG-7",
-            _("“%(step)s”环节由岗位“%(post)s”当前在岗的%(holder)s办理，您不能办理。")
-            % {"step": step.name, "post": post_name, "holder": _holder_label(holder)},
-        )
+    permit = STEP_HOLDER.permit(actor=actor, case=case, at=moment, steps=steps)
+    step: CaseStep = permit.detail["step"]
     opinion = _text(opinion)
     if not opinion:
         raise RuleViolation("R-DATA-2", _("请填写办理意见。"), field="opinion")
 
     step.handler = actor
-    step.acting_as = holder.acting_as
+    step.acting_as = permit.acting_as
     step.opinion = opinion
     step.started_at = step.started_at or moment
     step.finished_at = moment
@@ -211,7 +182,7 @@ def step_complete(
 
     following = _first_unfinished(steps)  # `step` is finished now
     responsible: StaffProfile = actor
-    responsible_as = holder.acting_as
+    responsible_as = permit.acting_as
     if following is not None:
         following.started_at = moment
         following.save(update_fields=["started_at"])
@@ -224,7 +195,7 @@ def step_complete(
         case=case,
         action="step_complete",
         actor=actor,
-        acting_as=holder.acting_as,
+        acting_as=permit.acting_as,
         reason=opinion,
         data={
             "step": step.order,
@@ -247,37 +218,6 @@ def completed_on_time(case: Case) -> bool | None:
     if case.decided_at is None or case.deadline is None:
         return None
     return timezone.localdate(case.decided_at) <= case.deadline
-
-
-def _decision_authority(actor: StaffProfile, case: Case, moment: datetime) -> dict[str, Any]:
-    """How `actor` may decide `case` at `moment`, or a refusal (R-ORG-4, R-ORG-5)."""
-    if can_decide_on_spot(staff=actor, version=case.version, moment=moment, department=case.item.department):
-        return {"authority": "on_spot"}
-    pending = _first_unfinished(_plan(case, None))
-    if pending is not None:
-        raise RuleViolation(
-            "R-ORG-5",
-            _("本事项须按内部环节办理，“%(step)s”环节尚未完成，不能作出决定。") % {"step": pending.name},
-        )
-    authorization = authorization_in_force(
-        representative=actor,
-        scope=AuthorizationScope.DECIDE_GENERAL,
-        moment=moment,
-        department=case.item.department,
-    )
-    if authorization is None:
-        raise RuleViolation(
-            "R-ORG-4",
-            _(
-                "%(name)s此时没有%(department)s有效的一般申请事项决定权授权（授权已过期、已撤销或未授权），不能作出决定。"
-            )
-            % {"name": actor.name, "department": case.item.department.name},
-        )
-    return {
-        "authority": "authorization",
-        "authorization": authorization.pk,
-        "document": authorization.document_number,
-    }
 
 
 @transaction.atomic
@@ -303,7 +243,7 @@ def case_decide(
     moment = case_moment(at)
     case = lock_case(case, expected_revision=expected_revision)
     _refuse_unless_accepted(case, rule="R-CASE-7", doing=_("作出决定"))
-    authority = _decision_authority(actor, case, moment)
+    permit = DECIDER.permit(actor=actor, case=case, at=moment, steps=_plan(case, None))
     reasons = _text(reasons)
     result_number = _text(result_number)
     result_issuer = _text(result_issuer)
@@ -355,10 +295,11 @@ def case_decide(
         case=case,
         action="decide",
         actor=actor,
+        acting_as=permit.acting_as,
         to_state=CaseState.APPROVED if approve else CaseState.DENIED,
         reason=reasons,
         data={
-            **authority,
+            **permit.detail,
             "notice": notice.number,
             "result_number": result_number,
             "false_materials": false_materials,
@@ -410,8 +351,8 @@ def payment_record(
     """A payment at the unified payment window against a fee of the case's item version; the amount is the
     published standard times the quantity, never typed by staff (R-CAT-7)."""
     moment = case_moment(at)
-    _require_centre_staff(actor, case)
     case = lock_case(case, expected_revision=expected_revision)
+    acting_as = WINDOW.permit(actor=actor, case=case, at=moment).acting_as
     if case.state not in PAYABLE_STATES:
         raise RuleViolation(
             "R-CAT-7", _("办件当前状态为“%(state)s”，不能收费。") % {"state": _state_label(case.state)}
@@ -441,6 +382,7 @@ def payment_record(
         case=case,
         action="payment",
         actor=actor,
+        acting_as=acting_as,
         data={
             "fee": fee.pk,
             "name": fee.name,
@@ -469,8 +411,8 @@ def case_deliver(
     """Record the delivery of the decision (window pickup, post or electronic). A delivery after the due
     date is still recorded, and flagged late in the history (R-CASE-8)."""
     moment = case_moment(at)
-    _require_centre_staff(actor, case)
     case = lock_case(case, expected_revision=expected_revision)
+    acting_as = WINDOW.permit(actor=actor, case=case, at=moment).acting_as
     if case.state not in {CaseState.APPROVED, CaseState.DENIED}:
         raise RuleViolation(
             "R-CASE-8",
@@ -494,6 +436,7 @@ def case_deliver(
         case=case,
         action="deliver",
         actor=actor,
+        acting_as=acting_as,
         to_state=CaseState.DELIVERED,
         data={
             "method": method,
@@ -513,8 +456,8 @@ def case_archive(
 ) -> Case:
     """Send a delivered case to the archive; it is closed (R-CASE-8)."""
     moment = case_moment(at)
-    _require_centre_staff(actor, case)
     case = lock_case(case, expected_revision=expected_revision)
+    acting_as = WINDOW.permit(actor=actor, case=case, at=moment).acting_as
     if case.state != CaseState.DELIVERED:
         raise RuleViolation(
             "R-CASE-8",
@@ -524,6 +467,7 @@ def case_archive(
         case=case,
         action="archive",
         actor=actor,
+        acting_as=acting_as,
         to_state=CaseState.ARCHIVED,
         fields={"closed_at": moment},
         at=moment,
@@ -546,8 +490,8 @@ def case_withdraw(
     """The applicant withdraws the application: an open case closes as withdrawn; a running special
     procedure ends with it (R-CASE-9)."""
     moment = case_moment(at)
-    _require_centre_staff(actor, case)
     case = lock_case(case, expected_revision=expected_revision)
+    acting_as = WINDOW.permit(actor=actor, case=case, at=moment).acting_as
     if case.state in DECIDED_STATES:
         raise RuleViolation("R-CASE-9", _("办件已作出决定，不能撤回。"))
     if case.state not in OPEN_STATES:
@@ -566,6 +510,7 @@ def case_withdraw(
         case=case,
         action="withdraw",
         actor=actor,
+        acting_as=acting_as,
         to_state=CaseState.WITHDRAWN,
         reason=reason,
         data={"suspension_ended": bool(ended)},
@@ -576,14 +521,6 @@ def case_withdraw(
 
 
 # --- green channel (R-CASE-11) -------------------------------------------------------------------------
-
-
-def _may_set_priority(actor: StaffProfile, window: Window, case: Case) -> bool:
-    if actor.pk in {window.head_id, window.chief_representative_id}:
-        return True
-    if actor.user_id is None:
-        return False
-    return bool(roles_at(actor.user, case.center) & PRIORITY_CENTER_ROLES)
 
 
 @transaction.atomic
@@ -600,8 +537,7 @@ def case_set_priority(
     shows on the leaders' tracking list (R-CASE-11)."""
     moment = case_moment(at)
     case = lock_case(case, expected_revision=expected_revision)
-    if not _may_set_priority(actor, case.window, case):
-        raise RuleViolation("R-CASE-11", _("只有窗口负责人、首席代表、分管副主任或主任可以开通绿色通道。"))
+    acting_as = GREEN_CHANNEL.permit(actor=actor, case=case, at=moment).acting_as
     if not case.is_open:
         raise RuleViolation(
             "R-CASE-11",
@@ -626,6 +562,7 @@ def case_set_priority(
         case=case,
         action="priority",
         actor=actor,
+        acting_as=acting_as,
         reason=reason,
         data={"target_days": target_days},
         fields={"is_priority": True, "priority_reason": reason, "priority_target_days": target_days},
@@ -658,8 +595,8 @@ def visit_record(
     """Record an applicant's visit about `case`. For a development-zone enterprise, a second or later visit
     caused by the administration is a shuttle (两头跑), flagged with the staff responsible for it (R-CASE-12)."""
     moment = case_moment(at)
-    _require_centre_staff(actor, case)
     case = lock_case(case, expected_revision=expected_revision)
+    acting_as = WINDOW.permit(actor=actor, case=case, at=moment).acting_as
     purpose = _text(purpose)
     if not purpose or len(purpose) > 200:
         raise RuleViolation("R-CASE-12", _("请填写来访事由（不超过200个字符）。"), field="purpose")
@@ -684,6 +621,7 @@ def visit_record(
         case=case,
         action="visit",
         actor=actor,
+        acting_as=acting_as,
         reason=purpose,
         data={
             "visit": earlier + 1,

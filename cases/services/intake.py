@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +35,7 @@ from policy.selectors import policy_value
 from workdays.selectors import calendar_for
 
 from .. import milestones as notify
+from ..acting import WINDOW, window_permit
 from ..models import (
     ActingAs,
     Case,
@@ -171,21 +173,6 @@ def _works_at(staff: StaffProfile, window: Window) -> bool:
     return window.posts.filter(is_active=True).filter(holder_a=staff).exists() or (
         window.posts.filter(is_active=True, backup_links__staff=staff).exists()
     )
-
-
-def _require_window_staff(actor: StaffProfile, window: Window) -> None:
-    if not _works_at(actor, window):
-        raise PermissionDenied(_("只有本窗口的工作人员可以办理此操作。"))
-
-
-def _acting_as(actor: StaffProfile, window: Window) -> str:
-    """A when the actor holds a post of the window as A, B when only as B, else neither (R-ORG-7)."""
-    posts = window.posts.filter(is_active=True)
-    if posts.filter(holder_a=actor).exists():
-        return ActingAs.A
-    if posts.filter(backup_links__staff=actor).exists():
-        return ActingAs.B
-    return ActingAs.OTHER
 
 
 def _serves(window: Window, item: Item) -> bool:
@@ -557,7 +544,7 @@ def case_receive(
     Refused (nothing stored) for a withdrawn or unpublished item (R-CAT-6), an item the window does not serve
     (R-CASE-1: refer the applicant to the competent window) or any bad uploaded file (R-CASE-2)."""
     at = case_moment(at)
-    _require_window_staff(actor, window)
+    acting_as = window_permit(actor=actor, window=window, at=at).acting_as
     if item.center_id != window.center_id:
         raise RuleViolation("R-CAT-6", _("该事项不属于本中心。"), field="item")
     if not item_accepts_applications(item):
@@ -577,7 +564,6 @@ def case_receive(
     version = item.current_version
     assert version is not None
     files = _validated_uploads(uploads, version)
-    acting_as = _acting_as(actor, window)
     with transaction.atomic():
         case = Case(
             center_id=window.center_id,
@@ -589,6 +575,7 @@ def case_receive(
             channel=channel,
             received_at=at,
             received_by=actor,
+            submitted_on=timezone.localdate(at),
             limit_days=version.promised_limit_days,
             **values,
         )
@@ -647,7 +634,7 @@ def case_check_materials(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
-        _require_window_staff(actor, case.window)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         _require_state(case, [CaseState.RECEIVED], _("审查材料"))
         checklist = list(case.version.materials.all())
         by_id = {m.pk: m for m in checklist}
@@ -723,7 +710,7 @@ def case_check_materials(
             case=case,
             action=ACTION_CHECKED,
             actor=actor,
-            acting_as=_acting_as(actor, case.window),
+            acting_as=acting_as,
             reason=stored(gettext_lazy("材料审查")),
             data={"results": {str(pk): status for pk, (status, _n) in rows.items()}},
             at=at,
@@ -811,8 +798,9 @@ def case_issue_correction(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
-        _require_window_staff(actor, case.window)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         _require_state(case, [CaseState.RECEIVED], _("出具补正告知书"))
+        _refuse_once_deemed(case, at, doing=_("出具补正告知书，请予受理"))
         if not _checked_since_receipt(case):
             raise RuleViolation("R-CASE-2", _("请先审查本次提交的全部材料，再出具补正告知书。"))
         problems = _problem_rows(case)
@@ -856,7 +844,7 @@ def case_issue_correction(
             case=case,
             action=ACTION_CORRECTION,
             actor=actor,
-            acting_as=_acting_as(actor, case.window),
+            acting_as=acting_as,
             to_state=CaseState.AWAITING_CORRECTION,
             reason=stored(gettext_lazy("一次性告知需补正的全部材料（R-CASE-2）")),
             data={
@@ -879,15 +867,16 @@ def case_resubmit(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
-        _require_window_staff(actor, case.window)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         _require_state(case, [CaseState.AWAITING_CORRECTION], _("登记补正材料"))
         case_change(
             case=case,
             action=ACTION_RESUBMITTED,
             actor=actor,
-            acting_as=_acting_as(actor, case.window),
+            acting_as=acting_as,
             to_state=CaseState.RECEIVED,
             reason=stored(gettext_lazy("申请人提交补正材料")),
+            fields={"submitted_on": timezone.localdate(at)},  # a new window for a correction (R-CASE-3)
             at=at,
         )
     return case
@@ -918,13 +907,15 @@ def case_refuse(
         raise RuleViolation("R-CASE-4", _("请写明有权受理的窗口或机关。"), field="competent_authority")
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
-        _require_window_staff(actor, case.window)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         if case.state not in {CaseState.RECEIVED, CaseState.AWAITING_CORRECTION}:
             raise RuleViolation(
                 "R-CASE-4",
                 _("办件当前状态为“%(state)s”，不能出具不予受理告知书。")
                 % {"state": case.get_state_display()},
             )
+        if case.state == CaseState.RECEIVED:
+            _refuse_once_deemed(case, at, doing=_("出具不予受理告知书"))
         body = {
             **_notice_base(case, at),
             "reasons": reasons,
@@ -936,7 +927,7 @@ def case_refuse(
             case=case,
             action=ACTION_REFUSED,
             actor=actor,
-            acting_as=_acting_as(actor, case.window),
+            acting_as=acting_as,
             to_state=CaseState.NOT_ACCEPTED,
             reason=reasons,
             data={"notice": notice.number, "competent_authority": competent_authority},
@@ -1042,8 +1033,18 @@ def case_accept(
     at = case_moment(at)
     with transaction.atomic():
         case = lock_case(case, expected_revision=expected_revision)
-        _require_window_staff(actor, case.window)
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         _require_state(case, [CaseState.RECEIVED], _("受理"))
+        if deemed_accepted_by(case, timezone.localdate(at)):
+            # Accepted in law already, as of the day the materials came in (R-CASE-3): the acceptance records it.
+            return _accept(
+                case=case,
+                actor=actor,
+                accepted_on=case.submission_day,
+                at=at,
+                deemed=True,
+                acting_as=acting_as,
+            )
         if not item_accepts_applications(case.item):
             raise RuleViolation("R-CAT-6", _("事项已取消或停止受理，不能受理新的申请。"))
         if not _checked_since_receipt(case):
@@ -1067,41 +1068,67 @@ def case_accept(
             accepted_on=timezone.localdate(at),
             at=at,
             deemed=False,
-            acting_as=_acting_as(actor, case.window),
+            acting_as=acting_as,
         )
 
 
 def deemed_acceptance_due(case: Case) -> date:
-    """The last day on which a correction notice could still be issued; deemed accepted after it (R-CASE-3)."""
-    received_on = timezone.localdate(case.received_at)
+    """The last day on which a correction notice could still be issued on the current submission (the
+    application, or the corrected materials); it is deemed accepted after it (R-CASE-3)."""
+    received_on = case.submission_day
     days = int(policy_value(case.center, "deemed_acceptance_days", received_on))
     return calendar_for(case.center).add_working_days(received_on, days).date
 
 
+def deemed_accepted_by(case: Case, day: date) -> bool:
+    """Whether a received case is accepted in law on `day`: its window for a correction notice has passed
+    (R-CASE-3, 行政许可法第三十二条), whether or not the daily run has recorded it yet."""
+    return case.state == CaseState.RECEIVED and day > deemed_acceptance_due(case)
+
+
+def _refuse_once_deemed(case: Case, at: datetime, *, doing: str) -> None:
+    """Refuse what only a submission not yet accepted allows, once it is deemed accepted (R-CASE-3)."""
+    due = deemed_acceptance_due(case)
+    if timezone.localdate(at) > due:
+        raise RuleViolation(
+            "R-CASE-3",
+            _(
+                "收到申请材料之日（%(on)s）起%(days)s个工作日内（最迟%(due)s）未告知补正，依照行政许可法第三十二条已视为受理，不能再%(doing)s。"
+            )
+            % {
+                "on": case.submission_day.isoformat(),
+                "days": policy_value(case.center, "deemed_acceptance_days", case.submission_day),
+                "due": due.isoformat(),
+                "doing": doing,
+            },
+        )
+
+
 def cases_deem_accepted(*, today: date, at: datetime | None = None) -> list[Case]:
-    """Accept, as of the day of receipt, every received case given no correction notice within the policy's
-    working days of receipt (R-CASE-3, 行政许可法第三十二条). Returns the cases accepted."""
+    """Accept every received case whose current submission (the application, or the corrected materials after
+    a correction notice) was given no correction notice within the policy's working days, as of the day that
+    submission came in (R-CASE-3, 行政许可法第三十二条). Returns the cases accepted."""
     at = case_moment(at)
-    # A case received today or later cannot be due yet: its window ends on a later day.
+    # A submission received today or later cannot be due yet: its window ends on a later day.
     today_starts = timezone.make_aware(datetime.combine(today, time.min))
     candidates = (
-        Case.objects.filter(state=CaseState.RECEIVED, received_at__lt=today_starts)
-        .exclude(notices__kind=NoticeKind.CORRECTION)
+        Case.objects.filter(state=CaseState.RECEIVED)
+        .filter(Q(submitted_on__lt=today) | Q(submitted_on=None, received_at__lt=today_starts))
         .select_related("center")
         .order_by("received_at", "id")
     )
     accepted: list[Case] = []
     for candidate in candidates:
-        if deemed_acceptance_due(candidate) >= today:
+        if not deemed_accepted_by(candidate, today):
             continue
         with transaction.atomic():
             case = lock_case(candidate)
-            if case.state != CaseState.RECEIVED or case.notices.filter(kind=NoticeKind.CORRECTION).exists():
+            if not deemed_accepted_by(case, today):
                 continue
             _accept(
                 case=case,
                 actor=None,
-                accepted_on=timezone.localdate(case.received_at),
+                accepted_on=case.submission_day,
                 at=at,
                 deemed=True,
                 acting_as=ActingAs.OTHER,

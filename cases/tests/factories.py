@@ -59,6 +59,7 @@ def make_case(
     fields.setdefault("number", f"TEST-{n:05d}" if accepted_on else "")
     fields.setdefault("query_code", f"{n:06d}" if accepted_on else "")
     fields.setdefault("limit_days", version.promised_limit_days)
+    fields.setdefault("submitted_on", received_on)
     clock = {
         name: fields.pop(name) for name in ("deadline", "warn_from", "deadline_provisional") if name in fields
     }

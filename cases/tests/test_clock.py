@@ -24,8 +24,9 @@ from cases.services.clock import (
     case_report_up,
     clock_recompute,
     clock_start,
+    extension_approve,
     extension_file,
-    extension_grant,
+    extension_request,
     special_procedure_end,
     special_procedure_notice_delivered,
     special_procedure_start,
@@ -244,19 +245,21 @@ def test_r_clk_4_end_and_delivery_are_refused_out_of_turn(hall: Any) -> None:
 
 def test_r_clk_5_extension_moves_the_deadline_and_is_filed(hall: Any) -> None:
     case = _accepted(hall)
-    extension = extension_grant(
-        actor=hall.clerk,
+    request = extension_request(
+        actor=hall.chief,  # the chief representative asks and approves at once
         case=case,
         days=3,
         reason="需现场核查",
-        approved_by=hall.chief,
         at=at(date(2026, 10, 12), 16),  # the last day: 1 working day before the deadline 10-13
         expected_revision=case.revision,
     )
+    extension = request.extension
+    assert extension is not None
+    assert (request.status, request.requested_by, request.decided_by) == ("approved", hall.chief, hall.chief)
     case.refresh_from_db()
     assert case.extension_days == 3
     assert case.deadline == date(2026, 10, 16)
-    assert extension.applicant_told_on == date(2026, 10, 12)
+    assert (extension.approved_by, extension.applicant_told_on) == (hall.chief, date(2026, 10, 12))
     assert extension.notice is not None and extension.notice.kind == NoticeKind.EXTENSION
     assert extension.notice.number == "DEMO-COUNTY延期〔2026〕1号"
     assert extension.notice.body["new_deadline"] == "2026-10-16"
@@ -277,12 +280,11 @@ def test_r_clk_5_telling_the_applicant_on_the_last_day_is_too_late(hall: Any) ->
     case = _accepted(hall)
     before = _snapshot(case)
     with pytest.raises(RuleViolation) as refusal:
-        extension_grant(
-            actor=hall.clerk,
+        extension_request(
+            actor=hall.chief,
             case=case,
             days=3,
             reason="需现场核查",
-            approved_by=hall.chief,
             at=at(date(2026, 10, 13), 9),
         )
     assert (refusal.value.rule, refusal.value.field) == ("R-CLK-5", "at")
@@ -294,25 +296,31 @@ def test_r_clk_5_telling_the_applicant_on_the_last_day_is_too_late(hall: Any) ->
 def test_r_clk_5_extension_bounds_and_approver(hall: Any) -> None:
     case = _accepted(hall)
     moment = at(date(2026, 10, 9))
-    extension_grant(actor=hall.clerk, case=case, days=8, reason="a", approved_by=hall.chief, at=moment)
+    extension_request(actor=hall.chief, case=case, days=8, reason="a", at=moment)
     before = _snapshot(case)
     with pytest.raises(RuleViolation) as refusal:
-        extension_grant(actor=hall.clerk, case=case, days=3, reason="b", approved_by=hall.chief, at=moment)
+        extension_request(actor=hall.chief, case=case, days=3, reason="b", at=moment)
     assert refusal.value.message == "延期不得超过2个工作日（该事项最长延期的剩余天数）。"
+    assert _snapshot(case) == before
+
+    # The clerk asks; the clerk cannot approve it (R-CLK-5: the head of the window's department approves).
+    request = extension_request(actor=hall.clerk, case=case, days=2, reason="c", at=moment)
+    assert (request.status, request.extension) == ("pending", None)
+    before = _snapshot(case)
     with pytest.raises(RuleViolation) as refusal:
-        extension_grant(actor=hall.clerk, case=case, days=1, reason="b", approved_by=hall.clerk, at=moment)
-    assert (refusal.value.field, refusal.value.message) == ("approved_by", "延期须经窗口机关负责人批准。")
+        extension_approve(actor=hall.clerk, extension_request=request, at=moment)
+    assert (refusal.value.rule, refusal.value.message) == ("R-CLK-5", "延期须经窗口机关负责人批准。")
     assert _snapshot(case) == before
 
     # A window head by role (not named on the window) may approve.
     head = org_factories.make_staff(hall.center, window=hall.window)
     org_factories.grant(head.user, hall.center, "window_head", hall.window)
-    extension_grant(actor=hall.clerk, case=case, days=2, reason="c", approved_by=head, at=moment)
+    extension_approve(actor=head, extension_request=request, at=moment)
     assert Extension.objects.filter(case=case).count() == 2
 
     other = _accepted(hall, _item(hall, extension_allowed=False))
     with pytest.raises(RuleViolation) as refusal:
-        extension_grant(actor=hall.clerk, case=other, days=1, reason="d", approved_by=hall.chief, at=moment)
+        extension_request(actor=hall.chief, case=other, days=1, reason="d", at=moment)
     assert refusal.value.message == "该事项依法不得延期。"
 
 

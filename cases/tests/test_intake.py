@@ -385,11 +385,11 @@ def test_r_case_2_correction_needs_a_check_and_something_to_correct(hall: Any) -
     item = _item(hall)
     case = _receive(hall, item)
     with pytest.raises(RuleViolation) as unchecked:
-        case_issue_correction(actor=hall.clerk, case=case)
+        case_issue_correction(actor=hall.clerk, case=case, at=at(RECEIVED, 10))
     _check(hall, case, [OK, OK])
     before = _snapshot(case)
     with pytest.raises(RuleViolation) as complete:
-        case_issue_correction(actor=hall.clerk, case=case)
+        case_issue_correction(actor=hall.clerk, case=case, at=at(RECEIVED, 11))
 
     assert unchecked.value.message == "请先审查本次提交的全部材料，再出具补正告知书。"
     assert complete.value.message == "材料齐全，无需补正，请予受理。"
@@ -451,7 +451,7 @@ def test_r_case_2_resubmission_returns_the_case_for_a_new_check(hall: Any) -> No
     case.refresh_from_db()
     assert case.state == CaseState.RECEIVED
     with pytest.raises(RuleViolation) as unchecked:  # the resubmitted materials are checked first
-        case_accept(actor=hall.clerk, case=case)
+        case_accept(actor=hall.clerk, case=case, at=at(date(2026, 10, 8), 10))
     assert unchecked.value.message == "请先审查本次提交的全部材料，再予受理。"
 
 
@@ -601,7 +601,7 @@ def test_r_cat_6_no_acceptance_once_the_item_is_withdrawn(hall: Any, national_ca
     Item.objects.filter(pk=item.pk).update(status=ItemStatus.WITHDRAWN)
     before = _snapshot(case)
     with pytest.raises(RuleViolation) as refused:
-        case_accept(actor=hall.clerk, case=case)
+        case_accept(actor=hall.clerk, case=case, at=at(RECEIVED, 11))
     assert refused.value.rule == "R-CAT-6"
     assert _snapshot(case) == before
 

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("cases", "0004_appointment_moves_to_hall"), ("workdays", "0001_initial")]
-AFTER = [("cases", "0005_case_timers")]
+BEFORE = [("cases", "0006_case_submitted_on"), ("workdays", "0001_initial")]
+AFTER = [("cases", "0007_case_timers")]
 
 
 def _migrate(targets: list[tuple[str, str]]) -> Any:

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from cases.milestones import due_soon_enqueue, mobile_number
 from cases.models import Case, CaseEvent, CaseState
 from cases.services import handling as handling_services
-from cases.services.clock import clock_start, extension_grant, special_procedure_start
+from cases.services.clock import clock_start, extension_request, special_procedure_start
 from cases.services.handling import case_decide
 from cases.services.intake import (
     case_accept,
@@ -224,12 +224,11 @@ def test_r_clk_4_applicant_is_told_of_the_special_procedure(hall: Any) -> None:
 
 def test_r_clk_5_applicant_is_told_of_the_extension_and_new_deadline(hall: Any) -> None:
     case = _accepted(hall, applicant_email="")
-    extension_grant(
-        actor=hall.clerk,
+    extension_request(
+        actor=hall.chief,
         case=case,
         days=3,
         reason="需现场核查",
-        approved_by=hall.chief,
         at=at(date(2026, 10, 12), 16),
     )
     key = f"case:{case.pk}:extended:{_seq(case, 'extension_granted')}"
@@ -327,12 +326,11 @@ def test_r_clk_6_responsible_is_told_once_per_case_per_warning_day(hall: Any) ->
 def test_r_clk_6_an_extension_gives_a_new_warning_day(hall: Any) -> None:
     case = _accepted(hall, responsible=hall.clerk)
     assert due_soon_enqueue(today=date(2026, 10, 12)) == 1
-    extension_grant(
-        actor=hall.clerk,
+    extension_request(
+        actor=hall.chief,
         case=case,
         days=3,
         reason="需现场核查",
-        approved_by=hall.chief,
         at=at(date(2026, 10, 12), 16),
     )
     case.refresh_from_db()

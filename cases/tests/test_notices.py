@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from cases import notices
 from cases.models import Case, Notice, NoticeKind, NoticeTemplate
 from cases.services import notice_texts
-from cases.services.clock import clock_start, extension_grant, special_procedure_start
+from cases.services.clock import clock_start, extension_request, special_procedure_start
 from cases.services.handling import REMEDIES_TEXT, case_decide
 from cases.services.intake import (
     case_accept,
@@ -261,14 +261,14 @@ def test_r_clk_4_special_procedure_notice_states_the_procedure_and_its_expected_
 
 def test_r_clk_5_extension_notice_gives_the_reason_and_the_new_deadline(hall: Any, login: Any) -> None:
     case = _running(hall)
-    extension = extension_grant(
-        actor=hall.clerk,
+    extension = extension_request(
+        actor=hall.chief,
         case=case,
         days=3,
         reason="需现场核查经营场所",
-        approved_by=hall.chief,
         at=at(date(2026, 10, 12), 16),
-    )
+    ).extension
+    assert extension is not None
     notice = extension.notice
     assert notice is not None
     page = _print(login(hall.clerk), notice)

@@ -17,7 +17,7 @@ from cases.models import Case, Extension, Notice
 from cases.services.clock import (
     clock_start,
     extension_file,
-    extension_grant,
+    extension_request,
     special_procedure_notice_delivered,
     special_procedure_start,
 )
@@ -57,9 +57,10 @@ def _suspended(hall: Any) -> tuple[Case, Notice]:
 
 def _extended(hall: Any) -> tuple[Case, Extension]:
     case = _accepted(hall)
-    extension = extension_grant(
-        actor=hall.clerk, case=case, days=2, reason="需现场核查", approved_by=hall.chief, at=at(DAY, 10)
-    )
+    extension = extension_request(
+        actor=hall.chief, case=case, days=2, reason="需现场核查", at=at(DAY, 10)
+    ).extension
+    assert extension is not None
     case.refresh_from_db()
     return case, extension
 

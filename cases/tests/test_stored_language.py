@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent
-from cases.services.clock import clock_start, extension_grant, special_procedure_start
+from cases.services.clock import clock_start, extension_request, special_procedure_start
 from cases.services.handling import case_decide, case_set_priority
 from cases.services.intake import (
     case_accept,
@@ -226,12 +226,11 @@ def test_r_clk_4_a_special_procedure_started_in_english_is_stored_in_chinese(
 
 def test_r_clk_5_an_extension_granted_in_english_is_told_in_chinese(hall: Any, english: None) -> None:
     case = _running(hall)
-    extension_grant(
-        actor=hall.clerk,
+    extension_request(
+        actor=hall.chief,
         case=case,
         days=3,
         reason="需现场核查",
-        approved_by=hall.chief,
         at=at(date(2026, 10, 12), 16),
     )
     assert _sms(case) == [

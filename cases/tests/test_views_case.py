@@ -165,15 +165,15 @@ def test_full_life_through_the_case_page_against_the_2026_calendar(hall: Any, cl
     case.refresh_from_db()
     assert (case.state, case.deadline) == (CaseState.ACCEPTED, date(2026, 10, 19))
 
-    # 2026-10-15: extended by 3 working days, approved by the chief representative → 2026-10-22.
+    # 2026-10-15: extended by 3 working days by the chief representative (requester and approver) → 2026-10-22.
     _ok(
         _post(
             client,
-            clerk,
+            chief,
             case,
             "extend",
             at(date(2026, 10, 15), 9),
-            {"days": 3, "reason": "需补充现场核查", "approved_by": chief.pk},
+            {"days": 3, "reason": "需补充现场核查"},
         ),
         case,
     )
@@ -420,7 +420,7 @@ def test_r_clk_5_extension_refused_on_the_last_day_shows_rule(hall: Any, client:
         case,
         "extend",
         at(date(2026, 10, 13), 9),
-        {"days": 2, "reason": "需补充材料", "approved_by": hall.chief.pk},
+        {"days": 2, "reason": "需补充材料"},
     )
     assert response.status_code == 422
     assert "须在期限届满1个工作日前告知申请人（最迟2026-10-12），现已不能延期。（R-CLK-5）" in _text(response)
@@ -449,7 +449,7 @@ def test_invalid_input_is_a_form_error_and_changes_nothing(hall: Any, client: Cl
         case,
         "extend",
         at(date(2026, 10, 9), 10),
-        {"days": "abc", "reason": "x", "approved_by": "999999"},
+        {"days": "abc", "reason": "x"},
     )
     assert response.status_code == 400
     assert _snapshot(case) == before
@@ -627,11 +627,11 @@ def test_r_clk_5_extension_filed_by_the_coordination_section(hall: Any, client: 
     _ok(
         _post(
             client,
-            hall.clerk,
+            hall.chief,
             case,
             "extend",
             at(date(2026, 10, 8), 9),
-            {"days": 2, "reason": "需补充核查", "approved_by": hall.chief.pk},
+            {"days": 2, "reason": "需补充核查"},
         ),
         case,
     )
@@ -659,14 +659,7 @@ def test_r_clk_5_extension_filed_by_the_coordination_section(hall: Any, client: 
 
 def test_extension_file_of_another_centre_is_404(hall: Any, client: Client) -> None:
     case = _accepted(hall)
-    _post(
-        client,
-        hall.clerk,
-        case,
-        "extend",
-        at(date(2026, 10, 8), 9),
-        {"days": 2, "reason": "需补充核查", "approved_by": hall.chief.pk},
-    )
+    _post(client, hall.chief, case, "extend", at(date(2026, 10, 8), 9), {"days": 2, "reason": "需补充核查"})
     extension = Extension.objects.get(case=case)
     client.force_login(hall.outsider.user)
     assert client.post(reverse("cases:extension_file", args=[extension.pk])).status_code == 404

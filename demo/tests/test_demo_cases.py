@@ -19,6 +19,8 @@ from cases.models import (
     CaseEvent,
     CaseState,
     Extension,
+    ExtensionRequest,
+    ExtensionRequestStatus,
     Inquiry,
     InquiryStatus,
     Visit,
@@ -87,6 +89,9 @@ def test_load_demo_plays_a_year_of_cases_in_every_state_and_a_second_run_adds_no
     assert Visit.objects.filter(case__center=county, is_shuttle=True).exists()
     assert CaseEvent.objects.filter(case__center=county, acting_as="B").exists()
     assert Extension.objects.filter(case__center=county).exclude(filed_at=None).exists()
+    assert ExtensionRequest.objects.filter(
+        case__center=county, status=ExtensionRequestStatus.PENDING
+    ).exists()
     assert cases.filter(is_priority=True, state__in=[CaseState.ACCEPTED]).exists()
     assert cases.filter(deemed_accepted=True).exists()
     assert cases.filter(in_development_zone=True).exists()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import models
 
 from org.models import (
     Center,
@@ -85,6 +86,17 @@ def make_post(
         PostBackup.objects.create(post=post, staff=b, order=order)
         PostHolding.objects.create(post=post, staff=b, role=PostRole.B, order=order, valid_from=held_from)
     return post
+
+
+def add_backup(post: Post, staff: StaffProfile, *, order: int, held_from: datetime = HELD_SINCE) -> None:
+    """One more B of `post` in cover position `order` (the current list and its holding); the Bs already at
+    `order` or after move one place down."""
+    PostBackup.objects.filter(post=post, order__gte=order).update(order=models.F("order") + 1)
+    PostHolding.objects.filter(post=post, role=PostRole.B, order__gte=order).update(
+        order=models.F("order") + 1
+    )
+    PostBackup.objects.create(post=post, staff=staff, order=order)
+    PostHolding.objects.create(post=post, staff=staff, role=PostRole.B, order=order, valid_from=held_from)
 
 
 def grant(user: Any, center: Center, role: Role | str, window: Window | None = None) -> RoleGrant:

@@ -1,5 +1,6 @@
-"""`manage.py deem_accepted [--date YYYY-MM-DD]`: accept, as of the day of receipt, every received application
-given no correction notice within the centre's working days of receipt (R-CASE-3, 行政许可法第三十二条).
+"""`manage.py deem_accepted [--date YYYY-MM-DD]`: accept every received application whose current submission (the
+application, or the corrected materials after a correction notice) was given no correction notice within the
+centre's working days of its receipt, as of the day it came in (R-CASE-3, 行政许可法第三十二条).
 
 Run it once a day (after midnight); running it twice on a day changes nothing the second time.
 """

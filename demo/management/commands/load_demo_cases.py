@@ -21,6 +21,7 @@ LABELS = {
     "refusal notices": "不予受理告知书",
     "special procedures": "特别程序",
     "extensions": "延期",
+    "extension requests awaiting approval": "待批准的延期申请",
     "approvals": "准予许可",
     "denials": "不予许可",
     "payments": "缴费",

@@ -17,7 +17,7 @@ def fill_chain_heads(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_case_timers'),
+        ('cases', '0007_case_timers'),
     ]
 
     operations = [

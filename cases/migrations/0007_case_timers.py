@@ -122,7 +122,7 @@ def carry_clocks_to_timers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_appointment_moves_to_hall'),
+        ('cases', '0006_case_submitted_on'),
         ('org', '0001_initial'),
         ('workdays', '0002_timers'),
         ('policy', '0001_initial'),
