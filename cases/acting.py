@@ -16,8 +16,8 @@ Acting as A or B (R-ORG-7) is computed once per service call, by `acting_capacit
 
 Nobody acts on a case while not on duty (an absence in force, `is_on_duty`): refused with R-ORG-7.
 
-`is_on_duty` and `acting_capacity` (`org.services`) read the post holdings and absences as they were at that
-moment, one query each.
+`acting_facts` (`org.services`) reads the capacity, the duty and the window roles together, from the post
+holdings, absences and role grants as they were at that moment: one query per service call.
 """
 
 from __future__ import annotations
@@ -36,16 +36,15 @@ from org.models import (
     AuthorizationScope,
     Center,
     Role,
-    RoleGrant,
     StaffProfile,
     Window,
 )
 from org.services import (
+    ActingFacts,
     Holder,
-    acting_capacity,
+    acting_facts,
     authorization_in_force,
     can_decide_on_spot,
-    is_on_duty,
     post_holder_at,
 )
 
@@ -109,27 +108,22 @@ class Acting:
         return self.actor.center_id == self.window.center_id
 
     @cached_property
+    def facts(self) -> ActingFacts:
+        """Capacity, duty and window roles, read together once (`org.services.acting_facts`, one query)."""
+        return acting_facts(self.actor, self.window, self.moment)
+
+    @property
     def on_duty(self) -> bool:
-        return is_on_duty(self.actor, self.moment)
+        return self.facts.on_duty
 
-    @cached_property
+    @property
     def capacity(self) -> str:
-        return acting_capacity(self.actor, self.window, self.moment)
+        return self.facts.capacity
 
-    @cached_property
+    @property
     def window_roles(self) -> frozenset[str]:
         """The window roles granted to the actor for this window."""
-        if self.actor.user_id is None:
-            return frozenset()
-        return frozenset(
-            RoleGrant.objects.filter(
-                user_id=self.actor.user_id,
-                center_id=self.window.center_id,
-                window_id=self.window.pk,
-                role__in=WINDOW_ROLES,
-                revoked_at=None,
-            ).values_list("role", flat=True)
-        )
+        return self.facts.window_roles & WINDOW_ROLES
 
     @cached_property
     def centre_roles(self) -> frozenset[str]:
@@ -164,9 +158,7 @@ class Acting:
     @cached_property
     def steps(self) -> list[CaseStep]:
         assert self.case is not None
-        return list(
-            CaseStep.objects.filter(case=self.case).select_related("post__holder_a").order_by("order")
-        )
+        return list(CaseStep.objects.filter(case=self.case).select_related("post").order_by("order"))
 
     @property
     def current_step(self) -> CaseStep | None:

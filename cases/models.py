@@ -215,6 +215,10 @@ class Case(CenterOwned):
     # The day the materials now under consideration came in: the receipt, or the latest corrected materials.
     # Each submission has its own window for a correction notice before it is deemed accepted (R-CASE-3).
     submitted_on = models.DateField(null=True, blank=True, verbose_name=_("本次材料收到日期"))
+    # The material checks (R-CASE-2): how many were made, and whether the materials now in (the receipt or the
+    # latest resubmission) have been checked. Kept by the intake services with the case, not re-read from history.
+    materials_checks = models.PositiveSmallIntegerField(default=0, verbose_name=_("材料审查次数"))
+    materials_checked = models.BooleanField(default=False, verbose_name=_("本次材料已审查"))
     accepted_on = models.DateField(null=True, blank=True, verbose_name=_("受理日期"))
     accepted_by = models.ForeignKey(
         "org.StaffProfile",

@@ -154,16 +154,17 @@ def timer_set_budget(*, timer: Timer, budget_days: int) -> TimerView:
     return view
 
 
-def timer_finish(*, timer: Timer, on: date) -> None:
+def timer_finish(*, timer: Timer, on: date, open_span: bool | None = None) -> None:
     """The subject is done on `on`: the timer stops counting for good (its deadline is kept, for the record; a
-    running span ends on `on`, so that a timer finished while stopped has the deadline it stood at). A timer
-    finished after its deadline was overdue: if the sweep has not recorded it yet, it is recorded now,
-    with the subject's owner telling who answered for it (`hooks.timer_overdue`)."""
-    open_span = next((span for span in timer.spans.all() if span.resumed_on is None), None)
-    if (
-        open_span is not None
-    ):  # finished while stopped: the span ends with it, and the deadline is as it stood
-        timer_resume(timer=timer, on=max(on, open_span.stopped_on))
+    running span ends on `on`, so that a timer finished while stopped has the deadline it stood at;
+    `open_span=False` says there is none, without reading the ledger). A timer finished after its deadline
+    was overdue: if the sweep has not recorded it yet, it is recorded now, with the subject's owner telling
+    who answered for it (`hooks.timer_overdue`)."""
+    running = None
+    if open_span is not False:
+        running = next((span for span in timer.spans.all() if span.resumed_on is None), None)
+    if running is not None:  # finished while stopped: the span ends with it, and the deadline as it stood
+        timer_resume(timer=timer, on=max(on, running.stopped_on))
     timer.state = TimerState.FINISHED
     timer.finished_on = on
     fields = ["state", "finished_on"]

@@ -88,9 +88,10 @@ def lock_case(case: Case, *, expected_revision: int | None = None) -> Case:
     `expected_revision`.
 
     Only the case row and its timer are read under the lock: the centre, item, window and responsible person the
-    caller's instance already carries are handed over when they are the same rows, and the published version
-    (immutable, R-CAT-3) comes from `catalog.selectors.published_version`, so that no transition pays for
-    joining them again. Anything not carried is read when first used.
+    caller's instance already carries are handed over when they are the same rows (the centre also from the
+    carried window), and the published version (immutable, R-CAT-3, with its materials, fees and steps) comes
+    from `catalog.selectors.published_version`, so that no transition pays for joining them again. Anything
+    not carried is read when first used.
     """
     locked = select_one(Case, case.pk, related=("timer",), for_update=True)
     if locked is None:
@@ -102,10 +103,12 @@ def lock_case(case: Case, *, expected_revision: int | None = None) -> Case:
         related = held.get(name)
         if related is not None and related.pk == getattr(locked, f"{name}_id"):
             locked._state.fields_cache[name] = related
-    version = held.get("version")
-    if version is None or version.pk != locked.version_id:
-        version = published_version(locked.version_id)
-    locked._state.fields_cache["version"] = version
+    window = locked._state.fields_cache.get("window")
+    if "center" not in locked._state.fields_cache and window is not None:
+        center = window._state.fields_cache.get("center")
+        if center is not None and center.pk == locked.center_id:
+            locked._state.fields_cache["center"] = center
+    locked._state.fields_cache["version"] = published_version(locked.version_id)
     return locked
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,11 +80,12 @@ def _refuse_unless_accepted(case: Case, *, rule: str, doing: str) -> None:
         )
 
 
-def _finish_clock(case: Case, day: date) -> None:
+def _finish_clock(case: Case, day: date, *, in_procedure: bool) -> None:
     """The case is done (decided or withdrawn): its timer stops for good on `day` (R-CLK-9: finished after the
-    deadline, the overdue record is made now if the daily sweep has not made it)."""
+    deadline, the overdue record is made now if the daily sweep has not made it). `in_procedure`: the case was
+    in a special procedure or with the higher authority, so its timer's ledger has a running span to close."""
     if case.timer is not None and case.timer.state != "finished":
-        timer_finish(timer=case.timer, on=day)
+        timer_finish(timer=case.timer, on=day, open_span=None if in_procedure else False)
 
 
 # --- steps (R-ORG-5, R-ORG-7, R-DATA-2) ----------------------------------------------------------------
@@ -102,35 +103,39 @@ def _accepted_moment(case: Case) -> datetime:
     return moment or case.received_at
 
 
-def _plan(case: Case, at: datetime | None) -> list[CaseStep]:
-    """The case's steps in order, with each post and its A (planned from the item version the first time)."""
-    existing = list(CaseStep.objects.filter(case=case).select_related("post__holder_a").order_by("order"))
-    if existing:
-        return existing
-    steps = list(case.version.steps.select_related("post__holder_a").order_by("order", "id"))
+def _plan(case: Case, at: datetime | None, *, new: bool = False) -> list[CaseStep]:
+    """The case's steps in order, with each post (planned from the item version the first time; `new`: the
+    case is being accepted and has none yet, so they are not looked for)."""
+    if not new:
+        existing = list(CaseStep.objects.filter(case=case).select_related("post").order_by("order"))
+        if existing:
+            return existing
+    # The published version's steps come with it (`catalog.selectors.published_version`).
+    steps = sorted(case.version.steps.all(), key=lambda step: (step.order, step.pk))
     planned = [
         CaseStep(
             case=case,
             step=step,
             order=index,
             name=step.name,
-            post=step.post,
+            post_id=step.post_id,
             started_at=(at or _accepted_moment(case)) if index == 1 else None,
         )
         for index, step in enumerate(steps, start=1)
     ]
-    return CaseStep.objects.bulk_create(planned)
+    return CaseStep.objects.bulk_create(planned) if planned else []
 
 
 # One statement writes the steps: inside a service's transaction they need no savepoint of their own.
 @transaction.atomic(savepoint=False)
-def case_steps_plan(*, case: Case, at: datetime | None = None) -> list[CaseStep]:
+def case_steps_plan(*, case: Case, at: datetime | None = None, new: bool = False) -> list[CaseStep]:
     """The processing steps of `case`, copied from its item version (order, name, post) the first time.
 
-    Idempotent: a case that has its steps keeps them (a later version of the item does not change them).
-    The first step starts at `at`, else when the case was accepted.
+    Idempotent: a case that has its steps keeps them (a later version of the item does not change them);
+    `new` says the case is being accepted now and has none. The first step starts at `at`, else when the
+    case was accepted.
     """
-    return _plan(case, at)
+    return _plan(case, at, new=new)
 
 
 def step_holder(*, case_step: CaseStep, at: datetime | None = None) -> Holder | None:
@@ -316,7 +321,7 @@ def case_decide(
         },
         at=moment,
     )
-    _finish_clock(case, day)
+    _finish_clock(case, day, in_procedure=False)  # a case is decided only while its clock runs
     notify.milestone_decided(case=case, event=event, approved=approve)
     return notice
 
@@ -399,6 +404,29 @@ def payment_record(
 # --- delivery and archive (R-CASE-8) -------------------------------------------------------------------
 
 
+def _decision_notice_delivered(case: Case, moment: datetime, method: str) -> str:
+    """Mark the case's latest undelivered decision notice delivered, in one statement; its number ("" when
+    there is none)."""
+    q = connection.ops.quote_name
+    table = q(Notice._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {q('delivered_at')} = %s, {q('delivery_method')} = %s "  # noqa: S608 - model names
+            f"WHERE {q('id')} = (SELECT {q('id')} FROM {table} WHERE {q('case_id')} = %s AND {q('kind')} IN (%s, %s) "
+            f"AND {q('delivered_at')} IS NULL ORDER BY {q('issued_at')} DESC, {q('id')} DESC LIMIT 1) "
+            f"RETURNING {q('number')}",
+            [
+                connection.ops.adapt_datetimefield_value(moment),
+                method,
+                case.pk,
+                NoticeKind.APPROVAL.value,
+                NoticeKind.DENIAL.value,
+            ],
+        )
+        row = cursor.fetchone()
+    return str(row[0]) if row else ""
+
+
 @transaction.atomic
 def case_deliver(
     *,
@@ -423,15 +451,7 @@ def case_deliver(
         raise RuleViolation("R-CASE-8", _("送达方式无效。"), field="method")
     day = timezone.localdate(moment)
     late = case.delivery_due is not None and day > case.delivery_due
-    notice = (
-        Notice.objects.filter(case=case, kind__in=[NoticeKind.APPROVAL, NoticeKind.DENIAL], delivered_at=None)
-        .order_by("-issued_at", "-id")
-        .first()
-    )
-    if notice is not None:
-        notice.delivered_at = moment
-        notice.delivery_method = method
-        notice.save(update_fields=["delivered_at", "delivery_method"])
+    number = _decision_notice_delivered(case, moment, method)
     case_change(
         case=case,
         action="deliver",
@@ -442,7 +462,7 @@ def case_deliver(
             "method": method,
             "late": late,
             "delivery_due": case.delivery_due,
-            "notice": notice.number if notice else "",
+            "notice": number,
         },
         fields={"delivered_at": moment, "delivery_method": method},
         at=moment,
@@ -505,7 +525,7 @@ def case_withdraw(
     ended = Suspension.objects.filter(case=case, ended_on=None).update(
         ended_on=day, result="申请人撤回申请，特别程序终止"
     )
-    _finish_clock(case, day)
+    _finish_clock(case, day, in_procedure=case.state == CaseState.SUSPENDED)
     case_change(
         case=case,
         action="withdraw",

@@ -53,7 +53,7 @@ from ..models import (
 )
 from . import clock, handling
 from .events import case_change, case_created, case_moment, lock_case
-from .numbering import next_number
+from .numbering import next_number, next_numbers
 
 # Online submissions (R-CASE-2): what a file may be. Checked on the content, not only the name.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -680,9 +680,10 @@ def case_check_materials(
                     "R-CASE-2", _("材料“%(name)s”的说明过长。") % label, field=f"material_{material.pk}"
                 )
             rows[material.pk] = (status, note)
-        first_check = not CaseEvent.objects.filter(case=case, action=ACTION_CHECKED).exists()
+        first_check = case.materials_checks == 0
         existing = {row.material_id: row for row in CaseMaterial.objects.filter(case=case)}
         new_rows: list[CaseMaterial] = []
+        changed_rows: list[CaseMaterial] = []
         for material in checklist:
             status, note = rows[material.pk]
             row = existing.get(material.pk)
@@ -700,12 +701,16 @@ def case_check_materials(
                 )
             else:
                 row.status, row.note, row.checked_at, row.checked_by = status, note, at, actor
-                update = ["status", "note", "checked_at", "checked_by"]
                 if first_check:
                     row.was_present_at_first_check = status == MaterialStatus.PRESENT
-                    update.append("was_present_at_first_check")
-                row.save(update_fields=update)
-        CaseMaterial.objects.bulk_create(new_rows)  # one INSERT for the materials checked the first time
+                changed_rows.append(row)
+        if new_rows:
+            CaseMaterial.objects.bulk_create(new_rows)  # one INSERT for the materials checked the first time
+        if changed_rows:  # and one UPDATE for those checked before (or uploaded)
+            update = ["status", "note", "checked_at", "checked_by"]
+            if first_check:
+                update.append("was_present_at_first_check")
+            CaseMaterial.objects.bulk_update(changed_rows, update)
         case_change(
             case=case,
             action=ACTION_CHECKED,
@@ -713,6 +718,7 @@ def case_check_materials(
             acting_as=acting_as,
             reason=stored(gettext_lazy("材料审查")),
             data={"results": {str(pk): status for pk, (status, _n) in rows.items()}},
+            fields={"materials_checks": case.materials_checks + 1, "materials_checked": True},
             at=at,
         )
     return case
@@ -720,13 +726,7 @@ def case_check_materials(
 
 def _checked_since_receipt(case: Case) -> bool:
     """Whether the materials were checked after the (re)submission the case is in now."""
-    last = (
-        CaseEvent.objects.filter(case=case, action__in=[ACTION_RECEIVED, ACTION_RESUBMITTED, ACTION_CHECKED])
-        .order_by("-seq")
-        .values_list("action", flat=True)
-        .first()
-    )
-    return last == ACTION_CHECKED
+    return case.materials_checked
 
 
 def _present_before_last_correction(case: Case) -> set[int]:
@@ -876,7 +876,8 @@ def case_resubmit(
             acting_as=acting_as,
             to_state=CaseState.RECEIVED,
             reason=stored(gettext_lazy("申请人提交补正材料")),
-            fields={"submitted_on": timezone.localdate(at)},  # a new window for a correction (R-CASE-3)
+            # A new window for a correction (R-CASE-3), and materials to check again.
+            fields={"submitted_on": timezone.localdate(at), "materials_checked": False},
             at=at,
         )
     return case
@@ -956,7 +957,9 @@ def _accept(
 ) -> Notice:
     """Accept a locked case: number, query code, clock, acceptance receipt (R-CASE-6)."""
     responsible = actor or case.received_by
-    number = next_number(center=case.center, kind="case", on=accepted_on)
+    number, notice_number = next_numbers(
+        center=case.center, wanted=[("case", accepted_on), (NoticeKind.ACCEPTANCE, timezone.localdate(at))]
+    )
     fields: dict[str, Any] = {
         "number": number,
         "query_code": case.query_code or new_query_code(),
@@ -985,7 +988,6 @@ def _accept(
     fields["timer"] = timer
     assert timer.deadline is not None
     promised = Promised(timer.deadline, timer.provisional)
-    notice_number = next_number(center=case.center, kind=NoticeKind.ACCEPTANCE, on=timezone.localdate(at))
     event = case_change(
         case=case,
         action=ACTION_DEEMED if deemed else ACTION_ACCEPTED,
@@ -1022,7 +1024,7 @@ def _accept(
     )
     notify.milestone_accepted(case=case, event=event, promised_on=promised.on)
     # The item's steps become the case's steps at acceptance, each to be done by whoever holds its post.
-    handling.case_steps_plan(case=case, at=at)
+    handling.case_steps_plan(case=case, at=at, new=True)
     return notice
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import connection, transaction
@@ -23,34 +24,51 @@ PREFIXES = {
 
 
 def next_number(*, center: Center, kind: str, on: date) -> str:
-    """The next number of `kind` at `center` for `on`'s year, e.g. `DEMO-COUNTY-2026-000123`."""
-    last = _increment(center, kind, on.year)
-    if last is None:  # the first number of its kind this year: make the row, under its lock
-        with transaction.atomic():
-            sequence, _ = NumberSequence.objects.select_for_update().get_or_create(
-                center=center, kind=kind, year=on.year
-            )
-            sequence.last += 1
-            sequence.save(update_fields=["last"])
-        last = sequence.last
+    """The next number of `kind` at `center` for `on`'s year, e.g. `DEMO-COUNTY-20260930-00123`."""
+    return next_numbers(center=center, wanted=[(kind, on)])[0]
+
+
+def next_numbers(*, center: Center, wanted: Sequence[tuple[str, date]]) -> list[str]:
+    """The next number of each (kind, day) asked, in order, each kind at most once: one statement for the
+    kinds of a year (a case's number and its acceptance receipt's are taken together)."""
+    years: dict[int, list[str]] = {}
+    for kind, on in wanted:
+        years.setdefault(on.year, []).append(kind)
+    last: dict[tuple[str, int], int] = {}
+    for year, kinds in years.items():
+        found = _increment(center, kinds, year)
+        for kind in kinds:
+            if kind not in found:  # the first number of its kind this year: make the row, under its lock
+                with transaction.atomic():
+                    sequence, _ = NumberSequence.objects.select_for_update().get_or_create(
+                        center=center, kind=kind, year=year
+                    )
+                    sequence.last += 1
+                    sequence.save(update_fields=["last"])
+                found[kind] = sequence.last
+            last[(kind, year)] = found[kind]
+    return [_format(center, kind, on, last[(kind, on.year)]) for kind, on in wanted]
+
+
+def _format(center: Center, kind: str, on: date, last: int) -> str:
     code = center.code.upper()
     if kind == "case":
         return f"{code}-{on:%Y%m%d}-{last:05d}"
     return f"{code}{PREFIXES.get(kind, kind)}〔{on.year}〕{last}号"
 
 
-def _increment(center: Center, kind: str, year: int) -> int | None:
-    """Add one to an existing sequence and return its new value, in one statement (the UPDATE holds the row
-    lock until the caller's transaction ends); None when the sequence has no row yet."""
+def _increment(center: Center, kinds: Sequence[str], year: int) -> dict[str, int]:
+    """Add one to each existing sequence of `kinds` and return {kind: new value}, in one statement (the UPDATE
+    holds the rows' locks until the caller's transaction ends); a kind without a row yet is missing."""
     table, center_id, kind_, year_, last = (
         connection.ops.quote_name(name)
         for name in (NumberSequence._meta.db_table, "center_id", "kind", "year", "last")
     )
+    marks = ", ".join(["%s"] * len(kinds))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {last} = {last} + 1 "  # noqa: S608 - names from the model, values as parameters
-            f"WHERE {center_id} = %s AND {kind_} = %s AND {year_} = %s RETURNING {last}",
-            [center.pk, kind, year],
+            f"WHERE {center_id} = %s AND {year_} = %s AND {kind_} IN ({marks}) RETURNING {kind_}, {last}",
+            [center.pk, year, *kinds],
         )
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+        return {str(kind): int(value) for kind, value in cursor.fetchall()}

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from cases.acting import WINDOW, acting_capacity, is_on_duty
+from cases.acting import WINDOW
 from cases.models import Case, CaseEvent, CaseState, NoticeKind
 from cases.services import clock as clock_services
 from cases.services import handling, intake
 from common.errors import PermissionDenied, RuleViolation
+from org.services import acting_capacity, acting_facts, is_on_duty
 from org.tests import factories as f
 
 from .factories import at, check_in_order, make_case, make_item_for
@@ -80,15 +81,57 @@ def test_r_org_7_acting_capacity_is_a_for_the_post_holder_and_b_only_for_the_b_c
     assert acting_capacity(hall.clerk, hall.other_window, moment) == ""
 
 
-def test_r_org_7_the_window_check_reads_duty_and_capacity_once_each(
+def test_r_org_7_the_window_check_reads_duty_capacity_and_roles_in_one_query(
     hall: Any, django_assert_num_queries: Any
 ) -> None:
     case = make_case(window=hall.window, item=_item(hall), received_by=hall.clerk, state=CaseState.RECEIVED)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert WINDOW.permit(actor=hall.clerk, case=case, at=at(MONDAY, 10)).acting_as == "A"
     on_leave(hall.clerk, MONDAY)
-    with django_assert_num_queries(1):  # the B covering is on duty by definition
+    with django_assert_num_queries(1):
         assert WINDOW.permit(actor=hall.backup, case=case, at=at(MONDAY, 10)).acting_as == "B"
+    with django_assert_num_queries(1), pytest.raises(RuleViolation) as refused:
+        WINDOW.permit(actor=hall.clerk, case=case, at=at(MONDAY, 10))
+    assert refused.value.rule == "R-ORG-7"
+
+
+def test_r_org_7_acting_facts_agree_with_capacity_and_duty_read_apart(hall: Any) -> None:
+    """The one query of the case services says what the separate reads say, person by person, through A and
+    the Bs going on leave, a B from another window, and a deactivation."""
+    second_b = f.make_staff(hall.center, window=hall.window, department=hall.department, name="周二备")
+    f.add_backup(hall.post, second_b, order=2)
+    outside_b = f.make_staff(hall.center, window=hall.other_window, name="吴外窗")
+    f.add_backup(hall.post, outside_b, order=3)
+    people = [hall.clerk, hall.backup, second_b, outside_b, hall.other_clerk, hall.chief, hall.supervision]
+    moment = at(MONDAY, 10)
+
+    def agree() -> None:
+        for person in people:
+            person.refresh_from_db()
+            for window in (hall.window, hall.other_window):
+                facts = acting_facts(person, window, moment)
+                assert (facts.capacity, facts.on_duty) == (
+                    acting_capacity(person, window, moment),
+                    is_on_duty(person, moment),
+                ), (person.name, window.number)
+
+    agree()
+    assert acting_facts(hall.chief, hall.window, moment).window_roles == {"chief_representative"}
+    on_leave(hall.clerk, MONDAY)
+    agree()
+    assert acting_facts(hall.backup, hall.window, moment).capacity == "B"
+    on_leave(hall.backup, MONDAY)
+    agree()
+    assert acting_facts(second_b, hall.window, moment).capacity == "B"
+    on_leave(second_b, MONDAY)
+    agree()
+    assert acting_facts(outside_b, hall.window, moment).capacity == "B"
+    outside_b.is_active = False
+    outside_b.deactivated_at = at(MONDAY, 9)
+    outside_b.save(update_fields=["is_active", "deactivated_at"])
+    agree()
+    assert acting_facts(outside_b, hall.window, moment) == acting_facts(outside_b, hall.window, moment)
+    assert acting_facts(outside_b, hall.window, moment).on_duty is False
 
 
 # --- every event says A, B or by role -----------------------------------------------------------------------

@@ -25,8 +25,10 @@ from .authorizations import (
     can_decide_on_spot,
 )
 from .duty import (
+    ActingFacts,
     Holder,
     acting_capacity,
+    acting_facts,
     first_on_duty,
     holders_at,
     holding_on_duty,
@@ -74,7 +76,9 @@ __all__ = [
     "User",
     "WINDOW_FIELDS",
     "WINDOW_ROLES",
+    "ActingFacts",
     "acting_capacity",
+    "acting_facts",
     "absence_cancel",
     "absence_end",
     "absence_in_force",

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
-from ..models import Absence, Post, PostHolding, PostRole, StaffProfile, Window, active_at, held_at
+from ..models import Absence, Post, PostHolding, PostRole, RoleGrant, StaffProfile, Window, active_at, held_at
 from .absences import absence_in_force
 
 
@@ -129,3 +130,96 @@ def is_on_duty(staff: StaffProfile, moment: datetime) -> bool:
 def on_duty(staff: StaffProfile, moment: datetime) -> bool:
     """The former name of `is_on_duty`, kept for its callers."""
     return is_on_duty(staff, moment)
+
+
+# --- everything a case service asks about its actor, in one query --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActingFacts:
+    """What the rules of who may act ask about `staff` at `window` at a moment (R-ORG-7): in which capacity
+    they act there (`acting_capacity`), whether they are on duty (`is_on_duty`), and the window roles granted to
+    them for that window."""
+
+    capacity: str  # "A", "B" or ""
+    on_duty: bool
+    window_roles: frozenset[str]
+
+
+_ACTING_SQL: dict[str, str] = {}
+
+
+def _acting_sql() -> str:
+    """The query of `acting_facts`, written once per database vendor: the holdings in force of the window's
+    active posts that the staff member holds at the moment (each with whether its holder was active and away
+    then), the staff member's own row, and their window roles for the window — three parts of one UNION ALL."""
+    vendor = connection.vendor
+    if vendor in _ACTING_SQL:
+        return _ACTING_SQL[vendor]
+    q = connection.ops.quote_name
+    holding, post, staff = (q(m._meta.db_table) for m in (PostHolding, Post, StaffProfile))
+    absence, grant = q(Absence._meta.db_table), q(RoleGrant._meta.db_table)
+    active = "(s.{a} OR s.{d} > %(m)s)".format(a=q("is_active"), d=q("deactivated_at"))
+    away = (
+        f"EXISTS (SELECT 1 FROM {absence} a WHERE a.{q('staff_id')} = s.{q('id')} AND a.{q('cancelled_at')} IS NULL"  # noqa: S608 - names from the models
+        f" AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s)"
+    )
+
+    def held(alias: str) -> str:
+        return f"{alias}.{q('valid_from')} <= %(m)s AND ({alias}.{q('valid_until')} IS NULL OR {alias}.{q('valid_until')} > %(m)s)"
+
+    flag = "CASE WHEN {} THEN 1 ELSE 0 END".format
+    sql = (
+        f"SELECT 'h', h.{q('post_id')}, h.{q('staff_id')}, h.{q('role')}, h.{q('order')}, h.{q('id')}, "  # noqa: S608
+        f"{flag(active)}, {flag(away)} "
+        f"FROM {holding} h JOIN {post} p ON p.{q('id')} = h.{q('post_id')} "
+        f"JOIN {staff} s ON s.{q('id')} = h.{q('staff_id')} "
+        f"WHERE p.{q('window_id')} = %(w)s AND p.{q('is_active')} AND {held('h')} "
+        f"AND h.{q('post_id')} IN (SELECT mine.{q('post_id')} FROM {holding} mine "
+        f"WHERE mine.{q('staff_id')} = %(s)s AND {held('mine')}) "
+        f"UNION ALL SELECT 'me', NULL, s.{q('id')}, NULL, NULL, NULL, {flag(active)}, {flag(away)} "
+        f"FROM {staff} s WHERE s.{q('id')} = %(s)s "
+        f"UNION ALL SELECT 'role', NULL, NULL, g.{q('role')}, NULL, NULL, NULL, NULL FROM {grant} g "
+        f"WHERE g.{q('user_id')} = %(u)s AND g.{q('center_id')} = %(c)s AND g.{q('window_id')} = %(w)s "
+        f"AND g.{q('revoked_at')} IS NULL"
+    )
+    _ACTING_SQL[vendor] = sql
+    return sql
+
+
+def acting_facts(staff: StaffProfile, window: Window, moment: datetime) -> ActingFacts:
+    """`acting_capacity`, `is_on_duty` and the window roles of `staff` at `window` at `moment`, in one query
+    (the case services ask all three on every transition)."""
+    params = {
+        "m": connection.ops.adapt_datetimefield_value(moment),
+        "w": window.pk,
+        "s": staff.pk,
+        "u": staff.user_id or 0,
+        "c": window.center_id,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_acting_sql(), params)
+        rows = cursor.fetchall()
+    on_duty = False
+    roles: set[str] = set()
+    posts: dict[int, list[tuple[int, str, int, int, bool]]] = {}
+    for kind, post_id, staff_id, role, order, holding_id, active, away in rows:
+        if kind == "me":
+            on_duty = bool(active) and not away
+        elif kind == "role":
+            roles.add(str(role))
+        else:
+            posts.setdefault(post_id, []).append(
+                (staff_id, str(role), order, holding_id, bool(active) and not away)
+            )
+    capacity = ""
+    for holdings in posts.values():
+        if any(staff_id == staff.pk and role == PostRole.A for staff_id, role, _o, _h, _d in holdings):
+            capacity = "A"
+            break
+        # The post goes to its A when on duty, else to the first B on duty (R-ORG-7).
+        ordered = sorted(holdings, key=lambda h: (h[1] != PostRole.A, h[2], h[3]))
+        first = next((h for h in ordered if h[4]), None)
+        if first is not None and first[1] == PostRole.B and first[0] == staff.pk:
+            capacity = "B"
+    return ActingFacts(capacity=capacity, on_duty=on_duty, window_roles=frozenset(roles))
