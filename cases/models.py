@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -169,6 +169,10 @@ OPEN_STATES = frozenset(
     {CaseState.RECEIVED, CaseState.AWAITING_CORRECTION, CaseState.ACCEPTED, CaseState.SUSPENDED}
 )
 CLOCK_STATES = frozenset({CaseState.ACCEPTED, CaseState.SUSPENDED})
+# The same as plain values, in a fixed order, for the conditions of the database's partial indexes.
+OPEN_STATE_VALUES = ["accepted", "awaiting_correction", "received", "suspended"]
+PRE_ACCEPTANCE_VALUES = ["awaiting_correction", "received"]
+assert set(OPEN_STATE_VALUES) == set(OPEN_STATES)
 
 
 class Warning(models.TextChoices):  # noqa: A001 - the centre's word (预警)
@@ -274,6 +278,17 @@ class Case(CenterOwned):
         verbose_name=_("责任人"),
     )
     responsible_acting_as = models.CharField(max_length=1, choices=ActingAs.choices, blank=True)
+    # The post of the current step (the first not yet done), kept by the services as the steps go, so that the
+    # workbench finds the cases waiting at a post with an index instead of reading every case's steps.
+    current_post = models.ForeignKey(
+        "org.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("当前环节岗位"),
+    )
     # Optimistic concurrency: every write bumps it; a write from a stale page is refused as a conflict.
     revision = models.PositiveIntegerField(default=0)
     # The head of the case's hash-chained history (R-CASE-10): the last event's number and hash, written with
@@ -298,8 +313,37 @@ class Case(CenterOwned):
                 name="case_accepted_has_date",
             ),
         ]
+        # Each list reads an index that matches its filter and its order, so that it costs what it shows and
+        # not what the centre holds (the open cases are a sliver of a centre's history).
         indexes = [
             models.Index(fields=["window", "state"]),
+            # The API's and the search's lists, newest first: of a centre, or of a window.
+            models.Index(F("center"), F("received_at").desc(), F("id").desc(), name="case_center_newest"),
+            models.Index(F("window"), F("received_at").desc(), F("id").desc(), name="case_window_newest"),
+            # The workbench's queues: a person's open cases, the cases waiting at a post, what a person
+            # received and nobody has accepted yet.
+            models.Index(
+                fields=["responsible"],
+                condition=Q(state__in=OPEN_STATE_VALUES),
+                name="case_open_by_responsible",
+            ),
+            models.Index(
+                fields=["current_post"], condition=Q(state__in=OPEN_STATE_VALUES), name="case_open_by_post"
+            ),
+            models.Index(
+                fields=["window"], condition=Q(state__in=OPEN_STATE_VALUES), name="case_open_by_window"
+            ),
+            models.Index(
+                fields=["received_by"],
+                condition=Q(state__in=PRE_ACCEPTANCE_VALUES),
+                name="case_unaccepted_by_receiver",
+            ),
+            # The leaders' green-channel list (R-CASE-11).
+            models.Index(
+                fields=["center"],
+                condition=Q(is_priority=True, state__in=OPEN_STATE_VALUES),
+                name="case_open_priority",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -406,6 +450,8 @@ class Notice(CenterOwned):
     class Meta:
         ordering = ["case", "issued_at", "id"]
         constraints = [models.UniqueConstraint(fields=["center", "number"], name="notice_number_unique")]
+        # The month's correction notices of a centre (R-CASE-2, repeated notices on the dashboard).
+        indexes = [models.Index(fields=["center", "kind", "issued_at"], name="notice_center_kind_issued")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
@@ -593,6 +639,8 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["case", "at"]
+        # The shuttles of a month (R-CASE-12, read by the dashboard and the assessment).
+        indexes = [models.Index(fields=["at"], condition=Q(is_shuttle=True), name="visit_shuttles_by_day")]
 
     def __str__(self) -> str:
         return f"{self.case} {self.at:%Y-%m-%d}"

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from cases.access import cases_for_user, work_windows
-from cases.models import OPEN_STATES, Case, CaseState, CaseStep, Inquiry
+from cases.models import OPEN_STATES, Case, CaseState, Inquiry
 from cases.selectors.clock import annotate_warning
 from cases.selectors.intake import workbench_inquiries
 from catalog.models import Item
@@ -62,16 +62,10 @@ class Workbench:
     appointments: list[tuple[Window, list[Appointment]]]
 
 
-def _step_post() -> Subquery:
-    """The post of the case's current step (its first unfinished one), in SQL."""
-    return Subquery(
-        CaseStep.objects.filter(case=OuterRef("pk"), finished_at=None).order_by("order").values("post_id")[:1]
-    )
-
-
 def open_cases_for(user: Any, today: date) -> QuerySet[Any]:
-    """The open cases `user` may see, with `step_post_id` and `warning` annotated, soonest deadline first."""
-    cases = cases_for_user(user).filter(state__in=list(OPEN_STATES)).annotate(step_post_id=_step_post())
+    """The open cases `user` may see, with `warning` annotated, soonest deadline first (each case carries the post
+    of its current step, `current_post_id`)."""
+    cases = cases_for_user(user).filter(state__in=list(OPEN_STATES))
     return (
         annotate_warning(cases, today)
         .select_related("item", "version", "window", "responsible", "timer")
@@ -97,12 +91,12 @@ def _covered_query(posts: list[Post]) -> Q:
         a_at_window = Q(window_id=post.window_id) & (
             Q(responsible_id=post.holder_a_id) | Q(state__in=PRE_ACCEPTANCE, received_by_id=post.holder_a_id)
         )
-        where |= Q(step_post_id=post.pk) | a_at_window
+        where |= Q(current_post_id=post.pk) | a_at_window
     return where
 
 
 def _belongs_to(case: Any, post: Post) -> bool:
-    if case.step_post_id == post.pk:
+    if case.current_post_id == post.pk:
         return True
     if case.window_id != post.window_id:
         return False
@@ -133,7 +127,7 @@ def workbench(user: Any, staff: StaffProfile, now: datetime) -> Workbench:
     open_cases = open_cases_for(user, today)
     mine = open_cases.filter(
         Q(responsible=staff)
-        | Q(step_post_id__in=held_as_a)
+        | Q(current_post_id__in=held_as_a)
         | Q(state__in=PRE_ACCEPTANCE, received_by=staff, responsible=None)
     )
     inquiries = workbench_inquiries(staff)

@@ -51,6 +51,7 @@ from workdays.models import TimerState
 from workdays.selectors import calendar_for
 from workdays.timer import remaining_working_days
 
+from ..pagination import BoundedCountPagination
 from ..permissions import require_role, staff_center
 from ..serializers import ID_MAX, ErrorSerializer
 from ..serializers_cases import (
@@ -269,6 +270,7 @@ class CaseListView(ApiListView):
     serializer_class = CaseListSerializer
     queryset = Case.objects.none()
     permission_classes = [IsAuthenticated]
+    pagination_class = BoundedCountPagination
 
     def get_queryset(self) -> QuerySet[Case]:
         if self.schema_only():

@@ -209,7 +209,11 @@ def step_complete(
             "next_step": following.order if following else None,
             "responsible": responsible.pk,
         },
-        fields={"responsible": responsible, "responsible_acting_as": responsible_as},
+        fields={
+            "responsible": responsible,
+            "responsible_acting_as": responsible_as,
+            "current_post_id": following.post_id if following else None,
+        },
         at=moment,
     )
     return step
@@ -318,6 +322,7 @@ def case_decide(
             "result_valid_until": result_valid_until if approve else None,
             "result_issuer": result_issuer if approve else "",
             "delivery_due": delivery_due,
+            "current_post_id": None,
         },
         at=moment,
     )
@@ -534,7 +539,7 @@ def case_withdraw(
         to_state=CaseState.WITHDRAWN,
         reason=reason,
         data={"suspension_ended": bool(ended)},
-        fields={"closed_at": moment},
+        fields={"closed_at": moment, "current_post_id": None},
         at=moment,
     )
     return case

@@ -968,6 +968,10 @@ def _accept(
         "deemed_accepted": deemed,
         "responsible": responsible,
         "responsible_acting_as": acting_as,
+        # The first of the item's steps is the current one (the steps are planned below, R-DATA-2).
+        "current_post_id": min(case.version.steps.all(), key=lambda s: (s.order, s.pk)).post_id
+        if case.version.steps.all()
+        else None,
     }
     if deemed:
         reason = stored(

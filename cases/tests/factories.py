@@ -17,7 +17,7 @@ from org.models import Post, StaffProfile, Window
 from workdays.models import Timer, TimerKind, TimerState
 from workdays.timers import timer_finish, timer_stop
 
-from ..models import OPEN_STATES, Case, CaseState
+from ..models import OPEN_STATES, Case, CaseState, CaseStep
 
 _seq = itertools.count(1)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -143,3 +143,14 @@ def close_case(case: Case, *, state: str, on: date) -> None:
     Case.objects.filter(pk=case.pk).update(state=state)
     case.state = state
     timer_finish(timer=case.timer, on=on)
+
+
+def start_step(
+    case: Case, *, post: Post, name: str = "受理", order: int = 1, at: datetime | None = None
+) -> CaseStep:
+    """A step of `case` running at `post`, as the services leave it: the step row, and the post of the case's
+    current step."""
+    step = CaseStep.objects.create(case=case, order=order, name=name, post=post, started_at=at)
+    Case.objects.filter(pk=case.pk).update(current_post=post)
+    case.current_post = post
+    return step

@@ -21,11 +21,10 @@ from cases.models import (
     Case,
     CaseMaterial,
     CaseState,
-    CaseStep,
     Inquiry,
     InquiryStatus,
 )
-from cases.tests.factories import at, make_case, make_item_for
+from cases.tests.factories import at, make_case, make_item_for, start_step
 from catalog.models import Item
 from catalog.tests.factories import make_published_item
 from common.models import PersonalDataAccess
@@ -187,7 +186,7 @@ def test_my_queue_holds_my_cases_and_the_steps_of_my_posts(hall: Any, client: Cl
     item = _item(hall)
     responsible = _case(hall, item, responsible=hall.clerk)
     at_my_post = _case(hall, item, responsible=None)
-    CaseStep.objects.create(case=at_my_post, order=1, name="受理", post=hall.post, started_at=NOW)
+    start_step(at_my_post, post=hall.post, at=NOW)
     received = make_case(window=hall.window, item=item, received_by=hall.clerk, state=CaseState.RECEIVED)
     chiefs = _case(hall, item, responsible=hall.chief)
     done = _case(hall, item, responsible=hall.clerk, state=CaseState.APPROVED)
@@ -252,7 +251,7 @@ def test_r_org_7_workbench_shows_b_the_posts_it_covers(hall: Any, client: Client
     # 孙他窗's case at the other window, and one whose current step is at the post (nobody responsible yet).
     theirs = _case(hall, other_item, window=hall.other_window, responsible=hall.other_clerk)
     at_post = _case(hall, other_item, window=hall.other_window, responsible=None)
-    CaseStep.objects.create(case=at_post, order=1, name="审核", post=post, started_at=NOW)
+    start_step(at_post, post=post, name="审核", at=NOW)
     unrelated = _case(hall, other_item, window=hall.other_window, responsible=hall.chief)
     # 王受理's own case at his window (李备岗 is its B).
     clerks = _case(hall, item, responsible=hall.clerk)
@@ -294,7 +293,7 @@ def test_the_workbench_costs_a_fixed_number_of_queries(
                 deadline=date(2026, 10, 1) + timedelta(days=i % 20),
                 warn_from=date(2026, 9, 28),
             )
-            CaseStep.objects.create(case=case, order=1, name="受理", post=hall.post, started_at=NOW)
+            start_step(case, post=hall.post, at=NOW)
             _case(hall, other_item, window=hall.other_window, responsible=hall.other_clerk)
             Inquiry.objects.create(
                 center=hall.center,

@@ -69,7 +69,7 @@ class Dashboard:
     windows: list[WindowWarnings]  # windows with at least one running case, in window order
     totals: dict[str, int]  # colour -> count over the whole centre
     overdue: Listing  # of OverdueRow, most overdue first
-    corrections: Listing  # of Case annotated with correction_notices / extra_notices
+    corrections: Listing  # of Case annotated with correction_notices / extra_notices, noticed this month
     shuttles: Listing  # of Visit, this month
     tracking: Listing  # of Case annotated with `warning`: open green-channel cases
     gaps: list[Post]  # posts with no B on duty (R-ORG-6)
@@ -123,17 +123,15 @@ def overdue_listing(center: Center, today: date, *, total: int, limit: int = OVE
     return Listing([overdue_row(case, calendar, today) for case in red[:limit]], total)
 
 
-def repeated_corrections(center: Center) -> QuerySet[Case]:
-    """`extra_correction_notices` (R-CASE-2), narrowed first to the cases with more than one correction
-    notice, found from the notices (few) rather than by grouping every case of the centre (many)."""
-    candidates = (
-        Notice.objects.filter(center=center, kind=NoticeKind.CORRECTION)
-        .values("case")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .values("case")
-    )
-    return extra_correction_notices(center).filter(pk__in=candidates)
+def repeated_corrections(center: Center, today: date) -> QuerySet[Case]:
+    """`extra_correction_notices` (R-CASE-2) among the cases given a correction notice this month: found from
+    the month's notices (few, through their index) rather than by grouping every notice of the centre's
+    history (many)."""
+    since = timezone.make_aware(datetime.combine(today.replace(day=1), time.min))
+    this_month = Notice.objects.filter(
+        center=center, kind=NoticeKind.CORRECTION, issued_at__gte=since
+    ).values("case")
+    return extra_correction_notices(center).filter(pk__in=this_month)
 
 
 def _listing(queryset: QuerySet[Any], limit: int) -> Listing:
@@ -164,7 +162,7 @@ def dashboard(center: Center, today: date, *, moment: datetime | None = None) ->
         windows=windows,
         totals=totals,
         overdue=overdue_listing(center, today, total=totals[Warning.RED]),
-        corrections=_listing(repeated_corrections(center), CORRECTIONS_LIMIT),
+        corrections=_listing(repeated_corrections(center, today), CORRECTIONS_LIMIT),
         shuttles=_listing(shuttles(center, today), SHUTTLES_LIMIT),
         tracking=_listing(annotate_warning(leaders_tracking_list(center), today), TRACKING_LIMIT),
         gaps=posts_without_backup_on_duty(center, moment),
