@@ -36,7 +36,9 @@ class BoundedCountPagination(ApiPagination):
         return super().paginate_queryset(queryset, request, view)
 
     def _ceiling(self) -> int:
-        return max(self.COUNT_LIMIT, self.offset + self.limit) if self.limit is not None else self.COUNT_LIMIT
+        if self.limit is None:
+            return self.COUNT_LIMIT
+        return max(self.COUNT_LIMIT, (self.offset or 0) + self.limit)
 
     def get_count(self, queryset: Any) -> int:
         # COUNT over at most one row past the ceiling (a LIMIT inside the count).
@@ -44,7 +46,7 @@ class BoundedCountPagination(ApiPagination):
 
     def get_paginated_response(self, data: Any) -> Any:
         response = super().get_paginated_response(data)
-        response.data["count_capped"] = self.count > self._ceiling()
+        response.data["count_capped"] = (self.count or 0) > self._ceiling()
         return response
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
