@@ -40,25 +40,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
-from cases.clock import previous_working_day
-from cases.models import (
-    OPEN_STATES,
-    Case,
-    CaseState,
-    Channel,
-    InquiryOutcome,
-    MaterialStatus,
-    ReferralMode,
-    Warning,
-)
-from cases.selectors.clock import annotate_warning
-from cases.services import clock as clock_services
-from cases.services import handling, intake
+from cases.models import Case, CaseState, CaseStep, Channel, InquiryOutcome, MaterialStatus, ReferralMode
 from catalog.models import Item, ItemStatus, ItemVersion, Material
 from common.errors import RuleViolation
+from demo import history_calls as calls
+from demo.history_calls import previous_working_day
 from hall import services as hall_services
 from org.access import roles_at
 from org.models import (
@@ -470,6 +458,7 @@ class History:
             self.posts.setdefault(post.window_id, []).append(post)
         for posts in self.posts.values():
             posts.sort(key=lambda p: (p.name != INTAKE_POST, p.pk))
+        self._posts_by_pk = {p.pk: p for posts in self.posts.values() for p in posts}
         self._steps: dict[int, list[Post | None]] = {}
         self._materials: dict[int, list[Material]] = {}
         self._fees: dict[int, list[Any]] = {}
@@ -562,6 +551,11 @@ class History:
         if version.pk not in self._fees:
             self._fees[version.pk] = list(version.fees.order_by("id"))
         return self._fees[version.pk]
+
+    def post(self, step: CaseStep) -> Post:
+        """The post of a case's step, as read at the start (with its A)."""
+        assert step.post_id is not None
+        return self._posts_by_pk[step.post_id]
 
     def window_of(self, item: Item) -> Window:
         """Where the item is received: the window of its first step's post."""
@@ -838,7 +832,7 @@ class History:
 
     def check(
         self, case: Case, actor: StaffProfile, at: datetime, rng: random.Random, problems: dict[int, str]
-    ) -> Case:
+    ) -> None:
         results: dict[int, tuple[str, str]] = {}
         for material in self.materials_of(case.version):
             if material.pk in problems:
@@ -846,13 +840,13 @@ class History:
                 results[material.pk] = (MaterialStatus.DEFECTIVE if note else MaterialStatus.MISSING, note)
             elif material.is_required or rng.random() < 0.3:
                 results[material.pk] = (MaterialStatus.PRESENT, "")
-        return intake.case_check_materials(actor=actor, case=case, results=results, at=at)
+        calls.check_materials(actor=actor, case=case, results=results, at=at)
 
     def visit(self, case: Case, window: Window, at: datetime, purpose: str, by_administration: bool) -> None:
         staff = self.intake_staff(window, at)
         if not self.has_role(staff):
             return  # visits are recorded by the window's own staff, who need a login for it
-        handling.visit_record(
+        calls.visit(
             actor=staff, case=case, purpose=purpose, caused_by_administration=by_administration, at=at
         )
         self.summary.created["visits"] += 1
@@ -868,7 +862,7 @@ class History:
         inquiry = None
         if plan.via_inquiry:
             question, _answer = rng.choice(FTB_QUESTIONS)
-            inquiry = intake.inquiry_log(
+            inquiry = calls.inquiry_log(
                 actor=receiver,
                 window=window,
                 channel=Channel.WINDOW,
@@ -878,7 +872,7 @@ class History:
                 at=at - timedelta(minutes=rng.randint(3, 10)),
             )
             self.summary.created["inquiries"] += 1
-        case = intake.case_receive(
+        case = calls.receive(
             actor=receiver, window=window, item=item, applicant=plan.applicant, channel=plan.channel, at=at
         )
         self.summary.created["cases"] += 1
@@ -890,9 +884,9 @@ class History:
 
         # --- the material check (R-CASE-2), corrections, refusal, acceptance ------------------------------
         if plan.forget_check:
-            due = intake.deemed_acceptance_due(case)
+            due = calls.deemed_acceptance_due(case)
             yield self.at(self.add(due, 1), 9, rng.randrange(60))  # the daily run at 07:00 has deemed it
-            case.refresh_from_db()
+            case = calls.refreshed(case)
             if case.state != CaseState.ACCEPTED:
                 return
             at = self.at(self.add(due, 1), 9, 30)
@@ -913,20 +907,20 @@ class History:
             problems = {m.pk: (rng.choice(DEFECTS) if rng.random() < 0.5 else "") for m in wrong}
             self.check(case, checker, at, rng, problems)
             for round_ in range(1, plan.corrections + 1):
-                intake.case_issue_correction(actor=checker, case=case, at=at + timedelta(minutes=3))
+                calls.issue_correction(actor=checker, case=case, at=at + timedelta(minutes=3))
                 self.summary.created["correction notices"] += 1
                 if plan.abandon and round_ == plan.corrections:
                     if plan.withdraw_abandoned and not plan.stop:
                         at = self.office_time(rng, self.add(self.day_of(at), rng.randint(10, 20)))
                         yield at
                         actor = self.role_actor(window, self.intake_staff(window, at))
-                        handling.case_withdraw(actor=actor, case=case, reason=rng.choice(WITHDRAWALS), at=at)
+                        calls.withdraw(actor=actor, case=case, reason=rng.choice(WITHDRAWALS), at=at)
                     return
                 days = plan.resubmit_after or rng.choice([1, 1, 2, 2, 3, 4, 5])
                 at = self.office_time(rng, self.add(self.day_of(at), days))
                 yield at
                 checker = self.intake_staff(window, at)
-                intake.case_resubmit(actor=checker, case=case, at=at)
+                calls.resubmit(actor=checker, case=case, at=at)
                 if zone:
                     self.visit(case, window, at + timedelta(minutes=1), "提交补正材料", False)
                 still = {} if round_ == plan.corrections else {wrong[0].pk: STILL_DEFECTIVE}
@@ -935,12 +929,10 @@ class History:
             at += timedelta(minutes=rng.randint(2, 8))
             if plan.refuse:
                 reasons, competent = rng.choice(REFUSALS)
-                intake.case_refuse(
-                    actor=checker, case=case, reasons=reasons, competent_authority=competent, at=at
-                )
+                calls.refuse(actor=checker, case=case, reasons=reasons, competent_authority=competent, at=at)
                 self.summary.created["refusal notices"] += 1
                 if inquiry is not None:
-                    intake.inquiry_handle(
+                    calls.inquiry_handle(
                         actor=receiver,
                         inquiry=inquiry,
                         outcome=InquiryOutcome.EXPLAINED,
@@ -948,10 +940,9 @@ class History:
                         at=at,
                     )
                 return
-            intake.case_accept(actor=checker, case=case, at=at)
-            case.refresh_from_db()
+            case = calls.accept(actor=checker, case=case, at=at)
         if inquiry is not None:
-            intake.inquiry_handle(
+            calls.inquiry_handle(
                 actor=receiver,
                 inquiry=inquiry,
                 outcome=InquiryOutcome.ACCEPTED,
@@ -961,18 +952,13 @@ class History:
             )
 
         # --- green channel, fees -------------------------------------------------------------------------
-        if plan.priority and case.limit_days >= 1:
+        if plan.priority and (limit := calls.limit_of(case)) >= 1:
             at += timedelta(minutes=rng.randint(10, 30))
             setter = window.head or window.chief_representative
             assert setter is not None
-            handling.case_set_priority(
-                actor=setter,
-                case=case,
-                reason=rng.choice(PRIORITY_REASONS),
-                target_days=case.limit_days // 2,
-                at=at,
+            calls.set_priority(
+                actor=setter, case=case, reason=rng.choice(PRIORITY_REASONS), target_days=limit // 2, at=at
             )
-            case.refresh_from_db()
         fees = self.fees_of(version)
         if fees:
             at += timedelta(minutes=rng.randint(10, 30))
@@ -984,7 +970,7 @@ class History:
                 ]
             for fee in fees:
                 self._receipts[at.year] += 1
-                handling.payment_record(
+                calls.pay(
                     actor=cashier,
                     case=case,
                     fee=fee,
@@ -995,15 +981,13 @@ class History:
 
         # --- the steps (R-ORG-5, R-ORG-7), with a special procedure or an extension on the way ------------
         suspended = extended = False
-        while True:
-            case.refresh_from_db()
-            unfinished = list(case.steps.filter(finished_at=None).select_related("post").order_by("order"))
-            if not unfinished:
-                break
-            step = unfinished[0]
+        steps = calls.steps_of(case)
+        done = 0  # the steps completed: each is completed here, by `calls.complete_step`
+        while done < len(steps):
+            step = steps[done]
             day = self.day_of(at)
             target = self.target_day(plan, case, day)
-            pending = 1 + len(unfinished)  # the steps left and the decision
+            pending = 1 + len(steps) - done  # the steps left and the decision
             if step.order == 1:
                 step_day = day
             else:
@@ -1015,39 +999,40 @@ class History:
                 at = self.when(rng, withdraw_day, at)
                 yield at
                 actor = self.role_actor(window, self.intake_staff(window, at))
-                handling.case_withdraw(actor=actor, case=case, reason=rng.choice(WITHDRAWALS), at=at)
+                calls.withdraw(actor=actor, case=case, reason=rng.choice(WITHDRAWALS), at=at)
                 return
             if plan.suspend and not suspended and step.order >= 2:
                 suspended = True
-                at = yield from self.special_procedure(plan, case, step.post, at)
+                at = yield from self.special_procedure(plan, case, self.post(step), at)
                 if plan.stop == "suspended":
                     return
                 plan.target = None
                 continue
-            if plan.extend and not extended and step.order >= 2 and case.deadline is not None:
+            if plan.extend and not extended and step.order >= 2 and (deadline := calls.deadline_of(case)):
                 extended = True
                 extend_day = plan.extend_on or previous_working_day(
-                    self.calendar, previous_working_day(self.calendar, case.deadline)
+                    self.calendar, previous_working_day(self.calendar, deadline)
                 )
                 if extend_day >= day:
                     at = self.when(rng, extend_day, at)
                     yield at
-                    at = yield from self.extension(plan, case, window, step.post, at)
+                    at = yield from self.extension(plan, case, window, self.post(step), at)
                     plan.target = None
                     continue
             at = self.when(rng, step_day, at)
             yield at
-            assert step.post is not None
-            handler = self.holder(step.post, at)
+            post = self.post(step)
+            handler = self.holder(post, at)
             if handler is None:  # nobody holds the post today: tomorrow
                 at = self.next_morning(rng, at)
                 continue
             if plan.shuttle and step.order == 2:
                 self.visit(case, window, at, SHUTTLE_VISIT, True)
                 at += timedelta(minutes=rng.randint(5, 15))
-            handling.step_complete(
+            calls.complete_step(
                 actor=handler, case=case, opinion=step_opinion(step.name, plan.approve), at=at
             )
+            done += 1
 
         # --- the decision (R-CASE-7, R-ORG-4) ----------------------------------------------------------------
         day = self.day_of(at)
@@ -1075,7 +1060,7 @@ class History:
         yield at
         method = rng.choices([m for m, _w in DELIVERY_METHODS], weights=[w for _m, w in DELIVERY_METHODS])[0]
         clerk = self.role_actor(window, self.intake_staff(window, at))
-        handling.case_deliver(actor=clerk, case=case, method=method, at=at)
+        calls.deliver(actor=clerk, case=case, method=method, at=at)
         if zone and method == "pickup":
             self.visit(case, window, at + timedelta(minutes=1), "领取决定文书和证照", False)
         if plan.stop == "delivered":
@@ -1083,14 +1068,14 @@ class History:
         at = self.office_time(rng, self.add(self.day_of(at), plan.archive_after or rng.randint(2, 10)))
         yield at
         archivist = self.role_actor(window, window.head)
-        handling.case_archive(actor=archivist, case=case, at=at)
+        calls.archive(actor=archivist, case=case, at=at)
 
     def target_day(self, plan: Plan, case: Case, day: date) -> date:
         """The day the decision is aimed at, from the case's stored deadline and the plan's pace."""
         if plan.decide_on is not None:
             return max(plan.decide_on, day)
         if plan.target is None or plan.target < day:
-            deadline = case.deadline or day
+            deadline = calls.deadline_of(case) or day
             room = self.gap(day, deadline)
             if plan.pace == "late":
                 k = room + (plan.late_by or plan.rng.randint(1, 4))
@@ -1110,11 +1095,12 @@ class History:
         at = self.when(rng, start_day, after)
         yield at
         actor = self.holder(post, at) if post is not None else None
-        actor = actor or case.responsible or case.received_by
+        actor = actor or calls.who_handles(case)
+        assert actor is not None
         kind = case.version.special_procedures[0]
         reason, result = SUSPENSION_REASONS.get(kind, ("需履行特别程序", "特别程序结束"))
         expected = rng.randint(5, 15)
-        suspension = clock_services.special_procedure_start(
+        suspension = calls.special_procedure_start(
             actor=actor, case=case, kind=kind, reason=reason, expected_days=expected, at=at
         )
         self.summary.created["special procedures"] += 1
@@ -1122,31 +1108,29 @@ class History:
         if plan.stop != "suspended":
             at = self.when(rng, self.add(start_day, rng.choice([0, 1, 1])), at)
         yield at
-        assert suspension.notice is not None
-        clock_services.special_procedure_notice_delivered(
-            actor=actor, notice=suspension.notice, method=rng.choice(NOTICE_DELIVERY), at=at
+        calls.special_procedure_notice_delivered(
+            actor=actor, suspension=suspension, method=rng.choice(NOTICE_DELIVERY), at=at
         )
         if plan.stop == "suspended":
             return at
         at = self.office_time(rng, self.add(start_day, max(1, expected + rng.randint(-2, 3))))
         yield at
-        clock_services.special_procedure_end(actor=actor, case=case, result=result, at=at)
+        calls.special_procedure_end(actor=actor, case=case, result=result, at=at)
         return at
 
     def extension(self, plan: Plan, case: Case, window: Window, post: Post | None, at: datetime) -> Part:
         rng = plan.rng
-        case.refresh_from_db()
-        room = clock_services.extension_room(case)
+        room = calls.extension_room(case)
         approver = window.chief_representative or window.head
-        actor = (self.holder(post, at) if post is not None else None) or case.responsible or case.received_by
-        if room < 1 or approver is None:
+        actor = (self.holder(post, at) if post is not None else None) or calls.who_handles(case)
+        if room < 1 or approver is None or actor is None:
             return at
-        extension = clock_services.extension_grant(
+        extension = calls.extend(
             actor=actor,
             case=case,
             days=rng.randint(min(3, room), min(10, room)),
             reason=EXTENSION_REASON,
-            approved_by=approver,
+            approver=approver,
             at=at,
         )
         self.summary.created["extensions"] += 1
@@ -1160,7 +1144,7 @@ class History:
     def filing(self, extension: Any, at: datetime) -> Script:
         """The coordination section files the extension (R-CLK-5)."""
         yield at
-        clock_services.extension_file(actor=self.staff[COORDINATION_BADGE], extension=extension, at=at)
+        calls.file_extension(actor=self.staff[COORDINATION_BADGE], extension=extension, at=at)
 
     def decide(self, plan: Plan, case: Case, item: Item, decider: StaffProfile, at: datetime) -> None:
         rng = plan.rng
@@ -1168,17 +1152,16 @@ class History:
             year = self.day_of(at).year
             self._result_numbers[(item.department.code, year)] += 1
             prefix = RESULT_PREFIX.get(item.department.code, "示许")
-            handling.case_decide(
+            calls.approve(
                 actor=decider,
                 case=case,
-                approve=True,
                 result_number=f"{prefix}〔{year}〕{self._result_numbers[(item.department.code, year)]:04d}号",
                 result_issuer=item.department.name,
                 at=at,
             )
             self.summary.created["approvals"] += 1
         else:
-            handling.case_decide(actor=decider, case=case, approve=False, reasons=rng.choice(DENIALS), at=at)
+            calls.deny(actor=decider, case=case, reasons=rng.choice(DENIALS), at=at)
             self.summary.created["denials"] += 1
 
     # --- inquiries (R-CASE-1) ---------------------------------------------------------------------------------
@@ -1260,7 +1243,7 @@ class History:
                 plan.refer_to = rng.choice(REFERRAL_TARGETS)[0]
             question = dict(REFERRAL_TARGETS).get(plan.refer_to, question)
         name = self.person_name(rng)
-        inquiry = intake.inquiry_log(
+        inquiry = calls.inquiry_log(
             actor=receiver,
             window=window,
             channel=plan.channel,
@@ -1280,11 +1263,11 @@ class History:
                 "notice": (InquiryOutcome.ONE_TIME_NOTICE, NOTICE_ANSWER),
                 "explained": (InquiryOutcome.EXPLAINED, EXPLAINED_ANSWER),
             }[plan.outcome]
-            intake.inquiry_handle(
+            calls.inquiry_handle(
                 actor=receiver, inquiry=inquiry, outcome=outcome[0], answer=outcome[1], at=at
             )
         elif plan.outcome == "escalated":
-            intake.inquiry_escalate(
+            calls.inquiry_escalate(
                 actor=receiver,
                 inquiry=inquiry,
                 leader=self.staff[LEADER_BADGE],
@@ -1295,14 +1278,14 @@ class History:
             target = self.windows[plan.refer_to]
             mode = ReferralMode.ESCORTED if plan.channel == Channel.WINDOW else ReferralMode.PHONE_GIVEN
             note = f"已{'引导前往' if mode == ReferralMode.ESCORTED else '告知联系电话'}{target}（{target.phone}）。"
-            intake.inquiry_refer(
+            calls.inquiry_refer(
                 actor=receiver, inquiry=inquiry, to_window=target, mode=mode, note=note, at=at
             )
             if not plan.acknowledge:
                 return
             at += timedelta(minutes=rng.randint(5, 90))
             yield at
-            intake.inquiry_acknowledge(actor=self.intake_staff(target, at), inquiry=inquiry, at=at)
+            calls.inquiry_acknowledge(actor=self.intake_staff(target, at), inquiry=inquiry, at=at)
 
     # --- the daily deemed acceptance, absences, appointments -----------------------------------------------
 
@@ -1312,7 +1295,7 @@ class History:
         while day <= self.today:
             at = self.at(day, 7)
             yield at
-            self.summary.created["deemed accepted"] += len(intake.cases_deem_accepted(today=day, at=at))
+            self.summary.created["deemed accepted"] += calls.morning_runs(today=day, at=at)
             day = self.add(day, 1)
 
     def absences(self) -> None:
@@ -1393,47 +1376,20 @@ def load_demo_cases(
     scale = default_scale() if scale is None else scale
     if scale < 0:
         raise ValueError("the scale must not be negative")
-    if scale == 0 or Case.objects.filter(center=center).exists():
+    if scale == 0 or calls.has_cases(center):
         today = timezone.localdate(now)
         summary = Summary(center.code, scale, seed, today - timedelta(days=365), today, skipped=True)
     else:
         with transaction.atomic():
             summary = History(center=center, scale=scale, seed=seed, now=now).run()
-    summary.states = state_counts(center)
-    summary.warnings = warning_counts_now(center, timezone.localdate(now))
+    summary.states = calls.state_counts(center)
+    summary.warnings = calls.warning_counts(center, timezone.localdate(now))
     summary.lookups = lookup_pairs(center)
     summary.elapsed = monotonic_time.monotonic() - started
     return summary
 
 
-def state_counts(center: Center) -> dict[str, int]:
-    counts = dict(Case.objects.filter(center=center).order_by().values_list("state").annotate(n=Count("pk")))
-    return {state: counts.get(state, 0) for state in CaseState.values}
-
-
-def warning_counts_now(center: Center, today: date) -> dict[str, int]:
-    rows = (
-        annotate_warning(Case.objects.filter(center=center, state__in=OPEN_STATES), today)
-        .order_by()
-        .values_list("warning")
-        .annotate(n=Count("pk"))
-    )
-    counts = dict(rows)
-    return {colour: counts.get(colour, 0) for colour in Warning.values}
-
-
 def lookup_pairs(center: Center) -> list[tuple[str, str, str]]:
-    """Two (case number, query code, state) pairs for trying the public progress lookup (R-PUB-2): a case
-    suspended for a special procedure and the latest decided one, both of the foreign-trade window."""
-    pairs: list[tuple[str, str, str]] = []
-    ftb = Case.objects.filter(center=center, window__number=FTB_WINDOW).exclude(number="")
-    for queryset in (
-        ftb.filter(state=CaseState.SUSPENDED).order_by("-accepted_on", "-pk"),
-        ftb.filter(state__in=[CaseState.APPROVED, CaseState.DELIVERED, CaseState.ARCHIVED]).order_by(
-            "-decided_at", "-pk"
-        ),
-    ):
-        case = queryset.first()
-        if case is not None:
-            pairs.append((case.number, case.query_code, str(CaseState(case.state).label)))
-    return pairs
+    """Two (case number, query code, state) pairs of the foreign-trade window for trying the public progress
+    lookup (R-PUB-2): a case suspended for a special procedure and the latest decided one."""
+    return calls.lookup_pairs(center, FTB_WINDOW)
