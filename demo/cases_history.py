@@ -391,6 +391,18 @@ class InquiryPlan:
     acknowledge: bool = True
 
 
+@dataclass(frozen=True)
+class Tick:
+    """How far the history is, for a progress bar: told whenever the scheduler reaches a new day."""
+
+    day: int  # the day being played, 1 to `days`
+    days: int
+    started: int  # the applications and inquiries begun so far, of `planned`
+    planned: int
+    cases: int  # the cases received so far, of `planned_cases`
+    planned_cases: int
+
+
 @dataclass
 class Summary:
     """What `load_demo_cases` did."""
@@ -409,6 +421,10 @@ class Summary:
     lookups: list[tuple[str, str, str]] = field(default_factory=list)
     elapsed: float = 0.0
 
+    @property
+    def days(self) -> int:
+        return (self.today - self.first_day).days + 1
+
 
 def seeded(key: str) -> random.Random:
     """A random generator of its own for each part of the history, seeded from a string (reproducible across
@@ -424,8 +440,19 @@ Part = Generator[datetime, None, datetime]
 class History:
     """Plays the year. Use `load_demo_cases`."""
 
-    def __init__(self, *, center: Center, scale: float, seed: int, now: datetime) -> None:
+    def __init__(
+        self,
+        *,
+        center: Center,
+        scale: float,
+        seed: int,
+        now: datetime,
+        progress: Callable[[Tick], None] | None = None,
+    ) -> None:
         self.center = center
+        self.progress = progress
+        self._started = 0
+        self._planned = self._planned_cases = 0
         self.scale = scale
         self.seed = seed
         self.now = now
@@ -433,7 +460,8 @@ class History:
         self.first_day = self.today - timedelta(days=365)
         self.calendar = calendar_for(center)
         self.summary = Summary(center.code, scale, seed, self.first_day, self.today)
-        self._queue: list[tuple[datetime, int, Script]] = []
+        # (moment, order, script, whether it is a planned application or inquiry not yet begun)
+        self._queue: list[tuple[datetime, int, Script, bool]] = []
         self._order = itertools.count()
         self.windows = {
             w.number: w
@@ -516,14 +544,20 @@ class History:
 
     # --- the scheduler -----------------------------------------------------------------------------------
 
-    def spawn(self, moment: datetime, script: Script) -> None:
-        heapq.heappush(self._queue, (moment, next(self._order), script))
+    def spawn(self, moment: datetime, script: Script, *, planned: bool = False) -> None:
+        heapq.heappush(self._queue, (moment, next(self._order), script, planned))
 
     def play(self) -> None:
+        last_day = None
         while self._queue:
-            moment, _order, script = heapq.heappop(self._queue)
+            moment, _order, script, planned = heapq.heappop(self._queue)
             if moment > self.now:
                 continue  # not yet: the case stays where it is today
+            day = self.day_of(moment)
+            if day != last_day:
+                self.tell(day)
+                last_day = day
+            self._started += planned
             try:
                 following = next(script)
             except StopIteration:
@@ -534,6 +568,20 @@ class History:
                     self.summary.refusal_messages.append(f"{exc.rule} {exc.message}")
                 continue
             self.spawn(max(following, moment), script)
+        self.tell(self.today)
+
+    def tell(self, day: date) -> None:
+        if self.progress is not None:
+            self.progress(
+                Tick(
+                    day=(day - self.first_day).days + 1,
+                    days=self.summary.days,
+                    started=self._started,
+                    planned=self._planned,
+                    cases=self.summary.created["cases"],
+                    planned_cases=self._planned_cases,
+                )
+            )
 
     # --- people ------------------------------------------------------------------------------------------
 
@@ -1345,10 +1393,13 @@ class History:
         self.absences()
         self.load_absences()
         self.spawn(self.at(self.add(self.first_day, 0), 7), self.deemed_acceptance_runs())
-        for plan in self.plans():
-            self.spawn(plan.received_at, self.application(plan))
-        for inquiry in self.inquiry_plans():
-            self.spawn(inquiry.asked_at, self.inquiry(inquiry))
+        plans, inquiries = self.plans(), self.inquiry_plans()
+        self._planned_cases = sum(plan.received_at <= self.now for plan in plans)
+        self._planned = self._planned_cases + sum(inquiry.asked_at <= self.now for inquiry in inquiries)
+        for plan in plans:
+            self.spawn(plan.received_at, self.application(plan), planned=True)
+        for inquiry in inquiries:
+            self.spawn(inquiry.asked_at, self.inquiry(inquiry), planned=True)
         self.play()
         self.appointments()
         return self.summary
@@ -1365,9 +1416,15 @@ def default_scale() -> float:
 
 
 def load_demo_cases(
-    *, center: Center, scale: float | None = None, seed: int = DEFAULT_SEED, now: datetime | None = None
+    *,
+    center: Center,
+    scale: float | None = None,
+    seed: int = DEFAULT_SEED,
+    now: datetime | None = None,
+    progress: Callable[[Tick], None] | None = None,
 ) -> Summary:
-    """Play a year of case history at `center` up to `now` (the moment it runs), in one transaction.
+    """Play a year of case history at `center` up to `now` (the moment it runs), in one transaction; `progress`
+    is told how far it is each simulated day.
 
     Idempotent: a centre that has any case already is left alone (`skipped`), and so is every centre at
     scale 0 (for tests of the rest of the demo)."""
@@ -1381,7 +1438,7 @@ def load_demo_cases(
         summary = Summary(center.code, scale, seed, today - timedelta(days=365), today, skipped=True)
     else:
         with transaction.atomic():
-            summary = History(center=center, scale=scale, seed=seed, now=now).run()
+            summary = History(center=center, scale=scale, seed=seed, now=now, progress=progress).run()
     summary.states = calls.state_counts(center)
     summary.warnings = calls.warning_counts(center, timezone.localdate(now))
     summary.lookups = lookup_pairs(center)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -10,12 +9,8 @@ from django.core.management.base import BaseCommand
 from django.urls import NoReverseMatch, reverse
 
 from demo.data import read
+from demo.progress import width
 from org.models import Center
-
-
-def width(text: str) -> int:
-    """Columns the text takes in a terminal: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def pad(text: str, columns: int) -> str:

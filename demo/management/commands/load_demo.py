@@ -3,15 +3,18 @@ data files in `demo/data/` (see `demo.data`).
 
 Idempotent: every row is looked up by its natural key (centre code, section kind, department code, window
 number, badge number, post name, authorisation document number, item code) and created only when missing;
-an item is published only if it is not published yet. Running it twice changes nothing. At the end it runs
-`load_demo_cases` (a year of case history through the case services), which adds nothing once the centre
-has cases.
+an item is published only if it is not published yet. Running it twice changes nothing. Then it plays a year
+of case history through the case services (as `load_demo_cases`), which adds nothing once the centre has cases,
+and prints the demo logins (as `demo_logins`). It prints each stage as it goes, with a progress bar for the
+year of cases on a terminal (see `demo.progress`).
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth import password_validation
@@ -25,10 +28,14 @@ from catalog import services as catalog
 from catalog.models import Item, ItemLevel, ItemStatus, ItemVersion
 from common.errors import RuleViolation
 from common.history import record
+from demo.cases_history import DEFAULT_SEED
 from demo.data import Centre as CentreSpec
 from demo.data import DemoCentre, DemoDataError, read
 from demo.data import Item as ItemSpec
 from demo.data import Section as SectionSpec
+from demo.loading import without_query_log
+from demo.management.commands.load_demo_cases import play_history
+from demo.progress import Progress
 from org import services as org
 from org.models import Authorization, Center, Department, Post, Section, StaffProfile, Window
 from policy.services import policy_seed_defaults
@@ -298,48 +305,75 @@ class Loader:
 
     # --- all -------------------------------------------------------------------------------------------
 
-    def run(self) -> Center:
+    def run(self, progress: Progress) -> Center:
+        """Everything in one transaction, stage by stage."""
         with transaction.atomic():
-            self.created["calendar years"] += seed_national_calendar()
-            city = self.center(self.data.city, None)
-            self.sections(city, self.data.city.sections)
-            county = self.center(self.data.county, city)
-            if county.parent_id != city.pk:
-                raise CommandError(f"中心 {county.code} 已存在，但其上级不是 {city.code}。")
-            for center in (city, county):
-                self.created["policy values"] += policy_seed_defaults(center=center)
-            sections = self.sections(county, self.data.county.sections)
-            self.load_departments(county)
-            self.load_windows(county)
-            self.load_staff(county, sections)
-            self.assign_windows()
-            self.load_posts()
-            self.load_authorizations()
-            self.load_items(county)
+            with self.stage(progress, "日历、中心与制度参数"):
+                self.created["calendar years"] += seed_national_calendar()
+                city = self.center(self.data.city, None)
+                self.sections(city, self.data.city.sections)
+                county = self.center(self.data.county, city)
+                if county.parent_id != city.pk:
+                    raise CommandError(f"中心 {county.code} 已存在，但其上级不是 {city.code}。")
+                for center in (city, county):
+                    self.created["policy values"] += policy_seed_defaults(center=center)
+                sections = self.sections(county, self.data.county.sections)
+            with self.stage(progress, "部门、窗口、人员与岗位"):
+                self.load_departments(county)
+                self.load_windows(county)
+                self.load_staff(county, sections)
+                self.assign_windows()
+                self.load_posts()
+            with self.stage(progress, "首席代表授权书"):
+                self.load_authorizations()
+            with self.stage(progress, "服务事项及其材料、收费、环节"):
+                self.load_items(county)
         return county
+
+    @contextmanager
+    def stage(self, progress: Progress, label: str) -> Iterator[None]:
+        """A stage of the load, printed with what it created and its time."""
+        before = Counter(self.created)
+        with progress.stage(label) as stage:
+            yield
+            made = {key: n - before[key] for key, n in self.created.items() if n > before[key]}
+            stage.note = "，".join(f"{key} {n}" for key, n in made.items()) or "已是最新"
 
 
 class Command(BaseCommand):
-    help = "载入示范中心（示范市政务服务中心 / 示范县政务服务中心）的机构、人员、岗位和服务事项；可重复运行。"
+    help = (
+        "载入示范中心（示范市政务服务中心 / 示范县政务服务中心）的机构、人员、岗位和服务事项（demo/data/），"
+        "再生成近一年的办件历史，最后列出登录账号；可重复运行。"
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        try:
-            loader = Loader(read())
-            county = loader.run()
-        except DemoDataError as exc:
-            raise CommandError(str(exc)) from exc
-        except RuleViolation as exc:
-            raise CommandError(f"{exc.rule}：{exc.message}") from exc
-        elapsed = time.monotonic() - started
-        created = {k: v for k, v in loader.created.items() if v}
-        if created:
-            summary = "，".join(f"{k} {v}" for k, v in created.items())
-            self.stdout.write(
-                self.style.SUCCESS(f"示范中心已载入（{county.name}，代码 {county.code}）：{summary}。")
-            )
-        else:
-            self.stdout.write(self.style.SUCCESS(f"示范中心已是最新（{county.name}），没有任何改动。"))
-        self.stdout.write(f"用时 {elapsed:.1f} 秒。登录账号：manage.py demo_logins")
-        # A year of case history at the demo centre (idempotent: nothing is added once it has cases).
-        call_command("load_demo_cases", center=county.code, stdout=self.stdout, stderr=self.stderr)
+        progress = Progress(self.stdout)
+        with without_query_log():
+            try:
+                with progress.stage("读取 demo/data/") as stage:
+                    data = read()
+                    stage.note = (
+                        f"{len(data.departments)}个部门、{len(data.windows)}个窗口、{len(data.staff)}名工作人员、"
+                        f"{len(data.items)}个事项"
+                    )
+                loader = Loader(data)
+                county = loader.run(progress)
+            except DemoDataError as exc:
+                raise CommandError(str(exc)) from exc
+            except RuleViolation as exc:
+                raise CommandError(f"{exc.rule}：{exc.message}") from exc
+            elapsed = time.monotonic() - started
+            created = {k: v for k, v in loader.created.items() if v}
+            if created:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"示范中心已载入（{county.name}，代码 {county.code}），用时 {elapsed:.1f} 秒。"
+                    )
+                )
+            else:
+                self.stdout.write(self.style.SUCCESS(f"示范中心已是最新（{county.name}），没有任何改动。"))
+            # A year of case history at the demo centre (idempotent: nothing is added once it has cases).
+            play_history(self, center=county, scale=None, seed=DEFAULT_SEED)
+        self.stdout.write("")
+        call_command("demo_logins", stdout=self.stdout, stderr=self.stderr)
