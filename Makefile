@@ -3,6 +3,10 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+# Python keeps compiled modules in __pycache__ (ignored by git). Where PYTHONDONTWRITEBYTECODE is set, as in many
+# container images, each Python process would compile again every module it imports: for Django and govhall
+# about 1 s (system checks) to 2 s (the demo load) of CPU per process, and make run starts six of them.
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: run setup venv messages system-packages migrate demo test lint e2e bench check-deploy clean
 
