@@ -13,6 +13,7 @@ import functools
 import tomllib
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -191,6 +192,98 @@ class Item:
     handling_forms: str | None = None  # the guides' default when None
 
 
+# --- the year of case history (history.toml) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Volumes:
+    """A year at scale 1."""
+
+    ftb_cases: int
+    other_cases: int
+    ftb_inquiries: int
+    referrals_to_ftb: int
+
+
+@dataclass(frozen=True)
+class Names:
+    surnames: str  # one character each
+    given: tuple[str, ...]
+    firm_names: tuple[str, ...]
+    firm_trades: tuple[str, ...]
+    firm_forms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Texts:
+    """What the staff write."""
+
+    defects: tuple[str, ...]
+    still_defective: str
+    denials: tuple[str, ...]
+    withdrawals: tuple[str, ...]
+    priority_reasons: tuple[str, ...]
+    extension_reason: str
+    notice_delivery: tuple[str, ...]
+    shuttle_visit: str
+    notice_answer: str
+    explained_answer: str
+    escalations: tuple[str, ...]
+    delivery_methods: tuple[tuple[str, int], ...]  # (method, weight)
+    suspensions: dict[str, tuple[str, str]]  # kind -> (reason, result)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    reasons: str
+    authority: str
+
+
+@dataclass(frozen=True)
+class Question:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Referral:
+    window: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Absence:
+    badge: str
+    kind: str  # leave, outing
+    before: int  # working days before the day of loading it starts
+    days: int  # working days
+    reason: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The parameters and texts of the year of case history (`demo.cases_history`)."""
+
+    seed: int
+    scale: float
+    leader: str
+    coordination: str
+    month_weights: tuple[float, ...]  # January first
+    person_items: tuple[str, ...]
+    volumes: Volumes
+    ftb_mix: tuple[tuple[str, int], ...]  # (item code, weight)
+    inspection_season: dict[int, int]  # month -> FTB-007's weight
+    other_mix: tuple[tuple[str, int], ...]
+    result_prefixes: dict[str, str]  # department code -> prefix
+    names: Names
+    texts: Texts
+    refusals: tuple[Refusal, ...]
+    questions: tuple[Question, ...]
+    referrals_out: tuple[Referral, ...]
+    referrals_in: tuple[Referral, ...]
+    absences: tuple[Absence, ...]
+
+
 @dataclass(frozen=True)
 class DemoCentre:
     city: Centre
@@ -204,6 +297,7 @@ class DemoCentre:
     guides: Guides
     procedures: dict[str, tuple[Step, ...]]
     items: tuple[Item, ...]
+    history: Scenario
     by_badge: dict[str, Staff] = field(init=False, repr=False, compare=False)
     by_department: dict[str, Department] = field(init=False, repr=False, compare=False)
 
@@ -258,6 +352,8 @@ def _checked(kind: Any, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind is str:
         return isinstance(value, str)
+    if kind is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
     if isinstance(kind, types.UnionType):
         return any(_checked(k, value) for k in typing.get_args(kind) if k is not type(None))
     if typing.get_origin(kind) is tuple:
@@ -267,7 +363,13 @@ def _checked(kind: Any, value: Any) -> bool:
 
 def _described(kind: Any) -> str:
     """A field's type in words, for messages."""
-    words = {str: "text", int: "a whole number", bool: "true or false", type(None): "left out"}
+    words = {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        type(None): "left out",
+    }
     if typing.get_origin(kind) is tuple:
         return "a list of " + _described(typing.get_args(kind)[0])
     if isinstance(kind, types.UnionType):
@@ -428,9 +530,84 @@ def read_folder(folder: Path = FOLDER) -> DemoCentre:
         guides=guides,
         procedures=procedures,
         items=tuple(items),
+        history=read_scenario(folder / "history.toml"),
     )
     check_references(centre)
     return centre
+
+
+def _weights(table: Any, where: str, key: Callable[[str], Any] = str) -> list[tuple[Any, int]]:
+    """A table of weights (`FTB-001 = 24`) as (key, weight) pairs, in the file's order."""
+    if not isinstance(table, dict):
+        raise DemoDataError(f"{where}: expected a table of weights")
+    pairs = []
+    for name, weight in table.items():
+        if not _checked(int, weight) or weight < 0:
+            raise DemoDataError(f"{where}: {name} = {weight!r} is not a weight (a whole number, 0 or more)")
+        try:
+            pairs.append((key(name), weight))
+        except ValueError:
+            raise DemoDataError(f"{where}: {name} is not a month number") from None
+    return pairs
+
+
+def read_scenario(path: Path) -> Scenario:
+    """The parameters and texts of the year of case history."""
+    data = _load(path)
+    where = _name(path)
+
+    def table(key: str) -> Any:
+        value = data.get(key)
+        if not isinstance(value, dict):
+            raise DemoDataError(f"{where}: [{key}] is missing")
+        return value
+
+    def many(cls: type[R], key: str) -> tuple[R, ...]:
+        return tuple(record(cls, t, f"{where}, {key}[{n}]") for n, t in enumerate(_list(data, key, path)))
+
+    texts = dict(table("texts"))
+    delivery = _weights(texts.pop("delivery_methods", None), f"{where}, [texts.delivery_methods]")
+    suspensions_data = texts.pop("suspensions", None)
+    if not isinstance(suspensions_data, dict):
+        raise DemoDataError(f"{where}: [texts.suspensions] is missing")
+    suspensions = {
+        kind: (s.reason, s.result)
+        for kind, t in suspensions_data.items()
+        for s in [record(Suspension, t, f"{where}, [texts.suspensions] {kind}")]
+    }
+    nested = {
+        "volumes": record(Volumes, table("volumes"), f"{where}, [volumes]"),
+        "ftb_mix": tuple(_weights(table("ftb_mix"), f"{where}, [ftb_mix]")),
+        "inspection_season": dict(_weights(table("inspection_season"), f"{where}, [inspection_season]", int)),
+        "other_mix": tuple(_weights(table("other_mix"), f"{where}, [other_mix]")),
+        "result_prefixes": _texts(table("result_prefixes"), f"{where}, [result_prefixes]"),
+        "names": record(Names, table("names"), f"{where}, [names]"),
+        "texts": record(
+            Texts, texts, f"{where}, [texts]", delivery_methods=tuple(delivery), suspensions=suspensions
+        ),
+        "refusals": many(Refusal, "refusals"),
+        "questions": many(Question, "questions"),
+        "referrals_out": many(Referral, "referrals_out"),
+        "referrals_in": many(Referral, "referrals_in"),
+        "absences": many(Absence, "absences"),
+    }
+    scenario = record(Scenario, data, where, **nested)
+    if len(scenario.month_weights) != 12:
+        raise DemoDataError(f"{where}: month_weights needs 12 numbers, January first")
+    return scenario
+
+
+def _texts(table: dict[str, Any], where: str) -> dict[str, str]:
+    for key, value in table.items():
+        if not isinstance(value, str):
+            raise DemoDataError(f"{where}: {key} must be text")
+    return dict(table)
+
+
+@dataclass(frozen=True)
+class Suspension:
+    reason: str
+    result: str
 
 
 @functools.cache
@@ -500,3 +677,19 @@ def check_references(c: DemoCentre) -> None:  # noqa: C901 - one check per refer
         where = f"demo/data/items/{item.department}.toml, {item.code}"
         need(item.department, departments, where, "department")
         need(item.procedure, set(c.procedures), where, "procedure")
+    h, where = c.history, "demo/data/history.toml"
+    codes = {i.code for i in c.items}
+    for badge in (h.leader, h.coordination, *(a.badge for a in h.absences)):
+        need(badge, badges, where, "staff badge")
+    for code, _weight in (*h.ftb_mix, *h.other_mix):
+        need(code, codes, where, "item")
+    for code in h.person_items:
+        need(code, codes, where, "item")
+    for code in h.result_prefixes:
+        need(code, departments, where, "department")
+    for referral in (*h.referrals_out, *h.referrals_in):
+        need(referral.window, windows, where, "window")
+    for absence in h.absences:
+        need(absence.kind, {"leave", "outing"}, where, "absence kind")
+    for month in h.inspection_season:
+        need(str(month), {str(m) for m in range(1, 13)}, where, "month")

@@ -47,6 +47,21 @@ def test_the_files_hold_the_demo_centre() -> None:
     ]
 
 
+def test_the_history_scenario_is_the_seeds_year() -> None:
+    scenario = read().history
+    assert (scenario.seed, scenario.scale) == (3644, 0.12)
+    assert scenario.volumes.ftb_cases == 3644
+    assert sum(weight for _code, weight in scenario.ftb_mix) == 95
+    assert scenario.inspection_season == {3: 30, 4: 30, 5: 25, 6: 20}
+    assert len(scenario.month_weights) == 12
+    assert scenario.texts.delivery_methods == (("pickup", 60), ("post", 25), ("electronic", 15))
+    assert scenario.texts.suspensions["site_survey"] == ("需对经营场所进行现场勘查", "现场勘查符合要求")
+    assert [(a.badge, a.kind, a.before, a.days) for a in scenario.absences[:2]] == [
+        ("WM003", "leave", 150, 5),
+        ("WM003", "leave", 45, 5),
+    ]
+
+
 def test_authorisations_are_for_the_year_of_loading_and_the_one_before() -> None:
     grants = {g.document_number: g for g in read().grants_for(2031)}
     this_year = grants["外经贸授字〔2031〕1号"]
@@ -123,6 +138,20 @@ def edit(path: Path, old: str, new: str) -> None:
             "demo/data/logins.toml: username clerkc does not exist",
         ),
         ("centres.toml", 'code = "demo-city"', 'code = "demo-city', "demo/data/centres.toml: "),
+        ("history.toml", "[volumes]", "[volume]", "demo/data/history.toml: [volumes] is missing"),
+        (
+            "history.toml",
+            "FTB-002 = 30",
+            "FTB-022 = 30",
+            "demo/data/history.toml: item FTB-022 does not exist",
+        ),
+        (
+            "history.toml",
+            "FTB-002 = 30",
+            "FTB-002 = 3.5",
+            "demo/data/history.toml, [ftb_mix]: FTB-002 = 3.5 is not a weight",
+        ),
+        ("history.toml", "seed = 3644", "seed = 3644\nsed = 1", "demo/data/history.toml: unknown field sed"),
     ],
 )
 def test_an_edit_the_loader_cannot_build_is_refused_with_its_place(

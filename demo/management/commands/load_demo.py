@@ -28,7 +28,6 @@ from catalog import services as catalog
 from catalog.models import Item, ItemLevel, ItemStatus, ItemVersion
 from common.errors import RuleViolation
 from common.history import record
-from demo.cases_history import DEFAULT_SEED
 from demo.data import Centre as CentreSpec
 from demo.data import DemoCentre, DemoDataError, read
 from demo.data import Item as ItemSpec
@@ -374,6 +373,6 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(self.style.SUCCESS(f"示范中心已是最新（{county.name}），没有任何改动。"))
             # A year of case history at the demo centre (idempotent: nothing is added once it has cases).
-            play_history(self, center=county, scale=None, seed=DEFAULT_SEED)
+            play_history(self, center=county, scale=None, seed=None)
         self.stdout.write("")
         call_command("demo_logins", stdout=self.stdout, stderr=self.stderr)

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.models import CaseState, Warning
-from demo.cases_history import DEFAULT_SEED, SCALE_ENV, Summary, Tick, default_scale, load_demo_cases
+from demo.cases_history import SCALE_ENV, Summary, Tick, default_scale, default_seed, load_demo_cases
 from demo.loading import without_query_log
 from demo.progress import Bar, Progress
 from org.models import Center
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             default=None,
             help=f"share of the seed's yearly volume (default {SCALE_ENV} or {default_scale()})",
         )
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+        parser.add_argument("--seed", type=int, default=None, help=f"random seed (default {default_seed()})")
 
     def handle(self, *args: Any, **options: Any) -> None:
         center = Center.objects.filter(code=options["center"]).first()
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             play_history(self, center=center, scale=scale, seed=options["seed"])
 
 
-def play_history(command: BaseCommand, *, center: Center, scale: float | None, seed: int) -> Summary:
+def play_history(command: BaseCommand, *, center: Center, scale: float | None, seed: int | None) -> Summary:
     """Play the year of cases at `center` with a progress bar on the command's output, then report it."""
     progress = Progress(command.stdout)
     bar: Bar | None = None
