@@ -5,9 +5,9 @@ centre up to the moment it runs: applications received, checked, corrected, refu
 step (by B when A is away), suspended for special procedures, extended, decided, delivered, archived or
 withdrawn; inquiries handled, referred or escalated; today's appointments. Every change goes through
 `cases.services` with an explicit moment (`at=`), so every event, notice, number and hash chain is real; the
-calls, and the reads of a case's clock, are in `demo.history_calls`, one function each. The parameters and texts
-(volumes, mixes, seed, default scale, invented names, what the staff write, the year's absences) are data:
-`demo/data/history.toml`.
+calls, and the reads of a case's clock, are in `demo.history_calls`, one function each. The parameters and
+texts (volumes, mixes, seed, default scale, invented names, what the staff write, the year's absences) are
+data: `demo/data/history.toml`.
 
 How it works: each application (and each inquiry) is a small script, a generator that performs one action and
 yields the moment of its next one. A scheduler runs all scripts in the order of their moments, so case and
@@ -67,8 +67,8 @@ from org.models import (
 from org.services import absence_record, authorization_in_force, pick_holder
 from workdays.selectors import calendar_for
 
-# The parameters and texts of the year (volumes, mixes, seed, default scale, names, what the staff write) are in
-# demo/data/history.toml (`demo.data.Scenario`).
+# The parameters and texts of the year (volumes, mixes, seed, default scale, names, what the staff write) are
+# in demo/data/history.toml (`demo.data.Scenario`).
 SCALE_ENV = "DEMO_CASES_SCALE"
 
 FTB_WINDOW = "A01"  # the seed's foreign-trade window, the busiest
@@ -491,7 +491,8 @@ class History:
         names: set[str] = set()
         firms: list[Firm] = []
         while len(firms) < count:
-            name = f"示范县{rng.choice(words.firm_names)}{rng.choice(words.firm_trades)}{rng.choice(words.firm_forms)}"
+            firm = (rng.choice(words.firm_names), rng.choice(words.firm_trades), rng.choice(words.firm_forms))
+            name = "示范县" + "".join(firm)
             if name in names:
                 continue
             names.add(name)
@@ -1218,8 +1219,8 @@ def load_demo_cases(
     now: datetime | None = None,
     progress: Callable[[Tick], None] | None = None,
 ) -> Summary:
-    """Play a year of case history at `center` up to `now` (the moment it runs), in one transaction; `progress`
-    is told how far it is each simulated day.
+    """Play a year of case history at `center` up to `now` (the moment it runs), in one transaction;
+    `progress` is told how far it is each simulated day.
 
     Idempotent: a centre that has any case already is left alone (`skipped`), and so is every centre at
     scale 0 (for tests of the rest of the demo)."""

@@ -1,9 +1,9 @@
-"""Every call the demo history makes into the case services, and every read of a case's clock: one function per
-kind of call, so that a change in the case services (a new signature, a timer instead of fields on the case, a
-flow of two steps instead of one) is adapted here and nowhere else in `demo/cases_history.py`.
+"""Every call the demo history makes into the case services, and every read of a case's clock: one function
+per kind of call, so that a change in the case services (a new signature, a timer instead of fields on the
+case, a flow of two steps instead of one) is adapted here and nowhere else in `demo/cases_history.py`.
 
-Each function does what a member of staff does at a moment (`at`), through the service that any page or the API
-calls, with every rule checked; a refusal is the service's `RuleViolation`.
+Each function does what a member of staff does at a moment (`at`), through the service that any page or the
+API calls, with every rule checked; a refusal is the service's `RuleViolation`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from catalog.models import Fee, Item
 from org.models import Center, StaffProfile, Window
 from workdays.clock import WorkCalendar
 
-# --- reads of a case's clock ---------------------------------------------------------------------------------
+# --- reads of a case's clock --------------------------------------------------------------------------------
 
 
 def deadline_of(case: Case) -> date | None:
@@ -49,7 +49,7 @@ def previous_working_day(calendar: WorkCalendar, day: date) -> date:
     return _previous_working_day(calendar, day)
 
 
-# --- reads of a case ------------------------------------------------------------------------------------------
+# --- reads of a case ----------------------------------------------------------------------------------------
 
 
 def refreshed(case: Case) -> Case:
@@ -69,7 +69,7 @@ def who_handles(case: Case) -> StaffProfile | None:
     return case.responsible or case.received_by
 
 
-# --- the morning runs -----------------------------------------------------------------------------------------
+# --- the morning runs ---------------------------------------------------------------------------------------
 
 
 def morning_runs(*, today: date, at: datetime) -> int:
@@ -78,7 +78,7 @@ def morning_runs(*, today: date, at: datetime) -> int:
     return len(intake.cases_deem_accepted(today=today, at=at))
 
 
-# --- inquiries (R-CASE-1) -------------------------------------------------------------------------------------
+# --- inquiries (R-CASE-1) -----------------------------------------------------------------------------------
 
 
 def inquiry_log(
@@ -169,7 +169,7 @@ def accept(*, actor: StaffProfile, case: Case, at: datetime) -> Case:
     return refreshed(case)
 
 
-# --- handling (R-ORG-5, R-ORG-7, R-CASE-11, R-CASE-12) --------------------------------------------------------
+# --- handling (R-ORG-5, R-ORG-7, R-CASE-11, R-CASE-12) ------------------------------------------------------
 
 
 def set_priority(*, actor: StaffProfile, case: Case, reason: str, target_days: int, at: datetime) -> None:
@@ -196,7 +196,7 @@ def withdraw(*, actor: StaffProfile, case: Case, reason: str, at: datetime) -> N
     handling.case_withdraw(actor=actor, case=case, reason=reason, at=at)
 
 
-# --- the clock: special procedures and extensions (R-CLK-4, R-CLK-5) ------------------------------------------
+# --- the clock: special procedures and extensions (R-CLK-4, R-CLK-5) ----------------------------------------
 
 
 def special_procedure_start(
@@ -221,8 +221,8 @@ def special_procedure_end(*, actor: StaffProfile, case: Case, result: str, at: d
 def extend(
     *, actor: StaffProfile, case: Case, days: int, reason: str, approver: StaffProfile, at: datetime
 ) -> Extension:
-    """The handler asks for `days` more working days and `approver` (the window's chief representative or head)
-    approves, at `at`; the applicant is told then."""
+    """The handler asks for `days` more working days and `approver` (the window's chief representative or
+    head) approves, at `at`; the applicant is told then."""
     return clock.extension_grant(
         actor=actor, case=case, days=days, reason=reason, approved_by=approver, at=at
     )
@@ -233,7 +233,7 @@ def file_extension(*, actor: StaffProfile, extension: Extension, at: datetime) -
     clock.extension_file(actor=actor, extension=extension, at=at)
 
 
-# --- decision, delivery, archive (R-CASE-7, R-CASE-8) ---------------------------------------------------------
+# --- decision, delivery, archive (R-CASE-7, R-CASE-8) -------------------------------------------------------
 
 
 def approve(*, actor: StaffProfile, case: Case, result_number: str, result_issuer: str, at: datetime) -> None:
@@ -254,7 +254,7 @@ def archive(*, actor: StaffProfile, case: Case, at: datetime) -> None:
     handling.case_archive(actor=actor, case=case, at=at)
 
 
-# --- the summary ----------------------------------------------------------------------------------------------
+# --- the summary --------------------------------------------------------------------------------------------
 
 
 def has_cases(center: Center) -> bool:

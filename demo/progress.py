@@ -63,7 +63,8 @@ class Progress:
         self.out = out
         self.interactive = out.isatty() if interactive is None else interactive
         self.clock = clock
-        # A redrawn line must fit on one terminal line, or the carriage return goes back only to its last part.
+        # A redrawn line must fit on one terminal line, or the carriage return goes back only to its last
+        # part.
         self.columns = columns or shutil.get_terminal_size().columns
 
     def write(self, text: str) -> None:

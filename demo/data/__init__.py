@@ -1,10 +1,10 @@
 """The demo centre as data: the TOML files in this folder, read into typed records.
 
 The files say what the demo county centre is made of (README.md describes them); `manage.py load_demo` builds
-it through the services. `read()` checks the files as it reads them, so that an edit that would build something
-else than intended is refused before anything is written: an unknown or missing field, a value of the wrong
-type, a key used twice, or a reference to a department, window, post, staff member or procedure that does not
-exist is a `DemoDataError` naming the file and the entry.
+it through the services. `read()` checks the files as it reads them, so that an edit that would build
+something else than intended is refused before anything is written: an unknown or missing field, a value of
+the wrong type, a key used twice, or a reference to a department, window, post, staff member or procedure that
+does not exist is a `DemoDataError` naming the file and the entry.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class DemoDataError(ValueError):
     """A demo data file says something the loader cannot build."""
 
 
-# --- the records ---------------------------------------------------------------------------------------------
+# --- the records --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -336,7 +336,7 @@ class DemoCentre:
         ]
 
 
-# --- reading -------------------------------------------------------------------------------------------------
+# --- reading ------------------------------------------------------------------------------------------------
 
 R = TypeVar("R")
 
@@ -616,7 +616,7 @@ def read() -> DemoCentre:
     return read_folder(FOLDER)
 
 
-# --- references between the files ----------------------------------------------------------------------------
+# --- references between the files ---------------------------------------------------------------------------
 
 
 def _unique(keys: list[str], what: str) -> set[str]:
@@ -670,9 +670,8 @@ def check_references(c: DemoCentre) -> None:  # noqa: C901 - one check per refer
     for name, steps in c.procedures.items():
         for step in steps:
             if (step.window, step.post) not in posts:
-                raise DemoDataError(
-                    f"demo/data/catalogue.toml, procedure {name}: post {step.window} {step.post} does not exist"
-                )
+                where = f"demo/data/catalogue.toml, procedure {name}"
+                raise DemoDataError(f"{where}: post {step.window} {step.post} does not exist")
     for item in c.items:
         where = f"demo/data/items/{item.department}.toml, {item.code}"
         need(item.department, departments, where, "department")

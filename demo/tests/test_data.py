@@ -1,5 +1,5 @@
-"""The demo centre's data files: what they hold, and that an edit the loader could not build as meant is refused
-with the file and the entry named, before anything is written."""
+"""The demo centre's data files: what they hold, and that an edit the loader could not build as meant is
+refused with the file and the entry named, before anything is written."""
 
 from __future__ import annotations
 

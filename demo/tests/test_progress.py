@@ -1,5 +1,5 @@
-"""What `load_demo` prints while it works: on a terminal a bar redrawn on one line that fits it; in a log one line
-per stage and no carriage return."""
+"""What `load_demo` prints while it works: on a terminal a bar redrawn on one line that fits it; in a log one
+line per stage and no carriage return."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 data files in `demo/data/` (see `demo.data`).
 
 Idempotent: every row is looked up by its natural key (centre code, section kind, department code, window
-number, badge number, post name, authorisation document number, item code) and created only when missing;
-an item is published only if it is not published yet. Running it twice changes nothing. Then it plays a year
-of case history through the case services (as `load_demo_cases`), which adds nothing once the centre has cases,
+number, badge number, post name, authorisation document number, item code) and created only when missing; an
+item is published only if it is not published yet. Running it twice changes nothing. Then it plays a year of
+case history through the case services (as `load_demo_cases`), which adds nothing once the centre has cases,
 and prints the demo logins (as `demo_logins`). It prints each stage as it goes, with a progress bar for the
 year of cases on a terminal (see `demo.progress`).
 """

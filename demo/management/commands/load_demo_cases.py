@@ -1,8 +1,9 @@
 """`manage.py load_demo_cases`: a year of case history for the demo centre, through the case services.
 
-Played by `manage.py load_demo` after the organisation and catalogue (`play_history`); idempotent (a centre that has cases is left
-alone). The volume is `--scale` (or the `DEMO_CASES_SCALE` setting / environment variable) times the seed's
-year: 3,644 cases at the foreign-trade window plus a lighter load on the other windows. See `demo.cases_history`.
+Played by `manage.py load_demo` after the organisation and catalogue (`play_history`), with a progress bar;
+idempotent (a centre that has cases is left alone). The volume is `--scale` (or the `DEMO_CASES_SCALE`
+setting or environment variable, else `demo/data/history.toml`) times the seed's year: 3,644 cases at the
+foreign-trade window plus a lighter load on the other windows. See `demo.cases_history`.
 """
 
 from __future__ import annotations
