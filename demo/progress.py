@@ -111,18 +111,23 @@ class Bar:
 
     def line(self) -> str:
         """`  示范办件历史 [████░░░░]  41%  第150/366天，办件 243/589  已用 0:12  剩余约 0:17`, as much of it
-        as fits the terminal (the bar shrinks first, then the estimate and the counts go)."""
+        as fits the terminal: on a narrower one the spacing goes, then the bar shrinks, then the counts go."""
         share = self.done / self.total if self.total else 1.0
         elapsed = self.progress.clock() - self.started
-        left = ""
+        spent, left = clock_text(elapsed), ""
         if 0 < self.done < self.total and elapsed >= 1:
-            left = f"  剩余约 {clock_text(elapsed * (self.total - self.done) / self.done)}"
-        tails = [f"  {self.counts}  已用 {clock_text(elapsed)}{left}", f"  已用 {clock_text(elapsed)}", ""]
+            left = clock_text(elapsed * (self.total - self.done) / self.done)
+        tails = [
+            f"  {self.counts}  已用 {spent}" + (f"  剩余约 {left}" if left else ""),
+            f" {self.counts} 已用{spent}" + (f" 剩余{left}" if left else ""),
+            f" 已用{spent}" + (f" 剩余{left}" if left else ""),
+            "",
+        ]
         head = f"  {self.label} ["
         room = self.progress.columns - 1  # the last column would wrap on some terminals
         for tail in tails:
             bar_width = min(Progress.WIDTH, room - width(f"{head}] 100%{tail}"))
-            if bar_width >= 8 or tail == "":
+            if bar_width >= 10 or tail == "":
                 break
         bar_width = max(bar_width, 0)
         filled = round(share * bar_width)

@@ -63,14 +63,19 @@ def test_on_a_terminal_the_bar_is_redrawn_in_place_with_counts_time_spent_and_ti
 
 
 def test_on_a_narrow_terminal_the_bar_shrinks_and_the_details_go_so_that_it_stays_on_one_line() -> None:
+    lines = {}
     for columns in (100, 80, 60, 40, 30):
         p, out, clock = progress(interactive=True, columns=columns)
         bar = p.bar("示范办件历史", 200, "")
         clock.now += 12
         bar.update(50, "第90/366天，办件 40/160")
-        line = out.getvalue().split("\r")[-1].removesuffix("\x1b[K")
+        lines[columns] = line = out.getvalue().split("\r")[-1].removesuffix("\x1b[K")
         assert width(line) < columns, (columns, line)
         assert " 25%" in line
+    # An 80-column terminal still shows everything.
+    assert lines[80] == "  示范办件历史 [████░░░░░░░░░░░]  25% 第90/366天，办件 40/160 已用0:12 剩余0:36"
+    assert lines[60] == "  示范办件历史 [█████░░░░░░░░░░░░░░]  25% 已用0:12 剩余0:36"
+    assert lines[30] == "  示范办件历史 [██░░░░░]  25%"
 
 
 def test_clock_text() -> None:
