@@ -20,7 +20,7 @@ from pathlib import Path
 
 DURATION_S = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = 4
-WORKBENCH_USER = "clerk"  # the demo centre's window clerk (A01, acceptance post A), see demo.org_data
+WORKBENCH_USER = "clerk"  # the demo centre's window clerk (A01, acceptance post A), see demo/data/staff.toml
 SESSION_FLAG = "--workbench-session"
 
 

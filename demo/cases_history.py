@@ -4,7 +4,10 @@
 centre up to the moment it runs: applications received, checked, corrected, refused, accepted, handled step by
 step (by B when A is away), suspended for special procedures, extended, decided, delivered, archived or
 withdrawn; inquiries handled, referred or escalated; today's appointments. Every change goes through
-`cases.services` with an explicit moment (`at=`), so every event, notice, number and hash chain is real.
+`cases.services` with an explicit moment (`at=`), so every event, notice, number and hash chain is real; the
+calls, and the reads of a case's clock, are in `demo.history_calls`, one function each. The parameters and
+texts (volumes, mixes, seed, default scale, invented names, what the staff write, the year's absences) are
+data: `demo/data/history.toml`.
 
 How it works: each application (and each inquiry) is a small script, a generator that performs one action and
 yields the moment of its next one. A scheduler runs all scripts in the order of their moments, so case and
@@ -15,7 +18,8 @@ every state and warning colour is present whatever the scale.
 
 Reproducible: a fixed random seed and everything timed relative to today (the only anchor). Query codes are
 random on purpose (R-PUB-2). The volume is `scale` × the seed's figures (the foreign-trade window handled
-3,644 cases a year, about 15 a working day); the default scale keeps `load_demo` quick.
+3,644 cases a year, about 15 a working day); the default scale keeps `load_demo` quick. `progress` is told how
+far the year is each simulated day (`load_demo` draws its progress bar from it).
 
 Who acts: whoever holds the post at that moment (A, or B while A is on leave: the year has some absences);
 decisions by the representative whose authorisation is in force (none for agriculture this year: its cases wait
@@ -40,24 +44,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
-from cases.models import (
-    OPEN_STATES,
-    Case,
-    CaseState,
-    Channel,
-    InquiryOutcome,
-    MaterialStatus,
-    ReferralMode,
-    Warning,
-)
-from cases.selectors.clock import annotate_warning
-from cases.services import clock as clock_services
-from cases.services import handling, intake
+from cases.models import Case, CaseState, CaseStep, Channel, InquiryOutcome, MaterialStatus, ReferralMode
 from catalog.models import Item, ItemStatus, ItemVersion, Material
 from common.errors import RuleViolation
+from demo import history_calls as calls
+from demo.data import Scenario, read
 from hall import services as hall_services
 from org.models import (
     Absence,
@@ -72,255 +65,19 @@ from org.models import (
 from org.services import absence_record, authorization_in_force, pick_holder
 from workdays.selectors import calendar_for
 from workdays.timer import previous_working_day
-from workdays.timers import timers_sweep
 
-DEFAULT_SEED = 3644
-# The seed's foreign-trade window: 3,644 cases in a year (about 15 per working day).
-FTB_CASES_PER_YEAR = 3644
-# The other windows together, lighter (only the departments whose chief representative may decide this year).
-OTHER_CASES_PER_YEAR = 1100
-FTB_INQUIRIES_PER_YEAR = 700
-REFERRALS_TO_FTB_PER_YEAR = 40
-# Every case goes through the services (about 10 cases a second on SQLite, each with its events, notices and
-# notifications), so the default plays 12 % of the seed's volume: about 440 foreign-trade cases (nearly 2 a
-# working day) and 130 on the other windows, which keeps `load_demo` near a minute. `DEMO_CASES_SCALE=1` plays the
-# seed's full year (about 4,800 cases, several minutes); 0 plays nothing (for tests of the rest of the demo).
-DEFAULT_SCALE = 0.12
+# The parameters and texts of the year (volumes, mixes, seed, default scale, names, what the staff write) are
+# in demo/data/history.toml (`demo.data.Scenario`).
 SCALE_ENV = "DEMO_CASES_SCALE"
 
-FTB_WINDOW = "A01"
+FTB_WINDOW = "A01"  # the seed's foreign-trade window, the busiest
 INTAKE_POST = "受理岗"
-LEADER_BADGE = "ZX002"  # the deputy director in charge of the foreign-trade window: escalations go to him
-COORDINATION_BADGE = "ZX009"  # files the extensions (R-CLK-5)
 
-# --- what comes to the windows -----------------------------------------------------------------------------
+# --- invented applicants' check digits (GB 32100 credit codes, GB 11643 identity numbers) ------------------
 
-# (item code, weight). FTB-007 (annual inspection) comes mostly from March to June.
-FTB_MIX: list[tuple[str, int]] = [
-    ("FTB-001", 24),
-    ("FTB-002", 30),
-    ("FTB-003", 9),
-    ("FTB-004", 6),
-    ("FTB-005", 12),
-    ("FTB-006", 4),
-    ("FTB-007", 3),
-    ("FTB-008", 7),
-]
-INSPECTION_SEASON = {3: 30, 4: 30, 5: 25, 6: 20}
-OTHER_MIX: list[tuple[str, int]] = [
-    ("VMO-001", 10),
-    ("VMO-004", 6),
-    ("VMO-011", 4),
-    ("VMO-012", 6),
-    ("HSA-001", 8),
-    ("HSA-003", 4),
-    ("HSA-005", 2),
-    ("AMR-001", 8),
-    ("AMR-004", 6),
-    ("AMR-005", 3),
-    ("HUD-002", 2),
-    ("HRSS-002", 3),
-    ("TAX-003", 5),
-    ("CA-001", 4),
-    ("HC-002", 2),
-    ("HHR-001", 6),
-    ("HPF-002", 5),
-    ("RER-002", 4),
-    ("RER-003", 3),
-    ("TR-002", 2),
-    ("DRC-001", 1),
-]
-# Items whose applicant is a person (the others: an organisation, with its contact person).
-PERSON_ITEMS = {
-    "VMO-001",
-    "VMO-004",
-    "VMO-011",
-    "VMO-012",
-    "HSA-001",
-    "HSA-003",
-    "HSA-005",
-    "AMR-004",
-    "HRSS-002",
-    "CA-001",
-    "HHR-001",
-    "HPF-002",
-    "RER-002",
-    "RER-003",
-}
-MONTH_WEIGHT = {
-    1: 1.0,
-    2: 0.7,
-    3: 1.15,
-    4: 1.2,
-    5: 1.1,
-    6: 1.1,
-    7: 1.0,
-    8: 0.9,
-    9: 1.0,
-    10: 0.85,
-    11: 1.0,
-    12: 1.1,
-}
-
-RESULT_PREFIX = {
-    "ftb": "示商外资准",
-    "vmo": "示公交管",
-    "hsa": "示医保",
-    "amr": "示市监许",
-    "hud": "示建许",
-    "hrss": "示人社",
-    "tax": "示税",
-    "ca": "示民",
-    "hc": "示卫许",
-    "hhr": "示公户",
-    "hpf": "示公积金",
-    "rer": "示不动产权",
-    "tr": "示交运许",
-    "drc": "示发改",
-    "ara": "示农许",
-}
-
-# --- invented names ----------------------------------------------------------------------------------------
-
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任"
-    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴孔向汤"
-)
-# Two-character given names and firm words, written as one string each and cut in pairs.
-GIVEN = (
-    "建华秀兰志强丽娟海燕国平晓明春梅文杰子涵雨桐浩然欣怡俊峰玉珍明辉红霞永刚桂英立新思远佳琪宇航婉清德胜"
-    "淑芬家豪梦瑶振国晓燕伟东美玲国庆雪梅鹏飞慧敏天宇静怡书恒嘉欣金龙小红新民丹丹少华艳萍学文凤英志刚晨曦"
-)
-FIRM_WORDS = (
-    "华鑫恒通瑞丰金帆远航鼎盛宏达新锐东升凯旋嘉禾盛源天成汇德泰和永兴润泽百川博远中恒联创丰泽荣昌宇通祥瑞"
-    "锦程同心长风楚天汉江九州鸿运信达佳美华茂"
-)
-FIRM_TRADES: tuple[str, ...] = (
-    "纺织",
-    "电子",
-    "机械",
-    "食品",
-    "新材料",
-    "光电",
-    "医疗器械",
-    "农产品",
-    "服装",
-)
-FIRM_TRADES += ("化工", "汽车零部件", "包装", "家具", "精密制造", "生物科技", "五金", "陶瓷", "茶业")
-
-
-def pairs(text: str) -> list[str]:
-    return [text[i : i + 2] for i in range(0, len(text), 2)]
-
-
-FIRM_FORMS = (
-    "进出口有限公司",
-    "有限公司",
-    "科技有限公司",
-    "实业有限公司",
-    "（中外合资）有限公司",
-    "贸易有限公司",
-)
-GIVEN_NAMES = pairs(GIVEN)
-FIRM_NAMES = pairs(FIRM_WORDS)
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-# --- what the staff write ----------------------------------------------------------------------------------
-
-DEFECTS = (
-    "复印件不清晰，无法辨认",
-    "缺少法定代表人签字",
-    "未加盖单位公章",
-    "证明文件已超过有效期",
-    "复印件与原件不一致",
-    "申请表填写不完整",
-)
-STILL_DEFECTIVE = "补正后的材料仍未加盖公章"
-REFUSALS = (
-    ("申请事项属于省级商务主管部门审批权限，不属于本级受理范围。", "省商务厅政务服务窗口"),
-    ("申请人申请的是企业登记事项，不属于本窗口职责范围。", "示范县政务服务中心D01企业登记窗口"),
-    ("申请人不具备申请资格（尚未依法办理市场主体登记）。", "示范县政务服务中心Z01企业开办综合窗口"),
-    ("申请的投资项目属于核准类项目，应向发展改革部门申请。", "示范县政务服务中心F01发改局窗口"),
-)
-DENIALS = (
-    "经审查，投资方向属于限制类且超出本级审批权限，不予许可。",
-    "合同、章程条款与法律规定不符，经告知后申请人未予修正。",
-    "申请的进出口货物不属于本级签发许可证的范围。",
-    "申请人提交的验资证明与实际出资情况不符，不符合法定条件。",
-    "经现场核查，申请人的场所和条件不符合法定要求。",
-)
-WITHDRAWALS = (
-    "申请人书面申请撤回申请（企业调整投资计划）",
-    "申请人决定暂缓办理，书面申请撤回",
-    "申请人因项目变更，申请撤回后重新申请",
-)
-PRIORITY_REASONS = (
-    "县重点招商引资项目，急事急办",
-    "县重点项目建设需要，特事特办",
-    "企业出口订单交期紧急，急事急办",
-)
-SUSPENSION_REASONS = {
-    "expert_review": ("项目涉及产业政策把关，组织专家评审", "专家评审通过，同意继续办理"),
-    "site_survey": ("需对经营场所进行现场勘查", "现场勘查符合要求"),
-    "testing": ("需进行检验检测", "检验合格"),
-    "hearing": ("涉及重大利益关系，依法组织听证", "听证结束"),
-    "deliberation": ("需提交集体讨论决定", "集体讨论同意"),
-}
-EXTENSION_REASON = "项目情况复杂，需征求发改、自然资源部门意见，经窗口负责人批准延长办理期限"
-DELIVERY_METHODS = (("pickup", 60), ("post", 25), ("electronic", 15))
-NOTICE_DELIVERY = ("直接送达", "邮寄送达", "电子送达")
-SHUTTLE_VISIT = "审核环节要求企业法定代表人到窗口当面签字确认"
-
-FTB_QUESTIONS: list[tuple[str, str]] = [
-    (
-        "外商投资企业变更注册资本需要哪些材料？",
-        "已告知变更申请书、董事会决议、修改协议、原批准证书及验资报告等材料。",
-    ),
-    ("对外贸易经营者备案登记能否网上办理？", "可以网上申请后到窗口领取，已告知办理流程和所需材料。"),
-    ("进口许可证办理需要多长时间？", "已告知承诺时限为1个工作日，材料齐全可当场受理。"),
-    ("外资企业联合年检的截止时间是什么时候？", "已告知每年6月30日前完成联合年检及所需材料。"),
-    ("鼓励类项目确认书办理需要专家评审吗？", "已告知可能组织专家评审，评审时间不计入承诺时限。"),
-    ("加工贸易业务批准证可以当场办结吗？", "已告知材料齐全的由首席代表现场办结。"),
-    ("外商投资项目备案需要提供可行性研究报告吗？", "已告知需提供项目建议书或可行性研究报告。"),
-]
-NOTICE_ANSWER = "已出具一次性告知书，列明全部申请材料和办理要求。"
-EXPLAINED_ANSWER = "申请人尚未取得营业执照，不符合申请条件，已说明理由和办理顺序。"
-REFERRAL_TARGETS: list[tuple[str, str]] = [
-    ("D01", "咨询外资企业营业执照变更登记"),
-    ("Z01", "咨询新设企业一窗办理营业执照和税务登记"),
-    ("H01", "咨询出口退税备案"),
-    ("N01", "咨询外资企业厂房不动产登记"),
-    ("F01", "咨询外商投资项目核准"),
-]
-ESCALATION = (
-    "中外合资项目同时涉及外经贸、自然资源、生态环境多个部门，责任部门不明确，报分管副主任协调。",
-    "企业反映的跨部门审批衔接问题需中心协调，报分管副主任。",
-)
-INCOMING_REFERRALS: list[tuple[str, str]] = [
-    ("D01", "企业登记时咨询外商投资企业批准证书办理"),
-    ("Z01", "企业开办时咨询对外贸易经营者备案登记"),
-    ("H01", "办理出口退税时咨询对外贸易经营者备案"),
-]
-
-# Absences of the staff over the year (R-ORG-7): (badge, kind, working days before today, days, reason).
-ABSENCES: list[tuple[str, str, int, int, str]] = [
-    ("WM003", AbsenceKind.LEAVE, 150, 5, "年休假"),
-    ("WM003", AbsenceKind.LEAVE, 45, 5, "年休假"),
-    ("WM003", AbsenceKind.OUTING, 20, 1, "到市商务局参加业务培训"),
-    ("WM003", AbsenceKind.LEAVE, 3, 1, "事假"),
-    ("WM002", AbsenceKind.LEAVE, 80, 3, "病假"),
-    ("WM002", AbsenceKind.LEAVE, 9, 2, "事假"),
-    ("WM001", AbsenceKind.OUTING, 30, 2, "赴省商务厅汇报工作"),
-    ("WM001", AbsenceKind.OUTING, 12, 1, "参加县招商引资项目推介会"),
-    ("WM005", AbsenceKind.LEAVE, 130, 4, "年休假"),
-    ("CG005", AbsenceKind.LEAVE, 30, 3, "年休假"),
-    ("BD003", AbsenceKind.LEAVE, 50, 5, "年休假"),
-    ("BD003", AbsenceKind.LEAVE, 6, 2, "病假"),
-    ("YB003", AbsenceKind.LEAVE, 70, 2, "事假"),
-    ("SJ003", AbsenceKind.LEAVE, 15, 2, "病假"),
-]
 
 OPINIONS_APPROVE = "经审查，申请符合法定条件，拟准予许可。"
 OPINIONS_DENY = "经审查，申请不符合法定条件，拟不予许可。"
@@ -404,6 +161,18 @@ class InquiryPlan:
     acknowledge: bool = True
 
 
+@dataclass(frozen=True)
+class Tick:
+    """How far the history is, for a progress bar: told whenever the scheduler reaches a new day."""
+
+    day: int  # the day being played, 1 to `days`
+    days: int
+    started: int  # the applications and inquiries begun so far, of `planned`
+    planned: int
+    cases: int  # the cases received so far, of `planned_cases`
+    planned_cases: int
+
+
 @dataclass
 class Summary:
     """What `load_demo_cases` did."""
@@ -422,6 +191,10 @@ class Summary:
     lookups: list[tuple[str, str, str]] = field(default_factory=list)
     elapsed: float = 0.0
 
+    @property
+    def days(self) -> int:
+        return (self.today - self.first_day).days + 1
+
 
 def seeded(key: str) -> random.Random:
     """A random generator of its own for each part of the history, seeded from a string (reproducible across
@@ -437,8 +210,22 @@ Part = Generator[datetime, None, datetime]
 class History:
     """Plays the year. Use `load_demo_cases`."""
 
-    def __init__(self, *, center: Center, scale: float, seed: int, now: datetime) -> None:
+    def __init__(
+        self,
+        *,
+        center: Center,
+        scale: float,
+        seed: int,
+        now: datetime,
+        scenario: Scenario,
+        progress: Callable[[Tick], None] | None = None,
+    ) -> None:
         self.center = center
+        self.scenario = scenario
+        self.texts = scenario.texts
+        self.progress = progress
+        self._started = 0
+        self._planned = self._planned_cases = 0
         self.scale = scale
         self.seed = seed
         self.now = now
@@ -446,7 +233,8 @@ class History:
         self.first_day = self.today - timedelta(days=365)
         self.calendar = calendar_for(center)
         self.summary = Summary(center.code, scale, seed, self.first_day, self.today)
-        self._queue: list[tuple[datetime, int, Script]] = []
+        # (moment, order, script, whether it is a planned application or inquiry not yet begun)
+        self._queue: list[tuple[datetime, int, Script, bool]] = []
         self._order = itertools.count()
         self.windows = {
             w.number: w
@@ -471,6 +259,7 @@ class History:
             self.posts.setdefault(post.window_id, []).append(post)
         for posts in self.posts.values():
             posts.sort(key=lambda p: (p.name != INTAKE_POST, p.pk))
+        self._posts_by_pk = {p.pk: p for posts in self.posts.values() for p in posts}
         self._steps: dict[int, list[Post | None]] = {}
         self._materials: dict[int, list[Material]] = {}
         self._fees: dict[int, list[Any]] = {}
@@ -528,14 +317,20 @@ class History:
 
     # --- the scheduler -----------------------------------------------------------------------------------
 
-    def spawn(self, moment: datetime, script: Script) -> None:
-        heapq.heappush(self._queue, (moment, next(self._order), script))
+    def spawn(self, moment: datetime, script: Script, *, planned: bool = False) -> None:
+        heapq.heappush(self._queue, (moment, next(self._order), script, planned))
 
     def play(self) -> None:
+        last_day = None
         while self._queue:
-            moment, _order, script = heapq.heappop(self._queue)
+            moment, _order, script, planned = heapq.heappop(self._queue)
             if moment > self.now:
                 continue  # not yet: the case stays where it is today
+            day = self.day_of(moment)
+            if day != last_day:
+                self.tell(day)
+                last_day = day
+            self._started += planned
             try:
                 following = next(script)
             except StopIteration:
@@ -546,6 +341,20 @@ class History:
                     self.summary.refusal_messages.append(f"{exc.rule} {exc.message}")
                 continue
             self.spawn(max(following, moment), script)
+        self.tell(self.today)
+
+    def tell(self, day: date) -> None:
+        if self.progress is not None:
+            self.progress(
+                Tick(
+                    day=(day - self.first_day).days + 1,
+                    days=self.summary.days,
+                    started=self._started,
+                    planned=self._planned,
+                    cases=self.summary.created["cases"],
+                    planned_cases=self._planned_cases,
+                )
+            )
 
     # --- people ------------------------------------------------------------------------------------------
 
@@ -563,6 +372,11 @@ class History:
         if version.pk not in self._fees:
             self._fees[version.pk] = list(version.fees.order_by("id"))
         return self._fees[version.pk]
+
+    def post(self, step: CaseStep) -> Post:
+        """The post of a case's step, as read at the start (with its A)."""
+        assert step.post_id is not None
+        return self._posts_by_pk[step.post_id]
 
     def window_of(self, item: Item) -> Window:
         """Where the item is received: the window of its first step's post."""
@@ -629,9 +443,8 @@ class History:
 
     # --- invented applicants -----------------------------------------------------------------------------
 
-    @staticmethod
-    def person_name(rng: random.Random) -> str:
-        return rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
+    def person_name(self, rng: random.Random) -> str:
+        return rng.choice(self.scenario.names.surnames) + rng.choice(self.scenario.names.given)
 
     @staticmethod
     def phone(rng: random.Random) -> str:
@@ -654,10 +467,12 @@ class History:
         return body + CREDIT_CHARS[(31 - total % 31) % 31]
 
     def firms(self, rng: random.Random, count: int, zone_share: float) -> list[Firm]:
+        words = self.scenario.names
         names: set[str] = set()
         firms: list[Firm] = []
         while len(firms) < count:
-            name = f"示范县{rng.choice(FIRM_NAMES)}{rng.choice(FIRM_TRADES)}{rng.choice(FIRM_FORMS)}"
+            firm = (rng.choice(words.firm_names), rng.choice(words.firm_trades), rng.choice(words.firm_forms))
+            name = "示范县" + "".join(firm)
             if name in names:
                 continue
             names.add(name)
@@ -674,7 +489,7 @@ class History:
         return firms
 
     def applicant_for(self, rng: random.Random, code: str, firms: list[Firm]) -> dict[str, Any]:
-        if code in PERSON_ITEMS:
+        if code in self.scenario.person_items:
             return {"name": self.person_name(rng), "id_number": self.id_number(rng), "phone": self.phone(rng)}
         firm = rng.choices(firms, weights=[1 / (i + 1) ** 0.7 for i in range(len(firms))])[0]
         return {
@@ -736,24 +551,26 @@ class History:
         plans: list[Plan] = []
         ftb_days = self.spread(
             rng,
-            round(FTB_CASES_PER_YEAR * self.scale * span),
+            round(self.scenario.volumes.ftb_cases * self.scale * span),
             self.first_day,
-            lambda d: MONTH_WEIGHT[d.month],
+            lambda d: self.scenario.month_weights[d.month - 1],
         )
         for n, day in enumerate(ftb_days):
             own = seeded(f"{self.seed}:ftb:{n}")
-            weights = [INSPECTION_SEASON.get(day.month, w) if c == "FTB-007" else w for c, w in FTB_MIX]
-            code = own.choices([c for c, _w in FTB_MIX], weights=weights)[0]
+            season, mix = self.scenario.inspection_season, self.scenario.ftb_mix
+            weights = [season.get(day.month, w) if c == "FTB-007" else w for c, w in mix]
+            code = own.choices([c for c, _w in mix], weights=weights)[0]
             plans.append(self.draw(own, code, self.office_time(own, day), ftb_firms, ftb=True))
         # The other windows use the system from the first working day of the year their chiefs' current
         # authorisations start.
         other_first = max(self.first_day, date(self.today.year, 1, 1))
         other_days = self.spread(
-            rng, round(OTHER_CASES_PER_YEAR * self.scale * span), other_first, lambda d: 1.0
+            rng, round(self.scenario.volumes.other_cases * self.scale * span), other_first, lambda d: 1.0
         )
         for n, day in enumerate(other_days):
             own = seeded(f"{self.seed}:other:{n}")
-            code = own.choices([c for c, _w in OTHER_MIX], weights=[w for _c, w in OTHER_MIX])[0]
+            mix = self.scenario.other_mix
+            code = own.choices([c for c, _w in mix], weights=[w for _c, w in mix])[0]
             if code in self.items:
                 plans.append(self.draw(own, code, self.office_time(own, day), other_firms, ftb=False))
         plans.extend(self.showcase(ftb_firms))
@@ -821,7 +638,7 @@ class History:
 
     def check(
         self, case: Case, actor: StaffProfile, at: datetime, rng: random.Random, problems: dict[int, str]
-    ) -> Case:
+    ) -> None:
         results: dict[int, tuple[str, str]] = {}
         for material in self.materials_of(case.version):
             if material.pk in problems:
@@ -829,11 +646,11 @@ class History:
                 results[material.pk] = (MaterialStatus.DEFECTIVE if note else MaterialStatus.MISSING, note)
             elif material.is_required or rng.random() < 0.3:
                 results[material.pk] = (MaterialStatus.PRESENT, "")
-        return intake.case_check_materials(actor=actor, case=case, results=results, at=at)
+        calls.check_materials(actor=actor, case=case, results=results, at=at)
 
     def visit(self, case: Case, window: Window, at: datetime, purpose: str, by_administration: bool) -> None:
         staff = self.intake_staff(window, at)
-        handling.visit_record(
+        calls.visit(
             actor=staff, case=case, purpose=purpose, caused_by_administration=by_administration, at=at
         )
         self.summary.created["visits"] += 1
@@ -848,8 +665,8 @@ class History:
         receiver = self.intake_staff(window, at)
         inquiry = None
         if plan.via_inquiry:
-            question, _answer = rng.choice(FTB_QUESTIONS)
-            inquiry = intake.inquiry_log(
+            question = rng.choice(self.scenario.questions).question
+            inquiry = calls.inquiry_log(
                 actor=receiver,
                 window=window,
                 channel=Channel.WINDOW,
@@ -859,7 +676,7 @@ class History:
                 at=at - timedelta(minutes=rng.randint(3, 10)),
             )
             self.summary.created["inquiries"] += 1
-        case = intake.case_receive(
+        case = calls.receive(
             actor=receiver, window=window, item=item, applicant=plan.applicant, channel=plan.channel, at=at
         )
         self.summary.created["cases"] += 1
@@ -871,9 +688,9 @@ class History:
 
         # --- the material check (R-CASE-2), corrections, refusal, acceptance ------------------------------
         if plan.forget_check:
-            due = intake.deemed_acceptance_due(case)
+            due = calls.deemed_acceptance_due(case)
             yield self.at(self.add(due, 1), 9, rng.randrange(60))  # the daily run at 07:00 has deemed it
-            case.refresh_from_db()
+            case = calls.refreshed(case)
             if case.state != CaseState.ACCEPTED:
                 return
             at = self.at(self.add(due, 1), 9, 30)
@@ -891,37 +708,38 @@ class History:
             )
             if not wrong:
                 plan.corrections = 0
-            problems = {m.pk: (rng.choice(DEFECTS) if rng.random() < 0.5 else "") for m in wrong}
+            problems = {m.pk: (rng.choice(self.texts.defects) if rng.random() < 0.5 else "") for m in wrong}
             self.check(case, checker, at, rng, problems)
             for round_ in range(1, plan.corrections + 1):
-                intake.case_issue_correction(actor=checker, case=case, at=at + timedelta(minutes=3))
+                calls.issue_correction(actor=checker, case=case, at=at + timedelta(minutes=3))
                 self.summary.created["correction notices"] += 1
                 if plan.abandon and round_ == plan.corrections:
                     if plan.withdraw_abandoned and not plan.stop:
                         at = self.office_time(rng, self.add(self.day_of(at), rng.randint(10, 20)))
                         yield at
                         actor = self.intake_staff(window, at)
-                        handling.case_withdraw(actor=actor, case=case, reason=rng.choice(WITHDRAWALS), at=at)
+                        calls.withdraw(
+                            actor=actor, case=case, reason=rng.choice(self.texts.withdrawals), at=at
+                        )
                     return
                 days = plan.resubmit_after or rng.choice([1, 1, 2, 2, 3, 4, 5])
                 at = self.office_time(rng, self.add(self.day_of(at), days))
                 yield at
                 checker = self.intake_staff(window, at)
-                intake.case_resubmit(actor=checker, case=case, at=at)
+                calls.resubmit(actor=checker, case=case, at=at)
                 if zone:
                     self.visit(case, window, at + timedelta(minutes=1), "提交补正材料", False)
-                still = {} if round_ == plan.corrections else {wrong[0].pk: STILL_DEFECTIVE}
+                still = {} if round_ == plan.corrections else {wrong[0].pk: self.texts.still_defective}
                 at += timedelta(minutes=rng.randint(5, 20))
                 self.check(case, checker, at, rng, still)
             at += timedelta(minutes=rng.randint(2, 8))
             if plan.refuse:
-                reasons, competent = rng.choice(REFUSALS)
-                intake.case_refuse(
-                    actor=checker, case=case, reasons=reasons, competent_authority=competent, at=at
-                )
+                refusal = rng.choice(self.scenario.refusals)
+                reasons, competent = refusal.reasons, refusal.authority
+                calls.refuse(actor=checker, case=case, reasons=reasons, competent_authority=competent, at=at)
                 self.summary.created["refusal notices"] += 1
                 if inquiry is not None:
-                    intake.inquiry_handle(
+                    calls.inquiry_handle(
                         actor=receiver,
                         inquiry=inquiry,
                         outcome=InquiryOutcome.EXPLAINED,
@@ -929,10 +747,9 @@ class History:
                         at=at,
                     )
                 return
-            intake.case_accept(actor=checker, case=case, at=at)
-            case.refresh_from_db()
+            case = calls.accept(actor=checker, case=case, at=at)
         if inquiry is not None:
-            intake.inquiry_handle(
+            calls.inquiry_handle(
                 actor=receiver,
                 inquiry=inquiry,
                 outcome=InquiryOutcome.ACCEPTED,
@@ -942,18 +759,17 @@ class History:
             )
 
         # --- green channel, fees -------------------------------------------------------------------------
-        if plan.priority and case.limit_days >= 1:
+        if plan.priority and (limit := calls.limit_of(case)) >= 1:
             at += timedelta(minutes=rng.randint(10, 30))
             setter = self.on_duty_of(at, window.head, window.chief_representative, window.deputy_in_charge)
             assert setter is not None
-            handling.case_set_priority(
+            calls.set_priority(
                 actor=setter,
                 case=case,
-                reason=rng.choice(PRIORITY_REASONS),
-                target_days=case.limit_days // 2,
+                reason=rng.choice(self.texts.priority_reasons),
+                target_days=limit // 2,
                 at=at,
             )
-            case.refresh_from_db()
         fees = self.fees_of(version)
         if fees:
             at += timedelta(minutes=rng.randint(10, 30))
@@ -965,7 +781,7 @@ class History:
                 ]
             for fee in fees:
                 self._receipts[at.year] += 1
-                handling.payment_record(
+                calls.pay(
                     actor=cashier,
                     case=case,
                     fee=fee,
@@ -976,15 +792,13 @@ class History:
 
         # --- the steps (R-ORG-5, R-ORG-7), with a special procedure or an extension on the way ------------
         suspended = extended = False
-        while True:
-            case.refresh_from_db()
-            unfinished = list(case.steps.filter(finished_at=None).select_related("post").order_by("order"))
-            if not unfinished:
-                break
-            step = unfinished[0]
+        steps = calls.steps_of(case)
+        done = 0  # the steps completed: each is completed here, by `calls.complete_step`
+        while done < len(steps):
+            step = steps[done]
             day = self.day_of(at)
             target = self.target_day(plan, case, day)
-            pending = 1 + len(unfinished)  # the steps left and the decision
+            pending = 1 + len(steps) - done  # the steps left and the decision
             if step.order == 1:
                 step_day = day
             else:
@@ -996,7 +810,7 @@ class History:
                 at = self.when(rng, withdraw_day, at)
                 yield at
                 actor = self.intake_staff(window, at)
-                handling.case_withdraw(actor=actor, case=case, reason=rng.choice(WITHDRAWALS), at=at)
+                calls.withdraw(actor=actor, case=case, reason=rng.choice(self.texts.withdrawals), at=at)
                 return
             if plan.suspend and not suspended and step.order >= 2:
                 suspended = True
@@ -1005,10 +819,10 @@ class History:
                     return
                 plan.target = None
                 continue
-            if plan.extend and not extended and step.order >= 2 and case.deadline is not None:
+            if plan.extend and not extended and step.order >= 2 and (deadline := calls.deadline_of(case)):
                 extended = True
                 extend_day = plan.extend_on or previous_working_day(
-                    self.calendar, previous_working_day(self.calendar, case.deadline)
+                    self.calendar, previous_working_day(self.calendar, deadline)
                 )
                 if extend_day >= day:
                     at = self.when(rng, extend_day, at)
@@ -1020,17 +834,18 @@ class History:
                     continue
             at = self.when(rng, step_day, at)
             yield at
-            assert step.post is not None
-            handler = self.holder(step.post, at)
+            post = self.post(step)
+            handler = self.holder(post, at)
             if handler is None:  # nobody holds the post today: tomorrow
                 at = self.next_morning(rng, at)
                 continue
             if plan.shuttle and step.order == 2:
-                self.visit(case, window, at, SHUTTLE_VISIT, True)
+                self.visit(case, window, at, self.texts.shuttle_visit, True)
                 at += timedelta(minutes=rng.randint(5, 15))
-            handling.step_complete(
+            calls.complete_step(
                 actor=handler, case=case, opinion=step_opinion(step.name, plan.approve), at=at
             )
+            done += 1
 
         # --- the decision (R-CASE-7, R-ORG-4) ----------------------------------------------------------------
         day = self.day_of(at)
@@ -1056,9 +871,10 @@ class History:
                 delay = rng.randint(11, 13)  # picked up late: recorded, flagged late
         at = self.when(rng, self.add(self.day_of(at), delay) if delay else self.day_of(at), at)
         yield at
-        method = rng.choices([m for m, _w in DELIVERY_METHODS], weights=[w for _m, w in DELIVERY_METHODS])[0]
+        methods = self.texts.delivery_methods
+        method = rng.choices([m for m, _w in methods], weights=[w for _m, w in methods])[0]
         clerk = self.intake_staff(window, at)
-        handling.case_deliver(actor=clerk, case=case, method=method, at=at)
+        calls.deliver(actor=clerk, case=case, method=method, at=at)
         if zone and method == "pickup":
             self.visit(case, window, at + timedelta(minutes=1), "领取决定文书和证照", False)
         if plan.stop == "delivered":
@@ -1066,14 +882,14 @@ class History:
         at = self.office_time(rng, self.add(self.day_of(at), plan.archive_after or rng.randint(2, 10)))
         yield at
         archivist = self.intake_staff(window, at)
-        handling.case_archive(actor=archivist, case=case, at=at)
+        calls.archive(actor=archivist, case=case, at=at)
 
     def target_day(self, plan: Plan, case: Case, day: date) -> date:
         """The day the decision is aimed at, from the case's stored deadline and the plan's pace."""
         if plan.decide_on is not None:
             return max(plan.decide_on, day)
         if plan.target is None or plan.target < day:
-            deadline = case.deadline or day
+            deadline = calls.deadline_of(case) or day
             room = self.gap(day, deadline)
             if plan.pace == "late":
                 k = room + (plan.late_by or plan.rng.randint(1, 4))
@@ -1095,9 +911,9 @@ class History:
         at = self.when(rng, start_day, after)
         yield at
         kind = case.version.clock_stopping_procedures[0]
-        reason, result = SUSPENSION_REASONS.get(kind, ("需履行特别程序", "特别程序结束"))
+        reason, result = self.texts.suspensions.get(kind, ("需履行特别程序", "特别程序结束"))
         expected = rng.randint(5, 15)
-        suspension = clock_services.special_procedure_start(
+        suspension = calls.special_procedure_start(
             actor=self.intake_staff(window, at),
             case=case,
             kind=kind,
@@ -1110,37 +926,33 @@ class History:
         if plan.stop != "suspended":
             at = self.when(rng, self.add(start_day, rng.choice([0, 1, 1])), at)
         yield at
-        assert suspension.notice is not None
-        clock_services.special_procedure_notice_delivered(
+        calls.special_procedure_notice_delivered(
             actor=self.intake_staff(window, at),
-            notice=suspension.notice,
-            method=rng.choice(NOTICE_DELIVERY),
+            suspension=suspension,
+            method=rng.choice(self.texts.notice_delivery),
             at=at,
         )
         if plan.stop == "suspended":
             return at
         at = self.office_time(rng, self.add(start_day, max(1, expected + rng.randint(-2, 3))))
         yield at
-        clock_services.special_procedure_end(
-            actor=self.intake_staff(window, at), case=case, result=result, at=at
-        )
+        calls.special_procedure_end(actor=self.intake_staff(window, at), case=case, result=result, at=at)
         return at
 
     def extension(self, plan: Plan, case: Case, window: Window, at: datetime) -> Part:
         """The window asks for an extension and the chief representative (or the head) approves it in their
         own login a little later (R-CLK-5)."""
         rng = plan.rng
-        case.refresh_from_db()
-        room = clock_services.extension_room(case)
+        room = calls.extension_room(case)
         approving = at + timedelta(minutes=rng.randint(10, 40))
         approver = self.on_duty_of(at, window.chief_representative, window.head)
         if room < 1 or approver is None or self.away(approver, approving):
             return at
-        request = clock_services.extension_request(
+        request = calls.extension_request(
             actor=self.intake_staff(window, at),
             case=case,
             days=rng.randint(min(3, room), min(10, room)),
-            reason=EXTENSION_REASON,
+            reason=self.texts.extension_reason,
             at=at,
         )
         if plan.stop == "extension_requested" and request.extension is None:
@@ -1149,7 +961,7 @@ class History:
         at = approving
         if request.extension is None:
             yield at
-            clock_services.extension_approve(actor=approver, extension_request=request, at=at)
+            calls.extension_approve(actor=approver, request=request, at=at)
             request.refresh_from_db()
         extension = request.extension
         assert extension is not None
@@ -1164,25 +976,24 @@ class History:
     def filing(self, extension: Any, at: datetime) -> Script:
         """The coordination section files the extension (R-CLK-5)."""
         yield at
-        clock_services.extension_file(actor=self.staff[COORDINATION_BADGE], extension=extension, at=at)
+        calls.file_extension(actor=self.staff[self.scenario.coordination], extension=extension, at=at)
 
     def decide(self, plan: Plan, case: Case, item: Item, decider: StaffProfile, at: datetime) -> None:
         rng = plan.rng
         if plan.approve:
             year = self.day_of(at).year
             self._result_numbers[(item.department.code, year)] += 1
-            prefix = RESULT_PREFIX.get(item.department.code, "示许")
-            handling.case_decide(
+            prefix = self.scenario.result_prefixes.get(item.department.code, "示许")
+            calls.approve(
                 actor=decider,
                 case=case,
-                approve=True,
                 result_number=f"{prefix}〔{year}〕{self._result_numbers[(item.department.code, year)]:04d}号",
                 result_issuer=item.department.name,
                 at=at,
             )
             self.summary.created["approvals"] += 1
         else:
-            handling.case_decide(actor=decider, case=case, approve=False, reasons=rng.choice(DENIALS), at=at)
+            calls.deny(actor=decider, case=case, reasons=rng.choice(self.texts.denials), at=at)
             self.summary.created["denials"] += 1
 
     # --- inquiries (R-CASE-1) ---------------------------------------------------------------------------------
@@ -1193,7 +1004,7 @@ class History:
         recent = self.back(2)
         plans: list[InquiryPlan] = []
         days = self.spread(
-            rng, round(FTB_INQUIRIES_PER_YEAR * self.scale * span), self.first_day, lambda d: 1.0
+            rng, round(self.scenario.volumes.ftb_inquiries * self.scale * span), self.first_day, lambda d: 1.0
         )
         for n, day in enumerate(days):
             own = seeded(f"{self.seed}:inquiry:{n}")
@@ -1209,11 +1020,15 @@ class History:
             plans.append(plan)
         for n, day in enumerate(
             self.spread(
-                rng, round(REFERRALS_TO_FTB_PER_YEAR * self.scale * span), self.first_day, lambda d: 1.0
+                rng,
+                round(self.scenario.volumes.referrals_to_ftb * self.scale * span),
+                self.first_day,
+                lambda d: 1.0,
             )
         ):
             own = seeded(f"{self.seed}:incoming:{n}")
-            origin, question = own.choice(INCOMING_REFERRALS)
+            incoming = own.choice(self.scenario.referrals_in)
+            origin, question = incoming.window, incoming.question
             plans.append(
                 InquiryPlan(
                     asked_at=self.office_time(own, day),
@@ -1238,7 +1053,7 @@ class History:
             own = seeded(f"{self.seed}:inquiry-showcase:{n}")
             question = ""
             if window != FTB_WINDOW:
-                question = dict(INCOMING_REFERRALS)[window]
+                question = {r.window: r.question for r in self.scenario.referrals_in}[window]
             day = self.back(1)
             plans.append(
                 InquiryPlan(
@@ -1258,13 +1073,16 @@ class History:
         window = self.windows[plan.window]
         at = plan.asked_at
         receiver = self.intake_staff(window, at)
-        question, answer = rng.choice(FTB_QUESTIONS)
+        asked = rng.choice(self.scenario.questions)
+        question, answer = asked.question, asked.answer
         if plan.outcome == "referred":
             if not plan.refer_to:
-                plan.refer_to = rng.choice(REFERRAL_TARGETS)[0]
-            question = dict(REFERRAL_TARGETS).get(plan.refer_to, question)
+                plan.refer_to = rng.choice(self.scenario.referrals_out).window
+            question = {r.window: r.question for r in self.scenario.referrals_out}.get(
+                plan.refer_to, question
+            )
         name = self.person_name(rng)
-        inquiry = intake.inquiry_log(
+        inquiry = calls.inquiry_log(
             actor=receiver,
             window=window,
             channel=plan.channel,
@@ -1281,32 +1099,32 @@ class History:
         if plan.outcome in {"answered", "notice", "explained"}:
             outcome = {
                 "answered": (InquiryOutcome.ANSWERED, answer),
-                "notice": (InquiryOutcome.ONE_TIME_NOTICE, NOTICE_ANSWER),
-                "explained": (InquiryOutcome.EXPLAINED, EXPLAINED_ANSWER),
+                "notice": (InquiryOutcome.ONE_TIME_NOTICE, self.texts.notice_answer),
+                "explained": (InquiryOutcome.EXPLAINED, self.texts.explained_answer),
             }[plan.outcome]
-            intake.inquiry_handle(
+            calls.inquiry_handle(
                 actor=receiver, inquiry=inquiry, outcome=outcome[0], answer=outcome[1], at=at
             )
         elif plan.outcome == "escalated":
-            intake.inquiry_escalate(
+            calls.inquiry_escalate(
                 actor=receiver,
                 inquiry=inquiry,
-                leader=self.staff[LEADER_BADGE],
-                reason=rng.choice(ESCALATION),
+                leader=self.staff[self.scenario.leader],
+                reason=rng.choice(self.texts.escalations),
                 at=at,
             )
         else:
             target = self.windows[plan.refer_to]
             mode = ReferralMode.ESCORTED if plan.channel == Channel.WINDOW else ReferralMode.PHONE_GIVEN
             note = f"已{'引导前往' if mode == ReferralMode.ESCORTED else '告知联系电话'}{target}（{target.phone}）。"
-            intake.inquiry_refer(
+            calls.inquiry_refer(
                 actor=receiver, inquiry=inquiry, to_window=target, mode=mode, note=note, at=at
             )
             if not plan.acknowledge:
                 return
             at += timedelta(minutes=rng.randint(5, 90))
             yield at
-            intake.inquiry_acknowledge(actor=self.intake_staff(target, at), inquiry=inquiry, at=at)
+            calls.inquiry_acknowledge(actor=self.intake_staff(target, at), inquiry=inquiry, at=at)
 
     # --- the daily deemed acceptance, absences, appointments -----------------------------------------------
 
@@ -1317,15 +1135,16 @@ class History:
         day = self.add(self.first_day, 0)
         while day <= self.today:
             yield self.at(day, 6, 30)
-            self.summary.created["overdue recorded"] += timers_sweep(today=day)
+            self.summary.created["overdue recorded"] += calls.overdue_sweep(today=day)
             at = self.at(day, 7)
             yield at
-            self.summary.created["deemed accepted"] += len(intake.cases_deem_accepted(today=day, at=at))
+            self.summary.created["deemed accepted"] += calls.morning_runs(today=day, at=at)
             day = self.add(day, 1)
 
     def absences(self) -> None:
-        for badge, kind, days_back, length, reason in ABSENCES:
-            staff = self.staff.get(badge)
+        for absence in self.scenario.absences:
+            kind, days_back, length, reason = absence.kind, absence.before, absence.days, absence.reason
+            staff = self.staff.get(absence.badge)
             first = self.back(days_back)
             if staff is None or first < self.first_day:
                 continue
@@ -1370,78 +1189,67 @@ class History:
         self.absences()
         self.load_absences()
         self.spawn(self.at(self.add(self.first_day, 0), 7), self.deemed_acceptance_runs())
-        for plan in self.plans():
-            self.spawn(plan.received_at, self.application(plan))
-        for inquiry in self.inquiry_plans():
-            self.spawn(inquiry.asked_at, self.inquiry(inquiry))
+        plans, inquiries = self.plans(), self.inquiry_plans()
+        self._planned_cases = sum(plan.received_at <= self.now for plan in plans)
+        self._planned = self._planned_cases + sum(inquiry.asked_at <= self.now for inquiry in inquiries)
+        for plan in plans:
+            self.spawn(plan.received_at, self.application(plan), planned=True)
+        for inquiry in inquiries:
+            self.spawn(inquiry.asked_at, self.inquiry(inquiry), planned=True)
         self.play()
         self.appointments()
         return self.summary
 
 
 def default_scale() -> float:
-    """The scale from the `DEMO_CASES_SCALE` setting or environment variable, else `DEFAULT_SCALE`."""
+    """The scale from the `DEMO_CASES_SCALE` setting or environment variable, else history.toml's."""
     from django.conf import settings
 
     value = getattr(settings, "DEMO_CASES_SCALE", None)
     if value is None:
-        value = os.environ.get(SCALE_ENV) or DEFAULT_SCALE
+        value = os.environ.get(SCALE_ENV) or read().history.scale
     return float(value)
 
 
+def default_seed() -> int:
+    return read().history.seed
+
+
 def load_demo_cases(
-    *, center: Center, scale: float | None = None, seed: int = DEFAULT_SEED, now: datetime | None = None
+    *,
+    center: Center,
+    scale: float | None = None,
+    seed: int | None = None,
+    now: datetime | None = None,
+    progress: Callable[[Tick], None] | None = None,
 ) -> Summary:
-    """Play a year of case history at `center` up to `now` (the moment it runs), in one transaction.
+    """Play a year of case history at `center` up to `now` (the moment it runs), in one transaction;
+    `progress` is told how far it is each simulated day.
 
     Idempotent: a centre that has any case already is left alone (`skipped`), and so is every centre at
     scale 0 (for tests of the rest of the demo)."""
     started = monotonic_time.monotonic()
     now = now or timezone.now()
     scale = default_scale() if scale is None else scale
+    seed = default_seed() if seed is None else seed
     if scale < 0:
         raise ValueError("the scale must not be negative")
-    if scale == 0 or Case.objects.filter(center=center).exists():
+    if scale == 0 or calls.has_cases(center):
         today = timezone.localdate(now)
         summary = Summary(center.code, scale, seed, today - timedelta(days=365), today, skipped=True)
     else:
         with transaction.atomic():
-            summary = History(center=center, scale=scale, seed=seed, now=now).run()
-    summary.states = state_counts(center)
-    summary.warnings = warning_counts_now(center, timezone.localdate(now))
+            summary = History(
+                center=center, scale=scale, seed=seed, now=now, scenario=read().history, progress=progress
+            ).run()
+    summary.states = calls.state_counts(center)
+    summary.warnings = calls.warning_counts(center, timezone.localdate(now))
     summary.lookups = lookup_pairs(center)
     summary.elapsed = monotonic_time.monotonic() - started
     return summary
 
 
-def state_counts(center: Center) -> dict[str, int]:
-    counts = dict(Case.objects.filter(center=center).order_by().values_list("state").annotate(n=Count("pk")))
-    return {state: counts.get(state, 0) for state in CaseState.values}
-
-
-def warning_counts_now(center: Center, today: date) -> dict[str, int]:
-    rows = (
-        annotate_warning(Case.objects.filter(center=center, state__in=OPEN_STATES), today)
-        .order_by()
-        .values_list("warning")
-        .annotate(n=Count("pk"))
-    )
-    counts = dict(rows)
-    return {colour: counts.get(colour, 0) for colour in Warning.values}
-
-
 def lookup_pairs(center: Center) -> list[tuple[str, str, str]]:
-    """Two (case number, query code, state) pairs for trying the public progress lookup (R-PUB-2): a case
-    suspended for a special procedure and the latest decided one, both of the foreign-trade window."""
-    pairs: list[tuple[str, str, str]] = []
-    ftb = Case.objects.filter(center=center, window__number=FTB_WINDOW).exclude(number="")
-    for queryset in (
-        ftb.filter(state=CaseState.SUSPENDED).order_by("-accepted_on", "-pk"),
-        ftb.filter(state__in=[CaseState.APPROVED, CaseState.DELIVERED, CaseState.ARCHIVED]).order_by(
-            "-decided_at", "-pk"
-        ),
-    ):
-        case = queryset.first()
-        if case is not None:
-            pairs.append((case.number, case.query_code, str(CaseState(case.state).label)))
-    return pairs
+    """Two (case number, query code, state) pairs of the foreign-trade window for trying the public progress
+    lookup (R-PUB-2): a case suspended for a special procedure and the latest decided one."""
+    return calls.lookup_pairs(center, FTB_WINDOW)

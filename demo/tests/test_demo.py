@@ -21,7 +21,7 @@ from django.utils import timezone
 from catalog.models import CaseType, Item, ItemStatus
 from catalog.services import check_promised_limit
 from common.models import HistoryEntry
-from demo import org_data as data
+from demo.data import read
 from org.models import (
     Authorization,
     Center,
@@ -76,9 +76,10 @@ def row_counts() -> dict[str, int]:
 
 
 def test_load_demo_builds_the_demo_centre_and_a_second_run_changes_nothing() -> None:
+    data = read()
     first = load_demo()
     county = Center.objects.get(code="demo-county")
-    assert f"published items {len(data.ITEMS)}" in first
+    assert f"published items {len(data.items)}" in first
     before = row_counts()
     history_before = HistoryEntry.objects.count()
     versions_before = sorted(Item.objects.filter(center=county).values_list("code", "current_version_id"))
@@ -118,7 +119,13 @@ def check_counts_meet_the_targets(county: Center) -> None:
     assert StaffProfile.objects.filter(center=county).count() >= 80
     published = Item.objects.filter(center=county, status=ItemStatus.PUBLISHED)
     assert published.count() >= 60
-    assert published.count() == Item.objects.filter(center=county).count() == len(data.ITEMS)
+    assert published.count() == Item.objects.filter(center=county).count() == len(read().items)
+    # Exactly what the data files hold.
+    data = read()
+    assert Department.objects.filter(center=county).count() == len(data.departments) == 18
+    assert Window.objects.filter(center=county).count() == len(data.windows) == 32
+    assert Post.objects.filter(center=county).count() == len(data.posts) == 53
+    assert StaffProfile.objects.filter(center=county).count() == len(data.staff) == 84
     comprehensive = Window.objects.filter(center=county, kind=WindowKind.COMPREHENSIVE)
     assert comprehensive.count() == 2
     assert all(w.served_departments.count() >= 3 for w in comprehensive)
@@ -172,21 +179,20 @@ def check_authorizations_in_force_and_expired(county: Center) -> None:
     assert previous is not None and previous.document_number == f"外经贸授字〔{year - 1}〕1号"
     agriculture = StaffProfile.objects.get(center=county, badge_number="NY001")
     assert authorization_in_force(representative=agriculture, scope="decide_general", moment=moment) is None
-    assert Authorization.objects.filter(center=county).count() == len(data.AUTHORIZATIONS)
+    assert Authorization.objects.filter(center=county).count() == len(read().authorizations)
 
 
 def check_every_demo_login_can_sign_in(county: Center) -> None:
+    data = read()
     users = get_user_model().objects
-    usernames = [entry["username"] for entry in data.DEMO_LOGINS]
-    for entry in data.DEMO_LOGINS:
+    usernames = [login.username for login in data.logins]
+    for login in data.logins:
         client = Client()
-        response = client.post(
-            reverse("org:login"), {"username": entry["username"], "password": data.DEMO_PASSWORD}
-        )
-        assert response.status_code == 302, entry["username"]
-        user = users.get(username=entry["username"])
+        response = client.post(reverse("org:login"), {"username": login.username, "password": data.password})
+        assert response.status_code == 302, login.username
+        user = users.get(username=login.username)
         assert client.session["_auth_user_id"] == str(user.pk)
-        assert user.staff_profile.badge_number == entry["badge"]
+        assert user.staff_profile.badge_number == data.login_staff(login).badge
     sysadmin = users.get(username="sysadmin")
     assert sysadmin.is_staff and sysadmin.is_superuser
     assert not users.get(username="director").is_staff
@@ -224,7 +230,8 @@ def check_demo_logins_prints_the_table() -> None:
     out = StringIO()
     call_command("demo_logins", stdout=out)
     text = out.getvalue()
-    assert [entry["username"] for entry in data.DEMO_LOGINS if entry["username"] not in text] == []
-    assert data.DEMO_PASSWORD in text
+    data = read()
+    assert [login.username for login in data.logins if login.username not in text] == []
+    assert data.password in text
     assert "未载入" not in text
     assert "/admin/" in text

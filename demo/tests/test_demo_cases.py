@@ -62,6 +62,11 @@ def test_load_demo_plays_a_year_of_cases_in_every_state_and_a_second_run_adds_no
     cases = Case.objects.filter(center=county)
 
     assert "示范办件历史已生成" in first
+    # Printed for a log (not a terminal): a line per stage, no carriage return, the logins at the end.
+    assert "\r" not in first
+    assert "  服务事项及其材料、收费、环节 … items 82，published items 82，" in first
+    assert "  示范办件历史（366天，约" in first
+    assert first.rstrip().endswith("其他工作人员没有登录账号，或账号密码不可用（仅用于授予角色）。")
     assert "计划中被规则拒绝的操作" not in first  # every planned action passed the rules
     states = Counter(cases.values_list("state", flat=True))
     assert [state for state in CaseState.values if not states[state]] == []

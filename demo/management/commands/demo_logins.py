@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.urls import NoReverseMatch, reverse
 
-from demo import org_data as data
+from demo.data import read
+from demo.progress import width
 from org.models import Center
-
-
-def width(text: str) -> int:
-    """Columns the text takes in a terminal: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def pad(text: str, columns: int) -> str:
@@ -37,21 +32,20 @@ class Command(BaseCommand):
     help = "列出示范中心的登录账号（每个角色一个）、密码和可以试用的功能。"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        center = Center.objects.filter(code=data.COUNTY["code"]).first()
+        data = read()
+        center = Center.objects.filter(code=data.county.code).first()
         if center is None:
             self.stdout.write(self.style.WARNING("示范中心尚未载入：请先运行 manage.py load_demo"))
-        users = {
-            u.username: u
-            for u in get_user_model().objects.filter(username__in=[e["username"] for e in data.DEMO_LOGINS])
-        }
-        staff = {s["badge"]: s for s in [*data.CENTER_STAFF, *data.WINDOW_STAFF]}
+        usernames = [login.username for login in data.logins]
+        loaded = set(
+            get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True)
+        )
         rows = []
-        for entry in data.DEMO_LOGINS:
-            person = staff[entry["badge"]]
-            username = entry["username"]
-            state = "" if username in users else "（未载入）"
-            rows.append([entry["role"], username + state, data.DEMO_PASSWORD, person["name"], entry["try"]])
-        title = f"示范账号 · {data.COUNTY['name']}（代码 {data.COUNTY['code']}）"
+        for login in data.logins:
+            state = "" if login.username in loaded else "（未载入）"
+            name = data.login_staff(login).name
+            rows.append([login.role, login.username + state, data.password, name, login.to_try])
+        title = f"示范账号 · {data.county.name}（代码 {data.county.code}）"
         self.stdout.write(title)
         self.stdout.write("")
         self.stdout.write(table(["角色", "用户名", "密码", "姓名", "可以试试"], rows))

@@ -1,16 +1,20 @@
-"""`manage.py load_demo`: the demo county centre under its city centre, built through the services.
+"""`manage.py load_demo`: the demo county centre under its city centre, built through the services from the
+data files in `demo/data/` (see `demo.data`).
 
 Idempotent: every row is looked up by its natural key (centre code, section kind, department code, window
-number, badge number, post name, authorisation document number, item code) and created only when missing;
-an item is published only if it is not published yet. Running it twice changes nothing. At the end it runs
-`load_demo_cases` (a year of case history through the case services), which adds nothing once the centre
-has cases.
+number, badge number, post name, authorisation document number, item code) and created only when missing; an
+item is published only if it is not published yet. Running it twice changes nothing. Then it plays a year of
+case history through the case services (as `load_demo_cases`), which adds nothing once the centre has cases,
+and prints the demo logins (as `demo_logins`). It prints each stage as it goes, with a progress bar for the
+year of cases on a terminal (see `demo.progress`).
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -25,20 +29,24 @@ from catalog import services as catalog
 from catalog.models import Item, ItemLevel, ItemStatus, ItemVersion
 from common.errors import RuleViolation
 from common.history import record
-from demo import org_data as data
+from demo.data import Centre as CentreSpec
+from demo.data import DemoCentre, DemoDataError, read
+from demo.data import Item as ItemSpec
+from demo.data import Section as SectionSpec
+from demo.loading import without_query_log
+from demo.management.commands.load_demo_cases import play_history
+from demo.progress import Progress
 from org import services as org
 from org.models import Authorization, Center, Department, Post, Section, StaffProfile, Window
 from policy.services import policy_seed_defaults
 from workdays.services import seed_national_calendar
 
-DEFAULT_FORMS = "窗口办理；网上申请、窗口领取"
-PUBLISH_NOTE = "示范中心服务指南首次发布"
-
 
 class Loader:
     """Builds the demo, counting what it created."""
 
-    def __init__(self) -> None:
+    def __init__(self, data: DemoCentre) -> None:
+        self.data = data
         self.created: Counter[str] = Counter()
         self.departments: dict[str, Department] = {}
         self.windows: dict[str, Window] = {}
@@ -48,84 +56,85 @@ class Loader:
 
     # --- organisation ----------------------------------------------------------------------------------
 
-    def center(self, spec: dict[str, Any], parent: Center | None) -> Center:
-        center = Center.objects.filter(code=spec["code"]).first()
+    def center(self, spec: CentreSpec, parent: Center | None) -> Center:
+        center = Center.objects.filter(code=spec.code).first()
         if center is None:
-            fields = {k: v for k, v in spec.items() if k not in ("code", "name")}
             center = org.center_create(
-                actor=None, code=spec["code"], name=spec["name"], parent=parent, **fields
+                actor=None, code=spec.code, name=spec.name, parent=parent, **spec.fields()
             )
             self.created["centres"] += 1
         return center
 
-    def sections(self, center: Center, specs: list[dict[str, str]]) -> dict[str, Section]:
+    def sections(self, center: Center, specs: tuple[SectionSpec, ...]) -> dict[str, Section]:
         found = {s.kind: s for s in Section.objects.filter(center=center)}
         for spec in specs:
-            if spec["kind"] not in found:
-                found[spec["kind"]] = org.section_create(actor=None, center=center, **spec)
+            if spec.kind not in found:
+                found[spec.kind] = org.section_create(
+                    actor=None, center=center, kind=spec.kind, name=spec.name, phone=spec.phone
+                )
                 self.created["sections"] += 1
         return found
 
     def load_departments(self, center: Center) -> None:
         existing = {d.code: d for d in Department.objects.filter(center=center)}
-        for spec in data.DEPARTMENTS:
-            department = existing.get(spec["code"])
+        for spec in self.data.departments:
+            department = existing.get(spec.code)
             if department is None:
                 department = org.department_create(
                     actor=None,
                     center=center,
-                    code=spec["code"],
-                    name=spec["name"],
-                    short_name=spec["short_name"],
-                    legal_representative=spec["legal_representative"],
-                    phone=spec["phone"],
+                    code=spec.code,
+                    name=spec.name,
+                    short_name=spec.short_name,
+                    legal_representative=spec.legal_representative,
+                    phone=spec.phone,
                 )
                 self.created["departments"] += 1
-            self.departments[spec["code"]] = department
+            self.departments[spec.code] = department
 
     def load_windows(self, center: Center) -> None:
         existing = {w.number: w for w in Window.objects.filter(center=center)}
-        for spec in data.WINDOWS:
-            window = existing.get(spec["number"])
+        for spec in self.data.windows:
+            window = existing.get(spec.number)
             if window is None:
                 window = org.window_create(
                     actor=None,
                     center=center,
-                    department=self.departments[spec["department"]],
-                    number=spec["number"],
-                    name=spec["name"],
-                    kind=spec.get("kind", "standing"),
-                    served_departments=[self.departments[c] for c in spec.get("served", [])],
-                    phone=spec["phone"],
+                    department=self.departments[spec.department],
+                    number=spec.number,
+                    name=spec.name,
+                    kind=spec.kind,
+                    served_departments=[self.departments[c] for c in spec.served],
+                    phone=spec.phone,
                 )
                 self.created["windows"] += 1
-            self.windows[spec["number"]] = window
+            self.windows[spec.number] = window
 
     def load_staff(self, center: Center, sections: dict[str, Section]) -> None:
         existing = {s.badge_number: s for s in StaffProfile.objects.filter(center=center)}
-        for spec in [*data.CENTER_STAFF, *data.WINDOW_STAFF]:
-            staff = existing.get(spec["badge"])
+        for spec in self.data.staff:
+            staff = existing.get(spec.badge)
             if staff is None:
                 staff = org.staff_create(
                     actor=None,
                     center=center,
-                    name=spec["name"],
-                    badge_number=spec["badge"],
-                    title=spec["title"],
-                    username=spec.get("login") or spec.get("username"),
+                    name=spec.name,
+                    badge_number=spec.badge,
+                    title=spec.title,
+                    username=spec.username,
                     password=None,  # demo logins get theirs below; the others keep an unusable one
-                    roles=spec.get("roles", []),
-                    window=self.windows[spec["window"]] if spec.get("window") else None,
-                    department=self.departments[spec["department"]] if spec.get("department") else None,
-                    section=sections[spec["section"]] if spec.get("section") else None,
-                    work_phone=spec["phone"],
-                    duties=spec["duties"],
+                    roles=spec.roles,
+                    window=self.windows[spec.window] if spec.window else None,
+                    department=self.departments[spec.department] if spec.department else None,
+                    section=sections[spec.section] if spec.section else None,
+                    work_phone=spec.phone,
+                    duties=spec.duties,
                 )
                 self.created["staff"] += 1
-                if spec.get("login"):
+                if self.data.is_demo_login(spec):
                     self.demo_password(staff)
-            self.staff[spec["badge"]] = staff
-            if "sysadmin" in spec.get("roles", []):
+            self.staff[spec.badge] = staff
+            if "sysadmin" in spec.roles:
                 self.admin_access(staff)
 
     def demo_password(self, staff: StaffProfile) -> None:
@@ -133,9 +142,9 @@ class Loader:
         hashed once and the hash shared (one slow hash instead of ten), which is fine for a public password."""
         user = staff.user
         assert user is not None  # staff_create made it from the username
-        password_validation.validate_password(data.DEMO_PASSWORD, user=user)
+        password_validation.validate_password(self.data.password, user=user)
         if self._password_hash is None:
-            self._password_hash = make_password(data.DEMO_PASSWORD)
+            self._password_hash = make_password(self.data.password)
         user.password = self._password_hash
         user.save(update_fields=["password"])
         record(subject=staff, action="password_set", reason="示范账号初始密码（见 manage.py demo_logins）")
@@ -157,12 +166,12 @@ class Loader:
 
     def assign_windows(self) -> None:
         """Fill in each window's head, chief representative and deputy in charge where none is set yet."""
-        for spec in data.WINDOWS:
-            window = self.windows[spec["number"]]
+        for spec in self.data.windows:
+            window = self.windows[spec.number]
             wanted = {
-                "head": spec.get("head"),
-                "chief_representative": spec.get("chief"),
-                "deputy_in_charge": spec.get("deputy"),
+                "head": spec.head,
+                "chief_representative": spec.chief_representative,
+                "deputy_in_charge": spec.deputy_in_charge,
             }
             fields: dict[str, Any] = {
                 field: self.staff[badge]
@@ -170,124 +179,123 @@ class Loader:
                 if badge and getattr(window, f"{field}_id") is None
             }
             if fields:
-                self.windows[spec["number"]] = org.window_update(actor=None, window=window, **fields)
+                self.windows[spec.number] = org.window_update(actor=None, window=window, **fields)
                 self.created["window assignments"] += 1
 
     def load_posts(self) -> None:
         # The posts are held from the start of last year: the year of case history played afterwards
         # (`load_demo_cases`) asks who held them at its moments (R-ORG-7).
         held_from = datetime(timezone.localdate().year - 1, 1, 1, tzinfo=timezone.get_current_timezone())
-        for spec in data.WINDOWS:
-            window = self.windows[spec["number"]]
+        for spec in self.data.windows:
+            window = self.windows[spec.number]
             existing = {p.name: p for p in Post.objects.filter(window=window)}
-            for post_spec in spec["posts"]:
-                post = existing.get(post_spec["name"])
+            for post_spec in spec.posts:
+                post = existing.get(post_spec.name)
                 if post is None:
                     post = org.post_create(
                         actor=None,
                         window=window,
-                        name=post_spec["name"],
-                        holder_a=self.staff[post_spec["a"]],
-                        backups=[self.staff[b] for b in post_spec["b"]],
-                        duties=post_spec["duties"],
+                        name=post_spec.name,
+                        holder_a=self.staff[post_spec.a],
+                        backups=[self.staff[b] for b in post_spec.b],
+                        duties=post_spec.duties,
                         at=held_from,
                     )
                     self.created["posts"] += 1
-                self.posts[(spec["number"], post_spec["name"])] = post
+                self.posts[(spec.number, post_spec.name)] = post
 
     def load_authorizations(self) -> None:
-        for spec in data.authorizations_for(timezone.localdate().year):
-            department = self.departments[spec["department"]]
+        for spec in self.data.grants_for(timezone.localdate().year):
+            department = self.departments[spec.department]
             if Authorization.objects.filter(
-                department=department, document_number=spec["document_number"]
+                department=department, document_number=spec.document_number
             ).exists():
                 continue
             replaces = None
-            if spec.get("replaces"):
-                replaces = Authorization.objects.get(department=department, document_number=spec["replaces"])
+            if spec.replaces:
+                replaces = Authorization.objects.get(department=department, document_number=spec.replaces)
             org.authorization_grant(
                 actor=None,
                 department=department,
-                representative=self.staff[spec["representative"]],
-                document_number=spec["document_number"],
+                representative=self.staff[spec.representative],
+                document_number=spec.document_number,
                 signed_by=department.legal_representative,
-                scopes=spec["scopes"],
-                valid_from=spec["valid_from"],
-                valid_until=spec["valid_until"],
+                scopes=spec.scopes,
+                valid_from=spec.valid_from,
+                valid_until=spec.valid_until,
                 replaces=replaces,
             )
             self.created["authorizations"] += 1
 
     # --- catalogue -------------------------------------------------------------------------------------
 
-    def steps_of(self, spec: dict[str, Any]) -> list[data.StepSpec]:
-        steps = spec["steps"]
-        return data.STEP_TEMPLATES[steps] if isinstance(steps, str) else steps
-
-    def version_fields(self, center: Center, spec: dict[str, Any]) -> dict[str, Any]:
-        department = next(d for d in data.DEPARTMENTS if d["code"] == spec["department"])
-        window = self.windows[self.steps_of(spec)[0][1]]
+    def version_fields(self, center: Center, spec: ItemSpec) -> dict[str, Any]:
+        department = self.data.by_department[spec.department]
+        window = self.windows[self.data.steps_of(spec)[0].window]
         return {
-            "basic_code": spec["basic_code"],
-            "implementation_code": department["credit_code"] + spec["basic_code"],
-            "item_type": spec["item_type"],
+            "basic_code": spec.basic_code,
+            "implementation_code": department.credit_code + spec.basic_code,
+            "item_type": spec.item_type,
             "level": ItemLevel.COUNTY,
-            "handling_forms": spec.get("forms", DEFAULT_FORMS),
-            "visits_required": spec.get("visits", 1),
-            "legal_basis": spec["legal_basis"],
-            "content": spec["content"],
-            "conditions": spec["conditions"],
-            "result_name": spec["result_name"],
-            "special_procedures": spec.get("special", []),
-            "on_spot_decision": spec.get("on_spot", False),
-            "extension_allowed": spec.get("extension", False),
+            "handling_forms": spec.handling_forms or self.data.guides.handling_forms,
+            "visits_required": spec.visits_required,
+            "legal_basis": spec.legal_basis,
+            "content": spec.content,
+            "conditions": spec.conditions,
+            "result_name": spec.result_name,
+            "special_procedures": list(spec.special_procedures),
+            "on_spot_decision": spec.on_spot_decision,
+            "extension_allowed": spec.extension_allowed,
             "consultation_phone": window.phone,
             "supervision_phone": center.complaint_phone,
             "place": f"{center.address} {center.name} {window.number}号窗口（{window.name}）",
-            "hours": data.HOURS,
+            "hours": self.data.guides.hours,
         }
 
-    def fill(self, version: ItemVersion, spec: dict[str, Any]) -> None:
-        for material in spec["materials"]:
-            name, original, copies, *rest = material
-            condition = rest[0] if rest else ""
+    def fill(self, version: ItemVersion, spec: ItemSpec) -> None:
+        for material in spec.materials:
             catalog.material_add(
                 actor=None,
                 version=version,
-                name=name,
-                original_count=original,
-                copy_count=copies,
-                is_required=not condition,
-                condition=condition,
+                name=material.name,
+                original_count=material.originals,
+                copy_count=material.copies,
+                is_required=material.is_required,
+                condition=material.condition,
             )
-        for name, amount, unit, basis in spec.get("fees", []):
+        for fee in spec.fees:
             catalog.fee_add(
-                actor=None, version=version, name=name, amount=amount, unit=unit, legal_basis=basis
+                actor=None,
+                version=version,
+                name=fee.name,
+                amount=fee.amount,
+                unit=fee.unit,
+                legal_basis=fee.legal_basis,
             )
-        for name, window_number, post_name, description, limit_days in self.steps_of(spec):
+        for step in self.data.steps_of(spec):
             catalog.step_add(
                 actor=None,
                 version=version,
-                name=name,
-                post=self.posts[(window_number, post_name)],
-                description=description,
-                limit_days=limit_days,
+                name=step.name,
+                post=self.posts[(step.window, step.post)],
+                description=step.description,
+                limit_days=step.limit_days,
             )
 
     def load_items(self, center: Center) -> None:
         existing = {i.code: i for i in Item.objects.filter(center=center)}
-        for spec in data.ITEMS:
-            item = existing.get(spec["code"])
+        for spec in self.data.items:
+            item = existing.get(spec.code)
             if item is None:
                 item = catalog.item_create(
                     actor=None,
                     center=center,
-                    department=self.departments[spec["department"]],
-                    code=spec["code"],
-                    name=spec["name"],
-                    statutory_limit_days=spec["statutory"],
-                    promised_limit_days=spec["promised"],
-                    case_type=spec.get("case_type", "promised"),
+                    department=self.departments[spec.department],
+                    code=spec.code,
+                    name=spec.name,
+                    statutory_limit_days=spec.statutory_limit_days,
+                    promised_limit_days=spec.promised_limit_days,
+                    case_type=spec.case_type,
                     **self.version_fields(center, spec),
                 )
                 self.created["items"] += 1
@@ -296,51 +304,80 @@ class Loader:
             version = catalog.version_draft_for(actor=None, item=item)
             if not (version.materials.exists() or version.steps.exists() or version.fees.exists()):
                 self.fill(version, spec)
-            catalog.version_publish(actor=None, version=version, change_note=PUBLISH_NOTE)
+            catalog.version_publish(actor=None, version=version, change_note=self.data.guides.publish_note)
             self.created["published items"] += 1
 
     # --- all -------------------------------------------------------------------------------------------
 
-    def run(self) -> Center:
+    def run(self, progress: Progress) -> Center:
+        """Everything in one transaction, stage by stage."""
         with transaction.atomic():
-            self.created["calendar years"] += seed_national_calendar()
-            city = self.center(data.CITY, None)
-            self.sections(city, data.CITY_SECTIONS)
-            county = self.center(data.COUNTY, city)
-            if county.parent_id != city.pk:
-                raise CommandError(f"中心 {county.code} 已存在，但其上级不是 {city.code}。")
-            for center in (city, county):
-                self.created["policy values"] += policy_seed_defaults(center=center)
-            sections = self.sections(county, data.COUNTY_SECTIONS)
-            self.load_departments(county)
-            self.load_windows(county)
-            self.load_staff(county, sections)
-            self.assign_windows()
-            self.load_posts()
-            self.load_authorizations()
-            self.load_items(county)
+            with self.stage(progress, "日历、中心与制度参数"):
+                self.created["calendar years"] += seed_national_calendar()
+                city = self.center(self.data.city, None)
+                self.sections(city, self.data.city.sections)
+                county = self.center(self.data.county, city)
+                if county.parent_id != city.pk:
+                    raise CommandError(f"中心 {county.code} 已存在，但其上级不是 {city.code}。")
+                for center in (city, county):
+                    self.created["policy values"] += policy_seed_defaults(center=center)
+                sections = self.sections(county, self.data.county.sections)
+            with self.stage(progress, "部门、窗口、人员与岗位"):
+                self.load_departments(county)
+                self.load_windows(county)
+                self.load_staff(county, sections)
+                self.assign_windows()
+                self.load_posts()
+            with self.stage(progress, "首席代表授权书"):
+                self.load_authorizations()
+            with self.stage(progress, "服务事项及其材料、收费、环节"):
+                self.load_items(county)
         return county
+
+    @contextmanager
+    def stage(self, progress: Progress, label: str) -> Iterator[None]:
+        """A stage of the load, printed with what it created and its time."""
+        before = Counter(self.created)
+        with progress.stage(label) as stage:
+            yield
+            made = {key: n - before[key] for key, n in self.created.items() if n > before[key]}
+            stage.note = "，".join(f"{key} {n}" for key, n in made.items()) or "已是最新"
 
 
 class Command(BaseCommand):
-    help = "载入示范中心（示范市政务服务中心 / 示范县政务服务中心）的机构、人员、岗位和服务事项；可重复运行。"
+    help = (
+        "载入示范中心（示范市政务服务中心 / 示范县政务服务中心）的机构、人员、岗位和服务事项（demo/data/），"
+        "再生成近一年的办件历史，最后列出登录账号；可重复运行。"
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        loader = Loader()
-        try:
-            county = loader.run()
-        except RuleViolation as exc:
-            raise CommandError(f"{exc.rule}：{exc.message}") from exc
-        elapsed = time.monotonic() - started
-        created = {k: v for k, v in loader.created.items() if v}
-        if created:
-            summary = "，".join(f"{k} {v}" for k, v in created.items())
-            self.stdout.write(
-                self.style.SUCCESS(f"示范中心已载入（{county.name}，代码 {county.code}）：{summary}。")
-            )
-        else:
-            self.stdout.write(self.style.SUCCESS(f"示范中心已是最新（{county.name}），没有任何改动。"))
-        self.stdout.write(f"用时 {elapsed:.1f} 秒。登录账号：manage.py demo_logins")
-        # A year of case history at the demo centre (idempotent: nothing is added once it has cases).
-        call_command("load_demo_cases", center=county.code, stdout=self.stdout, stderr=self.stderr)
+        progress = Progress(self.stdout)
+        with without_query_log():
+            try:
+                with progress.stage("读取 demo/data/") as stage:
+                    data = read()
+                    stage.note = (
+                        f"{len(data.departments)}个部门、{len(data.windows)}个窗口、{len(data.staff)}名工作人员、"
+                        f"{len(data.items)}个事项"
+                    )
+                loader = Loader(data)
+                county = loader.run(progress)
+            except DemoDataError as exc:
+                raise CommandError(str(exc)) from exc
+            except RuleViolation as exc:
+                raise CommandError(f"{exc.rule}：{exc.message}") from exc
+            elapsed = time.monotonic() - started
+            created = {k: v for k, v in loader.created.items() if v}
+            if created:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"示范中心已载入（{county.name}，代码 {county.code}），用时 {elapsed:.1f} 秒。"
+                    )
+                )
+            else:
+                self.stdout.write(self.style.SUCCESS(f"示范中心已是最新（{county.name}），没有任何改动。"))
+            # A year of case history at the demo centre (idempotent: nothing is added once it has cases).
+            play_history(self, center=county, scale=None, seed=None)
+        self.stdout.write("")
+        call_command("demo_logins", stdout=self.stdout, stderr=self.stderr)
