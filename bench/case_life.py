@@ -67,6 +67,8 @@ KINDS = ("receive", "check", "accept", "step", "decide", "deliver")
 WARM_LIVES = 5  # lived before anything is counted or timed: fills caches and the number sequences
 COUNTED_LIVES = 5  # lived with their statements counted, outside the timing
 SAVEPOINT_SQL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+# The transaction's own frame, which Django logs as queries with psycopg 3: not statements of the transition.
+FRAME_SQL = ("BEGIN", "COMMIT", "ROLLBACK")
 TIMEOUT_S = int(os.environ.get("BENCH_CASES_TIMEOUT", "1200"))
 
 
@@ -221,7 +223,10 @@ class Statements:
         self.calls[kind] += 1
         self.commits[kind] += commit.call_count
         for query in queries.captured_queries:
-            if query["sql"].lstrip().upper().startswith(SAVEPOINT_SQL):
+            sql = query["sql"].lstrip().upper()
+            if sql in FRAME_SQL:
+                continue
+            if sql.startswith(SAVEPOINT_SQL):
                 self.savepoints[kind] += 1
             else:
                 self.statements[kind] += 1

@@ -41,11 +41,10 @@ from org.models import (
 )
 from org.services import (
     ActingFacts,
-    Holder,
     acting_facts,
     authorization_in_force,
     can_decide_on_spot,
-    post_holder_at,
+    holder_at,
 )
 
 from .models import ActingAs, Case, CaseStep
@@ -158,7 +157,7 @@ class Acting:
     @cached_property
     def steps(self) -> list[CaseStep]:
         assert self.case is not None
-        return list(CaseStep.objects.filter(case=self.case).select_related("post").order_by("order"))
+        return list(CaseStep.objects.filter(case=self.case).order_by("order"))
 
     @property
     def current_step(self) -> CaseStep | None:
@@ -218,10 +217,6 @@ def _at_window(acting: Acting) -> Permit:
     return Permit(capacity)
 
 
-def _holder_label(holder: Holder) -> str:
-    return f"{holder.staff.name}（{holder.acting_as}角）"
-
-
 def _step_holder(acting: Acting) -> Permit:
     """The current step is done by whoever holds its post now: its A when on duty, else the B covering, who then
     acts with A's rights (R-ORG-5, R-ORG-7)."""
@@ -229,22 +224,27 @@ def _step_holder(acting: Acting) -> Permit:
     if step is None:
         raise RuleViolation("R-ORG-5", _("本办件的办理环节已全部完成。"))
     holder = acting.once(
-        f"holder:{step.pk}", lambda: post_holder_at(step.post, acting.moment) if step.post else None
+        f"holder:{step.pk}", lambda: holder_at(step.post_id, acting.moment) if step.post_id else None
     )
-    post_name = step.post.name if step.post else ""
     if holder is None:
         raise RuleViolation(
             "R-ORG-7",
             _("“%(step)s”环节的岗位“%(post)s”当前A角、B角均不在岗（无人顶岗），暂不能办理。")
-            % {"step": step.name, "post": post_name},
+            % {"step": step.name, "post": step.post.name if step.post is not None else ""},
         )
-    if holder.staff.pk != acting.actor.pk:
+    staff_id, acting_as = holder
+    if staff_id != acting.actor.pk:
+        who = StaffProfile.objects.filter(pk=staff_id).values_list("name", flat=True).first() or ""
         raise RuleViolation(
             "R-ORG-7",
             _("“%(step)s”环节由岗位“%(post)s”当前在岗的%(holder)s办理，您不能办理。")
-            % {"step": step.name, "post": post_name, "holder": _holder_label(holder)},
+            % {
+                "step": step.name,
+                "post": step.post.name if step.post is not None else "",
+                "holder": f"{who}（{acting_as}角）",
+            },
         )
-    return Permit(holder.acting_as, {"step": step})
+    return Permit(acting_as, {"step": step})
 
 
 def _decision_authority(acting: Acting) -> dict[str, Any]:

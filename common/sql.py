@@ -146,20 +146,31 @@ def _insert_sql(model: type[Model], vendor: str) -> tuple[str, tuple[Field, ...]
     return f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {pk}", fields  # noqa: S608 - model names
 
 
-def insert_sql(instance: Model) -> tuple[str, list[Any]]:
-    """The INSERT of `instance` (every concrete field but the key, which the database gives: RETURNING it)."""
+def insert_sql(instance: Model, *, ignore_conflicts: bool = False) -> tuple[str, list[Any]]:
+    """The INSERT of `instance` (every concrete field but the key, which the database gives: RETURNING it);
+    with `ignore_conflicts`, a row that would break a unique constraint is left out (nothing returned)."""
     sql, fields = _insert_sql(type(instance), connection.vendor)
+    if ignore_conflicts:
+        if connection.vendor == "sqlite":
+            sql = sql.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
+        else:
+            sql = sql.replace(" RETURNING ", " ON CONFLICT DO NOTHING RETURNING ", 1)
     return sql, [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
 
 
-def insert(instance: Model) -> None:
-    """Insert `instance` (one statement) and set its primary key."""
-    sql, params = insert_sql(instance)
+def insert(instance: Model, *, ignore_conflicts: bool = False) -> bool:
+    """Insert `instance` (one statement) and set its primary key. Returns whether a row was inserted (False only
+    with `ignore_conflicts`, when the row was already there)."""
+    sql, params = insert_sql(instance, ignore_conflicts=ignore_conflicts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        instance.pk = cursor.fetchone()[0]
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    instance.pk = row[0]
     instance._state.adding = False
     instance._state.db = connection.alias
+    return True
 
 
 def update_then_insert(updated: Model, names: Sequence[str], inserted: Model) -> None:

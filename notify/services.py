@@ -29,6 +29,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common.sql import insert
+
 from .channels import ChannelRegistry
 from .models import OutboxMessage
 
@@ -73,21 +75,17 @@ def enqueue(
         raise ValueError("a message needs a key, a channel and a recipient")
     now = timezone.now()
     center_id = center if isinstance(center, int) else center.pk
-    OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(
-                center_id=center_id,
-                key=key[:200],
-                channel=channel,
-                recipient=recipient[:254],
-                subject=subject[:200],
-                body=body,
-                created_at=now,
-                available_at=available_at or now,
-            )
-        ],
-        ignore_conflicts=True,
+    message = OutboxMessage(
+        center_id=center_id,
+        key=key[:200],
+        channel=channel,
+        recipient=recipient[:254],
+        subject=subject[:200],
+        body=body,
+        created_at=now,
+        available_at=available_at or now,
     )
+    insert(message, ignore_conflicts=True)
 
 
 # --- dispatch -----------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from catalog.models import Fee
 from common.errors import RuleViolation
 from common.i18n import stored
 from org.models import StaffProfile
-from org.services import Holder, post_holder_at
+from org.services import Holder, holder_at, post_holder_at
 from policy.selectors import policy_value
 from workdays.services import add_working_days
 from workdays.timers import timer_finish
@@ -107,7 +107,7 @@ def _plan(case: Case, at: datetime | None, *, new: bool = False) -> list[CaseSte
     """The case's steps in order, with each post (planned from the item version the first time; `new`: the
     case is being accepted and has none yet, so they are not looked for)."""
     if not new:
-        existing = list(CaseStep.objects.filter(case=case).select_related("post").order_by("order"))
+        existing = list(CaseStep.objects.filter(case=case).order_by("order"))
         if existing:
             return existing
     # The published version's steps come with it (`catalog.selectors.published_version`).
@@ -186,16 +186,16 @@ def step_complete(
     step.save(update_fields=["handler", "acting_as", "opinion", "started_at", "finished_at"])
 
     following = _first_unfinished(steps)  # `step` is finished now
-    responsible: StaffProfile = actor
+    responsible_id: int = actor.pk
     responsible_as = permit.acting_as
     if following is not None:
         following.started_at = moment
         following.save(update_fields=["started_at"])
-        next_holder = step_holder(case_step=following, at=moment)
+        next_holder = holder_at(following.post_id, moment) if following.post_id else None
         if next_holder is not None:
-            responsible, responsible_as = next_holder.staff, next_holder.acting_as
+            responsible_id, responsible_as = next_holder
         elif following.post is not None:  # nobody on duty: the post's A stays responsible
-            responsible, responsible_as = following.post.holder_a, ActingAs.A
+            responsible_id, responsible_as = following.post.holder_a_id, ActingAs.A
     case_change(
         case=case,
         action="step_complete",
@@ -207,10 +207,10 @@ def step_complete(
             "name": step.name,
             "post": step.post_id,
             "next_step": following.order if following else None,
-            "responsible": responsible.pk,
+            "responsible": responsible_id,
         },
         fields={
-            "responsible": responsible,
+            "responsible_id": responsible_id,
             "responsible_acting_as": responsible_as,
             "current_post_id": following.post_id if following else None,
         },

@@ -223,3 +223,42 @@ def acting_facts(staff: StaffProfile, window: Window, moment: datetime) -> Actin
         if first is not None and first[1] == PostRole.B and first[0] == staff.pk:
             capacity = "B"
     return ActingFacts(capacity=capacity, on_duty=on_duty, window_roles=frozenset(roles))
+
+
+_HOLDER_SQL: dict[str, str] = {}
+
+
+def _holder_sql() -> str:
+    """The query of `holder_at`: the holdings of one post in force at the moment, A first then the Bs in cover
+    order, each with whether its holder was active and away then."""
+    vendor = connection.vendor
+    if vendor in _HOLDER_SQL:
+        return _HOLDER_SQL[vendor]
+    q = connection.ops.quote_name
+    holding, staff, absence = (q(m._meta.db_table) for m in (PostHolding, StaffProfile, Absence))
+    sql = (
+        f"SELECT h.{q('staff_id')}, h.{q('role')}, "  # noqa: S608 - names from the models
+        f"CASE WHEN (s.{q('is_active')} OR s.{q('deactivated_at')} > %(m)s) THEN 1 ELSE 0 END, "
+        f"CASE WHEN EXISTS (SELECT 1 FROM {absence} a WHERE a.{q('staff_id')} = h.{q('staff_id')} "
+        f"AND a.{q('cancelled_at')} IS NULL AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s) "
+        f"THEN 1 ELSE 0 END "
+        f"FROM {holding} h JOIN {staff} s ON s.{q('id')} = h.{q('staff_id')} "
+        f"WHERE h.{q('post_id')} = %(p)s AND h.{q('valid_from')} <= %(m)s "
+        f"AND (h.{q('valid_until')} IS NULL OR h.{q('valid_until')} > %(m)s) "
+        f"ORDER BY h.{q('role')}, h.{q('order')}, h.{q('id')}"
+    )
+    _HOLDER_SQL[vendor] = sql
+    return sql
+
+
+def holder_at(post: Post | int, moment: datetime) -> tuple[int, str] | None:
+    """`post_holder_at` by id only — (staff id, "A" or "B") or None — for the case services' hot path, which
+    compare and store ids. One query, no model built."""
+    post_id = post if isinstance(post, int) else post.pk
+    params = {"m": connection.ops.adapt_datetimefield_value(moment), "p": post_id}
+    with connection.cursor() as cursor:
+        cursor.execute(_holder_sql(), params)
+        for staff_id, role, active, away in cursor.fetchall():
+            if active and not away:
+                return int(staff_id), str(role)
+    return None
