@@ -87,6 +87,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Bind parameters on the server and let psycopg prepare a statement after it has run DB_PREPARE_THRESHOLD
+    # times on a connection: the case services run the same few dozen statements on every transition, and
+    # planning them cost more than executing them (docs/decisions.md, "Prepared statements"). Set
+    # DB_PREPARE_THRESHOLD=off behind a pooler in transaction mode that cannot carry prepared statements.
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=None if _prepare.lower() in ("off", "none", "") else int(_prepare),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 would need an extra C dependency; PBKDF2-SHA256 at Django's current iteration count is the
