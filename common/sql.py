@@ -8,7 +8,8 @@ primary key (optionally locked, with forward one-to-one/foreign-key relations jo
 fields, an INSERT — and runs it with fresh parameters. Values go through the fields' own `get_db_prep_save` and
 come back through the same converters the ORM applies, so instances look exactly as the ORM would make them.
 
-Only the shapes above: anything else is the ORM's.
+Also the rows of a model matching equalities on its columns (a case's steps, its materials), and several rows in
+one INSERT. Only these shapes: anything else is the ORM's.
 """
 
 from __future__ import annotations
@@ -187,3 +188,62 @@ def update_then_insert(updated: Model, names: Sequence[str], inserted: Model) ->
         inserted.pk = cursor.fetchone()[0]
     inserted._state.adding = False
     inserted._state.db = connection.alias
+
+
+@lru_cache(maxsize=256)
+def _where_sql(
+    model: type[Model], names: tuple[str, ...], order_by: tuple[str, ...], vendor: str
+) -> tuple[str, tuple[Field, ...]]:
+    del vendor
+    opts = model._meta
+    conditions = " AND ".join(f"{_q(cast(Field, opts.get_field(n)).column)} = %s" for n in names)
+    order = ", ".join(
+        f"{_q(cast(Field, opts.get_field(o.lstrip('-'))).column)}{' DESC' if o.startswith('-') else ''}"
+        for o in order_by
+    )
+    columns = ", ".join(_q(f.column) for f in _fields(model))
+    sql = f"SELECT {columns} FROM {_q(opts.db_table)} WHERE {conditions}"  # noqa: S608 - names from the model
+    if order:
+        sql += f" ORDER BY {order}"
+    return sql, tuple(cast(Field, opts.get_field(n)) for n in names)
+
+
+def select_where(model: type[M], *, order_by: Sequence[str] = (), **equals: Any) -> list[M]:
+    """The rows of `model` whose columns equal `equals` (field names or attnames: `case_id=5`), in the order of
+    `order_by` (field names, "-" for descending) — the ORM's `filter(...).order_by(...)` for plain equalities."""
+    vendor = connection.vendor
+    names = tuple(equals)
+    sql, fields = _where_sql(model, names, tuple(order_by), vendor)
+    params = [
+        f.get_db_prep_value(equals[n], connection, prepared=False) for n, f in zip(names, fields, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = _model_converters(model, vendor)
+    attnames = [f.attname for f in _fields(model)]
+    db = connection.alias
+    return [model.from_db(db, attnames, _convert(row, converters)) for row in rows]
+
+
+def insert_many(instances: Sequence[Model]) -> None:
+    """Insert `instances` (all of one model) in one statement and set their primary keys (the database returns
+    them in the order of the rows, as Django's `bulk_create` relies on too)."""
+    if not instances:
+        return
+    if len(instances) == 1:
+        insert(instances[0])
+        return
+    sql, fields = _insert_sql(type(instances[0]), connection.vendor)
+    head, _, tail = sql.partition(" VALUES ")
+    row, _, returning = tail.partition(" RETURNING ")
+    params: list[Any] = []
+    for instance in instances:
+        params += [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{head} VALUES {', '.join([row] * len(instances))} RETURNING {returning}", params)
+        keys = [r[0] for r in cursor.fetchall()]
+    for instance, key in zip(instances, keys, strict=True):
+        instance.pk = key
+        instance._state.adding = False
+        instance._state.db = connection.alias

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Q, QuerySet, Value, When
 
+from common import sql
 from org.models import Center
 
 from . import hooks
@@ -85,7 +86,7 @@ def _apply(timer: Timer, view: TimerView, *extra: str) -> list[str]:
         setattr(timer, name, _stored(timer, view)[name])
     fields = [*changed, *extra]
     if fields and timer.pk is not None:
-        timer.save(update_fields=fields)
+        sql.update(timer, fields)
     return changed
 
 
@@ -116,7 +117,7 @@ def timer_start(
         yellow_days=yellow_days,
     )
     _apply(timer, view)
-    timer.save(force_insert=True)
+    sql.insert(timer)
     return timer
 
 
@@ -173,7 +174,7 @@ def timer_finish(*, timer: Timer, on: date, open_span: bool | None = None) -> No
         assert timer.deadline is not None
         timer.red_since = timer.deadline + timedelta(days=1)
         fields.append("red_since")
-    timer.save(update_fields=fields)
+    sql.update(timer, fields)
     if late:
         hooks.timer_overdue(timer)
 

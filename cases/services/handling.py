@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Fee
+from common import sql
 from common.errors import RuleViolation
 from common.i18n import stored
 from org.models import StaffProfile
@@ -107,7 +108,7 @@ def _plan(case: Case, at: datetime | None, *, new: bool = False) -> list[CaseSte
     """The case's steps in order, with each post (planned from the item version the first time; `new`: the
     case is being accepted and has none yet, so they are not looked for)."""
     if not new:
-        existing = list(CaseStep.objects.filter(case=case).order_by("order"))
+        existing = sql.select_where(CaseStep, case_id=case.pk, order_by=("order", "id"))
         if existing:
             return existing
     # The published version's steps come with it (`catalog.selectors.published_version`).
@@ -123,7 +124,8 @@ def _plan(case: Case, at: datetime | None, *, new: bool = False) -> list[CaseSte
         )
         for index, step in enumerate(steps, start=1)
     ]
-    return CaseStep.objects.bulk_create(planned) if planned else []
+    sql.insert_many(planned)
+    return planned
 
 
 # One statement writes the steps: inside a service's transaction they need no savepoint of their own.
@@ -183,14 +185,14 @@ def step_complete(
     step.opinion = opinion
     step.started_at = step.started_at or moment
     step.finished_at = moment
-    step.save(update_fields=["handler", "acting_as", "opinion", "started_at", "finished_at"])
+    sql.update(step, ["handler", "acting_as", "opinion", "started_at", "finished_at"])
 
     following = _first_unfinished(steps)  # `step` is finished now
     responsible_id: int = actor.pk
     responsible_as = permit.acting_as
     if following is not None:
         following.started_at = moment
-        following.save(update_fields=["started_at"])
+        sql.update(following, ["started_at"])
         next_holder = holder_at(following.post_id, moment) if following.post_id else None
         if next_holder is not None:
             responsible_id, responsible_as = next_holder
@@ -289,7 +291,7 @@ def case_decide(
         }
     else:
         body |= {"reasons": reasons, "false_materials": false_materials, "remedies": REMEDIES_TEXT}
-    notice = Notice.objects.create(
+    notice = Notice(
         center=case.center,
         case=case,
         kind=kind,
@@ -298,6 +300,7 @@ def case_decide(
         issued_by=actor,
         body=body,
     )
+    sql.insert(notice)
     limit = int(policy_value(case.center, "delivery_limit_days", day))
     delivery_due = add_working_days(center=case.center, start=day, days=limit).date
     event = case_change(

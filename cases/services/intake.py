@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import CaseType, Item, ItemVersion, Material
 from catalog.services import item_accepts_applications
+from common import sql
 from common.errors import PermissionDenied, RuleViolation
 from common.history import record
 from common.i18n import stored
@@ -681,7 +682,7 @@ def case_check_materials(
                 )
             rows[material.pk] = (status, note)
         first_check = case.materials_checks == 0
-        existing = {row.material_id: row for row in CaseMaterial.objects.filter(case=case)}
+        existing = {row.material_id: row for row in sql.select_where(CaseMaterial, case_id=case.pk)}
         new_rows: list[CaseMaterial] = []
         changed_rows: list[CaseMaterial] = []
         for material in checklist:
@@ -705,7 +706,7 @@ def case_check_materials(
                     row.was_present_at_first_check = status == MaterialStatus.PRESENT
                 changed_rows.append(row)
         if new_rows:
-            CaseMaterial.objects.bulk_create(new_rows)  # one INSERT for the materials checked the first time
+            sql.insert_many(new_rows)  # one INSERT for the materials checked the first time
         if changed_rows:  # and one UPDATE for those checked before (or uploaded)
             update = ["status", "note", "checked_at", "checked_by"]
             if first_check:
@@ -777,7 +778,7 @@ def _notice(
     *, case: Case, kind: str, actor: StaffProfile, at: datetime, body: dict[str, Any], number: str = ""
 ) -> Notice:
     number = number or next_number(center=case.center, kind=kind, on=timezone.localdate(at))
-    return Notice.objects.create(
+    notice = Notice(
         center_id=case.center_id,
         case=case,
         kind=kind,
@@ -786,6 +787,8 @@ def _notice(
         issued_by=actor,
         body={"title": stored(NoticeKind(kind).label), **body},
     )
+    sql.insert(notice)
+    return notice
 
 
 def case_issue_correction(
@@ -1055,7 +1058,7 @@ def case_accept(
             raise RuleViolation("R-CAT-6", _("事项已取消或停止受理，不能受理新的申请。"))
         if not _checked_since_receipt(case):
             raise RuleViolation("R-CASE-2", _("请先审查本次提交的全部材料，再予受理。"))
-        statuses = dict(CaseMaterial.objects.filter(case=case).values_list("material_id", "status"))
+        statuses = {row.material_id: row.status for row in sql.select_where(CaseMaterial, case_id=case.pk)}
         blocking = [
             m.name
             for m in case.version.materials.all()

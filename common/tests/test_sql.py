@@ -1,0 +1,61 @@
+"""The hot-path statements of `common.sql` give the rows and instances the ORM would."""
+
+from __future__ import annotations
+
+import pytest
+
+from common import sql
+from org.models import Department, Window
+from org.tests.factories import make_center, make_department, make_window
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj: object, names: list[str]) -> list[object]:
+    return [getattr(obj, name) for name in names]
+
+
+def test_select_one_reads_a_row_with_its_relations_as_the_orm_does() -> None:
+    window = make_window(make_center())
+    got = sql.select_one(Window, window.pk, related=["center"])
+    orm = Window.objects.select_related("center").get(pk=window.pk)
+    assert got is not None
+    names = [f.attname for f in Window._meta.concrete_fields]
+    assert _fields(got, names) == _fields(orm, names)
+    assert "center" in got._state.fields_cache and got.center.code == orm.center.code
+    assert sql.select_one(Window, window.pk + 10_000) is None
+
+
+def test_select_where_filters_on_equal_columns_in_the_order_asked() -> None:
+    center, other = make_center(), make_center()
+    names = ["乙科", "甲科", "丙科"]
+    for name in names:
+        make_department(center, name=name)
+    make_department(other, name="他处")
+    got = sql.select_where(Department, center_id=center.pk, order_by=("-id",))
+    orm = list(Department.objects.filter(center=center).order_by("-id"))
+    assert [d.pk for d in got] == [d.pk for d in orm] and [d.name for d in got] == names[::-1]
+    assert sql.select_where(Department, center=center.pk, name="甲科")[0].name == "甲科"
+    assert sql.select_where(Department, center_id=center.pk, name="没有") == []
+
+
+def test_insert_many_writes_every_row_in_one_statement_and_sets_their_keys(
+    django_assert_num_queries: object,
+) -> None:
+    center = make_center()
+    rows = [Department(center=center, code=f"D{i}", name=f"科室{i}") for i in range(3)]
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        sql.insert_many(rows)
+    assert all(row.pk is not None and not row._state.adding for row in rows)
+    stored = {d.pk: d.name for d in Department.objects.filter(center=center)}
+    assert stored == {row.pk: row.name for row in rows}
+    sql.insert_many([])  # nothing to write: no statement
+
+
+def test_update_writes_only_the_named_fields() -> None:
+    department = make_department(make_center(), name="原名")
+    department.name = "新名"
+    Department.objects.filter(pk=department.pk).update(code="X1")  # changed by someone else meanwhile
+    sql.update(department, ["name"])
+    department.refresh_from_db()
+    assert (department.name, department.code) == ("新名", "X1")
