@@ -15,13 +15,20 @@ one INSERT. Only these shapes: anything else is the ORM's.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
+
+
+def _db() -> Any:
+    """The default connection itself: the `connection` proxy looks itself up on every attribute, and the hot
+    path touches it for every value."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def _q(name: Any) -> str:
@@ -74,12 +81,12 @@ def _select(
     return sql, layout
 
 
-def _convert(values: Sequence[Any], converters: list[list[Any]]) -> list[Any]:
+def _convert(values: Sequence[Any], converters: list[list[Any]], db: Any) -> list[Any]:
     out = list(values)
     for i, funcs in enumerate(converters):
         value = out[i]
         for func in funcs:
-            value = func(value, None, connection)
+            value = func(value, None, db)
         out[i] = value
     return out
 
@@ -92,20 +99,20 @@ def _model_converters(model: type[Model], vendor: str) -> list[list[Any]]:
 def select_one(model: type[M], pk: Any, *, related: Iterable[str] = (), for_update: bool = False) -> M | None:
     """The row of `model` with primary key `pk`, with the forward relations `related` joined in (cached on the
     instance as `select_related` would), optionally locked (only its own row). None when there is no such row."""
-    vendor = connection.vendor
+    db = _db()
+    vendor = db.vendor
     sql, layout = _select(model, tuple(related), for_update, vendor)
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    db = connection.alias
     offset = 0
     instance: Any = None
     for target, name, fields in layout:
-        values = _convert(row[offset : offset + len(fields)], _model_converters(target, vendor))
+        values = _convert(row[offset : offset + len(fields)], _model_converters(target, vendor), db)
         offset += len(fields)
-        obj = target.from_db(db, [f.attname for f in fields], values)
+        obj = target.from_db(db.alias, [f.attname for f in fields], values)
         if name is None:
             instance = obj
         else:
@@ -122,17 +129,19 @@ def _update_sql(model: type[Model], names: tuple[str, ...], vendor: str) -> tupl
     return f"UPDATE {table} SET {sets} WHERE {pk} = %s", fields  # noqa: S608 - names from the model
 
 
-def update_sql(instance: Model, names: Sequence[str]) -> tuple[str, list[Any]]:
+def update_sql(instance: Model, names: Sequence[str], db: Any = None) -> tuple[str, list[Any]]:
     """The UPDATE of `names` of `instance`'s row to their current values on the instance, and its parameters."""
-    sql, fields = _update_sql(type(instance), tuple(names), connection.vendor)
-    params = [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
+    db = db or _db()
+    sql, fields = _update_sql(type(instance), tuple(names), db.vendor)
+    params = [f.get_db_prep_save(getattr(instance, f.attname), db) for f in fields]
     return sql, [*params, instance.pk]
 
 
 def update(instance: Model, names: Sequence[str]) -> None:
     """Write `names` of `instance` to its row (one statement)."""
-    sql, params = update_sql(instance, names)
-    with connection.cursor() as cursor:
+    db = _db()
+    sql, params = update_sql(instance, names, db)
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
 
 
@@ -147,83 +156,112 @@ def _insert_sql(model: type[Model], vendor: str) -> tuple[str, tuple[Field, ...]
     return f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {pk}", fields  # noqa: S608 - model names
 
 
-def insert_sql(instance: Model, *, ignore_conflicts: bool = False) -> tuple[str, list[Any]]:
+def insert_sql(instance: Model, *, ignore_conflicts: bool = False, db: Any = None) -> tuple[str, list[Any]]:
     """The INSERT of `instance` (every concrete field but the key, which the database gives: RETURNING it);
     with `ignore_conflicts`, a row that would break a unique constraint is left out (nothing returned)."""
-    sql, fields = _insert_sql(type(instance), connection.vendor)
+    db = db or _db()
+    sql, fields = _insert_sql(type(instance), db.vendor)
     if ignore_conflicts:
-        if connection.vendor == "sqlite":
+        if db.vendor == "sqlite":
             sql = sql.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
         else:
             sql = sql.replace(" RETURNING ", " ON CONFLICT DO NOTHING RETURNING ", 1)
-    return sql, [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
+    return sql, [f.get_db_prep_save(f.pre_save(instance, add=True), db) for f in fields]
 
 
 def insert(instance: Model, *, ignore_conflicts: bool = False) -> bool:
     """Insert `instance` (one statement) and set its primary key. Returns whether a row was inserted (False only
     with `ignore_conflicts`, when the row was already there)."""
-    sql, params = insert_sql(instance, ignore_conflicts=ignore_conflicts)
-    with connection.cursor() as cursor:
+    db = _db()
+    sql, params = insert_sql(instance, ignore_conflicts=ignore_conflicts, db=db)
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return False
     instance.pk = row[0]
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = db.alias
     return True
 
 
 def update_then_insert(updated: Model, names: Sequence[str], inserted: Model) -> None:
     """Write `names` of `updated` and insert `inserted`, as one statement where the database can (PostgreSQL:
     the UPDATE in a WITH clause, which always runs to completion), else as two."""
-    if connection.vendor != "postgresql":
+    db = _db()
+    if db.vendor != "postgresql":
         update(updated, names)
         insert(inserted)
         return
-    update_text, update_params = update_sql(updated, names)
-    insert_text, insert_params = insert_sql(inserted)
-    with connection.cursor() as cursor:
+    update_text, update_params = update_sql(updated, names, db)
+    insert_text, insert_params = insert_sql(inserted, db=db)
+    with db.cursor() as cursor:
         cursor.execute(f"WITH changed AS ({update_text}) {insert_text}", [*update_params, *insert_params])
         inserted.pk = cursor.fetchone()[0]
     inserted._state.adding = False
-    inserted._state.db = connection.alias
+    inserted._state.db = db.alias
+
+
+@lru_cache(maxsize=256)
+def _columns(model: type[Model], vendor: str) -> str:
+    del vendor
+    return ", ".join(_q(f.column) for f in _fields(model))
 
 
 @lru_cache(maxsize=256)
 def _where_sql(
     model: type[Model], names: tuple[str, ...], order_by: tuple[str, ...], vendor: str
 ) -> tuple[str, tuple[Field, ...]]:
-    del vendor
     opts = model._meta
     conditions = " AND ".join(f"{_q(cast(Field, opts.get_field(n)).column)} = %s" for n in names)
     order = ", ".join(
         f"{_q(cast(Field, opts.get_field(o.lstrip('-'))).column)}{' DESC' if o.startswith('-') else ''}"
         for o in order_by
     )
-    columns = ", ".join(_q(f.column) for f in _fields(model))
-    sql = f"SELECT {columns} FROM {_q(opts.db_table)} WHERE {conditions}"  # noqa: S608 - names from the model
+    sql = f"SELECT {_columns(model, vendor)} FROM {_q(opts.db_table)} WHERE {conditions}"  # noqa: S608 - model names
     if order:
         sql += f" ORDER BY {order}"
     return sql, tuple(cast(Field, opts.get_field(n)) for n in names)
 
 
+def _instances(model: type[M], db: Any, sql: str, params: Sequence[Any]) -> list[M]:
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = _model_converters(model, db.vendor)
+    attnames = [f.attname for f in _fields(model)]
+    return [model.from_db(db.alias, attnames, _convert(row, converters, db)) for row in rows]
+
+
 def select_where(model: type[M], *, order_by: Sequence[str] = (), **equals: Any) -> list[M]:
     """The rows of `model` whose columns equal `equals` (field names or attnames: `case_id=5`), in the order of
     `order_by` (field names, "-" for descending) — the ORM's `filter(...).order_by(...)` for plain equalities."""
-    vendor = connection.vendor
+    db = _db()
     names = tuple(equals)
-    sql, fields = _where_sql(model, names, tuple(order_by), vendor)
-    params = [
-        f.get_db_prep_value(equals[n], connection, prepared=False) for n, f in zip(names, fields, strict=True)
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    converters = _model_converters(model, vendor)
-    attnames = [f.attname for f in _fields(model)]
-    db = connection.alias
-    return [model.from_db(db, attnames, _convert(row, converters)) for row in rows]
+    sql, fields = _where_sql(model, names, tuple(order_by), db.vendor)
+    params = [f.get_db_prep_value(equals[n], db, prepared=False) for n, f in zip(names, fields, strict=True)]
+    return _instances(model, db, sql, params)
+
+
+def select_rows(model: type[M], where: str, params: Sequence[Any]) -> list[M]:
+    """The rows of `model` matching `where` — SQL written by the caller after WHERE (with its ORDER BY), over the
+    model's own table, unaliased — for a hot filter that is not plain equalities. Parameters are passed as the
+    database adapter takes them (dates and datetimes through `adapt`)."""
+    db = _db()
+    model_table = _q(model._meta.db_table)
+    sql = f"SELECT {_columns(model, db.vendor)} FROM {model_table} WHERE {where}"  # noqa: S608 - the caller's SQL
+    return _instances(model, db, sql, params)
+
+
+def adapt(value: Any) -> Any:
+    """`value` as the database adapter takes it in `select_rows`: datetimes and dates through the backend's own
+    adaptation (SQLite stores them as text, in UTC), anything else as it is."""
+    db = _db()
+    if isinstance(value, datetime):
+        return db.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return db.ops.adapt_datefield_value(value)
+    return value
 
 
 def insert_many(instances: Sequence[Model]) -> None:
@@ -234,16 +272,17 @@ def insert_many(instances: Sequence[Model]) -> None:
     if len(instances) == 1:
         insert(instances[0])
         return
-    sql, fields = _insert_sql(type(instances[0]), connection.vendor)
+    db = _db()
+    sql, fields = _insert_sql(type(instances[0]), db.vendor)
     head, _, tail = sql.partition(" VALUES ")
     row, _, returning = tail.partition(" RETURNING ")
     params: list[Any] = []
     for instance in instances:
-        params += [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
-    with connection.cursor() as cursor:
+        params += [f.get_db_prep_save(f.pre_save(instance, add=True), db) for f in fields]
+    with db.cursor() as cursor:
         cursor.execute(f"{head} VALUES {', '.join([row] * len(instances))} RETURNING {returning}", params)
         keys = [r[0] for r in cursor.fetchall()]
     for instance, key in zip(instances, keys, strict=True):
         instance.pk = key
         instance._state.adding = False
-        instance._state.db = connection.alias
+        instance._state.db = db.alias
