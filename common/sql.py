@@ -14,7 +14,8 @@ one INSERT. Only these shapes: anything else is the ORM's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar, cast
@@ -137,8 +138,12 @@ def update_sql(instance: Model, names: Sequence[str], db: Any = None) -> tuple[s
     return sql, [*params, instance.pk]
 
 
-def update(instance: Model, names: Sequence[str]) -> None:
-    """Write `names` of `instance` to its row (one statement)."""
+def update(instance: Model, names: Sequence[str], *, _now: bool = False) -> None:
+    """Write `names` of `instance` to its row (one statement; inside `deferred()`, at the end of the block)."""
+    pending = None if _now else _pending()
+    if pending is not None:
+        pending.update(instance, names)
+        return
     db = _db()
     sql, params = update_sql(instance, names, db)
     with db.cursor() as cursor:
@@ -169,9 +174,14 @@ def insert_sql(instance: Model, *, ignore_conflicts: bool = False, db: Any = Non
     return sql, [f.get_db_prep_save(f.pre_save(instance, add=True), db) for f in fields]
 
 
-def insert(instance: Model, *, ignore_conflicts: bool = False) -> bool:
+def insert(instance: Model, *, ignore_conflicts: bool = False, now: bool = False) -> bool:
     """Insert `instance` (one statement) and set its primary key. Returns whether a row was inserted (False only
-    with `ignore_conflicts`, when the row was already there)."""
+    with `ignore_conflicts`, when the row was already there). Inside `deferred()` the row waits for the end of
+    the block (and True is returned) unless `now` — say `now` when the key is needed at once."""
+    pending = _pending()
+    if pending is not None and not now:
+        pending.insert(instance, ignore_conflicts)
+        return True
     db = _db()
     sql, params = insert_sql(instance, ignore_conflicts=ignore_conflicts, db=db)
     with db.cursor() as cursor:
@@ -179,15 +189,25 @@ def insert(instance: Model, *, ignore_conflicts: bool = False) -> bool:
         row = cursor.fetchone()
     if row is None:
         return False
-    instance.pk = row[0]
+    _inserted(instance, row[0], db)
+    return True
+
+
+def _inserted(instance: Model, key: Any, db: Any) -> None:
+    instance.pk = key
     instance._state.adding = False
     instance._state.db = db.alias
-    return True
 
 
 def update_then_insert(updated: Model, names: Sequence[str], inserted: Model) -> None:
     """Write `names` of `updated` and insert `inserted`, as one statement where the database can (PostgreSQL:
-    the UPDATE in a WITH clause, which always runs to completion), else as two."""
+    the UPDATE in a WITH clause, which always runs to completion), else as two; inside `deferred()`, with the
+    block's other writes."""
+    pending = _pending()
+    if pending is not None:
+        pending.update(updated, names)
+        pending.insert(inserted, False)
+        return
     db = _db()
     if db.vendor != "postgresql":
         update(updated, names)
@@ -197,9 +217,120 @@ def update_then_insert(updated: Model, names: Sequence[str], inserted: Model) ->
     insert_text, insert_params = insert_sql(inserted, db=db)
     with db.cursor() as cursor:
         cursor.execute(f"WITH changed AS ({update_text}) {insert_text}", [*update_params, *insert_params])
-        inserted.pk = cursor.fetchone()[0]
-    inserted._state.adding = False
-    inserted._state.db = db.alias
+        _inserted(inserted, cursor.fetchone()[0], db)
+
+
+def execute(text: str, params: Sequence[Any]) -> None:
+    """Run a write that returns nothing (an UPDATE written by the caller); inside `deferred()`, at the end of the
+    block with the others. It must not touch a row that another waiting write touches."""
+    pending = _pending()
+    if pending is not None:
+        pending.entries.append(("raw", text, list(params)))
+        return
+    with _db().cursor() as cursor:
+        cursor.execute(text, params)
+
+
+# --- writes at the end of a block ------------------------------------------------------------------------------
+
+_PENDING_ATTRIBUTE = "govhall_pending_writes"
+
+
+class _Pending:
+    """The writes waiting in a `deferred()` block, in the order they were made: UPDATEs of an instance's fields
+    (one entry per row: a second UPDATE of the same instance adds its fields to the first), INSERTs, and raw
+    writes. Values are read from the instances when the block ends, so a later change to a waiting instance is
+    written too."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Any, ...]] = []
+        self._updates: dict[tuple[type[Model], Any], tuple[Model, list[str]]] = {}
+        self._inserts: set[int] = set()
+
+    def update(self, instance: Model, names: Sequence[str]) -> None:
+        if id(instance) in self._inserts:  # waiting to be inserted: the INSERT carries the new values
+            return
+        key = (type(instance), instance.pk)
+        waiting = self._updates.get(key)
+        if waiting is not None and waiting[0] is not instance:
+            # The same row through another instance: what waits is written first, so the order holds.
+            self.flush(_db())
+            waiting = None
+        if waiting is None:
+            entry: tuple[Model, list[str]] = (instance, list(names))
+            self._updates[key] = entry
+            self.entries.append(("update", *entry))
+        else:
+            waiting[1].extend(n for n in names if n not in waiting[1])
+
+    def insert(self, instance: Model, ignore_conflicts: bool) -> None:
+        self._inserts.add(id(instance))
+        self.entries.append(("insert", instance, ignore_conflicts))
+
+    def flush(self, db: Any) -> None:
+        """Run the waiting writes — on PostgreSQL as one statement, each write a data-modifying WITH query
+        (every one runs to completion, on the same snapshot: no write reads another's row), with the keys of
+        the inserted rows selected at the end; elsewhere one by one, in order."""
+        entries, self.entries = self.entries, []
+        self._updates.clear()
+        self._inserts.clear()
+        if not entries:
+            return
+        if db.vendor != "postgresql" or len(entries) == 1:
+            for kind, *args in entries:
+                if kind == "update":
+                    update(args[0], args[1], _now=True)
+                elif kind == "insert":
+                    insert(args[0], ignore_conflicts=args[1], now=True)
+                else:
+                    with db.cursor() as cursor:
+                        cursor.execute(args[0], args[1])
+            return
+        parts: list[str] = []
+        params: list[Any] = []
+        inserted: list[tuple[Model, str]] = []
+        for n, (kind, *args) in enumerate(entries):
+            if kind == "update":
+                text, values = update_sql(args[0], args[1], db)
+            elif kind == "insert":
+                text, values = insert_sql(args[0], ignore_conflicts=args[1], db=db)
+                inserted.append((args[0], f"w{n}"))
+            else:
+                text, values = args
+            parts.append(f"w{n} AS ({text})")
+            params += values
+        keys = ", ".join(f"(SELECT * FROM {name})" for _, name in inserted) or "1"  # noqa: S608 - our aliases
+        with db.cursor() as cursor:
+            cursor.execute(f"WITH {', '.join(parts)} SELECT {keys}", params)
+            row = cursor.fetchone()
+        for (instance, _), key in zip(inserted, row, strict=False):
+            if key is not None:
+                _inserted(instance, key, db)
+
+
+def _pending() -> _Pending | None:
+    return cast("_Pending | None", getattr(_db(), _PENDING_ATTRIBUTE, None))
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within the block, the writes made here (`insert`, `insert_many`, `update`, `update_then_insert`,
+    `execute`) wait, and run together when the block ends without an error: on PostgreSQL in one statement.
+    For a service that writes several rows once its checks have passed; open it inside the service's
+    transaction, so that the writes run before it commits. Reads inside the block do not see the waiting
+    writes. A nested block belongs to the outer one. An error drops what waits (the transaction rolls back)."""
+    db = _db()
+    if getattr(db, _PENDING_ATTRIBUTE, None) is not None:
+        yield
+        return
+    pending = _Pending()
+    setattr(db, _PENDING_ATTRIBUTE, pending)
+    try:
+        yield
+        setattr(db, _PENDING_ATTRIBUTE, None)
+        pending.flush(db)
+    finally:
+        setattr(db, _PENDING_ATTRIBUTE, None)
 
 
 @lru_cache(maxsize=256)
@@ -269,6 +400,11 @@ def insert_many(instances: Sequence[Model]) -> None:
     them in the order of the rows, as Django's `bulk_create` relies on too)."""
     if not instances:
         return
+    pending = _pending()
+    if pending is not None:
+        for instance in instances:
+            pending.insert(instance, False)
+        return
     if len(instances) == 1:
         insert(instances[0])
         return
@@ -283,6 +419,4 @@ def insert_many(instances: Sequence[Model]) -> None:
         cursor.execute(f"{head} VALUES {', '.join([row] * len(instances))} RETURNING {returning}", params)
         keys = [r[0] for r in cursor.fetchall()]
     for instance, key in zip(instances, keys, strict=True):
-        instance.pk = key
-        instance._state.adding = False
-        instance._state.db = db.alias
+        _inserted(instance, key, db)

@@ -117,7 +117,7 @@ def timer_start(
         yellow_days=yellow_days,
     )
     _apply(timer, view)
-    sql.insert(timer)
+    sql.insert(timer, now=True)  # its subject links it by key
     return timer
 
 

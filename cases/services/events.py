@@ -9,21 +9,26 @@ process (`common.sql`): they run on every transition. `chain_verify` recomputes 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 
 from catalog.selectors import published_version
 from common.errors import Conflict
-from common.sql import insert, select_one, update_then_insert
+from common.sql import deferred, insert, select_one, update_then_insert
 from org.models import StaffProfile
 
 from ..models import Case, CaseEvent
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _plain(value: Any) -> Any:
@@ -188,6 +193,19 @@ def event_append(
     return event
 
 
+def case_write(service: Callable[P, R]) -> Callable[P, R]:
+    """The transaction of a case service that writes several rows once its checks pass: the rows are written
+    together when the service returns (`common.sql.deferred`: on PostgreSQL one statement), and the
+    transaction commits after them."""
+
+    @functools.wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic(), deferred():
+            return service(*args, **kwargs)
+
+    return run
+
+
 def case_change(
     *,
     case: Case,
@@ -242,7 +260,7 @@ def case_created(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("case_created must run inside the service's transaction")
     case.revision = 1
-    insert(case)
+    insert(case, now=True)  # the first event's hash needs its key
     event = _event(
         case=case,
         action=action,

@@ -44,7 +44,7 @@ from ..models import (
     Visit,
 )
 from . import clock
-from .events import case_change, case_moment, lock_case
+from .events import case_change, case_moment, case_write, lock_case
 from .numbering import next_number
 
 # Fixed texts of the decision notices (R-CASE-7). They are part of a legal document, kept as issued.
@@ -159,7 +159,7 @@ def _first_unfinished(steps: list[CaseStep]) -> CaseStep | None:
     return next((step for step in steps if step.finished_at is None), None)
 
 
-@transaction.atomic
+@case_write
 def step_complete(
     *,
     actor: StaffProfile,
@@ -231,7 +231,7 @@ def completed_on_time(case: Case) -> bool | None:
     return timezone.localdate(case.decided_at) <= case.deadline
 
 
-@transaction.atomic
+@case_write
 def case_decide(
     *,
     actor: StaffProfile,

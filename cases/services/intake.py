@@ -633,7 +633,7 @@ def case_check_materials(
     Every required material needs a result and cannot be "not applicable"; a conditional material left out
     is recorded as not applicable; a defective material needs a note saying what is wrong."""
     at = case_moment(at)
-    with transaction.atomic():
+    with transaction.atomic(), sql.deferred():
         case = lock_case(case, expected_revision=expected_revision)
         acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         _require_state(case, [CaseState.RECEIVED], _("审查材料"))
@@ -1040,7 +1040,7 @@ def case_accept(
 ) -> Notice:
     """Accept a received case whose every required material is present; return the acceptance receipt."""
     at = case_moment(at)
-    with transaction.atomic():
+    with transaction.atomic(), sql.deferred():
         case = lock_case(case, expected_revision=expected_revision)
         acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
         _require_state(case, [CaseState.RECEIVED], _("受理"))

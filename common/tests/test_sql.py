@@ -59,3 +59,72 @@ def test_update_writes_only_the_named_fields() -> None:
     sql.update(department, ["name"])
     department.refresh_from_db()
     assert (department.name, department.code) == ("新名", "X1")
+
+
+def test_deferred_writes_wait_for_the_end_of_the_block_and_run_as_one_statement_on_postgresql(
+    django_assert_num_queries: object,
+) -> None:
+    from django.db import connection
+
+    center = make_center()
+    department = make_department(center, name="原名")
+    new = [Department(center=center, code=f"N{i}", name=f"新科室{i}") for i in range(2)]
+    statements = 1 if connection.vendor == "postgresql" else 3
+    with django_assert_num_queries(statements), sql.deferred():  # type: ignore[operator]
+        department.name = "先改"
+        sql.update(department, ["name"])
+        sql.insert_many(new)
+        assert new[0].pk is None  # nothing written yet
+        department.name = "再改"  # read when the block ends
+        sql.update(department, ["name"])  # the same row: one UPDATE
+    assert all(row.pk for row in new)
+    assert sorted(Department.objects.filter(center=center).values_list("name", flat=True)) == [
+        "再改",
+        "新科室0",
+        "新科室1",
+    ]
+
+
+def test_deferred_writes_are_dropped_when_the_block_fails() -> None:
+    center = make_center()
+    with pytest.raises(ValueError), sql.deferred():
+        sql.insert(Department(center=center, code="X", name="不会写入"))
+        raise ValueError
+    assert not Department.objects.filter(center=center).exists()
+
+
+def test_deferred_insert_then_update_of_the_same_instance_is_one_insert_with_the_last_values() -> None:
+    center = make_center()
+    row = Department(center=center, code="Y", name="初名")
+    with sql.deferred():
+        sql.insert(row)
+        row.name = "终名"
+        sql.update(row, ["name"])
+    assert Department.objects.get(pk=row.pk).name == "终名"
+
+
+def test_deferred_update_of_a_row_through_another_instance_writes_what_waits_first() -> None:
+    department = make_department(make_center(), name="甲")
+    other = Department.objects.get(pk=department.pk)
+    with sql.deferred():
+        department.name, department.short_name = "乙", "乙简"
+        sql.update(department, ["name", "short_name"])
+        other.name = "丙"
+        sql.update(other, ["name"])  # later: it wins
+    department.refresh_from_db()
+    assert (department.name, department.short_name) == ("丙", "乙简")
+
+
+def test_deferred_insert_now_writes_at_once_and_a_nested_block_belongs_to_the_outer_one() -> None:
+    center = make_center()
+    first, second = (
+        Department(center=center, code="A1", name="甲"),
+        Department(center=center, code="A2", name="乙"),
+    )
+    with sql.deferred():
+        sql.insert(first, now=True)
+        assert first.pk is not None
+        with sql.deferred():
+            sql.insert(second)
+        assert second.pk is None  # waits for the outer block
+    assert second.pk is not None
