@@ -106,7 +106,7 @@ def workbench_session() -> dict[str, object]:
     if user is None:
         raise SystemExit(f"No user {WORKBENCH_USER!r}: run `make demo` first.")
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="org.auth.StaffModelBackend")
     path = reverse("desk:workbench")
     client.get(path)  # warm: the first request of a process fills per-process caches
     with CaptureQueriesContext(connection) as queries:
@@ -165,6 +165,7 @@ def main() -> None:
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         SECURE_HSTS_SECONDS="0",
+        GUNICORN_ACCESS_LOG="",  # no access log under wrk
     )
     # As in production: static files collected, served by WhiteNoise.
     subprocess.run(
@@ -175,6 +176,8 @@ def main() -> None:
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
             "config.wsgi",
             "-w",
             "2",
@@ -191,7 +194,7 @@ def main() -> None:
         _wait_up(base + "/healthz")
         bare = _rps(base + "/healthz")
         print(
-            f"http.bare_view (/healthz): {bare:,.0f} req/s (baseline; gunicorn 2 sync workers, {CONNECTIONS} connections)"
+            f"http.bare_view (/healthz): {bare:,.0f} req/s (baseline; gunicorn.conf.py with 2 workers, {CONNECTIONS} connections)"
         )
         for label, path in page_paths().items():
             _wait_up(base + path)

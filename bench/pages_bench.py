@@ -10,7 +10,7 @@ and the open cases' materials and events, each with one INSERT ... SELECT; the d
 (loading the million takes minutes) and only the open workload's dates are moved when the day has changed.
 
 Each database is served by its own gunicorn as in production (`config.wsgi`, production settings, DEBUG
-off, persistent connections with CONN_MAX_AGE=60, 2 sync workers), and wrk (4 connections, BENCH_SECONDS
+off, persistent connections with CONN_MAX_AGE=60, `gunicorn.conf.py` with 2 workers), and wrk (4 connections, BENCH_SECONDS
 each, default 5) measures requests per second, the two servers in turn page by page, BENCH_PAGES_ROUNDS
 rounds (default 2; 1k then 1M, then 1M then 1k, medians), the bare view before the pages and after:
 
@@ -19,7 +19,7 @@ rounds (default 2; 1k then 1M, then 1M then 1k, medians), the bare view before t
 - the case page (`cases:case_detail`) of one accepted case of W01 the clerk is responsible for (the same case
   number in both databases);
 - the API case list (`api:case_list`, first page) with the clerk's token;
-- the supervision dashboard (`cases:supervision`) signed in as the centre's supervision section;
+- the supervision dashboard (`supervision:dashboard`) signed in as the centre's supervision section;
 - and the bare /healthz view of the same server, the baseline.
 
 Figures: each page's req/s at 1k and at 1M and their ratio 1M/1k (target >= 0.8: the page costs what it
@@ -336,7 +336,9 @@ def _mark(total: int, today: date) -> None:
 
     with connection.cursor() as cursor:
         text = f"bench-pages shape {SHAPE_VERSION}; {total} cases; open workload dated {today.isoformat()}"
-        cursor.execute(f'COMMENT ON DATABASE "{connection.settings_dict["NAME"]}" IS %s', [text])
+        # A utility statement takes no bound parameters (they are bound on the server): the text is ours.
+        literal = "'" + text.replace("'", "''") + "'"
+        cursor.execute(f'COMMENT ON DATABASE "{connection.settings_dict["NAME"]}" IS {literal}')
 
 
 def load(total: int) -> None:
@@ -388,7 +390,8 @@ def load(total: int) -> None:
         cursor.execute("SET synchronous_commit TO off")
         # Only the bench centre's scratch database: its case rows and whatever points at them go.
         # Keys from 1 again, so that both databases show the same rows with the same links.
-        cursor.execute(f"TRUNCATE {Case._meta.db_table} RESTART IDENTITY CASCADE")
+        # The timers are not the cases' children (a case points at its timer): they go with them by name.
+        cursor.execute(f"TRUNCATE {Case._meta.db_table}, {Timer._meta.db_table} RESTART IDENTITY CASCADE")
     counts = load_cases(total, fx, today)
     _mark(total, today)
     print(
@@ -436,7 +439,7 @@ def sessions() -> dict[str, Any]:
             reverse("api:case_list", kwargs={"center": BENCH_CENTER}),
             {"Authorization": f"Token {token.key}"},
         ),
-        "supervision dashboard": (supervisor, reverse("cases:supervision"), {}),
+        "supervision dashboard": (supervisor, reverse("supervision:dashboard"), {}),
     }
     clients: dict[str, Client] = {}
     out: dict[str, Any] = {"pages": {}, "sessions": [], "case": case.number}
@@ -444,7 +447,7 @@ def sessions() -> dict[str, Any]:
         client = Client(HTTP_HOST="127.0.0.1")
         if user is not None:
             if user.username not in clients:
-                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+                client.force_login(user, backend="org.auth.StaffModelBackend")
                 clients[user.username] = client
                 out["sessions"].append(client.session.session_key)
             client = clients[user.username]
@@ -515,6 +518,7 @@ def main() -> None:
         SECURE_SSL_REDIRECT="0",
         SECURE_HSTS_SECONDS="0",
         CONN_MAX_AGE="60",
+        GUNICORN_ACCESS_LOG="",  # no access log under wrk
     )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -529,7 +533,7 @@ def main() -> None:
             server["port"] = _free_port()
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2"]
+                    [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi", "-w", "2"]
                     + ["-b", f"127.0.0.1:{server['port']}", "--log-level", "warning"],
                     cwd=ROOT,
                     env=server["env"],
@@ -574,7 +578,7 @@ def _measure(servers: dict[str, dict[str, Any]]) -> None:
     small, large = servers["1k"], servers["1M"]
     print(
         f"pages: one bench centre, the same 600 open cases in both databases, {small['total']:,} vs "
-        f"{large['total']:,} cases in all (the rest closed history); gunicorn 2 sync workers per database, "
+        f"{large['total']:,} cases in all (the rest closed history); gunicorn as in production (gunicorn.conf.py: 2 threaded workers) per database, "
         f"{CONNECTIONS} connections, {DURATION_S} s per wrk run, the two servers in turn page by page "
         f"(median of {_rounds()} rounds); workbench of the clerk of W01 ({small['shown']['workbench']} at 1k; "
         f"{large['shown']['workbench']} at 1M), case page of {small['shown']['case']}"

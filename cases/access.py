@@ -19,12 +19,20 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from common.errors import NotFound
 from common.models import PersonalDataAccess
-from org.access import CENTER_WIDE_ROLES, active_grants, roles_at, visible_center_ids
+from org.access import CENTER_WIDE_ROLES, grants_of, roles_at, visible_center_ids
 from org.models import Center, Post, PostBackup, Role, StaffProfile, Window
 
 from .models import Case, Inquiry
 
 WINDOW_ROLES = frozenset({Role.WINDOW_STAFF, Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE})
+
+
+def _granted_window_ids(user: Any) -> set[int]:
+    return {
+        window_id
+        for _center, window_id, role in grants_of(user)
+        if window_id is not None and role in WINDOW_ROLES
+    }
 
 
 def window_ids_of(user: Any) -> set[int]:
@@ -33,19 +41,12 @@ def window_ids_of(user: Any) -> set[int]:
     cached = getattr(user, "_govhall_case_windows", None)
     if cached is not None:  # asked several times per request; the answer does not change within one
         return set(cached)
-    granted = (
-        active_grants(user)
-        .filter(window__isnull=False, role__in=WINDOW_ROLES)
-        .order_by()
-        .values_list("window_id", flat=True)
-    )
+    ids: set[int] = _granted_window_ids(user)
     profile = getattr(user, "staff_profile", None)
-    if profile is None:
-        ids: set[int] = set(granted)
-    else:  # one query for the three sources
+    if profile is not None:  # one query for both kinds of post
         as_b = PostBackup.objects.filter(staff=profile).order_by().values_list("post__window_id", flat=True)
         as_a = Post.objects.filter(holder_a=profile).order_by().values_list("window_id", flat=True)
-        ids = set(granted.union(as_b, as_a))
+        ids |= set(as_b.union(as_a))
         if profile.window_id is not None:
             ids.add(profile.window_id)
     user._govhall_case_windows = frozenset(ids)
@@ -58,7 +59,7 @@ def wide_center_ids(user: Any) -> set[int]:
     cached = getattr(user, "_govhall_wide_centers", None)
     if cached is not None:
         return set(cached)
-    granted = set(active_grants(user).filter(role__in=CENTER_WIDE_ROLES).values_list("center_id", flat=True))
+    granted = {center_id for center_id, _window, role in grants_of(user) if role in CENTER_WIDE_ROLES}
     ids: set[int] = set()
     if granted:
         children = set(Center.objects.filter(parent_id__in=granted).values_list("id", flat=True))
@@ -106,10 +107,9 @@ def log_applicant_access(*, user: Any, case: Case, purpose: str) -> None:
 
 
 def _work_window_filter(user: Any, staff: StaffProfile, *, as_backup: bool) -> Q:
-    granted = active_grants(user).filter(window__isnull=False, role__in=WINDOW_ROLES).values("window_id")
     where = (
         Q(pk=staff.window_id)
-        | Q(pk__in=granted)
+        | Q(pk__in=_granted_window_ids(user))
         | Q(head=staff)
         | Q(chief_representative=staff)
         | Q(deputy_in_charge=staff)

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from cases.access import cases_for_user, work_windows
 from cases.models import OPEN_STATES, Case, CaseState, Inquiry
-from cases.selectors.clock import annotate_warning
 from cases.selectors.intake import workbench_inquiries
+from cases.selectors.rows import CaseRow, case_rows
 from catalog.models import Item
 from catalog.selectors import published_items
 from hall.models import Appointment
@@ -31,7 +31,7 @@ PANEL_LIMIT = 50  # rows per case panel; the panel says how many there are in al
 
 @dataclass
 class Panel:
-    cases: list[Case]
+    cases: list[CaseRow]
     total: int
 
     @property
@@ -45,7 +45,7 @@ class CoveredPost:
 
     post: Post
     holder_a: StaffProfile
-    cases: list[Case] = field(default_factory=list)
+    cases: list[CaseRow] = field(default_factory=list)
 
 
 @dataclass
@@ -62,19 +62,15 @@ class Workbench:
     appointments: list[tuple[Window, list[Appointment]]]
 
 
-def open_cases_for(user: Any, today: date) -> QuerySet[Any]:
-    """The open cases `user` may see, with `warning` annotated, soonest deadline first (each case carries the post
-    of its current step, `current_post_id`)."""
+def open_cases_for(user: Any) -> QuerySet[Case]:
+    """The open cases `user` may see, soonest deadline first (each case carries the post of its current step,
+    `current_post_id`)."""
     cases = cases_for_user(user).filter(state__in=list(OPEN_STATES))
-    return (
-        annotate_warning(cases, today)
-        .select_related("item", "version", "window", "responsible", "timer")
-        .order_by(F("timer__deadline").asc(nulls_last=True), "received_at", "pk")
-    )
+    return cases.order_by(F("timer__deadline").asc(nulls_last=True), "received_at", "pk")
 
 
-def _panel(queryset: QuerySet[Any]) -> Panel:
-    rows = list(queryset[:PANEL_LIMIT])
+def _panel(queryset: QuerySet[Case], today: date) -> Panel:
+    rows = case_rows(queryset, today, limit=PANEL_LIMIT)
     total = len(rows) if len(rows) < PANEL_LIMIT else queryset.count()
     return Panel(rows, total)
 
@@ -95,7 +91,7 @@ def _covered_query(posts: list[Post]) -> Q:
     return where
 
 
-def _belongs_to(case: Any, post: Post) -> bool:
+def _belongs_to(case: CaseRow, post: Post) -> bool:
     if case.current_post_id == post.pk:
         return True
     if case.window_id != post.window_id:
@@ -105,11 +101,12 @@ def _belongs_to(case: Any, post: Post) -> bool:
     )
 
 
-def _covered(open_cases: QuerySet[Any], rows: list[PostBoardRow]) -> list[CoveredPost]:
+def _covered(open_cases: QuerySet[Case], rows: list[PostBoardRow], today: date) -> list[CoveredPost]:
     covered = [CoveredPost(post=row.post, holder_a=row.holder_a) for row in rows]
     if not covered:
         return []
-    for case in open_cases.filter(_covered_query([c.post for c in covered]))[: PANEL_LIMIT * len(covered)]:
+    where = _covered_query([c.post for c in covered])
+    for case in case_rows(open_cases.filter(where), today, limit=PANEL_LIMIT * len(covered)):
         for entry in covered:
             if _belongs_to(case, entry.post):
                 entry.cases.append(case)
@@ -124,7 +121,7 @@ def workbench(user: Any, staff: StaffProfile, now: datetime) -> Workbench:
     serving = work_windows(user, staff, as_backup=True)
     board = posts_held_by(staff, now)  # only the posts this staff member holds as A or B
     held_as_a = [row.post.pk for row in board if _holds(row, staff, "A")]
-    open_cases = open_cases_for(user, today)
+    open_cases = open_cases_for(user)
     mine = open_cases.filter(
         Q(responsible=staff)
         | Q(current_post_id__in=held_as_a)
@@ -135,9 +132,9 @@ def workbench(user: Any, staff: StaffProfile, now: datetime) -> Workbench:
         staff=staff,
         today=today,
         windows=home,
-        mine=_panel(mine),
-        window_queue=_panel(open_cases.filter(window__in=[w.pk for w in home])),
-        covered=_covered(open_cases, [row for row in board if _holds(row, staff, "B")]),
+        mine=_panel(mine, today),
+        window_queue=_panel(open_cases.filter(window__in=[w.pk for w in home]), today),
+        covered=_covered(open_cases, [row for row in board if _holds(row, staff, "B")], today),
         inquiries_open=list(inquiries.open),
         inquiries_incoming=list(inquiries.incoming),
         inquiries_sent=list(inquiries.sent),

@@ -55,12 +55,27 @@ def active_grants(user: Any) -> QuerySet[RoleGrant]:
     return RoleGrant.objects.filter(user=user, revoked_at=None)
 
 
+Grant = tuple[int, int | None, str]  # (centre id, window id or None, role)
+
+
+def grants_of(user: Any) -> tuple[Grant, ...]:
+    """The user's role grants in force as (centre, window, role), read once and kept on `user` for the request
+    (every scoping question of a page asks them)."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    cached: tuple[Grant, ...] | None = user.__dict__.get("_govhall_grants")
+    if cached is None:
+        cached = tuple(active_grants(user).values_list("center_id", "window_id", "role"))
+        user._govhall_grants = cached
+    return cached
+
+
 def visible_center_ids(user: Any) -> set[int]:
     """The centres the user may see: where they hold a role, and every centre below those."""
     cache_attr = "_govhall_visible_centers"
     if hasattr(user, cache_attr):
         return set(getattr(user, cache_attr))
-    ids = _descendant_ids(active_grants(user).values_list("center_id", flat=True))
+    ids = _descendant_ids({center_id for center_id, _window, _role in grants_of(user)})
     profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
     if profile is not None:
         ids.add(profile.center_id)
@@ -75,7 +90,7 @@ def roles_at(user: Any, center: Center) -> set[str]:
     while node is not None:
         lineage.append(node.pk)
         node = node.parent
-    return set(active_grants(user).filter(center_id__in=lineage).values_list("role", flat=True))
+    return {role for center_id, _window, role in grants_of(user) if center_id in lineage}
 
 
 def has_role(user: Any, center: Center, allowed: Iterable[str]) -> bool:

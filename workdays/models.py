@@ -144,6 +144,12 @@ class Timer(models.Model):
             models.Index(
                 fields=["center", "warn_from"], condition=Q(state="running"), name="timer_running_warn"
             ),
+            # A centre's unfinished timers (running or stopped), counted by colour on the dashboard.
+            models.Index(
+                fields=["center", "kind"],
+                condition=Q(state__in=["running", "stopped"]),
+                name="timer_unfinished",
+            ),
             # The daily sweep: timers past their deadline whose overdue fact is not recorded yet.
             models.Index(
                 fields=["deadline"], condition=Q(red_since=None) & ~Q(state="stopped"), name="timer_unswept"

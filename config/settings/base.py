@@ -57,7 +57,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "org.auth.StaffModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,0 +1,33 @@
+"""Signing in loads the user with their staff profile and its centre (`org.auth.StaffModelBackend`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from org.auth import StaffModelBackend
+from org.tests.factories import make_center, make_staff, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_session_user_comes_with_staff_profile_and_centre_in_one_query(
+    django_assert_num_queries: Any,
+) -> None:
+    staff = make_staff(make_center(name="一站式中心"))
+    assert "org.auth.StaffModelBackend" in settings.AUTHENTICATION_BACKENDS
+    with django_assert_num_queries(1):
+        user = StaffModelBackend().get_user(staff.user_id)
+        assert user is not None and user.staff_profile.center.name == "一站式中心"
+
+
+def test_a_user_without_a_staff_profile_and_an_inactive_user() -> None:
+    plain = make_user()
+    user = StaffModelBackend().get_user(plain.pk)
+    assert user is not None and getattr(user, "staff_profile", None) is None
+    plain.is_active = False
+    plain.save(update_fields=["is_active"])
+    assert StaffModelBackend().get_user(plain.pk) is None
+    assert StaffModelBackend().get_user(10**9) is None
