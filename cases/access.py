@@ -125,7 +125,10 @@ def work_windows(user: Any, staff: StaffProfile, *, as_backup: bool) -> list[Win
     window roles, windows they head, represent or are in charge of, windows of posts they hold as A — and,
     with `as_backup`, windows of posts where they are a B (R-ORG-7). Cached on `user` for the request; one
     query answers both questions."""
-    cache: dict[bool, list[Window]] = user.__dict__.setdefault("_govhall_work_windows", {})
+    cache: dict[bool, list[Window]] | None = getattr(user, "_govhall_work_windows", None)
+    if cache is None:  # set through the attribute: request.user is a lazy proxy
+        cache = {}
+        user._govhall_work_windows = cache
     if as_backup not in cache:
         windows: list[Window] = list(
             Window.objects.filter(
