@@ -63,7 +63,9 @@ def grants_of(user: Any) -> tuple[Grant, ...]:
     (every scoping question of a page asks them)."""
     if not getattr(user, "is_authenticated", False):
         return ()
-    cached: tuple[Grant, ...] | None = getattr(user, "_govhall_grants", None)  # (request.user is a lazy proxy)
+    cached: tuple[Grant, ...] | None = getattr(
+        user, "_govhall_grants", None
+    )  # (request.user is a lazy proxy)
     if cached is None:
         cached = tuple(active_grants(user).values_list("center_id", "window_id", "role"))
         user._govhall_grants = cached
