@@ -4,21 +4,48 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
+
+POSITION_MAX = 2**31 - 1
 
 
 class ApiPagination(LimitOffsetPagination):
-    """`?limit=&offset=`, with a ceiling: an unbounded limit would reach the database as an overflowing
-    integer (a 500 on SQLite)."""
+    """`?limit=&offset=`: a limit of 1 or more (above `max_limit` it is `max_limit`: an unbounded limit would
+    reach the database as an overflowing integer, a 500 on SQLite), an offset of 0 or more. Anything else —
+    a negative number, zero for the limit, text — is refused with 400 naming the parameter (DRF would quietly
+    use the default instead, so a client's mistake would page wrongly without telling it)."""
 
     max_limit = 500
+
+    def _parameter(self, request: Any, name: str, minimum: int) -> int | None:
+        raw = request.query_params.get(name)
+        if raw is None or raw == "":
+            return None
+        try:
+            value = int(raw)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise ValidationError({name: [gettext("须为不小于 %(minimum)d 的整数。") % {"minimum": minimum}]})
+        # Past every list, and still an integer every database takes.
+        return min(value, POSITION_MAX)
+
+    def get_limit(self, request: Any) -> int | None:
+        limit = self._parameter(request, self.limit_query_param, 1)
+        return self.default_limit if limit is None else min(limit, self.max_limit or limit)
+
+    def get_offset(self, request: Any) -> int:
+        return self._parameter(request, self.offset_query_param, 0) or 0
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            parameter["schema"]["minimum"] = 0
             if parameter["name"] == self.limit_query_param:
-                parameter["schema"]["maximum"] = self.max_limit
+                parameter["schema"].update(minimum=1, maximum=self.max_limit)
+            else:
+                parameter["schema"]["minimum"] = 0
         return parameters
 
 

@@ -265,7 +265,7 @@ class StaffSerializer(serializers.ModelSerializer):
             "work_phone",
         ]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True, "description": "照片地址；未上传照片时为 null"})
     def get_photo(self, obj: StaffProfile) -> str | None:
         return obj.photo.url if obj.photo else None
 

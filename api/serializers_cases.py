@@ -11,7 +11,6 @@ are described as plain strings listing their values, so that the generated enum 
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +36,7 @@ from cases.services.intake import APPLICANT_MAX
 from catalog.models import SpecialProcedureKind
 from hall.models import AppointmentStatus
 
+from . import parsers
 from .serializers import ID_MAX, MAX_DATE, MIN_DATE, SMALL_INT_MAX, BoundedDateField, StaffRefSerializer
 
 TEXT_MAX = 2000  # free text (reasons, opinions, answers): long enough for any real one
@@ -360,6 +360,11 @@ class CaseDetailSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="当前用户此刻可进行的操作（服务仍会逐项检查）"
     )
     revision = serializers.IntegerField(help_text="办件版本号：每次写操作须带上")
+    query_code = serializers.CharField(
+        allow_null=True,
+        help_text="查询码（R-PUB-2，与办件编号一起用于公开进度查询）：只给可在本窗口受理的人员，以告知申请人；"
+        "其他人及尚无查询码时为 null",
+    )
 
 
 class CaseEventSerializer(serializers.Serializer):
@@ -426,8 +431,8 @@ class ApplicantJsonField(serializers.Field):
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, str):
             try:
-                data = json.loads(data)
-            except ValueError:
+                data = parsers.loads(data)
+            except parsers.UnreadableJson:
                 self.fail("invalid")
         if not isinstance(data, dict):
             self.fail("invalid")

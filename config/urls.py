@@ -19,3 +19,8 @@ urlpatterns = [
     path("staff/hall/", include("hall.urls")),
     path("", include("portal.urls")),
 ]
+
+handler400 = "config.handlers.bad_request"
+handler403 = "config.handlers.permission_denied"
+handler404 = "config.handlers.page_not_found"
+handler500 = "config.handlers.server_error"

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from policy.selectors import policy_value
 
+from .access import CAN_VIEW_AUTHORIZATIONS, require_role
 from .models import (
     Absence,
     Authorization,
@@ -215,6 +217,14 @@ def authorizations(center: Center) -> QuerySet[Authorization]:
         .select_related("department", "representative", "replaces")
         .order_by("department__code", "-valid_from", "-id")
     )
+
+
+def authorizations_seen_by(user: Any, center: Center) -> QuerySet[Authorization]:
+    """The authorisations of `center` (R-ORG-4), for a user allowed to read them: the centre-wide roles, the
+    window heads and the chief representatives; anyone else is refused (PermissionDenied), by the page and
+    the API alike."""
+    require_role(user, center, CAN_VIEW_AUTHORIZATIONS)
+    return authorizations(center)
 
 
 def authorization_chain(authorization: Authorization) -> list[Authorization]:

@@ -682,9 +682,11 @@ def absence_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def authorization_list(request: HttpRequest) -> HttpResponse:
     center = _page_center(request)
-    require_role(request.user, center, CAN_VIEW_AUTHORIZATIONS)
     now = timezone.now()
-    rows = [(a, selectors.authorization_state(a, now)) for a in selectors.authorizations(center)]
+    rows = [
+        (a, selectors.authorization_state(a, now))
+        for a in selectors.authorizations_seen_by(request.user, center)
+    ]
     return render(
         request,
         "org/authorization_list.html",

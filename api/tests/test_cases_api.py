@@ -199,7 +199,9 @@ def test_whole_life_of_a_case_through_the_api_against_the_2026_calendar(hall: An
     assert (case["clock"]["accepted_on"], case["clock"]["deadline"]) == ("2026-09-30", "2026-10-13")
     assert case["number"]
     number = case["number"]
-    query_code = Case.objects.get(pk=case_id).query_code
+    # The acceptance answers with the query code the applicant is given (R-PUB-2).
+    query_code = case["query_code"]
+    assert query_code and query_code == Case.objects.get(pk=case_id).query_code
 
     # 2026-10-09: expert review stops the clock with 4 working days left (10-09, 10-10, 10-12, 10-13).
     case = _act(
@@ -416,6 +418,23 @@ def test_two_writers_with_the_same_revision_one_wins_the_other_gets_409(hall: An
     assert (first.status_code, second.status_code) == (200, 409)
     case.refresh_from_db()
     assert (case.state, case.revision, case.visits.count()) == (CaseState.ACCEPTED, revision + 1, 1)
+
+
+def test_r_pub_2_api_the_query_code_reaches_who_may_accept_at_the_window_and_no_one_else(hall: Any) -> None:
+    case = _accepted(hall)
+    when = at(date(2026, 10, 8), 9)
+
+    def code_seen_by(staff: Any) -> Any:
+        response = _call(token_client(staff), "get", _url("case_detail", case_id=case.pk), when)
+        assert response.status_code == 200, response.json()
+        return response.json()["query_code"]
+
+    assert case.query_code
+    assert (
+        code_seen_by(hall.clerk) == code_seen_by(hall.backup) == code_seen_by(hall.chief) == case.query_code
+    )
+    for staff in (hall.supervision, hall.director, hall.coordination):
+        assert code_seen_by(staff) is None
 
 
 def test_r_case_2_api_accept_with_a_missing_material_answers_422_with_the_rule(hall: Any) -> None:

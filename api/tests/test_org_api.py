@@ -70,6 +70,17 @@ def test_r_org_1_api_another_centres_user_sees_nothing_of_this_centre(hall):
     assert [r["name"] for r in own] == ["外中心人员"]
 
 
+def test_r_org_4_api_and_page_refuse_the_authorisations_to_a_clerk_alike(hall, client):
+    api = token_client(hall.clerk).get(url("authorization_list", hall))
+    client.force_login(hall.clerk.user)
+    page = client.get(reverse("org:authorization_list"))
+
+    assert (api.status_code, api.json()["error"]["code"]) == (403, "permission_denied")
+    assert page.status_code == 403
+    for allowed in (hall.chief, hall.supervision, hall.director):
+        assert token_client(allowed).get(url("authorization_list", hall)).status_code == 200
+
+
 def test_r_org_7_api_posts_show_b_acting_while_a_is_away(hall):
     supervision = token_client(hall.supervision)
     rows = supervision.get(url("post_list", hall)).json()
@@ -245,7 +256,7 @@ def test_r_org_4_api_office_grants_and_revokes_an_authorisation(hall):
     assert granted["scopes"] == ["decide_general", "seal"]
     assert granted["revoked_at"] is None
 
-    listed = token_client(hall.clerk).get(url("authorization_list", hall)).json()["results"]
+    listed = token_client(hall.chief).get(url("authorization_list", hall)).json()["results"]
     assert [a["id"] for a in listed] == [granted["id"]]
 
     response = office.post(

@@ -38,7 +38,7 @@ from cases.actions import BY_NAME as DECLARED
 from cases.actions import CaseAction
 from cases.models import Case, CaseEvent, Extension, ExtensionRequest, Payment, Visit
 from cases.selectors import chains
-from cases.selectors.actions import available_actions, staff_of
+from cases.selectors.actions import available_actions, query_code_for, staff_of
 from cases.selectors.clock import annotate_warning, clock_view, stored_warning, with_warning
 from cases.selectors.intake import case_checklist
 from cases.services import intake
@@ -253,6 +253,7 @@ def case_body(user: Any, case: Case, *, personal: bool) -> dict[str, Any]:
         ),
         "suspensions": list(case.suspensions.order_by("started_on", "id")),
         "actions": sorted(available_actions(user, case)),
+        "query_code": query_code_for(user, case),
     }
 
 

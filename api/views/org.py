@@ -307,15 +307,14 @@ class AuthorizationListView(StaffListView):
     def get_queryset(self) -> QuerySet[Authorization]:
         if self.schema_only():
             return self.queryset
-        return (
-            access.scoped(self.request.user, Authorization.objects.filter(center=self.center()))
-            .select_related("department", "representative")
-            .order_by("-valid_from", "-id")
+        return org_selectors.authorizations_seen_by(self.request.user, self.center()).order_by(
+            "-valid_from", "-id"
         )
 
     @extend_schema(
         summary="首席代表授权列表（R-ORG-4）",
-        responses={200: AuthorizationSerializer(many=True), **errors(401, 404)},
+        description="中心层面的角色、窗口负责人和首席代表可查看；其他人员 403。",
+        responses={200: AuthorizationSerializer(many=True), **errors(401, 403, 404)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

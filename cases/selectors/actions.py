@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from org.models import StaffProfile
 
-from ..acting import Acting
+from ..acting import WINDOW, Acting
 from ..actions import ACTIONS, offered
 from ..models import Case
 
@@ -33,3 +33,14 @@ def available_actions(user: Any, case: Case, *, at: datetime | None = None) -> f
         return frozenset()
     acting = Acting.on_case(actor=staff, case=case, moment=at or timezone.now())
     return frozenset(action.name for action in ACTIONS if offered(acting, action))
+
+
+def query_code_for(user: Any, case: Case, *, at: datetime | None = None) -> str | None:
+    """The case's query code (R-PUB-2) for those who may accept cases at its window — they give it to the
+    applicant, with the acceptance notice — and None for anyone else: with the case's number it opens the
+    public progress lookup."""
+    staff = staff_of(user)
+    if staff is None or not case.query_code:
+        return None
+    acting = Acting.on_case(actor=staff, case=case, moment=at or timezone.now())
+    return case.query_code if WINDOW.allows(acting) else None

@@ -156,6 +156,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    # JSON bodies bounded in size and depth (a deeply nested body would exhaust the stack: a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -186,6 +192,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "govhall.access": {"handlers": ["console"], "level": "INFO"},
+        # Every 500 with its traceback, in every environment (Django's default shows it only with DEBUG on
+        # and otherwise mails it to ADMINS, which a centre does not configure).
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
     },
