@@ -49,6 +49,7 @@ from django.utils import timezone
 from cases.models import Case, CaseState, CaseStep, Channel, InquiryOutcome, MaterialStatus, ReferralMode
 from catalog.models import Item, ItemStatus, ItemVersion, Material
 from common.errors import RuleViolation
+from common.identifiers import CREDIT_CHARS, credit_code_check_char, resident_id_check_char
 from demo import history_calls as calls
 from demo.data import Scenario, read
 from hall import services as hall_services
@@ -72,12 +73,6 @@ SCALE_ENV = "DEMO_CASES_SCALE"
 
 FTB_WINDOW = "A01"  # the seed's foreign-trade window, the busiest
 INTAKE_POST = "受理岗"
-
-# --- invented applicants' check digits (GB 32100 credit codes, GB 11643 identity numbers) ------------------
-
-CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 OPINIONS_APPROVE = "经审查，申请符合法定条件，拟准予许可。"
 OPINIONS_DENY = "经审查，申请不符合法定条件，拟不予许可。"
@@ -457,14 +452,12 @@ class History:
     def id_number(rng: random.Random) -> str:
         born = date(1962, 1, 1) + timedelta(days=rng.randrange(365 * 40))
         body = f"420999{born:%Y%m%d}{rng.randrange(1000):03d}"
-        check = "10X98765432"[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
-        return body + check
+        return body + resident_id_check_char(body)
 
     @staticmethod
     def credit_code(rng: random.Random) -> str:
         body = "91420999" + "".join(rng.choice(CREDIT_CHARS) for _ in range(9))
-        total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(body, CREDIT_WEIGHTS, strict=True))
-        return body + CREDIT_CHARS[(31 - total % 31) % 31]
+        return body + credit_code_check_char(body)
 
     def firms(self, rng: random.Random, count: int, zone_share: float) -> list[Firm]:
         words = self.scenario.names

@@ -49,11 +49,11 @@ PUBLIC_FIELDS = {
 }
 APPLICANT = {
     "name": "陈小明",
-    "id_number": "330102199001015678",
+    "id_number": "330102199001015673",
     "phone": "13912345678",
     "email": "chen@example.com",
     "organisation_name": "示范县远航贸易有限公司",
-    "credit_code": "91330100MA2B3C4D5E",
+    "credit_code": "91330100MA2B3C4D5N",
 }
 
 
@@ -646,7 +646,7 @@ def test_applicant_data_is_hidden_from_supervision_and_shown_to_the_window_with_
     assert not PersonalDataAccess.objects.exists()
 
     seen_by_clerk = token_client(hall.clerk).get(_url("case_detail", case_id=case.pk)).json()
-    assert seen_by_clerk["applicant"]["id_number"] == "420000199001011234"
+    assert seen_by_clerk["applicant"]["id_number"] == "420000199001011238"
     assert seen_by_clerk["applicant"]["phone"] == "13800000000"
     assert seen_by_clerk["applicant"]["email"] == "chen@example.com"
     assert seen_by_clerk["applicant_shown"] is True
@@ -767,6 +767,62 @@ def test_receive_refuses_a_window_the_clerk_does_not_work_at_and_a_bad_applicant
         "channel",
     ]
     assert not Case.objects.exists()
+
+
+def test_r_case_2_api_identity_numbers_and_credit_codes_are_checked_by_their_check_character(
+    hall: Any,
+) -> None:
+    _item(hall)
+    clerk = token_client(hall.clerk)
+    url = _url("case_list", center=hall.center.code)
+    when = at(date(2026, 9, 28), 9)
+
+    def receive(**applicant: str) -> Any:
+        body = {"window": "A01", "item": "FTB-001", "applicant": {"name": "陈小明", **applicant}}
+        return _call(clerk, "post", url, when, body)
+
+    refused = [
+        (
+            receive(id_number="420000199001011234"),
+            "applicant.id_number",
+            "公民身份号码的校验码不符，请核对是否输错。",
+        ),
+        (
+            receive(id_number="420000199002301234"),
+            "applicant.id_number",
+            "公民身份号码中的出生日期不存在，请核对。",
+        ),
+        (
+            receive(id_number="4200001990010112"),
+            "applicant.id_number",
+            "公民身份号码应为18位：前17位为数字，最后一位为数字或X。",
+        ),
+        (
+            receive(credit_code="91420000MA0000000X"),
+            "applicant.credit_code",
+            "统一社会信用代码的校验码不符，请核对是否输错。",
+        ),
+        (
+            receive(credit_code="91420000MA000000IO"),
+            "applicant.credit_code",
+            "统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）。",
+        ),
+    ]
+    for response, field, message in refused:
+        assert response.status_code == 422
+        assert response.json()["error"] == {
+            "rule": "R-CASE-2",
+            "field": field,
+            "message": message,
+            "code": "rule_violation",
+        }
+    assert not Case.objects.exists()
+
+    resident = receive(id_number="11010519491231002x", credit_code="91420000ma0000000r")
+    passport = receive(id_number="E12345678")
+    assert (resident.status_code, passport.status_code) == (201, 201)
+    stored = Case.objects.order_by("id").values_list("applicant_id_number", "credit_code")
+    assert list(stored) == [("11010519491231002X", "91420000MA0000000R"), ("E12345678", "")]
 
 
 def test_r_cat_6_api_a_withdrawn_item_is_not_received(hall: Any) -> None:
@@ -1010,7 +1066,7 @@ def test_r_pub_2_api_lookup_returns_no_personal_data_and_the_same_answer_for_any
     text = found.content.decode()
     for personal in (
         case.applicant_name,
-        "420000199001011234",
+        "420000199001011238",
         "13800000000",
         hall.backup.name,
         hall.clerk.name,

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import CaseType, Item, ItemVersion, Material
 from catalog.services import item_accepts_applications
-from common import sql
+from common import identifiers, sql
 from common.errors import PermissionDenied, RuleViolation
 from common.history import record
 from common.i18n import stored
@@ -127,6 +127,15 @@ APPLICANT_FIELDS = {
     "organisation_name": "organisation_name",
     "credit_code": "credit_code",
     "in_development_zone": "in_development_zone",
+}
+ID_NUMBER_PROBLEMS = {
+    "shape": gettext_lazy("公民身份号码应为18位：前17位为数字，最后一位为数字或X。"),
+    "birth_date": gettext_lazy("公民身份号码中的出生日期不存在，请核对。"),
+    "check_char": gettext_lazy("公民身份号码的校验码不符，请核对是否输错。"),
+}
+CREDIT_CODE_PROBLEMS = {
+    "shape": gettext_lazy("统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）。"),
+    "check_char": gettext_lazy("统一社会信用代码的校验码不符，请核对是否输错。"),
 }
 APPLICANT_MAX = {"name": 100, "id_number": 40, "phone": 40, "organisation_name": 200, "credit_code": 18}
 
@@ -503,6 +512,23 @@ def _material_id(value: Any) -> int | None:
         return None
 
 
+def _check_identifiers(values: dict[str, Any]) -> None:
+    """A resident identity number (GB 11643) and a credit code (GB 32100) must pass their check characters;
+    a document number with letters (a passport, a permit) is another document and is kept as written."""
+    id_number = values["applicant_id_number"].upper()
+    if id_number and identifiers.looks_like_resident_id(id_number):
+        problem = identifiers.resident_id_problem(id_number)
+        if problem is not None:
+            raise RuleViolation("R-CASE-2", str(ID_NUMBER_PROBLEMS[problem]), field="id_number")
+        values["applicant_id_number"] = id_number
+    credit_code = values["credit_code"].upper()
+    if credit_code:
+        problem = identifiers.credit_code_problem(credit_code)
+        if problem is not None:
+            raise RuleViolation("R-CASE-2", str(CREDIT_CODE_PROBLEMS[problem]), field="credit_code")
+        values["credit_code"] = credit_code
+
+
 def _validated_applicant(applicant: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(applicant) - set(APPLICANT_FIELDS)
     if unknown:
@@ -522,6 +548,7 @@ def _validated_applicant(applicant: Mapping[str, Any]) -> dict[str, Any]:
         values[field] = value
     if not values["applicant_name"]:
         raise RuleViolation("R-CASE-2", _("请填写申请人姓名或名称。"), field="name")
+    _check_identifiers(values)
     if values["applicant_email"]:
         try:
             validate_email(values["applicant_email"])

@@ -71,7 +71,7 @@ def make_case(
         state=state,
         case_type=version.case_type,
         applicant_name=f"申请人{n}",
-        applicant_id_number="420000199001011234",
+        applicant_id_number="420000199001011238",
         applicant_phone="13800000000",
         received_at=at(received_on),
         received_by=received_by,

@@ -37,7 +37,7 @@ RECEIVED = date(2026, 9, 30)
 PDF = b"%PDF-1.4\n%test\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
-APPLICANT = {"name": "示范外贸有限公司", "phone": "13800000001", "credit_code": "91420000MA0000000X"}
+APPLICANT = {"name": "示范外贸有限公司", "phone": "13800000001", "credit_code": "91420000MA0000000R"}
 
 
 def _item(hall: Any, **kw: Any) -> Item:
@@ -108,7 +108,7 @@ def test_r_case_2_receipt_against_the_current_published_version(hall: Any) -> No
     assert (case.applicant_name, case.applicant_phone, case.credit_code) == (
         "示范外贸有限公司",
         "13800000001",
-        "91420000MA0000000X",
+        "91420000MA0000000R",
     )
     assert (case.received_by, case.received_at, case.revision) == (hall.clerk, at(RECEIVED, 9, 30), 1)
     events = list(case.events.all())

@@ -38,7 +38,7 @@ def case(hall: Any) -> Case:
     )
     Case.objects.filter(pk=case.pk).update(
         applicant_name="陈小明",
-        applicant_id_number="330102199001015678",
+        applicant_id_number="330102199001015673",
         applicant_phone="13912345678",
         applicant_email="chen@example.com",
     )
@@ -229,7 +229,7 @@ def test_r_pub_2_page_shows_state_dates_and_deadline_and_nothing_personal(
     assert '<tr><th scope="row">受理日期</th><td>2026-09-30</td></tr>' in page
     assert '<tr><th scope="row">办结期限</th><td>2026-10-13</td></tr>' in page
     assert '<tr><th scope="row">决定日期</th><td>—</td></tr>' in page
-    for personal in ("陈小明", "330102199001015678", "13912345678", "chen@example.com"):
+    for personal in ("陈小明", "330102199001015673", "13912345678", "chen@example.com"):
         assert personal not in page
     for staff in (hall.clerk, hall.backup, hall.chief, hall.supervision, hall.director):
         assert staff.name not in page

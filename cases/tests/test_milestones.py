@@ -35,7 +35,7 @@ OK = ("present", "")
 SIGN = "【示范县政务服务中心】"
 APPLICANT = {
     "name": "示范外贸有限公司",
-    "id_number": "420000199001011234",
+    "id_number": "420000199001011238",
     "phone": "138 0000 0001",
     "email": "trade@example.com",
 }
@@ -121,7 +121,7 @@ def test_r_case_6_applicant_is_notified_of_acceptance(hall: Any, settings: Any) 
     )
     assert _body(case, "email") == (subject, body)
     # Nothing personal beyond what the channel needs: no name, no ID number.
-    assert "示范外贸" not in body and "420000199001011234" not in body
+    assert "示范外贸" not in body and "420000199001011238" not in body
 
     recording = Recording()
     settings.NOTIFY_CHANNELS = {"sms": recording, "email": recording, "console": recording}

@@ -549,5 +549,5 @@ def test_r_case_7_denial_notice_pdf_carries_the_remedies(hall: Any, login: Any) 
     assert "不予许可决定书" in flat and "DEMO-COUNTY不准〔2026〕1号" in flat
     assert "经营场所与登记地址不一致" in flat
     assert "60日内" in flat and "6个月内" in flat
-    assert "420000199001011234" not in flat  # the supervision section does not see the ID number
+    assert "420000199001011238" not in flat  # the supervision section does not see the ID number
     assert all("WenQuanYi" in name for name in fonts), fonts

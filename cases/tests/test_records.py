@@ -60,7 +60,7 @@ def closed_case(hall: Any) -> Case:
         number="DEMO-COUNTY-20260930-00001",
         query_code="482913",
         organisation_name="示范贸易有限公司",
-        credit_code="91330100MA2XXXXX0X",
+        credit_code="91330100MA2XXXXX08",
         in_development_zone=True,
         extension_days=5,
         deadline=D(2026, 10, 27),
@@ -168,11 +168,11 @@ def test_r_data_2_case_record_has_every_block_of_the_standard(hall: Any, closed_
     }
     assert record["application"] == {
         "applicant_name": closed_case.applicant_name,
-        "applicant_id_number": "420000199001011234",
+        "applicant_id_number": "420000199001011238",
         "applicant_phone": "13800000000",
         "applicant_email": None,
         "organisation_name": "示范贸易有限公司",
-        "credit_code": "91330100MA2XXXXX0X",
+        "credit_code": "91330100MA2XXXXX08",
         "in_development_zone": True,
         "channel": "window",
         "channel_label": "窗口",

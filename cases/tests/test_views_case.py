@@ -672,7 +672,7 @@ def test_extension_file_of_another_centre_is_404(hall: Any, client: Client) -> N
 def test_applicant_personal_data_shown_to_the_window_clerk_and_logged(hall: Any, client: Client) -> None:
     case = _accepted(hall, applicant_email="a@example.com")
     text = _text(_page(client, hall.clerk, case))
-    assert '<dd class="personal">420000199001011234</dd>' in text
+    assert '<dd class="personal">420000199001011238</dd>' in text
     assert '<dd class="personal">13800000000</dd>' in text
     assert '<dd class="personal">a@example.com</dd>' in text
     row = PersonalDataAccess.objects.get()
@@ -693,7 +693,7 @@ def test_applicant_personal_data_hidden_from_the_supervision_section(hall: Any, 
     text = _text(response)
     assert response.status_code == 200
     assert case.applicant_name in text
-    assert "420000199001011234" not in text and "13800000000" not in text
+    assert "420000199001011238" not in text and "13800000000" not in text
     assert "证件号码、联系方式仅本窗口工作人员可见。" in text
     assert not PersonalDataAccess.objects.exists()
 

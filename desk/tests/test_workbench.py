@@ -498,11 +498,11 @@ def _applicant(**overrides: Any) -> dict[str, Any]:
     data = {
         "channel": "window",
         "name": "张三",
-        "id_number": "420000199001011234",
+        "id_number": "420000199001011238",
         "phone": "13800000000",
         "email": "zhang@example.com",
         "organisation_name": "示范贸易有限公司",
-        "credit_code": "91420000MA0000000X",
+        "credit_code": "91420000MA0000000R",
         "in_development_zone": "on",
     }
     data.update(overrides)
@@ -548,11 +548,11 @@ def test_receiving_an_application_through_the_form(hall: Any, client: Client, me
         case.in_development_zone,
     ) == (
         "张三",
-        "420000199001011234",
+        "420000199001011238",
         "13800000000",
         "zhang@example.com",
         "示范贸易有限公司",
-        "91420000MA0000000X",
+        "91420000MA0000000R",
         True,
     )
     row = CaseMaterial.objects.get(case=case)
