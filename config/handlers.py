@@ -1,5 +1,6 @@
-"""The answers Django gives when no view does (400, 403, 404, 500): under `/api/` the API's JSON error
-envelope (`api.errors`), so a client never has to read an HTML page; elsewhere the site's own pages.
+"""The answers Django gives when no view does (400, 403, 404, 500, and a CSRF failure): under `/api/` the
+API's JSON error envelope (`api.errors`), so a client never has to read an HTML page; elsewhere the site's own
+pages.
 
 Django calls these for an unknown URL, a SuspiciousOperation (a body over `DATA_UPLOAD_MAX_MEMORY_SIZE`), a
 PermissionDenied raised outside DRF, and an unhandled exception. The traceback of that exception is logged by
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views import defaults
 
@@ -49,3 +51,11 @@ def server_error(request: HttpRequest, *args: Any) -> HttpResponse:
     if _is_api(request):
         return _envelope("server_error", gettext("服务器出现问题，请稍后再试。"), 500)
     return defaults.server_error(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form whose CSRF token did not match (a page left open past its session, a second tab that signed
+    out): the site's own page in Chinese, with the way back, and no DEBUG hint."""
+    if _is_api(request):
+        return _envelope("csrf_failed", gettext("请求来源校验失败，请刷新页面后重试。"), 403)
+    return render(request, "403_csrf.html", status=403)

@@ -49,6 +49,13 @@ KEYS: dict[str, PolicyKey] = {
             "deemed_acceptance_days", 5, "int", "R-CASE-3", gettext_noop("逾期未告知补正视为受理（工作日）")
         ),
         PolicyKey("delivery_limit_days", 10, "int", "R-CASE-8", gettext_noop("决定后送达时限（工作日）")),
+        PolicyKey(
+            "staff_idle_minutes",
+            30,
+            "int",
+            "R-ORG-1",
+            gettext_noop("工作人员闲置自动退出登录（分钟）"),
+        ),
         PolicyKey("guide_review_months", 12, "int", "R-CAT-4", gettext_noop("服务指南复核周期（月）")),
         PolicyKey("backup_training_months", 6, "int", "R-ORG-8", gettext_noop("B角培训周期（月）")),
         PolicyKey(
