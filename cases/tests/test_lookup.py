@@ -319,13 +319,13 @@ def test_r_pub_2_portal_home_links_to_the_lookup(client: Any, hall: Any) -> None
 def test_r_pub_2_kiosk_lookup_works_with_large_targets(client: Any, hall: Any, case: Case) -> None:
     url = _url(hall, "kiosk_progress")
     form = client.get(url).content.decode()
-    assert '<body class="kiosk">' in form
+    assert '<body class="kiosk" data-idle-home=' in form
     assert f'action="{url}"' in form
     assert "工作人员登录" not in form
     assert "body.kiosk .progress-form button { font-size: 2rem;" in form
 
     page = _post(client, url, case.number, "482913").content.decode()
-    assert '<body class="kiosk">' in page
+    assert '<body class="kiosk" data-idle-home=' in page
     assert '<tr><th scope="row">办结期限</th><td>2026-10-13</td></tr>' in page
     assert "陈小明" not in page and "13912345678" not in page
     assert WRONG in _post(client, url, case.number, "1").content.decode()

@@ -45,3 +45,35 @@ def test_a_csrf_failure_is_the_sites_page_in_chinese_and_the_envelope_under_the_
         "permission_denied",
         "csrf_failed",
     )
+
+
+def test_every_page_carries_a_content_security_policy_that_allows_only_this_sites_scripts(
+    hall: Any, client: Client
+) -> None:
+    client.force_login(hall.clerk.user)
+    for path in ("/", "/staff/", "/staff/login/"):
+        policy = client.get(path)["Content-Security-Policy"]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+        assert directives["script-src"] == "'self'", path
+        assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+
+
+def test_no_template_has_an_inline_script_or_an_event_handler_attribute() -> None:
+    """What the policy forbids must not be in a page: it would silently stop working in the browser."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    templates = [
+        path
+        for path in root.rglob("*.html")
+        if not {".venv", "var", "node_modules"} & set(path.relative_to(root).parts)
+    ]
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
+    handler = re.compile(r"\son[a-z]+=\"", re.IGNORECASE)
+    offenders = [
+        str(path.relative_to(root))
+        for path in templates
+        if inline_script.search(path.read_text()) or handler.search(path.read_text())
+    ]
+    assert templates and offenders == []

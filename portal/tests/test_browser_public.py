@@ -85,3 +85,30 @@ def test_r_pub_4_browser_kiosk_home_has_big_tiles_and_leads_to_the_guide_list(
     expect(page.locator("article.guide h1")).to_have_text(f"{NAME} 现行")
     # The touch screen has no print or download buttons.
     expect(page.get_by_role("link", name="下载告知书（PDF）")).to_have_count(0)
+
+
+def test_the_language_switch_works_and_no_page_breaks_the_content_security_policy(
+    transactional_db: Any, live_server: Any, page: Page, hall: Any, guide_item: Item
+) -> None:
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security" in message.text else None,
+    )
+    code = hall.center.code
+    for path in (
+        _url(live_server, "kiosk", center_code=code),
+        _url(live_server, "item_guide", center_code=code, item_code="FTB-001"),
+        _url(live_server, "item_notice", center_code=code, item_code="FTB-001"),
+    ):
+        page.goto(path)
+    expect(page.locator("body.kiosk")).to_have_count(0)
+    page.goto(_url(live_server, "kiosk", center_code=code))
+    expect(page.locator("body")).to_have_attribute("data-idle-home", f"/{code}/kiosk/")
+
+    page.goto(_url(live_server, "home", center_code=code))
+    with page.expect_navigation():
+        page.get_by_label("Language").select_option("en")
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert refused == []

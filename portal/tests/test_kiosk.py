@@ -26,12 +26,12 @@ def test_r_pub_4_kiosk_pages_render_for_anonymous_with_large_targets_and_no_logi
         "kiosk_item": _get(client, "kiosk_item", center_code=code, item_code=guide_item.code),
     }
     for name, page in pages.items():
-        assert '<body class="kiosk">' in page, name
+        assert '<body class="kiosk" data-idle-home=' in page, name
         assert "工作人员登录" not in page, name
         assert reverse("org:login") not in page, name
         # Back to the kiosk home after 120 s without a touch.
-        assert f'var home = "{reverse("portal:kiosk", kwargs={"center_code": code})}"' in page, name
-        assert "idleMs = 120 * 1000" in page, name
+        home = reverse("portal:kiosk", kwargs={"center_code": code})
+        assert f'data-idle-home="{home}" data-idle-seconds="120"' in page, name
 
 
 def test_r_pub_4_kiosk_home_has_big_tiles_to_guides_and_staff(client: Any, hall: Any) -> None:
