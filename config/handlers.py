@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.views import defaults
 
 from api.errors import error_body
+from common.errors import PermissionDenied
 
 API_PREFIX = "/api/"
 
@@ -37,7 +38,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
-        return _envelope("permission_denied", gettext("您没有执行此操作的权限。"), 403)
+        return _envelope("permission_denied", PermissionDenied().message, 403)
     return defaults.permission_denied(request, exception)
 
 

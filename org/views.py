@@ -634,22 +634,38 @@ def _absence_label(absence: Absence) -> str:
     }
 
 
-@login_required
-def absence_end(request: HttpRequest, pk: int) -> HttpResponse:
-    """A return (销假): the running absence ends now; the time away stays recorded (R-ORG-7)."""
+def _absence_change(
+    request: HttpRequest, pk: int, *, service: Any, done: str, title: str, intro: str, submit: str
+) -> HttpResponse:
+    """The page of a change to an absence that takes only a reason (a return, a cancellation): the form, and
+    on POST the service (`title` has an `%(absence)s` for the absence's label)."""
     absence = _absence(request, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with _refusal_on(form):
-            services.absence_end(actor=request.user, absence=absence, reason=form.cleaned_data["reason"])
-            messages.success(request, _("已登记返岗；自此由本人在岗。"))
+            service(actor=request.user, absence=absence, reason=form.cleaned_data["reason"])
+            messages.success(request, done)
             return redirect("org:staff_detail", pk=absence.staff_id)
     return _form_page(
         request,
         form,
-        title=_("登记返岗（销假）：%(absence)s") % {"absence": _absence_label(absence)},
+        title=title % {"absence": _absence_label(absence)},
         back=reverse("org:staff_detail", args=[absence.staff_id]),
         rule="R-ORG-7",
+        intro=intro,
+        submit=submit,
+    )
+
+
+@login_required
+def absence_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """A return (销假): the running absence ends now; the time away stays recorded (R-ORG-7)."""
+    return _absence_change(
+        request,
+        pk,
+        service=services.absence_end,
+        done=_("已登记返岗；自此由本人在岗。"),
+        title=_("登记返岗（销假）：%(absence)s"),
         intro=_("离岗自现在起结束；此前的离岗及B角顶岗记录保持不变。"),
         submit=_("返岗"),
     )
@@ -658,19 +674,12 @@ def absence_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def absence_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel an absence that has not started (R-ORG-7); a started one is ended by a return instead."""
-    absence = _absence(request, pk)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with _refusal_on(form):
-            services.absence_cancel(actor=request.user, absence=absence, reason=form.cleaned_data["reason"])
-            messages.success(request, _("离岗记录已撤销。"))
-            return redirect("org:staff_detail", pk=absence.staff_id)
-    return _form_page(
+    return _absence_change(
         request,
-        form,
-        title=_("撤销离岗记录：%(absence)s") % {"absence": _absence_label(absence)},
-        back=reverse("org:staff_detail", args=[absence.staff_id]),
-        rule="R-ORG-7",
+        pk,
+        service=services.absence_cancel,
+        done=_("离岗记录已撤销。"),
+        title=_("撤销离岗记录：%(absence)s"),
         intro=_("只能撤销尚未开始的离岗；已经开始的离岗请登记返岗。"),
         submit=_("撤销"),
     )

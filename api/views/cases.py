@@ -38,7 +38,7 @@ from cases.actions import BY_NAME as DECLARED
 from cases.actions import CaseAction
 from cases.models import Case, CaseEvent, Extension, ExtensionRequest, Payment, Visit
 from cases.selectors import chains
-from cases.selectors.actions import available_actions, query_code_for, staff_of
+from cases.selectors.actions import acting_of, available_actions, query_code_for, staff_of
 from cases.selectors.clock import annotate_warning, clock_view, stored_warning, with_warning
 from cases.selectors.intake import case_checklist
 from cases.services import intake
@@ -186,6 +186,7 @@ def case_body(user: Any, case: Case, *, personal: bool) -> dict[str, Any]:
     if shown:
         log_applicant_access(user=user, case=case, purpose=ACCESS_PURPOSE)
     case = _cases().select_related("received_by", "accepted_by", "decided_by").get(pk=case.pk)
+    acting = acting_of(user, case)  # one read of the user's facts for the actions and the query code
     return {
         **{
             name: getattr(case, name)
@@ -252,8 +253,8 @@ def case_body(user: Any, case: Case, *, personal: bool) -> dict[str, Any]:
             ExtensionRequest.objects.filter(case=case).select_related("requested_by", "decided_by")
         ),
         "suspensions": list(case.suspensions.order_by("started_on", "id")),
-        "actions": sorted(available_actions(user, case)),
-        "query_code": query_code_for(user, case),
+        "actions": sorted(available_actions(user, case, acting=acting)),
+        "query_code": query_code_for(user, case, acting=acting),
     }
 
 

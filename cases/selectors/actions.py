@@ -25,22 +25,33 @@ def staff_of(user: Any) -> StaffProfile | None:
     return staff if staff is not None and staff.is_active else None
 
 
-def available_actions(user: Any, case: Case, *, at: datetime | None = None) -> frozenset[str]:
-    """The names of the declared actions (`cases.actions.ACTIONS`, the ones on the case's rows included) that
-    `user` may take on `case` at `at` (now by default)."""
+def acting_of(user: Any, case: Case, *, at: datetime | None = None) -> Acting | None:
+    """What the rules ask about `user` acting on `case` at `at` (now by default), None for anyone who is not
+    active staff; its facts are read once however many questions are asked of it."""
     staff = staff_of(user)
     if staff is None:
+        return None
+    return Acting.on_case(actor=staff, case=case, moment=at or timezone.now())
+
+
+def available_actions(
+    user: Any, case: Case, *, at: datetime | None = None, acting: Acting | None = None
+) -> frozenset[str]:
+    """The names of the declared actions (`cases.actions.ACTIONS`, the ones on the case's rows included) that
+    `user` may take on `case` at `at` (now by default); `acting` (from `acting_of`) shares its facts."""
+    acting = acting or acting_of(user, case, at=at)
+    if acting is None:
         return frozenset()
-    acting = Acting.on_case(actor=staff, case=case, moment=at or timezone.now())
     return frozenset(action.name for action in ACTIONS if offered(acting, action))
 
 
-def query_code_for(user: Any, case: Case, *, at: datetime | None = None) -> str | None:
+def query_code_for(
+    user: Any, case: Case, *, at: datetime | None = None, acting: Acting | None = None
+) -> str | None:
     """The case's query code (R-PUB-2) for those who may accept cases at its window — they give it to the
     applicant, with the acceptance notice — and None for anyone else: with the case's number it opens the
-    public progress lookup."""
-    staff = staff_of(user)
-    if staff is None or not case.query_code:
+    public progress lookup. `acting` (from `acting_of`) shares its facts."""
+    if not case.query_code:
         return None
-    acting = Acting.on_case(actor=staff, case=case, moment=at or timezone.now())
-    return case.query_code if WINDOW.allows(acting) else None
+    acting = acting or acting_of(user, case, at=at)
+    return case.query_code if acting is not None and WINDOW.allows(acting) else None

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from common.errors import RuleViolation
 from common.history import record
 
-from ..models import Absence, AbsenceKind, StaffProfile
+from ..access import CAN_RECORD_ABSENCE, require_role
+from ..models import Absence, AbsenceKind, Center, StaffProfile
 from ._common import _text, _user
 
 # --- who is away at a moment (R-ORG-7) -----------------------------------------------------------------
@@ -41,6 +42,13 @@ def absent_staff_ids(staff_ids: Iterable[int], moment: datetime) -> set[int]:
 # --- recording, ending and cancelling absences (R-ORG-7) -------------------------------------------------------
 
 
+def _may_record(actor: Any, center: Center) -> None:
+    """Only the roles that record absences may record, end or cancel one (PermissionDenied otherwise), by
+    every path alike. `actor` None is the system itself (the demo's history), which records what happened."""
+    if actor is not None:
+        require_role(actor, center, CAN_RECORD_ABSENCE)
+
+
 def _aware(moment: datetime, *, field: str, rule: str) -> None:
     if not isinstance(moment, datetime) or timezone.is_naive(moment):
         raise RuleViolation(rule, _("时间须包含时区。"), field=field)
@@ -51,6 +59,7 @@ def absence_record(
     *, actor: Any, staff: StaffProfile, kind: str, starts_at: datetime, ends_at: datetime, reason: str = ""
 ) -> Absence:
     """A period the staff member is away; their posts go to B meanwhile (R-ORG-7)."""
+    _may_record(actor, staff.center)
     if kind not in AbsenceKind.values:
         raise RuleViolation("R-ORG-7", _("离岗类别无效。"), field="kind")
     _aware(starts_at, field="starts_at", rule="R-ORG-7")
@@ -77,8 +86,12 @@ def absence_record(
     return absence
 
 
-def _lock(absence: Absence) -> Absence:
-    return Absence.objects.select_for_update(of=("self",)).select_related("staff").get(pk=absence.pk)
+def _lock(actor: Any, absence: Absence) -> Absence:
+    locked = (
+        Absence.objects.select_for_update(of=("self",)).select_related("staff", "center").get(pk=absence.pk)
+    )
+    _may_record(actor, locked.center)
+    return locked
 
 
 @transaction.atomic
@@ -88,7 +101,7 @@ def absence_end(*, actor: Any, absence: Absence, reason: str) -> Absence:
     `planned_ends_at` keeps the end that had been planned. A return is recorded when it happens and cannot
     be dated back: the B's actions meanwhile were taken as B. Refused for an absence that has not started
     (cancel it instead), has already ended or was cancelled."""
-    absence = _lock(absence)
+    absence = _lock(actor, absence)
     now = timezone.now()
     if absence.cancelled_at is not None:
         raise RuleViolation("R-ORG-7", _("该离岗记录已撤销。"))
@@ -122,7 +135,7 @@ def absence_end(*, actor: Any, absence: Absence, reason: str) -> Absence:
 def absence_cancel(*, actor: Any, absence: Absence, reason: str) -> Absence:
     """Cancel an absence that has not started: it never happens (R-ORG-7). One that has started is refused:
     the staff member was away, and a return (`absence_end`) ends it instead."""
-    absence = _lock(absence)
+    absence = _lock(actor, absence)
     now = timezone.now()
     if absence.cancelled_at is not None:
         raise RuleViolation("R-ORG-7", _("该离岗记录已撤销。"))

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from common.errors import RuleViolation
+from common.errors import PermissionDenied, RuleViolation
 from common.history import history_of
 from common.models import HistoryEntry
 from org import services
@@ -196,3 +196,29 @@ def test_r_org_7_window_clerk_may_not_record_a_return(hall, login):
         )
     assert response.status_code == 403
     _unchanged(running, running)
+
+
+def test_r_org_7_the_absence_services_refuse_a_role_that_does_not_record_absences(hall):
+    """The check is the services' own, so a command or the admin refuses as the page and the API do."""
+    leave = absent(hall.clerk, STARTS, ENDS)
+    future = absent(hall.clerk, at(2026, 4, 1, 8), at(2026, 4, 1, 17))
+    clerk = hall.other_clerk.user
+
+    with time_machine.travel(RETURN, tick=False):
+        with pytest.raises(PermissionDenied):
+            services.absence_record(
+                actor=clerk,
+                staff=hall.clerk,
+                kind="leave",
+                starts_at=at(2026, 5, 4, 8),
+                ends_at=at(2026, 5, 4, 17),
+            )
+        with pytest.raises(PermissionDenied):
+            services.absence_end(actor=clerk, absence=leave, reason="提前销假")
+        with pytest.raises(PermissionDenied):
+            services.absence_cancel(actor=clerk, absence=future, reason="不再外出")
+
+    assert Absence.objects.filter(staff=hall.clerk).count() == 2
+    leave.refresh_from_db()
+    future.refresh_from_db()
+    assert (leave.ends_at, leave.planned_ends_at, future.cancelled_at) == (ENDS, None, None)
