@@ -64,6 +64,7 @@ bench: demo
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64) \
+	  HISTORY_SEAL_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64) \
 	  ALLOWED_HOSTS=govhall.example.gov.cn $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

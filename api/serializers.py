@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -265,9 +266,21 @@ class StaffSerializer(serializers.ModelSerializer):
             "work_phone",
         ]
 
-    @extend_schema_field({"type": "string", "nullable": True, "description": "照片地址；未上传照片时为 null"})
+    @extend_schema_field(
+        {
+            "type": "string",
+            "nullable": True,
+            "description": "照片的查看地址（在职人员为公开的工作人员公示照片，否则仅本中心工作人员可看）；"
+            "未上传照片时为 null",
+        }
+    )
     def get_photo(self, obj: StaffProfile) -> str | None:
-        return obj.photo.url if obj.photo else None
+        if not obj.photo:
+            return None
+        center_code = self.context.get("center_code")
+        if obj.is_active and center_code:
+            return reverse("portal:staff_photo", kwargs={"center_code": center_code, "staff_id": obj.pk})
+        return reverse("org:staff_photo", args=[obj.pk])
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_work_phone(self, obj: StaffProfile) -> str | None:

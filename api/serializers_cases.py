@@ -32,6 +32,7 @@ from cases.models import (
     ReferralMode,
     Warning,
 )
+from cases.selectors import search
 from cases.services.intake import APPLICANT_MAX
 from catalog.models import SpecialProcedureKind
 from hall.models import AppointmentStatus
@@ -175,10 +176,43 @@ class InquirySerializer(serializers.Serializer):
 
 
 class CaseQuery(serializers.Serializer):
-    state = serializers.ChoiceField(choices=CaseState.choices, required=False, help_text="办件状态")
+    """The filters of the case list (`cases.selectors.search`): each given one narrows the list."""
+
+    state = serializers.ChoiceField(
+        choices=[*CaseState.choices, (search.OPEN, "办理中（未办结）"), (search.CLOSED, "已办结（含归档）")],
+        required=False,
+        help_text="办件状态，或 open（办理中）、closed（已办结）",
+    )
     window = serializers.CharField(max_length=10, required=False, help_text="受理窗口号")
     warning = serializers.ChoiceField(
-        choices=Warning.choices, required=False, help_text="预警颜色（R-CLK-6）"
+        choices=[*Warning.choices, (search.LATE, "曾逾期（含逾期办结）")],
+        required=False,
+        help_text="预警颜色（R-CLK-6）；late 为曾逾期的办件（含逾期办结的）",
+    )
+    number = serializers.CharField(max_length=40, required=False, help_text="办件编号：完整编号或其开头部分")
+    applicant = serializers.CharField(
+        max_length=100, required=False, help_text="申请人或申请单位名称的开头部分"
+    )
+    id_number = serializers.CharField(
+        max_length=APPLICANT_MAX["id_number"],
+        required=False,
+        help_text="申请人证件号码（完整）：只查找本人可查看申请人信息的办件，找到的每件记入个人信息查看记录",
+    )
+    credit_code = serializers.CharField(
+        max_length=APPLICANT_MAX["credit_code"], required=False, help_text="统一社会信用代码（完整）"
+    )
+    item = serializers.CharField(max_length=40, required=False, help_text="事项编号")
+    received_from = BoundedDateField(required=False, help_text="收件日期不早于")
+    received_to = BoundedDateField(required=False, help_text="收件日期不晚于")
+    accepted_from = BoundedDateField(required=False, help_text="受理日期不早于")
+    accepted_to = BoundedDateField(required=False, help_text="受理日期不晚于")
+    deadline_from = BoundedDateField(required=False, help_text="办结期限不早于")
+    deadline_to = BoundedDateField(required=False, help_text="办结期限不晚于")
+    sort = serializers.ChoiceField(
+        choices=list(search.SORTS),
+        required=False,
+        help_text="排序：-received（默认，收件时间倒序）、received、number、-number、accepted、-accepted、deadline、"
+        "-deadline",
     )
 
 
@@ -241,6 +275,10 @@ class ChecklistRowSerializer(serializers.Serializer):
     )
     note = serializers.CharField()
     checked_at = serializers.DateTimeField(allow_null=True)
+    file = serializers.CharField(
+        allow_null=True,
+        help_text="申请人上传的文件的取得地址（经权限检查并记录）；未上传或无权查看申请人信息时为空",
+    )
 
 
 class NoticeRefSerializer(serializers.Serializer):
@@ -386,14 +424,18 @@ class ChainSerializer(serializers.Serializer):
     case = serializers.IntegerField()
     events = serializers.IntegerField()
     ok = serializers.BooleanField()
-    broken_at = serializers.IntegerField(allow_null=True, help_text="第一条校验不通过的记录序号")
+    broken_at = serializers.IntegerField(allow_null=True, help_text="第一条链接或哈希不符的记录序号")
+    tampered_at = serializers.IntegerField(
+        allow_null=True, help_text="第一条签名不符的记录序号（被不掌握密钥的人改动）"
+    )
 
 
 class BrokenChainSerializer(serializers.Serializer):
     case = serializers.IntegerField(source="case_id")
     number = serializers.CharField()
     events = serializers.IntegerField()
-    broken_at = serializers.IntegerField()
+    broken_at = serializers.IntegerField(allow_null=True, help_text="第一条链接或哈希不符的记录序号")
+    tampered_at = serializers.IntegerField(allow_null=True, help_text="第一条签名不符的记录序号")
     truncated = serializers.BooleanField(help_text="末尾记录缺失")
 
 

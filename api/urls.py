@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from .views import auth, calendar, cases, cases_desk, catalog, docs, org
+from .views import auth, calendar, cases, cases_desk, catalog, docs, org, staffing
 
 app_name = "api"
 
@@ -120,6 +120,11 @@ urlpatterns = [
     path("centers/<slug:center>/case-chains", cases.CenterChainsView.as_view(), name="case_chains"),
     path("cases/<int:case_id>", cases.CaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:case_id>/events", cases.CaseEventListView.as_view(), name="case_events"),
+    path(
+        "cases/<int:case_id>/materials/<int:material_id>/file",
+        cases.CaseMaterialFileView.as_view(),
+        name="case_material_file",
+    ),
     path("cases/<int:case_id>/chain", cases.CaseChainView.as_view(), name="case_chain"),
     # Every declared case action (`cases.actions`), on the case or on one of its rows.
     *(path(route, view.as_view(), name=name) for route, view, name in cases.ACTION_URLS),
@@ -141,4 +146,6 @@ urlpatterns = [
     ),
     # The public progress lookup (R-PUB-2)
     path("progress", cases_desk.ProgressView.as_view(), name="progress"),
+    # Clock events from terminals that speak JSON (R-ATT-2; the iClock protocol is at /iclock/)
+    path("terminals/<str:serial>/clock-events", staffing.ClockEventsView.as_view(), name="clock_events"),
 ]

@@ -16,13 +16,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext, gettext_lazy
 
-from common.errors import NotFound
+from common.errors import NotFound, PermissionDenied
+from common.i18n import stored
 from common.models import PersonalDataAccess
 from org.access import CENTER_WIDE_ROLES, grants_of, roles_at, visible_center_ids
 from org.models import Center, Post, PostBackup, Role, StaffProfile, Window
 
-from .models import Case, Inquiry
+from .models import Case, CaseMaterial, Inquiry
 
 WINDOW_ROLES = frozenset({Role.WINDOW_STAFF, Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE})
 
@@ -104,6 +107,24 @@ def log_applicant_access(*, user: Any, case: Case, purpose: str) -> None:
     PersonalDataAccess.objects.create(
         center=case.center, user=user, subject_type="cases.case", subject_id=str(case.pk), purpose=purpose
     )
+
+
+def applicant_file(user: Any, case: Case, material_id: int) -> tuple[FieldFile, str]:
+    """The file the applicant uploaded for the checklist material `material_id` of `case` (fetched through
+    `case_for_user`), and the name it is downloaded under. An applicant's material is personal data: only
+    those who see the applicant (`can_see_applicant`) open it (PermissionDenied for the others), and every
+    opening is logged like the case page's display. NotFound when nothing was uploaded."""
+    row = CaseMaterial.objects.filter(case=case, material_id=material_id).select_related("material").first()
+    if row is None or not row.upload:
+        raise NotFound()
+    if not can_see_applicant(user, case):
+        raise PermissionDenied(gettext("申请人上传的材料仅本窗口工作人员可查看。"))
+    log_applicant_access(
+        user=user,
+        case=case,
+        purpose=stored(gettext_lazy("查看申请材料“%(name)s”")) % {"name": row.material.name},
+    )
+    return row.upload, row.upload_name or row.material.name
 
 
 def _work_window_filter(user: Any, staff: StaffProfile, *, as_backup: bool) -> Q:

@@ -55,10 +55,9 @@ from .models import (
     ExtensionRequestStatus,
     MaterialStatus,
     Notice,
-    NoticeKind,
     Suspension,
 )
-from .services import clock, handling, intake
+from .services import clock, handling, intake, notice_delivery
 
 PROBLEMS = frozenset({MaterialStatus.MISSING, MaterialStatus.DEFECTIVE})
 
@@ -289,8 +288,8 @@ def _unfiled(extension: Extension) -> bool:
     return extension.filed_at is None
 
 
-def _undelivered_procedure_notice(notice: Notice) -> bool:
-    return notice.kind == NoticeKind.SPECIAL_PROCEDURE and notice.delivered_at is None
+def _undelivered_notice(notice: Notice) -> bool:
+    return notice_delivery.delivery_recordable(notice)
 
 
 def _any_unfiled(acting: Acting) -> bool:
@@ -298,9 +297,12 @@ def _any_unfiled(acting: Acting) -> bool:
 
 
 def _any_undelivered(acting: Acting) -> bool:
-    return Notice.objects.filter(
-        case=acting.case, kind=NoticeKind.SPECIAL_PROCEDURE, delivered_at=None
-    ).exists()
+    return acting.once(
+        "undelivered_notice",
+        lambda: Notice.objects.filter(
+            case=acting.case, kind__in=list(notice_delivery.DELIVERY_RULES), delivered_at=None
+        ).exists(),
+    )
 
 
 # --- the actions, in the order the case page's panel shows them ---------------------------------------------
@@ -551,14 +553,15 @@ ACTIONS: tuple[CaseAction, ...] = (
         title=gettext_lazy("告知书送达"),
         rule="R-CLK-4",
         who=WINDOW,
-        service=clock.special_procedure_notice_delivered,
+        service=notice_delivery.notice_delivery_record,
         form=f.NoticeDeliveryForm,
         applies=_any_undelivered,
         success=lambda notice: _("已记录%(notice)s的送达。") % {"notice": notice},
         confirm=gettext_lazy("记录送达"),
-        summary="登记特别程序告知书已送达申请人（R-CLK-4）",
+        summary="登记告知书已送达申请人（补正 R-CASE-2、不予受理 R-CASE-4、受理 R-CASE-6、特别程序 R-CLK-4、延期 R-CLK-5）",
+        description="决定书随办件送达（R-CASE-8），用办件的“送达”登记，不在此登记。",
         target=NOTICE,
-        row_open=_undelivered_procedure_notice,
+        row_open=_undelivered_notice,
         segment="delivered",
         page_url_name="case_notice_delivered",
         api_url_name="notice_delivered",

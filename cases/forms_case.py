@@ -58,15 +58,23 @@ class CheckForm(ActionForm):
         self.materials = materials
         for material in materials:
             check = checks.get(material.pk)
-            self.fields[f"status_{material.pk}"] = forms.ChoiceField(
+            status = forms.ChoiceField(
                 label=material.name,
                 choices=self.STATUS_CHOICES,
                 required=False,
                 initial=check.status if check else "",
             )
-            self.fields[f"note_{material.pk}"] = forms.CharField(
+            note = forms.CharField(
                 label=_("说明"), max_length=300, required=False, initial=check.note if check else ""
             )
+            # The table shows the material's name as the select's label; the note field is named for screen
+            # readers. A note belongs to the result it explains: changing the result clears it on the page
+            # (static/js/govhall.js), as the service does for a note sent back unchanged with a new result.
+            note.widget.attrs["aria-label"] = gettext("“%(name)s”的说明") % {"name": material.name}
+            if isinstance(self.auto_id, str) and "%s" in self.auto_id:
+                status.widget.attrs["data-clears"] = self.auto_id % f"note_{material.pk}"
+            self.fields[f"status_{material.pk}"] = status
+            self.fields[f"note_{material.pk}"] = note
 
     def rows(self) -> list[tuple[Material, forms.BoundField, forms.BoundField]]:
         return [(m, self[f"status_{m.pk}"], self[f"note_{m.pk}"]) for m in self.materials]
@@ -201,7 +209,7 @@ class VisitForm(ActionForm):
 
 
 class NoticeDeliveryForm(ActionForm):
-    """The delivery of a special-procedure notice (R-CLK-4)."""
+    """The delivery of a notice to the applicant (correction, refusal, acceptance, special procedure, extension)."""
 
     method = forms.CharField(label=_("送达方式"), max_length=20, initial=_("当面送达"))
 

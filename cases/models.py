@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CaseType, SpecialProcedureKind
+from common.files import UploadTo
 from common.models import CenterOwned
 from workdays.models import Timer
 
@@ -344,6 +345,28 @@ class Case(CenterOwned):
                 condition=Q(is_priority=True, state__in=OPEN_STATE_VALUES),
                 name="case_open_priority",
             ),
+            # Finding any case (cases.selectors.search): the number and the names by their first characters
+            # (pattern indexes serve LIKE 'prefix%' in any collation; PostgreSQL only, plain elsewhere), the
+            # identifiers exactly; each only over the rows that have one.
+            models.Index(
+                fields=["number"],
+                opclasses=["varchar_pattern_ops"],
+                condition=~Q(number=""),
+                name="case_number_prefix",
+            ),
+            models.Index(
+                fields=["applicant_name"], opclasses=["varchar_pattern_ops"], name="case_applicant_prefix"
+            ),
+            models.Index(
+                fields=["organisation_name"],
+                opclasses=["varchar_pattern_ops"],
+                condition=~Q(organisation_name=""),
+                name="case_organisation_prefix",
+            ),
+            models.Index(
+                fields=["applicant_id_number"], condition=~Q(applicant_id_number=""), name="case_id_number"
+            ),
+            models.Index(fields=["credit_code"], condition=~Q(credit_code=""), name="case_credit_code"),
         ]
 
     def __str__(self) -> str:
@@ -406,7 +429,9 @@ class CaseMaterial(models.Model):
     note = models.CharField(max_length=300, blank=True, verbose_name=_("说明"))
     checked_at = models.DateTimeField(verbose_name=_("审查时间"))
     checked_by = models.ForeignKey("org.StaffProfile", on_delete=models.PROTECT, related_name="+")
-    upload = models.FileField(upload_to="case-materials/%Y/%m/", blank=True, verbose_name=_("上传文件"))
+    # Stored under a random name (common.files); served only by `cases:material_file` (R-CASE-2).
+    upload = models.FileField(upload_to=UploadTo("case-materials/"), blank=True, verbose_name=_("上传文件"))
+    upload_name = models.CharField(max_length=120, blank=True, verbose_name=_("上传文件名"))
     was_present_at_first_check = models.BooleanField(default=False)
 
     class Meta:
@@ -650,7 +675,9 @@ class CaseEvent(models.Model):
     """The append-only, hash-chained history of a case (R-CASE-10): who, when, as A or B, from, to, why.
 
     `hash` = sha256 of the previous event's hash and this event's content, so that any change to a stored
-    event breaks the chain; `cases.services.events.chain_verify` checks it.
+    event breaks the chain; `seal` = an HMAC of `hash` under a key kept outside the database (`common.seal`,
+    made under the key `seal_key_id`), so that an event changed and rehashed by someone without the key does not
+    verify either; `cases.services.events.chain_verify` checks both.
     """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
@@ -667,6 +694,8 @@ class CaseEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    seal = models.CharField(max_length=64, blank=True)
+    seal_key_id = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["case", "seq"]

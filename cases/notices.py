@@ -1,6 +1,11 @@
 """The written notices of a case (issue 3, item 7): correction (R-CASE-2), refusal (R-CASE-4), acceptance
 (R-CASE-6), special procedure (R-CLK-4), extension (R-CLK-5) and decision (R-CASE-7) notices, as one A4 HTML
-document that the browser prints and `common.pdf.render_pdf` turns into a PDF with the embedded Chinese font.
+document that the browser prints and `common.pdf.render_pdf` turns into a PDF with the embedded Chinese fonts.
+
+A notice is the issuing department's (the item's 实施部门): its name heads the notice and stands over the seal;
+it is numbered in the centre's Chinese short name (`services.numbering`), set in a serif Chinese face where the
+system has one (`common.pdf.pdf_serif_family`), and the acceptance notice lists the materials received and
+carries a QR code of the public progress lookup (`progress_lookup_url`, `qr_data_uri`).
 
 Two parts make a notice:
 - the fixed structure, in code and in `cases/notices/notice.html`: the case facts the issuing service stored in
@@ -20,17 +25,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import CaseType, SpecialProcedureKind
-from common.pdf import pdf_font_family, render_pdf
+from common.pdf import pdf_font_family, pdf_serif_family, render_pdf
 from org.models import Center, Role
 
-from .models import Case, Notice, NoticeKind, NoticeTemplate
+from .models import Case, CaseMaterial, Notice, NoticeKind, NoticeTemplate
 from .services.handling import REMEDIES_TEXT
+from .services.intake import received_materials
 
 DOCUMENT_TEMPLATE = "cases/notices/notice.html"
 
@@ -44,7 +53,6 @@ NOTICE_RULES: dict[str, str] = {
     NoticeKind.APPROVAL: "R-CASE-7",
     NoticeKind.DENIAL: "R-CASE-7",
 }
-DECISION_KINDS = frozenset({NoticeKind.APPROVAL, NoticeKind.DENIAL})
 EDIT_ROLES = frozenset({Role.OFFICE, Role.SYSADMIN})
 TEXT_FIELDS = ["title", "opening", "closing", "footer"]
 TITLE_MAX = 60
@@ -64,7 +72,6 @@ PLACEHOLDERS: dict[str, Any] = {
 PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{1,12})\}")
 
 _CONTACTS = gettext_lazy("咨询电话：{咨询电话}；监督投诉电话：{监督电话}。")
-_SEAL_CENTER = gettext_lazy("{中心}\n（盖章）")
 _SEAL_DEPARTMENT = gettext_lazy("{部门}\n（盖章）")
 
 DEFAULT_TEXTS: dict[str, dict[str, Any]] = {
@@ -76,7 +83,7 @@ DEFAULT_TEXTS: dict[str, dict[str, Any]] = {
         "closing": gettext_lazy(
             "补正材料请送至{窗口}。补正材料提交后本窗口将重新审查，不再要求补正本告知书所列以外的材料。"
         ),
-        "footer": _SEAL_CENTER,
+        "footer": _SEAL_DEPARTMENT,
     },
     NoticeKind.REFUSAL: {
         "opening": gettext_lazy(
@@ -84,7 +91,7 @@ DEFAULT_TEXTS: dict[str, dict[str, Any]] = {
             "理由及有权受理的机关或窗口告知如下。"
         ),
         "closing": gettext_lazy("如有疑问，请向{窗口}咨询。"),
-        "footer": _SEAL_CENTER,
+        "footer": _SEAL_DEPARTMENT,
     },
     NoticeKind.ACCEPTANCE: {
         "opening": gettext_lazy(
@@ -93,7 +100,7 @@ DEFAULT_TEXTS: dict[str, dict[str, Any]] = {
         "closing": gettext_lazy(
             "请妥善保管本通知书。凭办件编号和查询码，可在本中心网站、自助服务终端或窗口查询办理进度。"
         ),
-        "footer": _SEAL_CENTER,
+        "footer": _SEAL_DEPARTMENT,
     },
     NoticeKind.SPECIAL_PROCEDURE: {
         "opening": gettext_lazy(
@@ -101,7 +108,7 @@ DEFAULT_TEXTS: dict[str, dict[str, Any]] = {
             "特别程序所需时间不计算在办理期限内，现书面告知如下。"
         ),
         "closing": gettext_lazy("特别程序结束后，办理期限继续计算，本窗口将及时告知您办理进展。"),
-        "footer": _SEAL_CENTER,
+        "footer": _SEAL_DEPARTMENT,
     },
     NoticeKind.EXTENSION: {
         "opening": gettext_lazy(
@@ -109,7 +116,7 @@ DEFAULT_TEXTS: dict[str, dict[str, Any]] = {
             "行政许可法》第四十二条的规定延长办理期限，现将延长期限的理由告知如下。"
         ),
         "closing": gettext_lazy("本窗口将在延长后的期限内办结，并及时告知您办理结果。"),
-        "footer": _SEAL_CENTER,
+        "footer": _SEAL_DEPARTMENT,
     },
     NoticeKind.APPROVAL: {
         "opening": gettext_lazy(
@@ -225,19 +232,94 @@ class Document:
 
     kind: str
     number: str
-    issuer: str
+    issuer: str  # the issuing department (the centre's name only when the item has none)
     title: str
     addressee: str
     applicant_rows: list[Fact]
     opening: str
     facts: list[Fact]
-    materials: list[dict[str, str]]
+    materials: list[dict[str, str]]  # a correction notice's materials to correct
     sequence: int
     remedies: str
     closing: str
     footer: str
     issued_on: str
     sample: bool = False
+    received: list[dict[str, Any]] = field(default_factory=list)  # an acceptance notice's materials received
+    lookup_url: str = ""  # the public progress lookup of the case (acceptance notice), also as `qr`
+    qr: str = ""  # a PNG data URI of the QR code of `lookup_url`
+
+
+# --- the progress lookup's address and its QR code (R-PUB-2) -----------------------------------------------------
+
+QR_SCALE = 4  # pixels per module of the PNG; printed at a fixed size, drawn without smoothing
+QR_BORDER = 4  # the quiet zone, in modules (the standard's minimum)
+QR_ERROR = "m"  # error correction level M: survives a fold or a stain on a paper notice
+
+
+def site_url(request: Any = None) -> str:
+    """The public address of the site (scheme and host) that printed links and QR codes lead to:
+    `settings.PUBLIC_BASE_URL` where set (a notice printed on the staff network must not carry an intranet
+    address), else the address the request came to, else ""."""
+    configured = str(getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
+    if configured:
+        return configured
+    if request is not None:
+        return str(request.build_absolute_uri("/")).rstrip("/")
+    return ""
+
+
+def progress_lookup_url(*, base: str, center_code: str, case_number: str) -> str:
+    """The public progress lookup of `center_code` with the case number filled in (R-PUB-2), e.g.
+    `https://zwfw.example.gov.cn/demo-county/progress/?number=DEMO-COUNTY-20260930-00001`.
+
+    Deliberately without the query code: the address is printed as a QR code that anyone who sees the paper (or
+    a photo of it) reads in a second, and addresses end up in browser histories, server and proxy logs and the
+    link previews of chat apps. The number alone shows nothing (the lookup answers an unknown number and a wrong
+    code alike); the code stays printed in words for the applicant to type. "" without a base address."""
+    if not base or not case_number:
+        return ""
+    try:
+        path = reverse("portal:case_lookup", kwargs={"center_code": center_code})
+    except NoReverseMatch:
+        return ""
+    return f"{base.rstrip('/')}{path}?{urlencode({'number': case_number})}"
+
+
+def qr_data_uri(payload: str) -> str:
+    """The QR code of `payload` as a PNG data URI, for the notice's <img> (the HTML stays self-contained)."""
+    import segno
+
+    code = segno.make(payload, error=QR_ERROR, micro=False)
+    return str(code.png_data_uri(scale=QR_SCALE, border=QR_BORDER))
+
+
+# --- the materials an acceptance notice lists ------------------------------------------------------------------
+
+
+def _received(body: dict[str, Any], case: Case | None) -> list[dict[str, Any]]:
+    """The body's list; for an acceptance notice issued before it was stored, the case's checked materials (they
+    cannot change once the case is accepted)."""
+    listed = body.get("received_materials")
+    if listed is None and case is not None and case.pk is not None:
+        listed = received_materials(CaseMaterial.objects.filter(case=case).select_related("material"))
+    rows = []
+    for m in listed or []:
+        if not isinstance(m, dict):
+            continue
+        counts = []
+        if m.get("originals"):
+            counts.append(_("原件%(n)s份") % {"n": m["originals"]})
+        if m.get("copies"):
+            counts.append(_("复印件%(n)s份") % {"n": m["copies"]})
+        rows.append(
+            {
+                "name": str(m.get("name", "")),
+                "counts": "、".join(counts),
+                "form": _("纸质、电子文件") if m.get("uploaded") else _("纸质"),
+            }
+        )
+    return rows
 
 
 def _case_values(center: Center, case: Case | None, body: dict[str, Any]) -> dict[str, str]:
@@ -374,9 +456,11 @@ def build_document(
     case: Case | None,
     applicant_id_number: str = "",
     sample: bool = False,
+    base_url: str = "",
 ) -> Document:
     """The notice's document. `applicant_id_number` is printed only when given: the caller passes it for
-    a reader who may see it (and logs that it was shown)."""
+    a reader who may see it (and logs that it was shown). `base_url` is the public site's address (`site_url`):
+    with it, an acceptance notice carries the QR code of the case's progress lookup."""
     values = _case_values(center, case, body)
     applicant = str(body.get("applicant") or (case.applicant_name if case else ""))
     organisation = str(body.get("organisation") or (case.organisation_name if case else ""))
@@ -399,11 +483,16 @@ def build_document(
     title = str(texts.title)
     if "title" not in texts.customised and body.get("title"):
         title = str(body["title"])
+    received: list[dict[str, Any]] = []
+    lookup = ""
+    if kind == NoticeKind.ACCEPTANCE:
+        received = _received(body, case)
+        lookup = progress_lookup_url(base=base_url, center_code=center.code, case_number=case_number)
     return Document(
         kind=kind,
         number=number,
-        # A decision is the department's (R-CASE-7); the other notices are the centre's window's.
-        issuer=values["部门"] if kind in DECISION_KINDS else values["中心"],
+        # Every notice is the issuing department's (the centre hosts its window): the item's department.
+        issuer=values["部门"] or values["中心"],
         title=fill_placeholders(title, values),
         addressee=organisation or applicant,
         applicant_rows=rows,
@@ -416,10 +505,13 @@ def build_document(
         footer=fill_placeholders(texts.footer, values),
         issued_on=cn_date(issued_at),
         sample=sample,
+        received=received,
+        lookup_url=lookup,
+        qr=qr_data_uri(lookup) if lookup else "",
     )
 
 
-def notice_document(notice: Notice, *, applicant_id_number: str = "") -> Document:
+def notice_document(notice: Notice, *, applicant_id_number: str = "", base_url: str = "") -> Document:
     """The document of an issued notice, with the centre's texts in force when it was issued."""
     case = notice.case
     texts = notice_texts(notice.center, notice.kind, notice.issued_at)
@@ -432,25 +524,33 @@ def notice_document(notice: Notice, *, applicant_id_number: str = "") -> Documen
         texts=texts,
         case=case,
         applicant_id_number=applicant_id_number,
+        base_url=base_url,
     )
 
 
 def document_html(document: Document, *, for_pdf: bool, **extra: Any) -> str:
-    """The notice's HTML. For the PDF it depends only on the document, so its hash names the cached PDF."""
-    return render_to_string(
-        DOCUMENT_TEMPLATE, {"doc": document, "for_pdf": for_pdf, "pdf_font": pdf_font_family(), **extra}
-    )
+    """The notice's HTML. For the PDF it depends only on the document (and the fonts installed, named in it),
+    so its hash names the cached PDF."""
+    context = {
+        "doc": document,
+        "for_pdf": for_pdf,
+        "pdf_font": pdf_font_family(),
+        "serif_font": pdf_serif_family(),
+        **extra,
+    }
+    return render_to_string(DOCUMENT_TEMPLATE, context)
 
 
 def document_pdf(document: Document) -> bytes:
-    """The notice as PDF (WenQuanYi embedded), through the one PDF renderer (cached by content)."""
+    """The notice as PDF (the serif face where installed, WenQuanYi otherwise, embedded), through the one PDF
+    renderer (cached by content)."""
     return render_pdf(document_html(document, for_pdf=True))
 
 
 # --- a sample notice for the templates page ---------------------------------------------------------------------
 
 
-def sample_document(center: Center, kind: str) -> Document:
+def sample_document(center: Center, kind: str, *, base_url: str = "") -> Document:
     """A notice of `kind` with made-up facts and the centre's current texts, to preview them."""
     today = timezone.localdate()
     iso = today.isoformat()
@@ -480,6 +580,10 @@ def sample_document(center: Center, kind: str) -> Document:
             "limit_days": 5,
             "promised_on": iso,
             "query_code": "000000",
+            "received_materials": [
+                {"name": _("（材料一）"), "originals": 1, "copies": 1, "uploaded": False},
+                {"name": _("（材料二）"), "originals": 0, "copies": 2, "uploaded": True},
+            ],
         },
         NoticeKind.SPECIAL_PROCEDURE: {
             "kind": SpecialProcedureKind.EXPERT_REVIEW,
@@ -508,4 +612,5 @@ def sample_document(center: Center, kind: str) -> Document:
         texts=notice_texts(center, kind),
         case=None,
         sample=True,
+        base_url=base_url,
     )

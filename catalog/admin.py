@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
-from .models import Fee, Item, ItemVersion, Material, Step
+from .models import Fee, Item, ItemStatus, ItemVersion, Material, Step
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,7 +35,37 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 class MaterialInline(ReadOnlyInline):
+    """A material's blank form and sample are never linked by their storage path: a file of the current
+    published version links to the public view (the public guide's), any other is only said to be there (the
+    centre's staff open it from the catalogue's pages)."""
+
     model = Material
+    exclude = ["blank_form", "sample"]
+    readonly_fields = ["blank_form_file", "sample_file"]
+
+    def _file_link(self, material: Material, slot: str, label: str) -> str:
+        if not getattr(material, "blank_form" if slot == "form" else "sample"):
+            return "—"
+        item = material.version.item
+        if item.status != ItemStatus.PUBLISHED or item.current_version_id != material.version_id:
+            return "已上传"
+        url = reverse(
+            f"portal:material_{slot}",
+            kwargs={
+                "center_code": item.center.code,
+                "item_code": item.code,
+                "material_id": material.pk,
+            },
+        )
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description="空白表格")
+    def blank_form_file(self, material: Material) -> str:
+        return self._file_link(material, "form", "空白表格")
+
+    @admin.display(description="填写样本")
+    def sample_file(self, material: Material) -> str:
+        return self._file_link(material, "sample", "填写样本")
 
 
 class FeeInline(ReadOnlyInline):

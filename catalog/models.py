@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.files import UploadTo
 from common.models import CenterOwned
 
 
@@ -226,8 +227,9 @@ class Material(models.Model):
     is_required = models.BooleanField(default=True, verbose_name="必要")
     condition = models.CharField(max_length=200, blank=True, verbose_name="适用情形")
     notes = models.CharField(max_length=300, blank=True, verbose_name="要求")
-    blank_form = models.FileField(upload_to="forms/", blank=True, verbose_name="空白表格")
-    sample = models.FileField(upload_to="samples/", blank=True, verbose_name="填写样本")
+    # Stored under random names (common.files); served only through the catalogue's and the portal's views.
+    blank_form = models.FileField(upload_to=UploadTo("forms/"), blank=True, verbose_name="空白表格")
+    sample = models.FileField(upload_to=UploadTo("samples/"), blank=True, verbose_name="填写样本")
 
     class Meta:
         ordering = ["version", "order", "id"]

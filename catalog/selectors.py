@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,7 @@ from org.models import Center
 from policy.selectors import policy_value
 
 from . import rules
-from .models import Item, ItemStatus, ItemVersion, Step, VersionState
+from .models import Item, ItemStatus, ItemVersion, Material, Step, VersionState
 
 # Fields of an item the text search looks in (R-PUB-1: the public finds a guide by any word of it).
 SEARCH_FIELDS = [
@@ -279,3 +280,26 @@ def published_version(version_id: int) -> ItemVersion:
 def clear_published_versions() -> None:
     """Forget the kept versions (tests: ids of rolled-back rows may be used again)."""
     _published.clear()
+
+
+# --- a material's blank form and sample (R-CAT-1) -------------------------------------------------------------
+
+# The files a checklist material may carry, by the word that names them in a URL.
+MATERIAL_FILES = {"form": ("blank_form", _("空白表格")), "sample": ("sample", _("填写样本"))}
+
+
+def material_file(versions: QuerySet[ItemVersion], material_id: int, slot: str) -> tuple[FieldFile, str]:
+    """The blank form (`slot` "form") or sample ("sample") of the material `material_id` of one of `versions`
+    (the caller scopes them: the public gets the current published version only), and the name it is
+    downloaded under (item code, material, what it is). NotFound for anything else or a material without
+    that file."""
+    if slot not in MATERIAL_FILES:
+        raise NotFound()
+    field, label = MATERIAL_FILES[slot]
+    material = (
+        Material.objects.filter(pk=material_id, version__in=versions).select_related("version__item").first()
+    )
+    stored = getattr(material, field, None) if material is not None else None
+    if material is None or not stored:
+        raise NotFound()
+    return stored, f"{material.version.item.code}-{material.name}-{label}"

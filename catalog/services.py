@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from common import files as uploads
 from common.errors import RuleViolation
 from common.history import diff, record, snapshot
 from org.models import Center, Department, Post
@@ -533,6 +534,22 @@ def _validated_material(values: dict[str, Any]) -> dict[str, Any]:
     return v
 
 
+def _material_file(key: str, upload: Any) -> Any:
+    """A new blank form or filled-in sample (R-CAT-1), checked by its content (common.files: PDF, JPG, PNG,
+    DOCX or XLSX; never HTML, SVG or a script) and renamed for storage. A stored file or none passes."""
+    if not upload or isinstance(upload, FieldFile):
+        return upload
+    label = _("空白表格") if key == "blank_form" else _("填写样本")
+    kind = uploads.check_upload(
+        upload,
+        kinds=uploads.FORMS,
+        rule="R-CAT-1",
+        field=key,
+        what=_("%(what)s“%(file)s”") % {"what": label, "file": getattr(upload, "name", "")},
+    )
+    return uploads.prepare(upload, kind)
+
+
 def material_add(
     *,
     actor: Any,
@@ -556,6 +573,8 @@ def material_add(
             "notes": notes,
         }
     )
+    blank_form = _material_file("blank_form", blank_form)
+    sample = _material_file("sample", sample)
     with transaction.atomic():
         version = _lock_version(version)
         _require_editable(version)
@@ -587,7 +606,7 @@ def material_update(*, actor: Any, material: Material, **fields: Any) -> Materia
             material.order = _int(fields["order"], field="order", label=_("序号"), rule="R-CAT-1")
         for key in ("blank_form", "sample"):
             if key in fields:
-                setattr(material, key, fields[key] or "")
+                setattr(material, key, _material_file(key, fields[key]) or "")
         _full_clean(material, exclude=["version"])
         material.save()
         changes = diff(before, _snapshot(material, MATERIAL_FIELDS))

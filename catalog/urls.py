@@ -14,6 +14,13 @@ urlpatterns = [
     path("<int:pk>/versions/<int:number>/", views.version_detail, name="version_detail"),
     path("<int:pk>/materials/add/", views.material_add, name="material_add"),
     path("<int:pk>/materials/<int:row>/remove/", views.material_remove, name="material_remove"),
+    path("<int:pk>/materials/<int:row>/form/", views.material_file, {"slot": "form"}, name="material_form"),
+    path(
+        "<int:pk>/materials/<int:row>/sample/",
+        views.material_file,
+        {"slot": "sample"},
+        name="material_sample",
+    ),
     path("<int:pk>/fees/add/", views.fee_add, name="fee_add"),
     path("<int:pk>/fees/<int:row>/remove/", views.fee_remove, name="fee_remove"),
     path("<int:pk>/steps/add/", views.step_add, name="step_add"),

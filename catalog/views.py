@@ -8,12 +8,13 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common import files
 from common.errors import RuleViolation
 from org.access import CAN_EDIT_CATALOG, get_for_user, has_role, home_center, require_role
 
@@ -331,3 +332,12 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     item = _item(request, pk)
     version = selectors.version_detail(item, number)
     return render(request, "catalog/version_detail.html", {"item": item, "version": version})
+
+
+@login_required
+@require_GET
+def material_file(request: HttpRequest, pk: int, row: int, slot: str) -> FileResponse:
+    """A material's blank form or sample, of any version of an item the user's centre sees (drafts too)."""
+    item = _item(request, pk)
+    stored, name = selectors.material_file(ItemVersion.objects.filter(item=item), row, slot)
+    return files.serve(stored, download_name=name)

@@ -1,7 +1,9 @@
-"""Writing history entries. Services call `record` inside their transaction."""
+"""Writing history entries. Services call `record` inside their transaction. Each entry is sealed as it is
+written (`HistoryEntry.save`); `history_verify` checks the seals of the stored entries."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -9,7 +11,8 @@ from typing import Any
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from .models import HistoryEntry
+from . import seal as seals
+from .models import DIGESTED, HistoryEntry, entry_digest
 
 
 def _plain(value: Any) -> Any:
@@ -67,3 +70,37 @@ def record(
 
 def history_of(subject: models.Model) -> models.QuerySet[HistoryEntry]:
     return HistoryEntry.objects.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
+
+
+@dataclass(frozen=True)
+class TamperedEntry:
+    """A history entry whose seal does not verify: changed in the database by someone without the key (or
+    sealed with a key no longer configured)."""
+
+    id: int
+    at: datetime
+    subject_label: str
+    action: str
+
+
+@dataclass
+class HistoryRun:
+    checked: int = 0
+    tampered: list[TamperedEntry] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.tampered
+
+
+def history_verify(*, center: Any = None) -> HistoryRun:
+    """Verify the seal of every history entry (of `center` when given), streaming them in id order."""
+    keys = seals.keyring()
+    entries = HistoryEntry.objects.all() if center is None else HistoryEntry.objects.filter(center=center)
+    rows = entries.order_by("id").values("id", "seal", "seal_key_id", *DIGESTED).iterator(chunk_size=2000)
+    run = HistoryRun()
+    for row in rows:
+        run.checked += 1
+        if not keys.verifies(seals.HISTORY_ENTRY, entry_digest(row), row["seal_key_id"], row["seal"]):
+            run.tampered.append(TamperedEntry(row["id"], row["at"], row["subject_label"], row["action"]))
+    return run

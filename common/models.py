@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from . import seal as seals
 
 
 class CenterOwned(models.Model):
@@ -27,17 +31,44 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError("History is append-only.")
 
 
+# The columns of a history entry that its digest covers (and its seal, through it).
+DIGESTED = (
+    "center_id",
+    "at",
+    "actor_id",
+    "subject_type",
+    "subject_id",
+    "subject_label",
+    "action",
+    "changes",
+    "reason",
+    "rule",
+)
+
+
+def entry_digest(row: dict[str, Any]) -> str:
+    """The SHA-256 of a history entry's `DIGESTED` values (a row as `.values(*DIGESTED)` reads it)."""
+    values = [row[name] for name in DIGESTED]
+    values[1] = values[1].astimezone(UTC).isoformat()
+    body = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
 class HistoryEntry(models.Model):
     """One change to organisation, authorisations, calendar, policy or catalogue: who, when, what, why.
 
     Written only by services (`common.history.record`). Rows are never updated or deleted; on PostgreSQL a
-    trigger refuses it at the database as well.
+    trigger refuses it at the database as well. Each row is sealed when written (`seal`: an HMAC of `digest()`
+    under the history key kept outside the database, `common.seal`), so that a row changed in the database by
+    someone without the key no longer verifies (`common.history.history_verify`). The rows are not chained:
+    a removed row is not found this way (docs/history-integrity.md).
     """
 
     center = models.ForeignKey(
         "org.Center", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="中心"
     )
-    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")
+    # Set when the entry is made (not by the database), so that its seal covers it.
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True, verbose_name="时间")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -53,6 +84,8 @@ class HistoryEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True, verbose_name="变更内容")
     reason = models.TextField(blank=True, verbose_name="原因")
     rule = models.CharField(max_length=20, blank=True, verbose_name="规则")
+    seal = models.CharField(max_length=64, blank=True, editable=False)
+    seal_key_id = models.CharField(max_length=16, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -69,19 +102,15 @@ class HistoryEntry(models.Model):
         # An invariant, not a side effect: history rows are written once and never changed.
         if self.pk is not None:
             raise TypeError("History is append-only.")
+        self.seal_key_id, self.seal = seals.seal(seals.HISTORY_ENTRY, self.digest())
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("History is append-only.")
 
     def digest(self) -> str:
-        body = json.dumps(
-            [self.subject_type, self.subject_id, self.action, self.changes, self.reason],
-            sort_keys=True,
-            ensure_ascii=False,
-            default=str,
-        )
-        return hashlib.sha256(body.encode()).hexdigest()
+        """The SHA-256 of everything the entry says: the seal is made over it."""
+        return entry_digest({name: getattr(self, name) for name in DIGESTED})
 
 
 class PersonalDataAccess(models.Model):

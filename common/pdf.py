@@ -4,7 +4,8 @@ WeasyPrint renders the same HTML template the browser shows. A Chinese page need
 the system: settings.PDF_FONT_FAMILY ("WenQuanYi Micro Hei", from fonts-wqy-microhei); without one, WeasyPrint
 silently draws boxes (`common.checks` warns at start). Rendering is the slow part, so every PDF is stored under
 settings.PDF_CACHE_DIR as `<sha256>.pdf`, the hash taken over the HTML, the font and the renderer's version: the
-same content is rendered once. The documents themselves are their domains' (`catalog.onetime`,
+same content is rendered once. A case notice's body is set in a serif Chinese face where the system has one
+(`pdf_serif_family`), falling back to the sans face. The documents themselves are their domains' (`catalog.onetime`,
 `cases.notices`); see docs/pdf.md.
 """
 
@@ -14,6 +15,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -22,8 +24,39 @@ from django.utils import timezone
 logger = logging.getLogger("govhall.pdf")
 
 
+# Serif (Song/Ming style, 宋体/明体) Chinese faces a written notice's body is set in when the system has one, in
+# order of preference: AR PL UMing (fonts-arphic-uming, what `make system-packages` installs: a notice renders
+# in a fraction of a second), then Noto Serif CJK / Source Han Serif (fonts-noto-cjk: far slower to subset),
+# FandolSong (TeX Live). docs/pdf.md.
+SERIF_FAMILIES = (
+    "AR PL UMing CN",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "FandolSong",
+)
+
+
 def pdf_font_family() -> str:
     return str(getattr(settings, "PDF_FONT_FAMILY", "WenQuanYi Micro Hei"))
+
+
+@lru_cache(maxsize=1)
+def _installed_serif_family() -> str:
+    from .checks import installed_font_families
+
+    families = installed_font_families() or set()
+    return next((family for family in SERIF_FAMILIES if family in families), "")
+
+
+def pdf_serif_family() -> str:
+    """The serif Chinese face installed here ("" when there is none: the notice falls back to
+    `pdf_font_family`). `settings.PDF_SERIF_FONT_FAMILY` names one explicitly ("" turns serif off). Looked up
+    once per process; the family is written into the document's HTML, so it is part of the PDF's cache key and
+    installing a face later renders anew."""
+    configured = getattr(settings, "PDF_SERIF_FONT_FAMILY", None)
+    if configured is not None:
+        return str(configured)
+    return _installed_serif_family()
 
 
 def cache_dir() -> Path:

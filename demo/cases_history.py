@@ -64,7 +64,7 @@ from org.models import (
     Window,
 )
 from org.services import absence_record, authorization_in_force, pick_holder
-from workdays.selectors import calendar_for
+from workdays.selectors import calendar_for, working_hours_for
 from workdays.timer import previous_working_day
 
 # The parameters and texts of the year (volumes, mixes, seed, default scale, names, what the staff write) are
@@ -599,13 +599,13 @@ class History:
             plan("FTB-003", back(2), refuse=True),
             # Accepted and running: green, yellow (deadline the next working day), red (overdue).
             plan("FTB-006", back(1), decide_on=self.add(today, 5)),
-            plan("FTB-005", accepted_for_deadline(5, next_day), pace="tight"),
+            plan("FTB-004", accepted_for_deadline(8, next_day), pace="tight"),
             plan("FTB-003", back(7), pace="late", late_by=10),
             plan("RER-003", back(8), pace="late", late_by=10),
             # The chief of agriculture's authorisation ran out: decided by nobody, overdue.
             plan("ARA-001", back(14)),
-            # Suspended for a special procedure, the written notice delivered.
-            plan("FTB-004", back(5), suspend=True, suspend_on=back(2), stop="suspended"),
+            # Suspended for a special procedure (an expert review), the written notice delivered.
+            plan("FTB-006", back(5), suspend=True, suspend_on=back(2), stop="suspended"),
             plan("HSA-005", back(4), suspend=True, suspend_on=back(1), stop="suspended"),
             # Extended, filed with the coordination section, still running; another extension asked for
             # yesterday, awaiting the chief representative's approval (R-CLK-5).
@@ -615,7 +615,7 @@ class History:
             plan("FTB-006", back(2), priority=True, decide_on=self.add(today, 2)),
             # Decided, not yet delivered; delivered, not yet archived.
             plan("FTB-002", back(2), decide_on=back(1), stop="decided"),
-            plan("FTB-005", back(6), approve=False, decide_on=back(1), stop="decided"),
+            plan("FTB-005", back(2), approve=False, decide_on=back(1), stop="decided"),
             plan("FTB-003", back(5), decide_on=back(3), deliver_after=2, stop="delivered"),
             # Withdrawn; deemed accepted (nobody checked within 5 working days); a development-zone shuttle.
             plan("FTB-006", back(6), withdraw=True, withdraw_on=back(2)),
@@ -1152,29 +1152,48 @@ class History:
             self.summary.created["absences"] += 1
 
     def appointments(self) -> None:
-        """Today's appointments at the foreign-trade and vehicle windows (R-CASE-13), outside hours included;
-        only times still ahead can be booked, so a late run also books the next working day."""
+        """Appointments at the foreign-trade and vehicle windows (R-CASE-13) on the next two working days of the
+        centre's calendar that still have a slot ahead — the day of loading when it is one — at half-hour slots
+        inside that day's sittings (R-CLK-7, summer hours included): never on a rest day, never after closing."""
         rng = seeded(f"{self.seed}:appointments")
         soon = timezone.now() + timedelta(minutes=10)
-        slots = [(h, m) for h in range(9, 20) for m in (0, 30) if not 11 <= h < 14]
-        days = [self.today, self.add(self.today, 1)]
+        days: list[date] = []
+        day = self.calendar.next_working_day(self.today)
+        while len(days) < 2:
+            if any(moment > soon for moment in self.slots(day)):
+                days.append(day)
+            day = self.add(day, 1)
         for number, codes in (("A01", ["FTB-002", "FTB-005", "FTB-003"]), ("B01", ["VMO-001"])):
             window = self.windows.get(number)
             if window is None:
                 continue
             for day in days:
-                chosen = [s for s in slots if self.at(day, *s) > soon]
+                chosen = [moment for moment in self.slots(day) if moment > soon]
                 limit = 6 if day == self.today else 3
-                for hh, mm in sorted(rng.sample(chosen, k=min(limit, len(chosen)))):
+                for starts_at in sorted(rng.sample(chosen, k=min(limit, len(chosen)))):
                     code = rng.choice(codes)
                     hall_services.appointment_book(
                         window=window,
                         item=self.items.get(code),
                         applicant_name=self.person_name(rng),
                         applicant_phone=self.phone(rng),
-                        starts_at=self.at(day, hh, mm),
+                        starts_at=starts_at,
                     )
                     self.summary.created["appointments"] += 1
+
+    def slots(self, day: date) -> list[datetime]:
+        """The half-hour appointment slots of `day`: each starts in a sitting and ends by its close."""
+        hours = working_hours_for(self.center, day)
+        found = []
+        for start, end in (
+            (hours.morning_start, hours.morning_end),
+            (hours.afternoon_start, hours.afternoon_end),
+        ):
+            moment, close = self.at(day, start.hour, start.minute), self.at(day, end.hour, end.minute)
+            while moment + timedelta(minutes=30) <= close:
+                found.append(moment)
+                moment += timedelta(minutes=30)
+        return found
 
     # --- all -----------------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ They parse input only; the services (`cases.services.intake`, `cases.services.ha
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -174,3 +175,132 @@ class ReceiveForm(forms.Form):
 
     def upload_fields(self) -> list[forms.BoundField]:
         return [self[f"{UPLOAD_PREFIX}{m.pk}"] for m in self.materials]
+
+
+# --- finding any case (issue 9, item 9) ----------------------------------------------------------------------
+
+
+SEARCH_FIRST_DAY = date(
+    1900, 1, 1
+)  # dates outside these are typing mistakes (and past what the clock computes)
+SEARCH_LAST_DAY = date(2199, 12, 31)
+
+
+def _date_field(label: Any) -> forms.DateField:
+    widget = forms.DateInput(attrs={"type": "date", "aria-label": label})
+    return forms.DateField(label=label, required=False, widget=widget)
+
+
+class CaseSearchForm(forms.Form):
+    """The search of `cases.selectors.search` (a GET form): every field may stay empty. The centre is a choice
+    only for a user who sees several; the windows and items are the centre's."""
+
+    center = forms.ChoiceField(label=_("中心"), required=False)
+    number = forms.CharField(
+        label=_("办件编号"),
+        max_length=40,
+        required=False,
+        help_text=_("完整编号或开头部分；未编号的填“#内部编号”"),
+    )
+    applicant = forms.CharField(
+        label=_("申请人或单位"), max_length=100, required=False, help_text=_("名称的开头部分")
+    )
+    id_number = forms.CharField(
+        label=_("证件号码"),
+        max_length=APPLICANT_MAX["id_number"],
+        required=False,
+        help_text=_("完整号码；查询将记入个人信息查看记录"),
+    )
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=APPLICANT_MAX["credit_code"],
+        required=False,
+        help_text=_("完整代码"),
+    )
+    item = forms.ChoiceField(label=_("事项"), required=False)
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    window = forms.ChoiceField(label=_("窗口"), required=False)
+    warning = forms.ChoiceField(label=_("预警"), required=False)
+    received_from = _date_field(_("收件日期从"))
+    received_to = _date_field(_("收件日期至"))
+    accepted_from = _date_field(_("受理日期从"))
+    accepted_to = _date_field(_("受理日期至"))
+    deadline_from = _date_field(_("办结期限从"))
+    deadline_to = _date_field(_("办结期限至"))
+    sort = forms.ChoiceField(label=_("排序"), required=False, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        label=_("页码"), required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput
+    )
+
+    RANGES = (
+        ("received_from", "received_to"),
+        ("accepted_from", "accepted_to"),
+        ("deadline_from", "deadline_to"),
+    )
+    FILTERS = (
+        "number",
+        "applicant",
+        "id_number",
+        "credit_code",
+        "item",
+        "state",
+        "window",
+        "warning",
+        "received_from",
+        "received_to",
+        "accepted_from",
+        "accepted_to",
+        "deadline_from",
+        "deadline_to",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        centers: list[tuple[str, str]],
+        items: list[tuple[str, str]],
+        windows: list[tuple[str, str]],
+        states: list[tuple[str, Any]],
+        warnings: list[tuple[str, Any]],
+        sorts: Iterable[str],
+        **kw: Any,
+    ) -> None:
+        super().__init__(*args, **kw)
+        every = ("", _("全部"))
+        self.fields["center"].choices = centers  # type: ignore[attr-defined]
+        if len(centers) <= 1:
+            self.fields["center"].widget = forms.HiddenInput()
+        self.fields["item"].choices = [every, *items]  # type: ignore[attr-defined]
+        self.fields["window"].choices = [every, *windows]  # type: ignore[attr-defined]
+        self.fields["state"].choices = [every, *states]  # type: ignore[attr-defined]
+        self.fields["warning"].choices = [every, *warnings]  # type: ignore[attr-defined]
+        self.fields["sort"].choices = [(s, s) for s in sorts]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in (name for pair in self.RANGES for name in pair):
+            if data.get(name) and not SEARCH_FIRST_DAY <= data[name] <= SEARCH_LAST_DAY:
+                self.add_error(name, _("日期须在1900年至2199年之间。"))
+                data.pop(name, None)
+        for start, end in self.RANGES:
+            if data.get(start) and data.get(end) and data[start] > data[end]:
+                self.add_error(end, _("结束日期不能早于开始日期。"))
+        return data
+
+    def filter_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.FILTERS]
+
+    def single_fields(self) -> list[forms.BoundField]:
+        """The filters of one field each (the text and the choices), in order."""
+        ranged = {name for pair in self.RANGES for name in pair}
+        return [self[name] for name in self.FILTERS if name not in ranged]
+
+    def date_ranges(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        """(label, start, end) of each range of days."""
+        labels = (_("收件日期"), _("受理日期"), _("办结期限"))
+        return [
+            (label, self[start], self[end]) for label, (start, end) in zip(labels, self.RANGES, strict=True)
+        ]
+
+    def hidden(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("center", "sort") if self[name].is_hidden]

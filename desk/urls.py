@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from .views import home, workbench
+from .views import home, search, workbench
 
 app_name = "desk"
 
 urlpatterns = [
     path("", home.home, name="home"),
     *workbench.urlpatterns,
+    *search.urlpatterns,
 ]

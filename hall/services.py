@@ -1,9 +1,11 @@
 """Writes for the hall: booking, serving and cancelling appointments (R-CASE-13).
 
 Staff book and serve at their windows; the public books through `appointment_book_public`, throttled per client
-address: one address may make at most the centre's `public_bookings_per_address_hour` booking attempts within an
-hour (counted in the cache from its first attempt); further attempts are refused with R-CASE-13 until the hour
-ends. Every function owns its transaction, refuses with `RuleViolation` (nothing changed) and records history.
+address (`common.net.client_address`): one address may make at most the centre's
+`public_bookings_per_address_hour` booking attempts within an hour (counted from its first attempt in the cache
+every process shares, `common.throttle`); further attempts are refused with R-CASE-13 until the hour ends, and a
+refused attempt does not count. Every function owns its transaction, refuses with `RuleViolation` (nothing
+changed) and records history.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from catalog.models import Item
 from catalog.services import item_accepts_applications
 from common.errors import PermissionDenied, RuleViolation
 from common.history import record
-from common.throttle import count_attempt, throttle_key
+from common.throttle import count_attempt, give_back, log_refusal, throttle_key
 from org.access import roles_at
 from org.models import StaffProfile, Window
 from policy.selectors import policy_value
@@ -221,7 +223,11 @@ def appointment_book_public(
     """`appointment_book` for a member of the public at address `client`, refused (code "throttled") once the
     address has used the centre's hourly allowance of booking attempts."""
     allowed = int(policy_value(window.center, "public_bookings_per_address_hour"))
-    if count_attempt(throttle_key("hall:booking", f"{window.center_id}:{client}"), WINDOW_SECONDS) > allowed:
+    key = throttle_key("hall:booking", f"{window.center_id}:{client}")
+    # Counted before booking, so that bookings sent at once cannot all pass; a refused one is given back.
+    if count_attempt(key, WINDOW_SECONDS) > allowed:
+        give_back(key)
+        log_refusal("public booking", client)
         raise RuleViolation("R-CASE-13", _("预约过于频繁，请1小时后再试。"), code="throttled")
     return appointment_book(
         window=window,

@@ -3,7 +3,13 @@
 `Channel.send(message)` delivers one message or raises; the dispatcher retries on any exception. The channels
 in use are named by the setting `NOTIFY_CHANNELS` (a mapping of channel name to a dotted path, a class or an
 instance), default `DEFAULT_CHANNELS`: console (logs), email (Django's mail) and sms (through an `SmsGateway`,
-by default `LoggingSmsGateway`; another gateway is named by `NOTIFY_SMS_GATEWAY`).
+by default `LoggingSmsGateway`; `HttpSmsGateway` posts to an SMS relay over HTTP; another gateway is named by
+`NOTIFY_SMS_GATEWAY`).
+
+Every channel carries the message's key, the same on every attempt, so that a receiver can drop the rare
+duplicate that at-least-once delivery allows (see `notify.services`), and waits at most `send_timeout()`
+seconds on its server at a time (`NOTIFY_SEND_TIMEOUT`; Django's SMTP backend reads it as `EMAIL_TIMEOUT`), so
+that a hung server fails the attempt well within the sender's lease.
 
 Logs name the message key and a masked recipient only; the text itself is written only by the channels whose
 delivery is the log (console, logging SMS gateway), which are meant for development and demonstration.
@@ -12,11 +18,15 @@ delivery is the log (console, logging SMS gateway), which are meant for developm
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import urllib.request
 from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
@@ -34,6 +44,13 @@ DEFAULT_CHANNELS: dict[str, str] = {
 DEFAULT_SMS_GATEWAY = "notify.channels.LoggingSmsGateway"
 
 KEY_HEADER = "X-Govhall-Notification-Key"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+DEFAULT_SEND_TIMEOUT = 10
+
+
+def send_timeout() -> float:
+    """Seconds a channel waits at most on its server at a time (`NOTIFY_SEND_TIMEOUT`)."""
+    return float(getattr(settings, "NOTIFY_SEND_TIMEOUT", DEFAULT_SEND_TIMEOUT))
 
 
 @runtime_checkable
@@ -45,8 +62,9 @@ class Channel(Protocol):
 @runtime_checkable
 class SmsGateway(Protocol):
     def send_sms(self, *, phone: str, text: str, key: str) -> None:
-        """Hand one text to the SMS provider or raise. `key` is unique per message: pass it on to the
-        provider as its client reference so that it can drop a message delivered twice."""
+        """Hand one text to the SMS provider or raise. `key` is unique per message and the same on every
+        attempt: pass it on to the provider as its client reference so that it can drop a message delivered
+        twice. Wait at most `send_timeout()` seconds on the provider at a time."""
 
 
 # --- masking ------------------------------------------------------------------------------------------------
@@ -78,8 +96,9 @@ class ConsoleChannel:
 
 
 class EmailChannel:
-    """Sends through Django's mail (`EMAIL_BACKEND`, `DEFAULT_FROM_EMAIL`), as `send_mail` would, with the
-    message key in a header and a Message-ID derived from it, so that a mail system can drop a duplicate."""
+    """Sends through Django's mail (`EMAIL_BACKEND`, `DEFAULT_FROM_EMAIL`, `EMAIL_TIMEOUT`), as `send_mail`
+    would, with the message key in a header and a Message-ID derived from it (the same on every attempt), so
+    that a mail system or the recipient's mail program can drop a duplicate."""
 
     def send(self, message: OutboxMessage) -> None:
         digest = hashlib.sha256(f"{message.key}|{message.channel}".encode()).hexdigest()[:32]
@@ -97,6 +116,33 @@ class LoggingSmsGateway:
 
     def send_sms(self, *, phone: str, text: str, key: str) -> None:
         logger.info("notify sms %s to %s: %s", key, mask_phone(phone), text)
+
+
+class HttpSmsGateway:
+    """Posts each text to an SMS relay over HTTP(S) (`NOTIFY_SMS_HTTP_URL`, with `NOTIFY_SMS_HTTP_TOKEN` as a
+    bearer token when set): a JSON body `{"phone", "text", "key"}`, the key also in the `Idempotency-Key`
+    header. Waits at most `send_timeout()` seconds; an answer other than 2xx, a refused connection or a timeout
+    raises, and the dispatcher retries."""
+
+    def __init__(
+        self, url: str | None = None, *, token: str | None = None, timeout: float | None = None
+    ) -> None:
+        self.url = url if url is not None else getattr(settings, "NOTIFY_SMS_HTTP_URL", "")
+        if urlsplit(self.url).scheme not in ("http", "https"):
+            raise ImproperlyConfigured("NOTIFY_SMS_HTTP_URL: the SMS relay's http(s) address.")
+        self.token = token if token is not None else getattr(settings, "NOTIFY_SMS_HTTP_TOKEN", "")
+        self.timeout = timeout if timeout is not None else send_timeout()
+
+    def send_sms(self, *, phone: str, text: str, key: str) -> None:
+        headers = {"Content-Type": "application/json; charset=utf-8", IDEMPOTENCY_HEADER: key}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        body = json.dumps({"phone": phone, "text": text, "key": key}, ensure_ascii=False).encode()
+        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")  # noqa: S310 - http(s) only
+        # urlopen raises HTTPError for 4xx and 5xx; the timeout bounds the connection and each read.
+        with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310 - http(s) only
+            if not 200 <= answer.status < 300:
+                raise ConnectionError(f"SMS relay answered {answer.status}")
 
 
 class SmsChannel:

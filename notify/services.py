@@ -1,14 +1,17 @@
 """The outbox: enqueue a message in the business transaction; dispatch due messages with a lease.
 
-Delivery is at least once, and "sent twice" is kept to one narrow window:
+Delivery is at least once, not exactly once: a message is never silently lost, and may, rarely, be sent twice. "Sent
+twice" is kept to one narrow window:
 
 - a process that dies before sending leaves the row claimed; when its lease (`NOTIFY_LEASE_SECONDS`, default
-  300) expires another dispatcher claims it and sends it: nothing is lost;
+  60) expires another dispatcher claims it and sends it: nothing is lost;
 - a process that dies after marking the row sent has nothing left to do: nothing is sent again;
 - only a process that dies after the channel accepted the message and before the row is marked sent (one
-  UPDATE, right after the send, in autocommit) leaves a message that will be sent again after the lease.
-  Every message carries its key (`case:<pk>:<milestone>:<event seq>`) to the channel, so that a receiver can
-  drop that duplicate.
+  UPDATE, right after the send, in autocommit) leaves a message that will be sent again after the lease (killing
+  senders at random moments produced one duplicate in thirty kills). Every message carries its key
+  (`case:<pk>:<milestone>:<event seq>`) to the channel — the same key on every attempt: an e-mail header and a
+  Message-ID derived from it, the SMS gateway's client reference, an HTTP gateway's `Idempotency-Key` — so that
+  a receiver can drop that duplicate.
 
 Two dispatchers never send the same row at once: claiming is one conditional UPDATE of due rows (after
 `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so that concurrent dispatchers take different rows), each
@@ -40,7 +43,17 @@ if TYPE_CHECKING:
 logger = logging.getLogger("govhall.notify")
 
 MAX_ATTEMPTS = 8
-DEFAULT_LEASE_SECONDS = 300
+# A sender's lease on a message: how long a crashed sender's claims wait before another sender takes them over.
+# It only has to outlast one send, not a batch: `deliver` renews it right before each message goes to its
+# channel, and marks the message sent right after. Each channel waits at most `NOTIFY_SEND_TIMEOUT` (10 s) on
+# its server at a time (`EMAIL_TIMEOUT` for SMTP, the HTTP gateway's timeout), so 60 s covers a connection and
+# several exchanges at the full timeout, plus the database's round trips. A lease shorter than a send would let
+# a second sender take a message still being sent — a duplicate without any crash — so it is kept at least
+# `LEASE_TIMEOUTS` timeouts long (a system check warns otherwise). Messages later in a claimed batch whose lease
+# runs out while the earlier ones are sent are taken over by another sender; the first one then finds its claim
+# gone and skips them.
+DEFAULT_LEASE_SECONDS = 60
+LEASE_TIMEOUTS = 3
 ERROR_MAX = 1000
 
 

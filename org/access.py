@@ -27,6 +27,11 @@ CAN_EDIT_CATALOG = frozenset({Role.COORDINATION, Role.SYSADMIN})
 CAN_EDIT_CALENDAR = frozenset({Role.SYSADMIN, Role.OFFICE})
 CAN_EDIT_POLICY = frozenset({Role.SYSADMIN})
 CAN_RECORD_ABSENCE = frozenset({Role.SUPERVISION, Role.OFFICE, Role.SYSADMIN, Role.DIRECTOR})
+# Who may close and correct a day's attendance, always with a recorded reason (R-ATT-2).
+CAN_CORRECT_ATTENDANCE = frozenset({Role.SUPERVISION, Role.OFFICE})
+# Who may grant and revoke roles (R-ORG-1): those who keep the centre's staff, at their own centre (and the centres
+# below it) only, and never to themselves (`org.services.role_grant`).
+CAN_GRANT_ROLES = CAN_EDIT_ORGANISATION
 CAN_RECORD_TRAINING = CAN_EDIT_ORGANISATION | {Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE}
 # Authorisations and phone-change records are the centre's business, not every clerk's (R-ORG-4, R-ORG-9).
 CAN_VIEW_AUTHORIZATIONS = CENTER_WIDE_ROLES | {Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE}
@@ -72,6 +77,15 @@ def grants_of(user: Any) -> tuple[Grant, ...]:
     return cached
 
 
+def is_platform_operator(user: Any) -> bool:
+    """The platform operator (平台运维): an active superuser who holds no role at any centre and has no staff
+    profile. The only one Django's admin admits (`org.admin_site`); a centre's own people, its system
+    administrator included, work through the staff pages, which never reach another centre (R-ORG-1)."""
+    if not getattr(user, "is_authenticated", False) or not (user.is_active and user.is_superuser):
+        return False
+    return not grants_of(user) and getattr(user, "staff_profile", None) is None
+
+
 def visible_center_ids(user: Any) -> set[int]:
     """The centres the user may see: where they hold a role, and every centre below those."""
     cache_attr = "_govhall_visible_centers"
@@ -99,9 +113,16 @@ def has_role(user: Any, center: Center, allowed: Iterable[str]) -> bool:
     return bool(roles_at(user, center) & set(allowed))
 
 
+def roles_needed(allowed: Iterable[str]) -> str:
+    """The refusal that names the roles which may (in the order of `Role`), for the 403 page and the API."""
+    wanted = set(allowed)
+    labels = [str(label) for value, label in Role.choices if value in wanted]
+    return _("此页面或操作需要以下角色之一：%(roles)s。") % {"roles": _("、").join(labels)}
+
+
 def require_role(user: Any, center: Center, allowed: Iterable[str]) -> None:
     if not has_role(user, center, allowed):
-        raise PermissionDenied()
+        raise PermissionDenied(roles_needed(allowed))
 
 
 def scoped(user: Any, queryset: QuerySet[Any], center_field: str = "center") -> QuerySet[Any]:

@@ -1,18 +1,68 @@
-"""Signing in: Django's model backend, loading a signed-in user with their staff profile and its centre.
+"""Signing in: Django's model backend, loading a signed-in user with their staff profile and its centre, and
+slowing password spraying.
 
 Every staff page asks who the user is, which staff member and which centre: one query on each request
 instead of three.
+
+django-axes locks a username at one address after `AXES_FAILURE_LIMIT` failures, which does not stop someone
+trying one or two passwords for each of many usernames from one address (password spraying). So the backend
+also counts every sign-in that reaches it from an address (`common.net.client_address`), whatever the
+username, in the cache every process shares: past `LOGIN_FAILURES_PER_ADDRESS` failures within
+`LOGIN_ADDRESS_WINDOW_SECONDS`, every sign-in from that address is refused — a right password included, so
+that the refusal tells nothing — until the window ends. An attempt is counted before its password is checked
+(attempts sent at once cannot all pass), and a success or a refusal gives its count back. Other addresses are
+not affected. The login page and the API's token endpoint show the refusal (`refused_by_address`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from common.net import client_address
+from common.throttle import count_attempt, give_back, log_refusal, throttle_key
+
+_REFUSED = "govhall_login_refused_by_address"
+
+
+def refused_by_address(request: HttpRequest) -> bool:
+    """Whether the sign-in just tried on `request` was refused because its address failed too often."""
+    return bool(getattr(request, _REFUSED, False))
+
+
+def address_refusal_message() -> str:
+    minutes = max(1, settings.LOGIN_ADDRESS_WINDOW_SECONDS // 60)
+    return _("此地址登录失败次数过多，已暂停登录，请%(minutes)d分钟后再试。") % {"minutes": minutes}
 
 
 class StaffModelBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if request is None:  # no address to count (a command, a test's client.login)
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        address = client_address(request)
+        key = throttle_key("org:login:address", address)
+        if count_attempt(key, settings.LOGIN_ADDRESS_WINDOW_SECONDS) > settings.LOGIN_FAILURES_PER_ADDRESS:
+            give_back(key)
+            setattr(request, _REFUSED, True)
+            log_refusal("sign-in", address)
+            raise PermissionDenied  # no other backend is asked
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            give_back(key)
+        return user
+
     def get_user(self, user_id: Any) -> Any:
         user_model = get_user_model()
         try:

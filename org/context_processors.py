@@ -1,4 +1,189 @@
+"""What every staff page's header shows: the user's centre and the menu of the pages their roles may use.
+
+The menu is declared once, below (`STAFF_MENU`): each entry names its page and the roles that may use it, the
+same `org.access` table the page itself checks with `require_role`, and the entry is shown when `has_role` —
+the very function `require_role` asks — says yes. So a menu never offers a page that answers 403, and a page
+a role may use is never missing from its menu.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from common.errors import PermissionDenied
+
+from .access import (
+    CAN_SUPERVISE,
+    CAN_VERIFY_CHAINS,
+    CAN_VIEW_AUTHORIZATIONS,
+    has_role,
+    home_center,
+    roles_at,
+)
+from .models import Center, Role
+
+# Who may open an entry: `STAFF` is every signed-in user who works at a centre (the page asks `home_center`
+# and nothing more), `PROFILE` only those with a staff profile (the workbench, the appointments), any other
+# value the roles of `org.access` that the page requires.
+STAFF = None
+PROFILE = "profile"
+Allowed = frozenset[str] | str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str | Promise
+    url_name: str
+    allowed: Allowed = STAFF
+    children: tuple[Entry, ...] = ()
+
+
+STAFF_MENU: tuple[Entry, ...] = (
+    Entry(_("首页"), "desk:home"),
+    Entry(
+        _("工作台"),
+        "desk:workbench",
+        PROFILE,
+        children=(
+            Entry(_("窗口工作台"), "desk:workbench", PROFILE),
+            Entry(_("今日预约"), "hall:appointments", PROFILE),
+        ),
+    ),
+    Entry(_("办件查询"), "desk:case_search"),
+    Entry(_("岗位AB角"), "org:post_board"),
+    Entry(
+        _("督办"),
+        "supervision:dashboard",
+        CAN_SUPERVISE,
+        children=(
+            Entry(_("督办看板"), "supervision:dashboard", CAN_SUPERVISE),
+            Entry(_("办件历史链校验"), "supervision:chain_verify", CAN_VERIFY_CHAINS),
+        ),
+    ),
+    Entry(
+        _("组织机构"),
+        "org:department_list",
+        children=(
+            Entry(_("进驻部门与窗口"), "org:department_list"),
+            Entry(_("工作人员"), "org:staff_list"),
+            Entry(_("中心科室与分管领导"), "org:leadership"),
+            Entry(_("首席代表授权"), "org:authorization_list", CAN_VIEW_AUTHORIZATIONS),
+        ),
+    ),
+    Entry(_("事项管理"), "catalog:item_list"),
+    Entry(_("文书模板"), "cases:notice_templates"),
+    Entry(_("工作日历"), "workdays:calendar"),
+    Entry(_("制度参数"), "policy:policy_list"),
+)
+
+
+@dataclass
+class Link:
+    """A menu entry the user may open, with its address; `current` marks the page being shown."""
+
+    label: str | Promise
+    url_name: str
+    url: str
+    current: bool = False
+    children: list[Link] = field(default_factory=list)
+
+
+class StaffMenu:
+    """The menu of one request, worked out the first time a template reads it (public pages never do)."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+
+    @cached_property
+    def center(self) -> Center | None:
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        try:
+            return home_center(user)
+        except PermissionDenied:  # no staff profile and no role anywhere: only the home page, which says so
+            return None
+
+    def allows(self, allowed: Allowed) -> bool:
+        user = self.request.user
+        if allowed == PROFILE:
+            profile = getattr(user, "staff_profile", None)
+            return profile is not None and profile.is_active
+        if self.center is None:
+            return False
+        if allowed is STAFF:
+            return True
+        assert isinstance(allowed, frozenset)
+        return has_role(user, self.center, allowed)
+
+    @cached_property
+    def entries(self) -> list[Link]:
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return []
+        links = []
+        for entry in STAFF_MENU:
+            # Every signed-in user has a home page (it says so when they have no role yet).
+            if entry.url_name != "desk:home" and not self.allows(entry.allowed):
+                continue
+            link = Link(entry.label, entry.url_name, reverse(entry.url_name))
+            link.children = [
+                Link(child.label, child.url_name, reverse(child.url_name))
+                for child in entry.children
+                if self.allows(child.allowed)
+            ]
+            links.append(link)
+        self._mark_current(links)
+        return links
+
+    def _mark_current(self, links: list[Link]) -> None:
+        """Mark the entry of the page being shown: the one whose address is the longest start of the path (the
+        home page only for itself), and the group holding it."""
+        path = self.request.path
+        home = reverse("desk:home")
+        every: list[tuple[Link, Link | None]] = [(link, None) for link in links if not link.children]
+        every += [(child, link) for link in links for child in link.children]
+        fitting = [
+            (len(entry.url), entry, group)
+            for entry, group in every
+            if path == entry.url or (entry.url != home and path.startswith(entry.url))
+        ]
+        if not fitting:
+            return
+        best = max(length for length, _l, _g in fitting)
+        for length, link, group in fitting:
+            if length == best:
+                link.current = True
+                if group is not None:
+                    group.current = True
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """The URL names the user's menu offers (`{% if "supervision:dashboard" in staff_menu.names %}`)."""
+        return frozenset(
+            name for link in self.entries for name in (link.url_name, *(c.url_name for c in link.children))
+        )
+
+    @cached_property
+    def role_labels(self) -> list[str]:
+        """The user's roles at their centre, for the refused page ("您的角色")."""
+        if self.center is None:
+            return []
+        roles = roles_at(self.request.user, self.center)
+        return [str(label) for value, label in Role.choices if value in roles]
+
+    def __iter__(self) -> Any:
+        return iter(self.entries)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
 
 
 def current_center(request: HttpRequest) -> dict[str, object]:
@@ -6,3 +191,8 @@ def current_center(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     profile = getattr(user, "staff_profile", None) if user is not None and user.is_authenticated else None
     return {"current_center": profile.center if profile is not None else None}
+
+
+def staff_menu(request: HttpRequest) -> dict[str, object]:
+    """The staff menu of `STAFF_MENU` for the signed-in user (read lazily by the templates)."""
+    return {"staff_menu": StaffMenu(request)}

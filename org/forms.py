@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +20,7 @@ from .models import (
     Department,
     Post,
     Role,
+    RoleGrant,
     Section,
     SectionKind,
     StaffProfile,
@@ -146,6 +149,51 @@ class StaffEditForm(StaffForm):
 class PhoneChangeForm(forms.Form):
     new_phone = forms.CharField(label=_("新号码"), max_length=40)
     changed_on = forms.DateField(label=_("变更日期"), widget=DATE, initial=timezone.localdate)
+
+
+class RoleGrantForm(forms.Form):
+    """A role for a staff member (R-ORG-1). It offers the centres the user sees, the staff member's own first.
+    At which centre the user may grant is the service's rule: a centre named by its code (centres are public) is
+    passed on as it is, and the service refuses one that is not the user's, with its rule id."""
+
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    center = forms.CharField(label=_("授予角色的中心"), max_length=40, widget=forms.Select)
+    window = forms.ModelChoiceField(
+        label=_("限定窗口"),
+        queryset=Window.objects.none(),
+        required=False,
+        help_text=_("窗口负责人、首席代表和窗口工作人员可限定于本中心的一个窗口"),
+    )
+
+    def __init__(self, *args: Any, staff: StaffProfile, centers: Iterable[Center], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own = staff.center
+        choices = [(own.code, own.name), *((c.code, c.name) for c in centers if c.pk != own.pk)]
+        self.fields["center"].widget.choices = choices
+        self.fields["center"].initial = own.code
+        windows = Window.objects.filter(center_id=own.pk, is_active=True).order_by("number")
+        self.fields["window"].queryset = windows  # type: ignore[attr-defined]
+
+    def clean_center(self) -> Center:
+        center = Center.objects.filter(code=self.cleaned_data["center"], is_active=True).first()
+        if center is None:
+            raise forms.ValidationError(_("没有该中心。"))
+        return center
+
+
+class GrantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        where = f"{obj.center.name} {obj.window}" if obj.window_id else obj.center.name
+        return f"{obj.get_role_display()}（{where}）"
+
+
+class RoleRevokeForm(forms.Form):
+    grant = GrantChoiceField(label=_("撤销的角色"), queryset=RoleGrant.objects.none())
+    reason = forms.CharField(label=_("原因"), widget=TEXTAREA, max_length=1000)
+
+    def __init__(self, *args: Any, grants: QuerySet[RoleGrant], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grant"].queryset = grants  # type: ignore[attr-defined]
 
 
 class AbsenceForm(forms.Form):

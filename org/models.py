@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.files import UploadTo
 from common.models import CenterOwned
 
 
@@ -20,6 +21,11 @@ class Center(models.Model):
 
     code = models.SlugField(max_length=40, unique=True, verbose_name="代码")
     name = models.CharField(max_length=100, verbose_name="名称")
+    # The centre's Chinese short name (机关代字) in the numbers of its written notices: 示县政务受理〔2026〕1号.
+    # (db_default: rows written by code that predates the column, e.g. a migration test, still insert.)
+    short_name_zh = models.CharField(
+        max_length=20, blank=True, db_default="", verbose_name="中文简称（文号用）"
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -144,7 +150,7 @@ class StaffProfile(CenterOwned):
     badge_number = models.CharField(max_length=20, verbose_name="工号")
     work_phone = models.CharField(max_length=40, blank=True, verbose_name="工作电话")
     duties = models.TextField(blank=True, verbose_name="岗位职责")
-    photo = models.ImageField(upload_to="staff/", blank=True, verbose_name="照片")
+    photo = models.ImageField(upload_to=UploadTo("staff/"), blank=True, verbose_name="照片")  # random name
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -375,7 +381,9 @@ class Authorization(CenterOwned):
         StaffProfile, on_delete=models.PROTECT, related_name="authorizations", verbose_name="首席代表"
     )
     document_number = models.CharField(max_length=60, verbose_name="授权书文号")
-    document = models.FileField(upload_to="authorizations/", blank=True, verbose_name="授权书扫描件")
+    document = models.FileField(
+        upload_to=UploadTo("authorizations/"), blank=True, verbose_name="授权书扫描件"
+    )
     signed_by = models.CharField(max_length=40, verbose_name="法定代表人")
     scopes = models.JSONField(default=list, verbose_name="授权范围")
     valid_from = models.DateField(verbose_name="生效日期")

@@ -162,6 +162,17 @@ def staff_on_duty(center: Center, moment: datetime) -> list[StaffProfile]:
     )
 
 
+def published_photo_of(center: Center, staff_id: int) -> StaffProfile | None:
+    """A staff member whose photo the public may see: an active member of `center` with a photo (the public
+    staff board shows every active member's name, title, duties and photo, R-PUB-1, R-ORG-9)."""
+    return (
+        StaffProfile.objects.filter(pk=staff_id, center=center, is_active=True)
+        .exclude(photo="")
+        .only("id", "name", "photo", "center_id")
+        .first()
+    )
+
+
 def posts_with_stale_training(center: Center, today: date) -> list[Post]:
     """Posts whose B (any of them, as assigned now) has had no training for the post in the last N months
     (R-ORG-8)."""

@@ -24,8 +24,11 @@ urlpatterns = [
     path("people/", views.staff_list, name="staff_list"),
     path("people/new/", views.staff_create, name="staff_create"),
     path("people/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("people/<int:pk>/photo/", views.staff_photo, name="staff_photo"),
     path("people/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("people/<int:pk>/phone/", views.staff_phone_change, name="staff_phone_change"),
+    path("people/<int:pk>/roles/", views.role_grant, name="role_grant"),
+    path("people/<int:pk>/roles/revoke/", views.role_revoke, name="role_revoke"),
     path("people/<int:pk>/absences/new/", views.absence_create, name="absence_create"),
     path("absences/<int:pk>/end/", views.absence_end, name="absence_end"),
     path("absences/<int:pk>/cancel/", views.absence_cancel, name="absence_cancel"),
@@ -33,4 +36,5 @@ urlpatterns = [
     path("authorizations/new/", views.authorization_create, name="authorization_create"),
     path("authorizations/<int:pk>/", views.authorization_detail, name="authorization_detail"),
     path("authorizations/<int:pk>/revoke/", views.authorization_revoke, name="authorization_revoke"),
+    path("authorizations/<int:pk>/document/", views.authorization_document, name="authorization_document"),
 ]

@@ -14,18 +14,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import files
 from common.errors import RuleViolation
 from common.history import history_of
 
 from . import selectors, services
 from .access import (
     CAN_EDIT_ORGANISATION,
+    CAN_GRANT_ROLES,
     CAN_RECORD_ABSENCE,
     CAN_RECORD_TRAINING,
     CAN_SEE_PHONE_CHANGES,
@@ -34,8 +36,10 @@ from .access import (
     get_for_user,
     require_role,
     roles_at,
+    scoped,
     visible_centers,
 )
+from .auth import address_refusal_message, refused_by_address
 from .forms import (
     AbsenceForm,
     AuthorizationForm,
@@ -43,6 +47,8 @@ from .forms import (
     PhoneChangeForm,
     PostForm,
     ReasonForm,
+    RoleGrantForm,
+    RoleRevokeForm,
     SectionForm,
     StaffCreateForm,
     StaffEditForm,
@@ -51,7 +57,7 @@ from .forms import (
     WindowForm,
     show_refusal,
 )
-from .models import Absence, Authorization, Center, Department, Post, StaffProfile, Window
+from .models import Absence, Authorization, Center, Department, Post, RoleGrant, StaffProfile, Window
 
 # --- helpers -------------------------------------------------------------------------------------------
 
@@ -116,10 +122,17 @@ def _centers_context(request: HttpRequest, center: Center) -> dict[str, Any]:
 
 
 class StaffLoginView(auth_views.LoginView):
-    """Django's login; its form calls `authenticate(request, ...)`, which django-axes needs to count failures."""
+    """Django's login; its form calls `authenticate(request, ...)`, which django-axes needs to count failures.
+    An address refused for password spraying (`org.auth`) is told so, with 429."""
 
     template_name = "org/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if not refused_by_address(self.request):
+            return super().form_invalid(form)
+        context = self.get_context_data(form=form, address_refusal=address_refusal_message())
+        return self.render_to_response(context, status=429)
 
 
 class StaffLogoutView(auth_views.LogoutView):
@@ -508,6 +521,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     center = staff.center
     can_edit = _can(request, center, CAN_EDIT_ORGANISATION)
     can_see_changes = _can(request, center, CAN_SEE_PHONE_CHANGES)
+    can_grant = _can(request, center, CAN_GRANT_ROLES)
     return render(
         request,
         "org/staff_detail.html",
@@ -518,8 +532,78 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "phone_changes": list(selectors.phone_changes(staff)) if can_see_changes else None,
             "can_edit": can_edit,
             "can_change_phone": can_edit or staff.user_id == request.user.pk,
+            "grants": list(_grants(request, staff)) if can_grant else None,
         },
     )
+
+
+# --- roles (R-ORG-1) -----------------------------------------------------------------------------------
+
+
+def _grants(request: HttpRequest, staff: StaffProfile) -> Any:
+    """The staff member's roles in force, at the centres the user sees."""
+    if staff.user_id is None:
+        return RoleGrant.objects.none()
+    grants = RoleGrant.objects.filter(user_id=staff.user_id, revoked_at=None)
+    return (
+        scoped(request.user, grants).select_related("center", "window").order_by("center__code", "role", "id")
+    )
+
+
+@login_required
+def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grant a staff member a role. The form is shown to the roles that grant; what is sent goes to
+    `services.role_grant`, whose rule decides who may grant what where (another centre is refused, R-ORG-1)."""
+    staff = _staff(request, pk)
+    form = RoleGrantForm(request.POST or None, staff=staff, centers=visible_centers(request.user))
+    if request.method == "POST" and form.is_valid():
+        with _refusal_on(form):
+            services.role_grant(actor=request.user, user=staff.user, **form.cleaned_data)
+            messages.success(request, _("已授予%(name)s角色。") % {"name": staff.name})
+            return redirect("org:staff_detail", pk=staff.pk)
+    else:
+        require_role(request.user, staff.center, CAN_GRANT_ROLES)
+    return _form_page(
+        request,
+        form,
+        title=_("授予角色：%(name)s") % {"name": staff.name},
+        back=reverse("org:staff_detail", args=[staff.pk]),
+        rule="R-ORG-1",
+        intro=_("只能在您担任管理角色的中心授予角色，且不能给自己授予角色；上级中心的角色及于下级中心。"),
+        submit=_("授予"),
+    )
+
+
+@login_required
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of a staff member's roles (`services.role_revoke` decides who may, R-ORG-1)."""
+    staff = _staff(request, pk)
+    form = RoleRevokeForm(request.POST or None, grants=_grants(request, staff))
+    if request.method == "POST" and form.is_valid():
+        with _refusal_on(form):
+            services.role_revoke(
+                actor=request.user, grant=form.cleaned_data["grant"], reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("角色已撤销。"))
+            return redirect("org:staff_detail", pk=staff.pk)
+    else:
+        require_role(request.user, staff.center, CAN_GRANT_ROLES)
+    return _form_page(
+        request,
+        form,
+        title=_("撤销角色：%(name)s") % {"name": staff.name},
+        back=reverse("org:staff_detail", args=[staff.pk]),
+        rule="R-ORG-1",
+        submit=_("撤销"),
+    )
+
+
+@login_required
+def staff_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A staff member's photo, for the staff of the centres that see them (the public sees active members'
+    photos on the portal's staff board)."""
+    staff = _staff(request, pk)
+    return files.serve(staff.photo, download_name=staff.name)
 
 
 def _staff_values(form: StaffForm) -> dict[str, Any]:
@@ -716,6 +800,13 @@ def _authorization(request: HttpRequest, pk: int) -> Authorization:
     assert isinstance(authorization, Authorization)
     require_role(request.user, authorization.center, CAN_VIEW_AUTHORIZATIONS)
     return authorization
+
+
+@login_required
+def authorization_document(request: HttpRequest, pk: int) -> FileResponse:
+    """The scanned authorisation, for those who may see the authorisation (R-ORG-4)."""
+    authorization = _authorization(request, pk)
+    return files.serve(authorization.document, download_name=authorization.document_number)
 
 
 @login_required

@@ -37,6 +37,13 @@ KEYS: dict[str, PolicyKey] = {
         PolicyKey("summer_shift_minutes", 30, "int", "R-CLK-7", gettext_noop("夏季下午推迟（分钟）")),
         PolicyKey("summer_start", "05-01", "month_day", "R-CLK-7", gettext_noop("夏季作息开始（月-日）")),
         PolicyKey("summer_end", "09-30", "month_day", "R-CLK-7", gettext_noop("夏季作息结束（月-日）")),
+        PolicyKey(
+            "attendance_close_after_days",
+            1,
+            "int",
+            "R-ATT-2",
+            gettext_noop("考勤日结：当日结束后再等待的天数（供离线考勤机补传）"),
+        ),
         PolicyKey("yellow_min_days", 1, "int", "R-CLK-6", gettext_noop("黄牌预警：剩余工作日不超过")),
         PolicyKey(
             "yellow_ratio_percent", 20, "int", "R-CLK-6", gettext_noop("黄牌预警：剩余时限比例不超过（%）")

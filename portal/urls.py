@@ -32,4 +32,17 @@ urlpatterns = [
         "<slug:center_code>/items/<str:item_code>/notice.pdf", views.item_notice_pdf, name="item_notice_pdf"
     ),
     path("<slug:center_code>/kiosk/items/<str:item_code>/", views.kiosk_item, name="kiosk_item"),
+    path(
+        "<slug:center_code>/items/<str:item_code>/materials/<int:material_id>/form/",
+        views.material_file,
+        {"slot": "form"},
+        name="material_form",
+    ),
+    path(
+        "<slug:center_code>/items/<str:item_code>/materials/<int:material_id>/sample/",
+        views.material_file,
+        {"slot": "sample"},
+        name="material_sample",
+    ),
+    path("<slug:center_code>/board/photos/<int:staff_id>/", views.staff_photo, name="staff_photo"),
 ]

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,8 +26,11 @@ from django.views.decorators.http import require_GET
 from catalog import onetime
 from catalog import selectors as catalog_selectors
 from catalog.models import Item, ItemStatus, ItemVersion
+from common import files
 from org import selectors as org_selectors
 from org.models import Center
+from workdays.selectors import calendar_for, working_hours_for
+from workdays.services import is_within_working_hours
 
 from . import selectors as portal_selectors
 
@@ -75,14 +78,13 @@ def _published_items(center: Center) -> list[Item]:
 
 @require_GET
 def home(request: HttpRequest, center_code: str | None = None) -> HttpResponse:
-    """The centre's front page; at the site root with several top-level centres, the centre picker."""
+    """The centre's front page, with the progress lookup; at the site root of a deployment with several centres
+    (a city centre and the county centres below it), the centre picker."""
     if center_code is None:
-        tops = list(portal_selectors.top_level_centers()[:2])
-        if len(tops) != 1:
-            return render(
-                request, "portal/center_picker.html", {"centers": list(portal_selectors.public_centers())}
-            )
-        center = tops[0]
+        centers = list(portal_selectors.public_centers())
+        if len(centers) != 1:
+            return render(request, "portal/center_picker.html", {"centers": centers})
+        center = centers[0]
     else:
         center = _center(center_code)
     return render(request, "portal/home.html", {"portal_center": center, "form": SearchForm()})
@@ -204,11 +206,47 @@ def item_notice_pdf(request: HttpRequest, center_code: str, item_code: str) -> H
     return response
 
 
+@require_GET
+def material_file(
+    request: HttpRequest, center_code: str, item_code: str, material_id: int, slot: str
+) -> FileResponse:
+    """A blank form or filled-in sample of the current published version's checklist (R-CAT-1, R-CAT-3):
+    public documents, served by the item and material, never from a storage path."""
+    center = _center(center_code)
+    current = _published_item(center, item_code).current_version
+    assert current is not None
+    versions = ItemVersion.objects.filter(pk=current.pk)
+    stored, name = catalog_selectors.material_file(versions, material_id, slot)
+    return files.serve(stored, download_name=name, private=False)
+
+
+@require_GET
+def staff_photo(request: HttpRequest, center_code: str, staff_id: int) -> FileResponse:
+    """The photo of an active staff member of the centre, as the public staff board shows it (R-PUB-1)."""
+    center = _center(center_code)
+    staff = org_selectors.published_photo_of(center, staff_id)
+    if staff is None:
+        raise Http404(_("没有这张照片。"))
+    return files.serve(staff.photo, download_name=staff.name, private=False)
+
+
 def _staff_board_context(center: Center) -> dict[str, Any]:
+    """Who is on duty now (R-PUB-1): nobody while the hall is closed — on a day that is not a working day of the
+    centre's calendar, or outside that day's sittings (R-CLK-7) — and, while it is open, the active staff with no
+    absence in force."""
     moment = timezone.now()
-    staff = list(org_selectors.staff_on_duty(center, moment))
+    today = timezone.localdate(moment)
+    open_now = is_within_working_hours(center=center, moment=moment)
+    staff = list(org_selectors.staff_on_duty(center, moment)) if open_now else []
     prefetch_related_objects(staff, "window", "department")
-    return {"portal_center": center, "staff": staff, "moment": moment}
+    return {
+        "portal_center": center,
+        "staff": staff,
+        "moment": moment,
+        "open_now": open_now,
+        "working_day": calendar_for(center).is_working_day(today),
+        "hours": working_hours_for(center, today),
+    }
 
 
 @require_GET

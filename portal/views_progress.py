@@ -2,8 +2,10 @@
 
 GET shows the form; POST looks the case up by number and query code. The answer shows the case's state, dates
 and deadline and nothing personal. A wrong code and an unknown number get the same page; repeated failures
-from one address are refused for 15 minutes, and failures against one case number never lock it for the
-applicant (`cases.services.lookup`).
+from one address are refused for 15 minutes, failures against one case number never lock it for the
+applicant, and one person's failures at the hall's touch screen (an address of `KIOSK_ADDRESSES`) do not
+refuse the next person (`cases.services.lookup`). The address is the client's behind trusted proxies
+(`common.net.client_address`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.services.lookup import PublicCaseView, case_lookup_throttled
 from common.errors import RuleViolation
+from common.net import client_address
 from org.models import Center
 
 from .views import KIOSK_IDLE_SECONDS, _center
@@ -25,11 +28,6 @@ from .views import KIOSK_IDLE_SECONDS, _center
 class ProgressForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("办件编号"), max_length=40, strip=True)
     query_code = forms.CharField(label=gettext_lazy("查询码"), max_length=12, strip=True)
-
-
-def _client_address(request: HttpRequest) -> str:
-    # The address the server saw; a proxy in front must pass the client's address as REMOTE_ADDR.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def _progress(request: HttpRequest, center: Center, template: str, extra: dict) -> HttpResponse:
@@ -44,7 +42,7 @@ def _progress(request: HttpRequest, center: Center, template: str, extra: dict) 
                     center=center,
                     number=form.cleaned_data["number"],
                     query_code=form.cleaned_data["query_code"],
-                    client=_client_address(request),
+                    client=client_address(request),
                 )
             except RuleViolation as refusal:
                 error, status = f"{refusal.message}（{refusal.rule}）", 429
@@ -57,7 +55,9 @@ def _progress(request: HttpRequest, center: Center, template: str, extra: dict) 
         # Nothing typed is shown back: the page after a failure is the same whatever was typed.
         form = ProgressForm()
     else:
-        form = ProgressForm()
+        # The QR code on an acceptance notice leads here with the case number; the code is typed by hand.
+        number = request.GET.get("number", "")[:40]
+        form = ProgressForm(initial={"number": number} if number else None)
     context = {"portal_center": center, "form": form, "case": found, "error": error, **extra}
     return render(request, template, context, status=status)
 

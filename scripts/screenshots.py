@@ -17,6 +17,8 @@ Writes viewport-sized PNGs (not full pages, to keep them small) to docs/screensh
     case-page.png       the case page of a case of that window close to its deadline (yellow, else the first
                         with a deadline): clock, checklist, notices, actions (R-CLK-4..6)
     supervision-dashboard.png  the supervision dashboard, signed in as the supervision section (R-CLK-6/9)
+    case-search.png     办件查询, signed in as the A01 clerk: the open cases of the window, soonest deadline first,
+                        with the working days left or overdue (R-CLK-1/6), 1400 wide
 
 Opening the catalogue edit page opens the item's next draft version, as it does for a person; the published
 guide is unchanged.
@@ -162,6 +164,13 @@ class Shooter:
                 row.get_by_role("link").first.click()
             expect(page.locator("#clock")).to_be_visible()
             self.shoot(page, "case-page.png")
+
+        with self.tab(WIDE) as page:
+            self.log_in(page, "clerk", "/staff/cases/search/?state=open&sort=deadline")
+            expect(page.locator("h1")).to_have_text("办件查询")
+            if page.locator("#search-table tr.case-row").count() == 0:
+                raise ScreenshotError("the clerk's window has no open case: is the demo centre loaded?")
+            self.shoot(page, "case-search.png")
 
         with self.tab(WIDE) as page:
             self.log_in(page, "supervision", "/staff/supervision/")

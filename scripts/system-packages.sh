@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# System packages govhall needs beyond Python: a CJK font (PDF notices), poppler (PDF checks in tests),
-# gettext (compiling translations), Debian's chromium (browser tests), wrk (make bench). Installed when missing and running as root; otherwise say what to install.
+# System packages govhall needs beyond Python: CJK fonts (PDF notices: a sans and a serif face), poppler (PDF
+# checks in tests), gettext (compiling translations), Debian's chromium (browser tests), wrk (make bench). Installed when missing and running as root; otherwise say what to install.
 set -euo pipefail
 missing=()
 fc-list 2>/dev/null | grep -q "WenQuanYi Micro Hei" || missing+=(fonts-wqy-microhei)
+# A serif (Ming/Song) Chinese face for the body of the written notices; without it they fall back to WenQuanYi.
+fc-list 2>/dev/null | grep -q "AR PL UMing" || missing+=(fonts-arphic-uming)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 command -v msgfmt >/dev/null || missing+=(gettext)
 command -v wrk >/dev/null || missing+=(wrk)

@@ -356,7 +356,7 @@ def test_whole_life_of_a_case_through_the_api_against_the_2026_calendar(hall: An
         "accepted",
     )
     chain = token_client(hall.supervision).get(_url("case_chain", case_id=case_id))
-    assert chain.json() == {"case": case_id, "events": 16, "ok": True, "broken_at": None}
+    assert chain.json() == {"case": case_id, "events": 16, "ok": True, "broken_at": None, "tampered_at": None}
 
     final = _call(
         APIClient(),

@@ -12,6 +12,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from org.auth import address_refusal_message, refused_by_address
+
 from ..errors import error_body
 from ..serializers import TokenRequestSerializer, TokenSerializer
 from .base import ApiView, errors, parse
@@ -42,6 +44,10 @@ class TokenView(ApiView):
             return Response(
                 error_body("locked_out", "登录失败次数过多，账号已暂时锁定，请稍后再试。"),
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        if refused_by_address(http_request):
+            return Response(
+                error_body("throttled", address_refusal_message()), status=status.HTTP_429_TOO_MANY_REQUESTS
             )
         if user is None or not user.is_active:
             return Response(

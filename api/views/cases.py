@@ -19,7 +19,10 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
+from django.http import FileResponse
+from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -28,22 +31,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.access import (
+    applicant_file,
     can_see_applicant,
     case_for_user,
-    cases_for_user,
     log_applicant_access,
     work_window_ids,
 )
 from cases.actions import BY_NAME as DECLARED
 from cases.actions import CaseAction
 from cases.models import Case, CaseEvent, Extension, ExtensionRequest, Payment, Visit
-from cases.selectors import chains
+from cases.selectors import chains, search
 from cases.selectors.actions import acting_of, available_actions, query_code_for, staff_of
-from cases.selectors.clock import annotate_warning, clock_view, stored_warning, with_warning
+from cases.selectors.clock import annotate_warning, clock_view, stored_warning
 from cases.selectors.intake import case_checklist
 from cases.services import intake
 from cases.services.events import chain_verify
 from catalog.models import Fee, Item
+from common import files
 from common.errors import NotFound, PermissionDenied, RuleViolation
 from org.access import CAN_VERIFY_CHAINS
 from org.models import StaffProfile, Window
@@ -241,6 +245,11 @@ def case_body(user: Any, case: Case, *, personal: bool) -> dict[str, Any]:
                 "result": row.check.status if row.check else None,
                 "note": row.check.note if row.check else "",
                 "checked_at": row.check.checked_at if row.check else None,
+                "file": (
+                    reverse("api:case_material_file", args=[case.pk, row.material.pk])
+                    if shown and row.check is not None and row.check.upload
+                    else None
+                ),
             }
             for row in case_checklist(case)
         ],
@@ -280,20 +289,30 @@ class CaseListView(ApiListView):
         query = parse(CaseQuery, self.request.query_params)
         center = staff_center(self.request.user, self.kwargs["center"])
         today = timezone.localdate()
-        cases = annotate_warning(
-            cases_for_user(self.request.user).filter(center=center), today
-        ).select_related("center", "item", "version", "window", "responsible", "timer")
-        if "state" in query:
-            cases = cases.filter(state=query["state"])
-        if "window" in query:
-            cases = cases.filter(window__number=query["window"])
-        if "warning" in query:
-            cases = with_warning(cases, query["warning"], today)
-        return cases.order_by("-received_at", "-id")
+        criteria = search.CaseFilter(**query)
+        if criteria.id_number.strip():
+            if not search.may_search_id_number(self.request.user, center):
+                raise PermissionDenied("申请人的证件信息只有办件所在窗口的工作人员和中心主任可以查看。")
+            self.id_search_center = center
+        cases = search.cases_matching(self.request.user, center, criteria, today)
+        return search.ordered(annotate_warning(cases, today), criteria.sort).select_related(
+            "center", "item", "version", "window", "responsible", "timer"
+        )
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        center = getattr(self, "id_search_center", None)
+        if center is not None and page is not None:  # an ID number search shows personal data: log each case
+            search.log_id_number_search(user=self.request.user, center=center, case_ids=[c.pk for c in page])
+        return page
 
     @extend_schema(
-        summary="办件列表（本人可见范围；按状态、窗口、预警筛选）",
-        description="中心层面的角色看到全中心的办件，窗口人员看到本人窗口（含顶岗岗位）的办件。列表不含申请人信息。",
+        summary="办件列表（本人可见范围；按编号、申请人、证件号码、信用代码、事项、状态、窗口、日期、预警筛选）",
+        description=(
+            "中心层面的角色看到全中心的办件，窗口人员看到本人窗口（含顶岗岗位）的办件。列表不含申请人信息。"
+            "按证件号码查找只找本人可查看申请人信息的办件（所在窗口的办件；中心主任为全中心），找到的每件记入"
+            "个人信息查看记录。编号和名称按开头部分匹配。"
+        ),
         parameters=[CaseQuery],
         responses={200: CaseListSerializer(many=True), **errors(400, 401, 404)},
     )
@@ -370,6 +389,24 @@ class CaseDetailView(ApiView):
         return Response(CaseDetailSerializer(case_body(request.user, case, personal=True)).data)
 
 
+class CaseMaterialFileView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="申请人上传的材料文件（R-CASE-2）",
+        description=(
+            "仅本窗口工作人员（及中心主任）可取得，每次取得均记录在个人信息查看记录中；PDF 和图片可直接打开，"
+            "其他文件作为附件下载。"
+        ),
+        parameters=[CASE_ID, id_param("material_id", "材料编号")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(401, 403, 404)},
+    )
+    def get(self, request: Request, case_id: int, material_id: int) -> FileResponse:
+        stored, name = applicant_file(request.user, visible_case(request.user, case_id), row_id(material_id))
+        return files.serve(stored, download_name=name)
+
+
 @extend_schema(tags=TAGS, parameters=[CASE_ID])
 class CaseEventListView(ApiListView):
     serializer_class = CaseEventSerializer
@@ -403,7 +440,13 @@ class CaseChainView(ApiView):
         case = visible_case(request.user, case_id)
         require_role(request.user, case.center, CAN_VERIFY_CHAINS)
         report = chain_verify(case)
-        body = {"case": case.pk, "events": report.events, "ok": report.ok, "broken_at": report.broken_at}
+        body = {
+            "case": case.pk,
+            "events": report.events,
+            "ok": report.ok,
+            "broken_at": report.broken_at,
+            "tampered_at": report.tampered_at,
+        }
         return Response(ChainSerializer(body).data)
 
 

@@ -33,6 +33,7 @@ from cases.services.lookup import case_lookup_throttled
 from catalog.models import Item
 from common.errors import RuleViolation
 from common.masking import mask_phone
+from common.net import client_address
 from hall import services as hall_services
 from hall.access import appointment_for_user, desk_window_ids
 from hall.models import Appointment, AppointmentStatus
@@ -396,9 +397,9 @@ class AppointmentNoShowView(ApiView):
 
 
 def _client_address(request: Request) -> str:
-    # The address the server saw, as on the portal; a proxy in front must pass the client's as REMOTE_ADDR.
-    # Also the address the public booking is throttled by.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    # The client's address behind the trusted proxies, as on the portal; also what the public booking is
+    # throttled by.
+    return client_address(request)
 
 
 class ProgressView(ApiView):

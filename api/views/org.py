@@ -226,6 +226,8 @@ class StaffProfileListView(StaffListView):
         context = dict(super().get_serializer_context())
         if not self.schema_only():
             context["show_phones"] = has_role(self.request.user, self.center(), CAN_EDIT_ORGANISATION)
+            # Photos of an active centre's active staff are public (the portal's staff board, R-PUB-1).
+            context["center_code"] = self.center().code if self.center().is_active else None
         return context
 
 

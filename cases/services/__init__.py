@@ -6,5 +6,6 @@
 - `clock`: special procedures, extensions, warnings, overdue accountability (R-CLK-4..9);
 - `handling`: steps, decision, fees, delivery, archive, withdrawal, green channel, visits;
 - `notice_texts`: a centre's own texts for its notices;
+- `notice_delivery`: recording that a notice reached the applicant;
 - `lookup`: the public progress lookup (R-PUB-2), throttled.
 """

@@ -64,9 +64,8 @@ from ..models import (
 )
 from ..selectors.clock import REPORT_ACTIONS, REPORT_RETURNED, REPORTED_UP, report_spans_from
 from .events import case_change, case_moment, lock_case
+from .notice_delivery import notice_delivery_record
 from .numbering import next_number
-
-DELIVERY_METHOD_MAX = 20
 
 
 def _dates(view: TimerView | None) -> dict[str, Any]:
@@ -352,36 +351,16 @@ def special_procedure_notice_delivered(
     at: datetime | None = None,
     expected_revision: int | None = None,
 ) -> Notice:
-    """Record the delivery of a special-procedure notice to the applicant (R-CLK-4). A stale
-    `expected_revision` (the case changed since the page or client read it) is a conflict."""
-    at = case_moment(at)
-    method = (method or "").strip()
-    if not method:
-        raise RuleViolation("R-CLK-4", _("请注明送达方式。"), field="method")
-    if len(method) > DELIVERY_METHOD_MAX:
-        raise RuleViolation("R-CLK-4", _("送达方式过长（最多20个字）。"), field="method")
-    with transaction.atomic():
-        case = lock_case(notice.case, expected_revision=expected_revision)
-        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
-        notice = Notice.objects.select_for_update().get(pk=notice.pk)
-        if notice.kind != NoticeKind.SPECIAL_PROCEDURE:
-            raise RuleViolation("R-CLK-4", _("该文书不是特别程序告知书。"), field="notice")
-        if notice.delivered_at is not None:
-            raise RuleViolation("R-CLK-4", _("该告知书已记录送达。"), field="notice")
-        if at < notice.issued_at:
-            raise RuleViolation("R-CLK-4", _("送达时间不能早于出具时间。"), field="at")
-        notice.delivered_at = at
-        notice.delivery_method = method
-        notice.save(update_fields=["delivered_at", "delivery_method"])
-        case_change(
-            case=case,
-            acting_as=acting_as,
-            action="notice_delivered",
-            actor=actor,
-            data={"notice": notice.number, "kind": notice.kind, "method": method},
-            at=at,
-        )
-    return notice
+    """Record the delivery of a special-procedure notice to the applicant (R-CLK-4): the general
+    `notice_delivery.notice_delivery_record` for this one kind."""
+    return notice_delivery_record(
+        actor=actor,
+        notice=notice,
+        method=method,
+        at=at,
+        expected_revision=expected_revision,
+        kinds=frozenset({NoticeKind.SPECIAL_PROCEDURE}),
+    )
 
 
 def special_procedure_end(

@@ -5,6 +5,11 @@ revision: optimistic concurrency for the user's page), apply the field changes, 
 event chained to the head the case carries (`chain_seq`, `chain_head`) — the UPDATE of the case and the INSERT of
 the event in one statement on PostgreSQL — all in the caller's transaction. The statements are written once per
 process (`common.sql`): they run on every transition. `chain_verify` recomputes the chain.
+
+Each event also carries a seal: an HMAC of its hash under a key kept outside the database (`common.seal`),
+computed here in Python and written in the same INSERT as the event (no statement more). The hash chain proves
+the order of the events; the seal proves that whoever wrote an event held the key, so that someone with access
+to the database alone cannot change an event and recompute the hashes unnoticed (docs/history-integrity.md).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
@@ -21,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.selectors import published_version
+from common import seal as seals
 from common.errors import Conflict
 from common.sql import deferred, insert, select_one, update_then_insert
 from org.models import StaffProfile
@@ -148,6 +154,7 @@ def _event(
         data=data,
     )
     case.chain_seq, case.chain_head = seq, digest
+    seal_key_id, seal = seals.seal(seals.CASE_EVENT, digest)
     return CaseEvent(
         case=case,
         seq=seq,
@@ -161,6 +168,8 @@ def _event(
         data=data,
         prev_hash=prev_hash,
         hash=digest,
+        seal=seal,
+        seal_key_id=seal_key_id,
     )
 
 
@@ -280,33 +289,80 @@ def case_created(
 class ChainReport:
     case_id: int
     events: int
-    broken_at: int | None  # the seq of the first event whose hash does not match
+    broken_at: int | None  # the seq of the first event whose link or hash does not match
+    tampered_at: int | None = None  # the seq of the first event whose seal does not verify
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return self.broken_at is None and self.tampered_at is None
+
+
+# The columns of an event that its verification reads.
+EVENT_FIELDS = (
+    "case_id",
+    "seq",
+    "at",
+    "actor_id",
+    "acting_as",
+    "action",
+    "from_state",
+    "to_state",
+    "reason",
+    "data",
+    "prev_hash",
+    "hash",
+    "seal",
+    "seal_key_id",
+)
+
+
+def check_events(
+    case_id: int, events: Iterable[Mapping[str, Any]], *, to_first_break: bool = False
+) -> tuple[int, int | None, int | None]:
+    """(events, seq of the first broken link, seq of the first event whose seal does not verify) of one case's
+    events in seq order (rows of `EVENT_FIELDS`); with `to_first_break`, the events are read (and counted) up
+    to the first broken link only.
+
+    A broken link — an event whose hash is not the hash of its content and its predecessor's hash, or whose
+    number is out of turn — is what a change made without recomputing the hashes leaves (or a removed event).
+    A seal that does not verify is what a change made by someone without the key leaves even when every hash
+    was recomputed: the event was not written by govhall (or the key that sealed it is no longer configured).
+    """
+    keys = seals.keyring()
+    prev = ""
+    count = 0
+    broken_at: int | None = None
+    tampered_at: int | None = None
+    for event in events:
+        count += 1
+        if broken_at is None:
+            expected = event_hash(
+                prev_hash=prev,
+                case_id=case_id,
+                seq=event["seq"],
+                at=event["at"],
+                actor_id=event["actor_id"],
+                acting_as=event["acting_as"],
+                action=event["action"],
+                from_state=event["from_state"],
+                to_state=event["to_state"],
+                reason=event["reason"],
+                data=event["data"],
+            )
+            if event["prev_hash"] != prev or event["hash"] != expected or event["seq"] != count:
+                broken_at = event["seq"]
+        if tampered_at is None and not keys.verifies(
+            seals.CASE_EVENT, event["hash"], event["seal_key_id"], event["seal"]
+        ):
+            tampered_at = event["seq"]
+        if broken_at is not None and to_first_break:
+            break
+        prev = event["hash"]
+    return count, broken_at, tampered_at
 
 
 def chain_verify(case: Case) -> ChainReport:
-    """Recompute the hash chain of `case`'s history."""
-    prev = ""
-    count = 0
-    for event in CaseEvent.objects.filter(case=case).order_by("seq").iterator():
-        count += 1
-        expected = event_hash(
-            prev_hash=prev,
-            case_id=case.pk,
-            seq=event.seq,
-            at=event.at,
-            actor_id=event.actor_id,
-            acting_as=event.acting_as,
-            action=event.action,
-            from_state=event.from_state,
-            to_state=event.to_state,
-            reason=event.reason,
-            data=event.data,
-        )
-        if event.prev_hash != prev or event.hash != expected or event.seq != count:
-            return ChainReport(case.pk, count, event.seq)
-        prev = event.hash
-    return ChainReport(case.pk, count, None)
+    """Recompute the hash chain of `case`'s history and verify the seal of each event, up to the first broken
+    link (`events` counts the events read)."""
+    rows = CaseEvent.objects.filter(case=case).order_by("seq").values(*EVENT_FIELDS).iterator()
+    return ChainReport(case.pk, *check_events(case.pk, rows, to_first_break=True))

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import CaseType, Item, ItemVersion, Material
 from catalog.services import item_accepts_applications
-from common import identifiers, sql
+from common import files, identifiers, sql
 from common.errors import PermissionDenied, RuleViolation
 from common.history import record
 from common.i18n import stored
@@ -56,14 +56,13 @@ from . import clock, handling
 from .events import case_change, case_created, case_moment, lock_case
 from .numbering import next_number, next_numbers
 
-# Online submissions (R-CASE-2): what a file may be. Checked on the content, not only the name.
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-UPLOAD_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-}
-UPLOAD_EXTENSIONS = {"pdf": "pdf", "png": "png", "jpg": "jpg", "jpeg": "jpg"}
+# Online submissions (R-CASE-2): what a file may be, decided by its bytes, never its name (common.files).
+MAX_UPLOAD_BYTES = files.MAX_UPLOAD_BYTES
+UPLOAD_KINDS = files.DOCUMENTS
+
+# How an uploaded file came in, as its checklist row says until the check: only a web application is online.
+UPLOAD_NOTE_AT_WINDOW = gettext_lazy("窗口收件时上传，待审查")
+UPLOAD_NOTES: dict[str, Any] = {Channel.WEB: gettext_lazy("网上提交，待审查")}
 
 # Actions written to the case history by this module.
 ACTION_RECEIVED = "received"
@@ -444,43 +443,26 @@ def inquiry_escalate(
 # --- receipt (R-CASE-2, R-CAT-6) ----------------------------------------------------------------------------
 
 
-def _sniff(head: bytes) -> str | None:
-    for kind, signatures in UPLOAD_SIGNATURES.items():
-        if any(head.startswith(sig) for sig in signatures):
-            return kind
-    return None
-
-
-def _check_upload(upload: Any, material: Material) -> None:
+def _check_upload(upload: Any, material: Material) -> files.FileKind:
     name = _text(getattr(upload, "name", ""))
     label = {"name": material.name, "file": name}
     if not isinstance(upload, UploadedFile) or not name:
         raise RuleViolation("R-CASE-2", _("材料“%(name)s”的上传文件无效。") % label, field="uploads")
-    size = upload.size or 0
-    if size <= 0:
-        raise RuleViolation("R-CASE-2", _("材料“%(name)s”的文件“%(file)s”为空。") % label, field="uploads")
-    if size > MAX_UPLOAD_BYTES:
-        raise RuleViolation(
-            "R-CASE-2",
-            _("材料“%(name)s”的文件“%(file)s”超过%(mb)sMB。")
-            % {**label, "mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
-            field="uploads",
-        )
-    extension = UPLOAD_EXTENSIONS.get(name.rsplit(".", 1)[-1].lower() if "." in name else "")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if extension is None or _sniff(head) != extension:
-        raise RuleViolation(
-            "R-CASE-2",
-            _("材料“%(name)s”的文件“%(file)s”不是有效的PDF、JPG或PNG文件。") % label,
-            field="uploads",
-        )
+    return files.check_upload(
+        upload,
+        kinds=UPLOAD_KINDS,
+        rule="R-CASE-2",
+        field="uploads",
+        what=_("材料“%(name)s”的文件“%(file)s”") % label,
+        max_bytes=MAX_UPLOAD_BYTES,
+    )
 
 
 def _validated_uploads(
     uploads: Mapping[int, Any] | None, version: ItemVersion
-) -> list[tuple[Material, UploadedFile]]:
+) -> list[tuple[Material, UploadedFile, str]]:
+    """The uploads with their materials and the names the uploader gave them, in checklist order; the files
+    renamed for storage (common.files)."""
     if not uploads:
         return []
     materials = {m.pk: m for m in version.materials.all()}
@@ -491,18 +473,22 @@ def _validated_uploads(
             % {"n": len(uploads), "max": len(materials)},
             field="uploads",
         )
-    checked: list[tuple[Material, UploadedFile]] = []
+    checked: list[tuple[Material, UploadedFile, files.FileKind]] = []
     for material_id, upload in uploads.items():
         material = materials.get(_material_id(material_id) or 0)
         if material is None:
             raise RuleViolation("R-CASE-2", _("上传的文件不对应本事项的申请材料。"), field="uploads")
-        if any(seen.pk == material.pk for seen, _f in checked):
+        if any(seen.pk == material.pk for seen, _f, _k in checked):
             raise RuleViolation(
                 "R-CASE-2", _("材料“%(name)s”上传了多个文件。") % {"name": material.name}, field="uploads"
             )
-        _check_upload(upload, material)
-        checked.append((material, upload))
-    return sorted(checked, key=lambda pair: (pair[0].order, pair[0].pk))
+        checked.append((material, upload, _check_upload(upload, material)))
+    checked.sort(key=lambda row: (row[0].order, row[0].pk))
+    named: list[tuple[Material, UploadedFile, str]] = []
+    for material, upload, kind in checked:
+        upload_name = files.original_name(upload, kind)
+        named.append((material, files.prepare(upload, kind), upload_name))
+    return named
 
 
 def _material_id(value: Any) -> int | None:
@@ -591,7 +577,7 @@ def case_receive(
     values = _validated_applicant(applicant)
     version = item.current_version
     assert version is not None
-    files = _validated_uploads(uploads, version)
+    uploaded = _validated_uploads(uploads, version)
     with transaction.atomic():
         case = Case(
             center_id=window.center_id,
@@ -617,20 +603,21 @@ def case_receive(
                 "item": item.code,
                 "version": version.number,
                 "channel": channel,
-                "uploads": [m.pk for m, _f in files],
+                "uploads": [m.pk for m, _f, _n in uploaded],
             },
             at=at,
         )
-        for material, upload in files:
+        for material, upload, upload_name in uploaded:
             # The file is in; whether it is right is decided by the material check.
             CaseMaterial.objects.create(
                 case=case,
                 material=material,
                 status=MaterialStatus.PRESENT,
-                note=stored(gettext_lazy("网上提交，待审查")),
+                note=stored(UPLOAD_NOTES.get(channel, UPLOAD_NOTE_AT_WINDOW)),
                 checked_at=at,
                 checked_by=actor,
                 upload=upload,
+                upload_name=upload_name,
             )
     return case
 
@@ -677,10 +664,16 @@ def case_check_materials(
             except (TypeError, ValueError):
                 raise RuleViolation("R-CASE-2", _("审查结果格式无效。"), field="results") from None
             given[material_id] = (str(status), _text(note))
+        existing = {row.material_id: row for row in sql.select_where(CaseMaterial, case_id=case.pk)}
         rows: dict[int, tuple[str, str]] = {}
         for material in checklist:
             status, note = given.get(material.pk, ("", ""))
             label = {"name": material.name}
+            earlier = existing.get(material.pk)
+            if earlier is not None and status and status != earlier.status and note == earlier.note:
+                # The note said what was wrong with (or how the file came in for) the earlier result: a new
+                # result does not inherit it (a defective one needs its own, below).
+                note = ""
             if not status:
                 if material.is_required:
                     raise RuleViolation(
@@ -709,7 +702,6 @@ def case_check_materials(
                 )
             rows[material.pk] = (status, note)
         first_check = case.materials_checks == 0
-        existing = {row.material_id: row for row in sql.select_where(CaseMaterial, case_id=case.pk)}
         new_rows: list[CaseMaterial] = []
         changed_rows: list[CaseMaterial] = []
         for material in checklist:
@@ -783,6 +775,36 @@ def _problem_rows(case: Case) -> list[CaseMaterial]:
             case=case, status__in=[MaterialStatus.MISSING, MaterialStatus.DEFECTIVE]
         ).select_related("material")
     )
+
+
+# What an acceptance notice lists as received (R-CASE-6): checked present, or (a deemed acceptance, R-CASE-3)
+# handed in though defective.
+RECEIVED_STATUSES = (MaterialStatus.PRESENT, MaterialStatus.DEFECTIVE)
+
+
+def received_materials(rows: Iterable[CaseMaterial]) -> list[dict[str, Any]]:
+    """The materials received, in checklist order, as the acceptance notice's body stores them: name, the
+    originals and copies the checklist asks for, and whether a file was uploaded (rows with their material)."""
+    return [
+        {
+            "material_id": row.material_id,
+            "name": row.material.name,
+            "originals": row.material.original_count,
+            "copies": row.material.copy_count,
+            "uploaded": bool(row.upload),
+        }
+        for row in sorted(rows, key=lambda r: (r.material.order, r.material_id))
+        if row.status in RECEIVED_STATUSES
+    ]
+
+
+def _received_at_acceptance(case: Case) -> list[dict[str, Any]]:
+    """The case's materials received, read in one statement (the version's materials are cached with it)."""
+    materials = {m.pk: m for m in case.version.materials.all()}
+    rows = [row for row in sql.select_where(CaseMaterial, case_id=case.pk) if row.material_id in materials]
+    for row in rows:
+        row.material = materials[row.material_id]
+    return received_materials(rows)
 
 
 def _notice_base(case: Case, at: datetime) -> dict[str, Any]:
@@ -1052,6 +1074,7 @@ def _accept(
         "promised_provisional": promised.provisional,
         "deemed": deemed,
         "text": reason,
+        "received_materials": _received_at_acceptance(case),
     }
     notice = _notice(
         case=case, kind=NoticeKind.ACCEPTANCE, actor=responsible, at=at, body=body, number=notice_number

@@ -1,4 +1,5 @@
-"""Case and notice numbers: per centre, kind and year, issued under a row lock so none is given twice."""
+"""Case and notice numbers: per centre, kind and year, issued under a row lock so none is given twice. A notice's
+number is an official document number (文号) in the centre's Chinese short name; a case's is Latin and digits."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ PREFIXES = {
 
 
 def next_number(*, center: Center, kind: str, on: date) -> str:
-    """The next number of `kind` at `center` for `on`'s year, e.g. `DEMO-COUNTY-20260930-00123`."""
+    """The next number of `kind` at `center` for `on`'s year: a case's `DEMO-COUNTY-20260930-00123`, a notice's
+    `示县政务受理〔2026〕12号` (the centre's Chinese short name, the kind, the year, the sequence)."""
     return next_numbers(center=center, wanted=[(kind, on)])[0]
 
 
@@ -50,11 +52,22 @@ def next_numbers(*, center: Center, wanted: Sequence[tuple[str, date]]) -> list[
     return [_format(center, kind, on, last[(kind, on.year)]) for kind, on in wanted]
 
 
+# At most this much of a centre's full name stands in a notice number when it has no short name (the number
+# column holds 60 characters: the name, the kind's two characters, 〔year〕, the sequence and 号).
+NAME_IN_NUMBER_MAX = 40
+
+
+def document_short_name(center: Center) -> str:
+    """The centre's Chinese name in its notice numbers (机关代字): its short name, else its full name. Never the
+    Latin code, which is for case numbers and addresses."""
+    return (center.short_name_zh or "").strip() or center.name.strip()[:NAME_IN_NUMBER_MAX]
+
+
 def _format(center: Center, kind: str, on: date, last: int) -> str:
-    code = center.code.upper()
     if kind == "case":
-        return f"{code}-{on:%Y%m%d}-{last:05d}"
-    return f"{code}{PREFIXES.get(kind, kind)}〔{on.year}〕{last}号"
+        # The case number is typed into the progress lookup and printed in the QR address: Latin and digits.
+        return f"{center.code.upper()}-{on:%Y%m%d}-{last:05d}"
+    return f"{document_short_name(center)}{PREFIXES.get(kind, kind)}〔{on.year}〕{last}号"
 
 
 def _increment(center: Center, kinds: Sequence[str], year: int) -> dict[str, int]:

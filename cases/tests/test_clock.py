@@ -150,7 +150,7 @@ def test_r_clk_4_expert_review_stops_the_clock_and_moves_the_deadline(hall: Any)
     notice = suspension.notice
     assert notice is not None
     assert notice.kind == NoticeKind.SPECIAL_PROCEDURE
-    assert notice.number == "DEMO-COUNTY特程〔2026〕1号"
+    assert notice.number == "示范县政务服务中心特程〔2026〕1号"
     assert notice.body == {
         "case_number": case.number,
         "kind": "expert_review",
@@ -261,7 +261,7 @@ def test_r_clk_5_extension_moves_the_deadline_and_is_filed(hall: Any) -> None:
     assert case.deadline == date(2026, 10, 16)
     assert (extension.approved_by, extension.applicant_told_on) == (hall.chief, date(2026, 10, 12))
     assert extension.notice is not None and extension.notice.kind == NoticeKind.EXTENSION
-    assert extension.notice.number == "DEMO-COUNTY延期〔2026〕1号"
+    assert extension.notice.number == "示范县政务服务中心延期〔2026〕1号"
     assert extension.notice.body["new_deadline"] == "2026-10-16"
     granted = case.events.get(action="extension_granted")
     assert (granted.data["old_deadline"], granted.data["new_deadline"]) == ("2026-10-13", "2026-10-16")

@@ -78,7 +78,7 @@ def test_r_org_5_chief_decides_on_the_spot_without_steps(
     assert case.delivery_due == date(2026, 10, 20)
     assert (notice.kind, notice.number, notice.issued_by) == (
         NoticeKind.APPROVAL,
-        "DEMO-COUNTY准予〔2026〕1号",
+        "示范县政务服务中心准予〔2026〕1号",
         hall.chief,
     )
     assert notice.body["decision"] == "准予许可" and notice.body["result_number"] == "外经贸许〔2026〕88号"
@@ -189,7 +189,7 @@ def test_r_case_7_denial_carries_reasons_and_remedies(
         "申请人不具备经营资质。",
         "",
     )
-    assert (notice.kind, notice.number) == (NoticeKind.DENIAL, "DEMO-COUNTY不准〔2026〕1号")
+    assert (notice.kind, notice.number) == (NoticeKind.DENIAL, "示范县政务服务中心不准〔2026〕1号")
     assert notice.body["reasons"] == "申请人不具备经营资质。"
     assert notice.body["remedies"] == REMEDIES_TEXT
     assert "60日内依法申请行政复议" in REMEDIES_TEXT and "6个月内依法向人民法院提起行政诉讼" in REMEDIES_TEXT

@@ -97,14 +97,17 @@ def test_r_case_10_an_altered_event_is_detected_at_its_seq(hall: Any) -> None:
     with tampering():
         CaseEvent.objects.filter(pk=second.pk).update(reason="x")
 
+    # Changed without recomputing its hash: a broken link; its seal (of the stored hash) still verifies.
     assert chain_verify(case) == ChainReport(case.pk, 2, 2)
     assert chain_verify(untouched) == ChainReport(untouched.pk, 3, None)
     run = chains_verify(center=hall.center)
     assert run.broken == [BrokenChain(case.pk, "demo-county", case.number, 3, 2)]
-    assert (run.checked, run.events) == (2, 6)
+    assert (run.checked, run.events, run.tampered) == (2, 6, 0)
 
 
-def test_r_case_10_an_event_altered_with_its_own_hash_recomputed_breaks_the_next_link(hall: Any) -> None:
+def test_r_case_10_an_event_altered_with_its_own_hash_recomputed_breaks_the_next_link_and_its_seal(
+    hall: Any,
+) -> None:
     case = _history(_case(hall), hall.clerk)
     second = CaseEvent.objects.get(case=case, seq=2)
     forged = event_hash(
@@ -124,9 +127,9 @@ def test_r_case_10_an_event_altered_with_its_own_hash_recomputed_breaks_the_next
     with tampering():
         CaseEvent.objects.filter(pk=second.pk).update(reason="x", hash=forged)
 
-    assert chain_verify(case) == ChainReport(case.pk, 3, 3)
+    assert chain_verify(case) == ChainReport(case.pk, 3, 3, tampered_at=2)
     assert chains_verify(center=hall.center).broken == [
-        BrokenChain(case.pk, "demo-county", case.number, 3, 3)
+        BrokenChain(case.pk, "demo-county", case.number, 3, 3, tampered_at=2)
     ]
 
 
@@ -196,7 +199,7 @@ def test_r_case_10_verify_command_reports_all_chains_intact(hall: Any) -> None:
 
     call_command("verify_case_chains", stdout=out)
 
-    assert out.getvalue() == "已校验 2 件办件、5 条记录；链条断裂 0 件。\n"
+    assert out.getvalue() == "已校验 2 件办件、5 条记录；未通过校验 0 件。\n"
 
 
 def test_r_case_10_verify_command_lists_each_broken_case_and_fails(hall: Any) -> None:
@@ -212,7 +215,7 @@ def test_r_case_10_verify_command_lists_each_broken_case_and_fails(hall: Any) ->
         call_command("verify_case_chains", "--center", "demo-county", stdout=out)
 
     assert failed.value.returncode == 1
-    assert str(failed.value) == "已校验 3 件办件、8 条记录；链条断裂 2 件。"
+    assert str(failed.value) == "已校验 3 件办件、8 条记录；未通过校验 2 件。"
     assert sorted(out.getvalue().splitlines()) == sorted(
         [
             f"demo-county {altered.number}: 第 1 条记录起链条断裂（共 3 条）",
@@ -234,9 +237,9 @@ def test_r_case_10_verify_command_checks_only_the_named_centre(hall: Any) -> Non
 
     out = StringIO()
     call_command("verify_case_chains", "--center", "demo-county", stdout=out)
-    assert out.getvalue() == "已校验 1 件办件、3 条记录；链条断裂 0 件。\n"
+    assert out.getvalue() == "已校验 1 件办件、3 条记录；未通过校验 0 件。\n"
 
-    with pytest.raises(CommandError, match="链条断裂 1 件"):
+    with pytest.raises(CommandError, match="未通过校验 1 件"):
         call_command("verify_case_chains", stdout=StringIO())
     with pytest.raises(CommandError, match="没有代码为 nowhere 的中心"):
         call_command("verify_case_chains", "--center", "nowhere")
@@ -259,7 +262,7 @@ def test_r_case_10_supervision_page_lists_broken_chains(hall: Any, login: Any) -
 
     for persona in (hall.supervision, hall.director, hall.sysadmin):
         page = login(persona).get(URL).content.decode()
-        assert "已校验 2 件办件、6 条历史记录，其中 1 件办件的链条断裂。" in page
+        assert "已校验 2 件办件、6 条历史记录，其中 1 件办件未通过校验。" in page
         assert f"<td>{broken.number}</td>" in page
         assert "第 2 条记录起" in page
         assert intact.number not in page
@@ -284,7 +287,7 @@ def test_r_case_10_supervision_page_checks_the_most_recent_cases_up_to_the_cap(
 
     page = login(hall.supervision).get(URL).content.decode()
 
-    assert "已校验 2 件办件、6 条历史记录，其中 1 件办件的链条断裂。" in page
+    assert "已校验 2 件办件、6 条历史记录，其中 1 件办件未通过校验。" in page
     assert "本页每次只校验最近收件的 2 件办件（本中心共 3 件）" in page
     assert f"<td>{newer.number}</td>" in page
     assert oldest.number not in page

@@ -30,13 +30,14 @@ from cases.tests.factories import at, make_item_for
 from catalog.models import CaseType, Item, ItemStatus, Material
 from catalog.tests.factories import amending_published, set_policy
 from common.errors import Conflict, PermissionDenied, RuleViolation
+from common.tests import samples
 from org.models import WindowKind
 from org.tests import factories as f
 
 RECEIVED = date(2026, 9, 30)
 PDF = b"%PDF-1.4\n%test\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
+PNG = samples.PNG
+JPG = samples.JPEG
 APPLICANT = {"name": "示范外贸有限公司", "phone": "13800000001", "credit_code": "91420000MA0000000R"}
 
 
@@ -209,8 +210,12 @@ def test_r_case_2_online_uploads_are_stored_with_the_case(hall: Any, media: Path
             b"<html>not a pdf</html>",
             "材料“申请材料1”的文件“申请表.pdf”不是有效的PDF、JPG或PNG文件。",
         ),
-        ("申请表.exe", PDF, "材料“申请材料1”的文件“申请表.exe”不是有效的PDF、JPG或PNG文件。"),
-        ("照片.jpg", PNG, "材料“申请材料1”的文件“照片.jpg”不是有效的PDF、JPG或PNG文件。"),
+        (
+            "照片.png",
+            b"\x89PNG\r\n\x1a\n" + b"\x00" * 16,
+            "材料“申请材料1”的文件“照片.png”不是有效的PDF、JPG或PNG文件。",
+        ),
+        ("表格.docx", samples.DOCX, "材料“申请材料1”的文件“表格.docx”不是有效的PDF、JPG或PNG文件。"),
         ("空.pdf", b"", "材料“申请材料1”的文件“空.pdf”为空。"),
         ("大.pdf", PDF + b"0" * (MAX_UPLOAD_BYTES + 1 - len(PDF)), "材料“申请材料1”的文件“大.pdf”超过10MB。"),
     ],
@@ -356,7 +361,7 @@ def test_r_case_2_one_correction_notice_lists_every_missing_or_defective_materia
     assert case.state == CaseState.AWAITING_CORRECTION
     assert (notice.kind, notice.number, notice.issued_by, notice.issued_at) == (
         "correction",
-        "DEMO-COUNTY补正〔2026〕1号",
+        "示范县政务服务中心补正〔2026〕1号",
         hall.clerk,
         at(RECEIVED, 10, 30),
     )
@@ -429,7 +434,10 @@ def test_r_case_2_later_notice_for_a_newly_submitted_material_is_counted(hall: A
 
     second = case_issue_correction(actor=hall.clerk, case=case, at=at(date(2026, 10, 9), 11))
 
-    assert (first.number, second.number) == ("DEMO-COUNTY补正〔2026〕1号", "DEMO-COUNTY补正〔2026〕2号")
+    assert (first.number, second.number) == (
+        "示范县政务服务中心补正〔2026〕1号",
+        "示范县政务服务中心补正〔2026〕2号",
+    )
     assert second.body["sequence"] == 2
     assert [m["material_id"] for m in second.body["materials"]] == [m1.pk]
     listed = list(extra_correction_notices(hall.center))
@@ -472,7 +480,7 @@ def test_r_case_4_refusal_notice_gives_reasons_and_where_to_go(hall: Any) -> Non
 
     case.refresh_from_db()
     assert (case.state, case.closed_at, case.number) == (CaseState.NOT_ACCEPTED, at(RECEIVED, 11), "")
-    assert (notice.kind, notice.number) == ("refusal", "DEMO-COUNTY不受〔2026〕1号")
+    assert (notice.kind, notice.number) == ("refusal", "示范县政务服务中心不受〔2026〕1号")
     assert (notice.body["title"], notice.body["reasons"], notice.body["competent_authority"]) == (
         "不予受理告知书",
         "申请事项属于市场监督管理部门职权范围",
@@ -544,7 +552,7 @@ def test_r_case_6_acceptance_gives_number_receipt_promised_date_and_query_code(
     assert re.fullmatch(r"\d{6}", case.query_code)
     assert (notice.kind, notice.number, notice.issued_by) == (
         "acceptance",
-        "DEMO-COUNTY受理〔2026〕1号",
+        "示范县政务服务中心受理〔2026〕1号",
         hall.clerk,
     )
     body = notice.body
@@ -558,7 +566,10 @@ def test_r_case_6_acceptance_gives_number_receipt_promised_date_and_query_code(
     assert (body["promised_on"], body["promised_provisional"], body["limit_days"]) == ("2026-10-13", False, 5)
     assert case.deadline == date(2026, 10, 13)
     event = case.events.filter(action="accepted").get()
-    assert (event.data["deadline"], event.data["notice"]) == ("2026-10-13", "DEMO-COUNTY受理〔2026〕1号")
+    assert (event.data["deadline"], event.data["notice"]) == (
+        "2026-10-13",
+        "示范县政务服务中心受理〔2026〕1号",
+    )
     assert (event.from_state, event.to_state, event.actor, event.acting_as) == (
         "received",
         "accepted",

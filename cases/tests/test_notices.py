@@ -31,6 +31,7 @@ from cases.services.intake import (
 from catalog.models import Item
 from common.errors import PermissionDenied, RuleViolation
 from common.models import HistoryEntry, PersonalDataAccess
+from common.pdf import pdf_serif_family
 
 from .factories import at, check_in_order, make_case, make_item_for
 from .handling_helpers import authorise
@@ -114,12 +115,19 @@ def _material_rows(page: str) -> list[list[str]]:
     ]
 
 
+def _embedded_chinese_fonts(fonts: set[str]) -> bool:
+    """Every embedded font is the sans face (WenQuanYi) or the serif face installed here (docs/pdf.md)."""
+    serif = pdf_serif_family().replace(" ", "-")
+    return bool(fonts) and all("WenQuanYi" in name or (serif and serif in name) for name in fonts)
+
+
 def _pdf_text_and_fonts(data: bytes) -> tuple[str, set[str], int]:
     reader = PdfReader(io.BytesIO(data))
     text = "".join(page.extract_text() for page in reader.pages)
     fonts = set()
     for page in reader.pages:
-        for ref in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for ref in resources["/Font"].values():
             fonts.add(str(ref.get_object()["/BaseFont"]))
     return text, fonts, len(reader.pages)
 
@@ -139,8 +147,8 @@ def test_r_case_2_correction_notice_lists_every_missing_material(
     hall: Any, login: Any, correction: Notice
 ) -> None:
     page = _print(login(hall.clerk), correction)
-    assert correction.number == "DEMO-COUNTY补正〔2026〕1号"
-    assert '<p class="number">DEMO-COUNTY补正〔2026〕1号</p>' in page
+    assert correction.number == "示范县政务服务中心补正〔2026〕1号"
+    assert '<p class="number">示范县政务服务中心补正〔2026〕1号</p>' in page
     assert "<h1>补正告知书</h1>" in page
     assert _material_rows(page) == [
         ["1", "申请材料2", "缺少", ""],
@@ -149,11 +157,11 @@ def test_r_case_2_correction_notice_lists_every_missing_material(
     assert "申请材料1" not in page  # present: not asked for again
     assert _facts(page) == [("申请事项", correction.case.version.name), ("收件日期", "2026年9月30日")]
     text = _text(page)
-    assert "示范县政务服务中心 补正告知书" in text
+    assert "外经贸局 补正告知书" in text  # the issuing department heads the notice
     assert "申请人：张三 申请单位：示范外贸有限公司" in text
     assert "示范外贸有限公司： " + DEFAULT_CORRECTION_OPENING in text
     assert "补正材料请送至A01 外经贸局窗口。" in text
-    assert "示范县政务服务中心 （盖章） 2026年9月30日" in text
+    assert "外经贸局 （盖章） 2026年9月30日" in text
     # Printable on A4, the toolbar hidden on paper.
     assert "@page { size: A4;" in page
     assert 'class="toolbar noprint"' in page
@@ -179,7 +187,7 @@ def test_r_case_2_a_second_correction_notice_says_it_is_the_second(hall: Any, lo
     )
     second = case_issue_correction(actor=hall.clerk, case=case, at=at(DAY, 16))
     page = _print(login(hall.clerk), second)
-    assert second.number == "DEMO-COUNTY补正〔2026〕2号"
+    assert second.number == "示范县政务服务中心补正〔2026〕2号"
     assert "（本申请第 2 次补正告知）" in page
     assert _material_rows(page) == [["1", "申请材料2", "不符合要求", "缺少签章"]]
 
@@ -194,8 +202,8 @@ def test_r_case_4_refusal_notice_gives_the_reasons_and_the_competent_authority(h
         at=at(DAY, 10),
     )
     page = _print(login(hall.clerk), notice)
-    assert notice.number == "DEMO-COUNTY不受〔2026〕1号"
-    assert '<p class="number">DEMO-COUNTY不受〔2026〕1号</p>' in page
+    assert notice.number == "示范县政务服务中心不受〔2026〕1号"
+    assert '<p class="number">示范县政务服务中心不受〔2026〕1号</p>' in page
     assert "<h1>不予受理告知书</h1>" in page
     assert _facts(page) == [
         ("申请事项", case.version.name),
@@ -213,7 +221,7 @@ def test_r_case_6_acceptance_notice_gives_the_number_promised_date_and_query_cod
     notice = case_accept(actor=hall.clerk, case=case, at=at(DAY, 11))
     case.refresh_from_db()
     page = _print(login(hall.clerk), notice)
-    assert notice.number == "DEMO-COUNTY受理〔2026〕1号"
+    assert notice.number == "示范县政务服务中心受理〔2026〕1号"
     assert "<h1>受理通知书</h1>" in page
     assert case.number == "DEMO-COUNTY-20260930-00001"
     assert re.fullmatch(r"\d{6}", case.query_code)
@@ -243,8 +251,8 @@ def test_r_clk_4_special_procedure_notice_states_the_procedure_and_its_expected_
     notice = suspension.notice
     assert notice is not None
     page = _print(login(hall.clerk), notice)
-    assert notice.number == "DEMO-COUNTY特程〔2026〕1号"
-    assert '<p class="number">DEMO-COUNTY特程〔2026〕1号</p>' in page
+    assert notice.number == "示范县政务服务中心特程〔2026〕1号"
+    assert '<p class="number">示范县政务服务中心特程〔2026〕1号</p>' in page
     assert "<h1>特别程序告知书</h1>" in page
     assert _facts(page) == [
         ("办件编号", case.number),
@@ -272,7 +280,7 @@ def test_r_clk_5_extension_notice_gives_the_reason_and_the_new_deadline(hall: An
     notice = extension.notice
     assert notice is not None
     page = _print(login(hall.clerk), notice)
-    assert notice.number == "DEMO-COUNTY延期〔2026〕1号"
+    assert notice.number == "示范县政务服务中心延期〔2026〕1号"
     assert "<h1>延期告知书</h1>" in page
     assert _facts(page) == [
         ("办件编号", case.number),
@@ -297,7 +305,7 @@ def test_r_case_7_approval_notice_gives_the_result(hall: Any, login: Any) -> Non
         at=at(DAY, 11),
     )
     page = _print(login(hall.clerk), notice)
-    assert notice.number == "DEMO-COUNTY准予〔2026〕1号"
+    assert notice.number == "示范县政务服务中心准予〔2026〕1号"
     assert "<h1>准予许可决定书</h1>" in page
     assert _facts(page) == [
         ("办件编号", case.number),
@@ -322,7 +330,7 @@ def test_r_case_7_denial_notice_gives_the_reasons_and_the_remedies(hall: Any, lo
         actor=hall.chief, case=case, approve=False, reasons="经营场所与登记地址不一致", at=at(DAY, 11)
     )
     page = _print(login(hall.clerk), notice)
-    assert notice.number == "DEMO-COUNTY不准〔2026〕1号"
+    assert notice.number == "示范县政务服务中心不准〔2026〕1号"
     assert "<h1>不予许可决定书</h1>" in page
     assert _facts(page) == [
         ("办件编号", case.number),
@@ -364,7 +372,12 @@ def test_the_id_number_is_printed_for_the_window_staff_only_and_each_showing_is_
     assert "证件号码：330102199001011234" in _text(page)
     logged = list(PersonalDataAccess.objects.values_list("user", "subject_type", "subject_id", "purpose"))
     assert logged == [
-        (hall.clerk.user.pk, "cases.case", str(correction.case_id), "打印文书 DEMO-COUNTY补正〔2026〕1号")
+        (
+            hall.clerk.user.pk,
+            "cases.case",
+            str(correction.case_id),
+            "打印文书 示范县政务服务中心补正〔2026〕1号",
+        )
     ]
 
     page = _print(login(hall.supervision), correction)  # sees the case, not the applicant's ID
@@ -455,7 +468,8 @@ def test_setting_texts_is_recorded_and_the_same_texts_again_change_nothing(hall:
 
     _set(hall, actor=hall.sysadmin, kind=NoticeKind.DENIAL, footer="外经贸局", moment=at(DAY, 10))
     assert NoticeTemplate.objects.count() == 2
-    assert HistoryEntry.objects.filter(action="notice_template_set").first().rule == "R-CASE-7"
+    latest = HistoryEntry.objects.filter(action="notice_template_set").first()
+    assert latest is not None and latest.rule == "R-CASE-7"
 
 
 def test_only_the_office_and_the_system_administrator_set_texts(hall: Any) -> None:
@@ -516,22 +530,22 @@ def test_the_templates_page_edits_and_previews_the_texts(hall: Any, login: Any) 
 
 
 @pytest.mark.slow
-def test_r_case_2_correction_notice_pdf_has_the_chinese_text_in_embedded_wenquanyi(
+def test_r_case_2_correction_notice_pdf_has_the_chinese_text_in_embedded_chinese_fonts(
     hall: Any, login: Any, correction: Notice, pdf_cache: Path
 ) -> None:
     response = login(hall.clerk).get(reverse("cases:notice_pdf", args=[correction.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        "inline; filename*=utf-8''" + quote("DEMO-COUNTY补正〔2026〕1号-补正告知书.pdf")
+        "inline; filename*=utf-8''" + quote("示范县政务服务中心补正〔2026〕1号-补正告知书.pdf")
     )
     text, fonts, pages = _pdf_text_and_fonts(response.content)
     flat = text.replace(" ", "").replace("\n", "")
     assert "补正告知书" in flat
-    assert "DEMO-COUNTY补正〔2026〕1号" in flat
+    assert "示范县政务服务中心补正〔2026〕1号" in flat
     assert "申请材料2" in flat and "申请材料3" in flat and "复印件不清晰" in flat
     assert "示范外贸有限公司" in flat
-    assert fonts and all("WenQuanYi" in name for name in fonts), fonts
+    assert _embedded_chinese_fonts(fonts), fonts
     assert pages == 1
     assert len(list(pdf_cache.glob("*.pdf"))) == 1  # rendered once, through common.pdf's cache
 
@@ -546,8 +560,8 @@ def test_r_case_7_denial_notice_pdf_carries_the_remedies(hall: Any, login: Any) 
     assert response.status_code == 200
     text, fonts, _pages = _pdf_text_and_fonts(response.content)
     flat = text.replace(" ", "").replace("\n", "")
-    assert "不予许可决定书" in flat and "DEMO-COUNTY不准〔2026〕1号" in flat
+    assert "不予许可决定书" in flat and "示范县政务服务中心不准〔2026〕1号" in flat
     assert "经营场所与登记地址不一致" in flat
     assert "60日内" in flat and "6个月内" in flat
     assert "420000199001011238" not in flat  # the supervision section does not see the ID number
-    assert all("WenQuanYi" in name for name in fonts), fonts
+    assert _embedded_chinese_fonts(fonts), fonts

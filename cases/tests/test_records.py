@@ -73,14 +73,26 @@ def closed_case(hall: Any) -> Case:
         delivery_method="window",
         delivered_at=at(D(2026, 10, 21), 10, 0),
     )
-    _notice(case, NoticeKind.ACCEPTANCE, "DEMO-COUNTY受理〔2026〕1号", at(D(2026, 9, 30), 9, 30), hall.clerk)
+    _notice(
+        case,
+        NoticeKind.ACCEPTANCE,
+        "示范县政务服务中心受理〔2026〕1号",
+        at(D(2026, 9, 30), 9, 30),
+        hall.clerk,
+    )
     review = _notice(
-        case, NoticeKind.SPECIAL_PROCEDURE, "DEMO-COUNTY特程〔2026〕1号", at(D(2026, 10, 9)), hall.backup
+        case,
+        NoticeKind.SPECIAL_PROCEDURE,
+        "示范县政务服务中心特程〔2026〕1号",
+        at(D(2026, 10, 9)),
+        hall.backup,
     )
     extended = _notice(
-        case, NoticeKind.EXTENSION, "DEMO-COUNTY延期〔2026〕1号", at(D(2026, 10, 16)), hall.chief
+        case, NoticeKind.EXTENSION, "示范县政务服务中心延期〔2026〕1号", at(D(2026, 10, 16)), hall.chief
     )
-    _notice(case, NoticeKind.APPROVAL, "DEMO-COUNTY准予〔2026〕1号", at(D(2026, 10, 20), 15, 0), hall.chief)
+    _notice(
+        case, NoticeKind.APPROVAL, "示范县政务服务中心准予〔2026〕1号", at(D(2026, 10, 20), 15, 0), hall.chief
+    )
     CaseStep.objects.create(
         case=case,
         order=1,
@@ -181,7 +193,7 @@ def test_r_data_2_case_record_has_every_block_of_the_standard(hall: Any, closed_
         "window": "A01 外经贸局窗口",
     }
     assert record["acceptance"] == {
-        "document_number": "DEMO-COUNTY受理〔2026〕1号",
+        "document_number": "示范县政务服务中心受理〔2026〕1号",
         "accepted_on": "2026-09-30",
         "accepted_by": "王受理",
         "deemed_accepted": False,
@@ -225,7 +237,7 @@ def test_r_data_2_case_record_has_every_block_of_the_standard(hall: Any, closed_
             "expected_days": 5,
             "ended_on": "2026-10-15",
             "result": "专家评审通过",
-            "notice_number": "DEMO-COUNTY特程〔2026〕1号",
+            "notice_number": "示范县政务服务中心特程〔2026〕1号",
         }
     ]
     assert record["extensions"] == [
@@ -235,7 +247,7 @@ def test_r_data_2_case_record_has_every_block_of_the_standard(hall: Any, closed_
             "approved_by": "赵首席",
             "approved_at": "2026-10-16T10:00:00+08:00",
             "applicant_told_on": "2026-10-16",
-            "notice_number": "DEMO-COUNTY延期〔2026〕1号",
+            "notice_number": "示范县政务服务中心延期〔2026〕1号",
         }
     ]
     assert record["completion"] == {
@@ -243,7 +255,7 @@ def test_r_data_2_case_record_has_every_block_of_the_standard(hall: Any, closed_
         "result_label": "准予许可",
         "decided_at": "2026-10-20T15:00:00+08:00",
         "decided_by": "赵首席",
-        "decision_document_number": "DEMO-COUNTY准予〔2026〕1号",
+        "decision_document_number": "示范县政务服务中心准予〔2026〕1号",
         "reasons": None,
         "certificate_name": "对外贸易经营者备案登记表",
         "certificate_number": "外贸备案〔2026〕0001",
@@ -425,7 +437,7 @@ def test_r_data_2_command_writes_to_standard_output(hall: Any, closed_case: Case
     )
     lines = out.getvalue().splitlines()
     assert len(lines) == 1
-    assert json.loads(lines[0])["acceptance"]["document_number"] == "DEMO-COUNTY受理〔2026〕1号"
+    assert json.loads(lines[0])["acceptance"]["document_number"] == "示范县政务服务中心受理〔2026〕1号"
 
 
 def test_r_data_2_command_refuses_bad_arguments(hall: Any) -> None:

@@ -27,7 +27,7 @@ from common.i18n import stored
 from org.models import StaffProfile
 from workdays.models import TimerState
 from workdays.selectors import calendar_for
-from workdays.timer import remaining_working_days
+from workdays.timer import overdue_working_days, remaining_working_days
 
 from .. import forms_case as f
 from ..access import can_see_applicant, case_for_user, log_applicant_access
@@ -49,6 +49,7 @@ from ..models import (
     ExtensionRequest,
     Payment,
     Visit,
+    Warning,
 )
 from ..selectors.actions import available_actions, staff_of
 from ..selectors.clock import clock_view, reported_spans, stored_warning
@@ -93,14 +94,20 @@ def _clock(case: Case, today: Any) -> dict[str, Any] | None:
     if timer is None:
         return None
     view = clock_view(case) if timer.state != TimerState.FINISHED else None
-    remaining = None
+    remaining = overdue = None
+    warning = stored_warning(case, today)
     if view is not None:
-        remaining = remaining_working_days(calendar_for(case.center), view, today)
+        calendar = calendar_for(case.center)
+        remaining = remaining_working_days(calendar, view, today)
+        if warning == Warning.RED and view.deadline is not None:
+            # Past the deadline the page says by how much (R-CLK-9), not "0 left".
+            overdue = overdue_working_days(calendar, view.deadline, today)
     running = next((s for s in case.suspensions.all() if s.ended_on is None), None)
     return {
         "view": view,
-        "warning": stored_warning(case, today),
+        "warning": warning,
         "remaining": remaining,
+        "overdue": overdue,
         "suspended": timer.state == TimerState.STOPPED,
         # A procedure started after the deadline had passed runs without stopping the clock (R-CLK-4).
         "running": running,

@@ -50,7 +50,9 @@ def _notice_document(request: HttpRequest, pk: int) -> tuple[Notice, notices.Doc
             case=case,
             purpose=stored(gettext_lazy("打印文书 %(number)s")) % {"number": notice.number},
         )
-    return notice, notices.notice_document(notice, applicant_id_number=id_number)
+    return notice, notices.notice_document(
+        notice, applicant_id_number=id_number, base_url=notices.site_url(request)
+    )
 
 
 @login_required
@@ -158,7 +160,7 @@ def notice_templates(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         preview = _kind(request.GET.get("preview"))
         if preview is not None:
-            document = notices.sample_document(center, preview)
+            document = notices.sample_document(center, preview, base_url=notices.site_url(request))
             html = notices.document_html(document, for_pdf=False, back_url=_page_url(center, kind=preview))
             return HttpResponse(html)
         kind = _kind(request.GET.get("kind"))

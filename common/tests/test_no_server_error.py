@@ -17,10 +17,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from cases.models import Case, CaseState, Extension, Inquiry, Notice
 from catalog.models import Item
+from common.tests.routes import named_routes
 from hall.models import Appointment
 from org.models import Center
 
@@ -75,20 +76,7 @@ JUNK_POST = {
 
 def _routes() -> Iterator[tuple[str, str, list[str]]]:
     """(prefix, name, kwargs) of every HTML route, with its namespace."""
-
-    def walk(resolver: URLResolver, prefix: str, namespace: str) -> Iterator[tuple[str, str, list[str]]]:
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace
-                yield from walk(entry, prefix + str(entry.pattern), inner or namespace)
-            elif isinstance(entry, URLPattern) and entry.name:
-                path = prefix + str(entry.pattern)
-                if path.startswith(SKIPPED_PREFIXES) or entry.name in SKIPPED_NAMES:
-                    continue
-                name = f"{namespace}:{entry.name}" if namespace else entry.name
-                yield path, name, list(entry.pattern.converters)
-
-    yield from walk(get_resolver(), "", "")
+    return named_routes(skipped_prefixes=SKIPPED_PREFIXES, skipped_names=SKIPPED_NAMES)
 
 
 def _one_per(queryset: Any, field: str) -> list[int]:

@@ -13,7 +13,7 @@ DEBUG = False
 ALLOWED_HOSTS: list[str] = ["127.0.0.1", "localhost"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "org.admin_config.PlatformAdminConfig",  # Django's admin, the platform operator's only (org/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "workdays",
     "catalog",
     "cases",
+    "staffing",
     "supervision",
     "hall",
     "desk",
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "org.context_processors.current_center",
+                "org.context_processors.staff_menu",
             ],
         },
     },
@@ -145,6 +147,20 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "org/locked_out.html"
+# The client's address, as every throttle and the logs see it (common/net.py).
+AXES_CLIENT_IP_CALLABLE = "common.net.client_address"
+# Password spraying (one wrong password for each of many users, under the limit above for each): past this many
+# failed sign-ins from one address within the window, whatever the usernames, that address may not sign in
+# until the window ends (org/auth.py). A right password from another address is not affected.
+LOGIN_FAILURES_PER_ADDRESS = 20
+LOGIN_ADDRESS_WINDOW_SECONDS = 15 * 60
+
+# Client addresses (common/net.py). TRUSTED_PROXIES: the reverse proxies whose X-Forwarded-For is believed
+# (addresses or networks); none here, so the client is the peer. KIOSK_ADDRESSES: addresses many people share,
+# the hall's touch screens and guest network, where one person's failed progress lookups must not refuse the
+# next person (cases/services/lookup.py). Production reads both from the environment.
+TRUSTED_PROXIES: list[str] = []
+KIOSK_ADDRESSES: list[str] = []
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -152,6 +168,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates on every page are zero-padded ISO (2026-01-05), in every language: config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -205,10 +223,27 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Notifications (notify/, docs/operations.md): each channel waits at most NOTIFY_SEND_TIMEOUT seconds on its
+# server (for e-mail, each wait on the SMTP server: EMAIL_TIMEOUT); a sender's lease on a message it is sending,
+# NOTIFY_LEASE_SECONDS, stays well above that, and is all a crashed sender's messages wait before another
+# sender takes them over (notify/services.py says why 60).
+NOTIFY_SEND_TIMEOUT = int(os.environ.get("NOTIFY_SEND_TIMEOUT", "10"))
+EMAIL_TIMEOUT = NOTIFY_SEND_TIMEOUT
+NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "60"))
+
+# The key that seals the histories (common/seal.py, docs/history-integrity.md) is kept outside the database:
+# `HISTORY_SEAL_KEY` comes from the environment in production and from SECRET_KEY in development and tests.
+# New seals are made under HISTORY_SEAL_KEY_ID; seals made with earlier keys verify with the retired keys.
+HISTORY_SEAL_KEY_ID = "1"
+HISTORY_SEAL_RETIRED_KEYS: dict[str, str] = {}
+
 # Where rendered PDFs are cached by content hash, so a notice is rendered once per content.
 PDF_CACHE_DIR = VAR_DIR / "pdf-cache"
 # A CJK font installed with the system (fonts-wqy-microhei); see docs/pdf.md for why this one.
 PDF_FONT_FAMILY = "WenQuanYi Micro Hei"
+# The public site's address (scheme and host, e.g. https://zwfw.example.gov.cn) that printed notices' QR codes
+# lead to; empty: the address the printing request came to (docs/pdf.md).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
 LOGGING = {
     "version": 1,
@@ -216,6 +251,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "govhall.access": {"handlers": ["console"], "level": "INFO"},
+        # Every refusal by a throttle, with the client's address.
+        "govhall.throttle": {"handlers": ["console"], "level": "WARNING"},
         # Every 500 with its traceback, in every environment (Django's default shows it only with DEBUG on
         # and otherwise mails it to ADMINS, which a centre does not configure).
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},

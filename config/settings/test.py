@@ -1,10 +1,14 @@
 """Test settings: the same as development, with fast hashing and no lockouts leaking between tests."""
 
+import hashlib
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-" + "x" * 40  # noqa: S105
+# The history seal key (docs/history-integrity.md), derived from the secret key as in development.
+HISTORY_SEAL_KEY = hashlib.sha256(b"govhall.history-seal:" + SECRET_KEY.encode()).hexdigest()
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PDF_CACHE_DIR = VAR_DIR / "test-pdf-cache"
 

@@ -45,10 +45,12 @@ class Centre:
     complaint_phone: str
     website: str
     sections: tuple[Section, ...] = ()
+    short_name_zh: str = ""  # in the numbers of its notices (示县政务受理〔2026〕1号)
 
     def fields(self) -> dict[str, str]:
         """What `center_create` takes besides code, name and parent."""
         return {
+            "short_name_zh": self.short_name_zh,
             "address": self.address,
             "consultation_phone": self.consultation_phone,
             "complaint_phone": self.complaint_phone,

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import (
@@ -34,6 +36,7 @@ from common.models import HistoryEntry
 from demo.cases_history import lookup_pairs
 from hall.models import Appointment
 from org.models import Absence, Center
+from workdays.services import is_within_working_hours
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -111,12 +114,22 @@ def test_load_demo_plays_a_year_of_cases_in_every_state_and_a_second_run_adds_no
         cases.filter(window__number="A01").count() > cases.exclude(window__number__in=["A01", "A02"]).count()
     )
 
-    # The two lookup pairs of the summary work on the public lookup.
+    # The two lookup pairs of the summary work on the public lookup, from the home page the output names: the
+    # site root lists the centres, the county's home page holds the lookup form.
     pairs = lookup_pairs(county)
     assert len(pairs) == 2
-    for number, code, _state in pairs:
-        assert f"办件编号 {number}，查询码 {code}" in first
+    home = reverse("portal:home", kwargs={"center_code": county.code})
+    assert f'href="{home}"' in Client().get("/").content.decode()
+    action = reverse("portal:case_lookup", kwargs={"center_code": county.code})
+    assert f'action="{action}"' in Client().get(home).content.decode()
+    for number, code, state in pairs:
+        assert f"办件编号 {number}，查询码 {code}（{state}）；在 {home} 首页的“办件进度查询”中输入" in first
         assert case_lookup(center=county, number=number, query_code=code) is not None
+        answer = Client().post(action, {"number": number, "query_code": code})
+        assert answer.status_code == 200 and f"<td>{number}</td>" in answer.content.decode()
+    # Appointments only in the hall's hours on working days (R-CASE-13, R-CLK-7).
+    for appointment in Appointment.objects.filter(center=county):
+        assert is_within_working_hours(center=county, moment=appointment.starts_at), appointment.starts_at
 
     before = row_counts()
     history = HistoryEntry.objects.count()

@@ -17,6 +17,7 @@ from org.access import (
     CAN_RECORD_ABSENCE,
     CAN_VIEW_AUTHORIZATIONS,
     home_center,
+    is_platform_operator,
     roles_at,
 )
 from org.models import Role, StaffProfile
@@ -27,7 +28,9 @@ def home(request: HttpRequest) -> HttpResponse:
     try:
         center = home_center(request.user)
     except PermissionDenied:
-        return render(request, "desk/home.html", {"center": None})
+        # The platform operator holds no centre role: the admin is theirs, and only theirs (org.admin_site).
+        context = {"center": None, "platform_operator": is_platform_operator(request.user)}
+        return render(request, "desk/home.html", context)
     roles = roles_at(request.user, center)
     profile: StaffProfile | None = getattr(request.user, "staff_profile", None)
     rows = org_selectors.post_board(center, timezone.now())

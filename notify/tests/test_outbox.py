@@ -20,7 +20,7 @@ from org.models import Center
 from org.tests import factories as f
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-LEASE = timedelta(seconds=300)
+LEASE = timedelta(seconds=60)  # the default lease (settings.NOTIFY_LEASE_SECONDS)
 
 
 class Recording:
@@ -246,11 +246,11 @@ def test_two_dispatchers_never_send_the_same_message(center: Center, recording: 
     assert (mine[0].claimed_by, mine[0].claimed_until) == ("w1", T0 + LEASE)
 
     # While w1 holds the lease, w2 finds nothing to claim.
-    assert claim(worker="w2", now=T0 + timedelta(minutes=1)) == []
-    assert dispatch(worker="w2", now=T0 + timedelta(minutes=4)) == 0
+    assert claim(worker="w2", now=T0 + timedelta(seconds=30)) == []
+    assert dispatch(worker="w2", now=T0 + timedelta(seconds=59)) == 0
     assert recording.sent == []
 
-    assert deliver(mine[0], worker="w1", now=T0 + timedelta(minutes=1)) is True
+    assert deliver(mine[0], worker="w1", now=T0 + timedelta(seconds=59)) is True
     assert dispatch(worker="w2", now=T0 + timedelta(minutes=10)) == 0
     assert len(recording.sent) == 1
 

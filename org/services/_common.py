@@ -1,16 +1,42 @@
-"""What the organisation's services share: the acting user, text clean-up, field checks as refusals."""
+"""What the organisation's services share: who may act, the acting user, text clean-up, field checks as
+refusals."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from common import files
 from common.errors import RuleViolation
 
+from ..access import is_platform_operator, require_role, roles_at
 from ..models import Center
+
+
+def _may_act(actor: Any, center: Center, allowed: Iterable[str], *, operator: bool = False) -> None:
+    """Refuse unless `actor` may make this change at `center`. Every service asks it itself, so that the page,
+    the API, the admin and a command refuse alike.
+
+    `actor` None is the system itself (the demo loader, a command), which records what happened. A centre where
+    the actor holds no role, directly or through a parent centre, is another centre: refused with R-ORG-1
+    (nothing there is theirs to change). A role there that may not do this is PermissionDenied. The platform
+    operator passes only where the service says so (`operator`: the centres and the role grants, which the
+    admin changes); anywhere else the operator holds no role and is refused as another centre's user."""
+    if actor is None:
+        return
+    if operator and is_platform_operator(actor):
+        return
+    if not roles_at(actor, center):
+        raise RuleViolation(
+            "R-ORG-1",
+            _("您在%(center)s没有任何角色，不能办理该中心的事务。") % {"center": center.name},
+            code="other_center",
+        )
+    require_role(actor, center, allowed)
 
 
 def _user(actor: Any) -> Any:
@@ -42,3 +68,39 @@ def _in_center(obj: Any, center: Center, *, rule: str, field: str, label: str) -
         raise RuleViolation(
             rule, _("%(label)s须属于%(center)s。") % {"label": label, "center": center.name}, field=field
         )
+
+
+def _checked_file(
+    upload: Any, *, kinds: Sequence[files.FileKind], rule: str, field: str, label: str, max_bytes: int
+) -> Any:
+    """A new upload checked by its content (common.files) and renamed for storage; a stored file or none
+    passes unchanged."""
+    if not upload or isinstance(upload, FieldFile):
+        return upload
+    what = _("%(what)s“%(file)s”") % {"what": label, "file": getattr(upload, "name", "")}
+    kind = files.check_upload(upload, kinds=kinds, rule=rule, field=field, what=what, max_bytes=max_bytes)
+    return files.prepare(upload, kind)
+
+
+def _checked_photo(upload: Any) -> Any:
+    """A staff photo (R-ORG-9): a JPG or PNG image that opens, at most 5 MB."""
+    return _checked_file(
+        upload,
+        kinds=files.PHOTOS,
+        rule="R-ORG-9",
+        field="photo",
+        label=_("照片"),
+        max_bytes=files.MAX_PHOTO_BYTES,
+    )
+
+
+def _checked_authorization_scan(upload: Any) -> Any:
+    """The scanned authorisation (R-ORG-4): a PDF, JPG or PNG, at most 10 MB."""
+    return _checked_file(
+        upload,
+        kinds=files.DOCUMENTS,
+        rule="R-ORG-4",
+        field="document",
+        label=_("授权书扫描件"),
+        max_bytes=files.MAX_UPLOAD_BYTES,
+    )

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from common.errors import RuleViolation
 from common.history import record
 
-from ..access import CAN_RECORD_ABSENCE, require_role
+from ..access import CAN_RECORD_ABSENCE
 from ..models import Absence, AbsenceKind, Center, StaffProfile
-from ._common import _text, _user
+from ._common import _may_act, _text, _user
 
 # --- who is away at a moment (R-ORG-7) -----------------------------------------------------------------
 
@@ -43,10 +43,10 @@ def absent_staff_ids(staff_ids: Iterable[int], moment: datetime) -> set[int]:
 
 
 def _may_record(actor: Any, center: Center) -> None:
-    """Only the roles that record absences may record, end or cancel one (PermissionDenied otherwise), by
-    every path alike. `actor` None is the system itself (the demo's history), which records what happened."""
-    if actor is not None:
-        require_role(actor, center, CAN_RECORD_ABSENCE)
+    """Only the roles that record absences may record, end or cancel one (PermissionDenied otherwise; another
+    centre's user R-ORG-1), by every path alike. `actor` None is the system itself (the demo's history), which
+    records what happened."""
+    _may_act(actor, center, CAN_RECORD_ABSENCE)
 
 
 def _aware(moment: datetime, *, field: str, rule: str) -> None:

@@ -15,8 +15,9 @@ from common import sql
 from common.errors import RuleViolation
 from common.history import record, snapshot
 
+from ..access import CAN_EDIT_ORGANISATION
 from ..models import Authorization, AuthorizationScope, Department, StaffProfile
-from ._common import _full_clean, _in_center, _text, _user
+from ._common import _checked_authorization_scan, _full_clean, _in_center, _may_act, _text, _user
 
 if TYPE_CHECKING:
     from catalog.models import ItemVersion
@@ -56,8 +57,9 @@ def authorization_grant(
 
     With `replaces`, the new one is the centre's replacement (另行委派) and the old one is revoked.
     """
-    scopes = list(dict.fromkeys(scopes))
     center = department.center
+    _may_act(actor, center, CAN_EDIT_ORGANISATION)
+    scopes = list(dict.fromkeys(scopes))
     if not scopes:
         raise RuleViolation("R-ORG-4", _("请至少选择一项授权范围。"), field="scopes")
     for scope in scopes:
@@ -96,7 +98,7 @@ def authorization_grant(
         replaces=replaces,
     )
     if document:
-        authorization.document = document
+        authorization.document = _checked_authorization_scan(document)
     _full_clean(
         authorization,
         rule="R-ORG-4",
@@ -131,7 +133,12 @@ def authorization_grant(
 
 @transaction.atomic
 def authorization_revoke(*, actor: Any, authorization: Authorization, reason: str) -> Authorization:
-    authorization = Authorization.objects.select_for_update().get(pk=authorization.pk)
+    authorization = (
+        Authorization.objects.select_for_update(of=("self",))
+        .select_related("center")
+        .get(pk=authorization.pk)
+    )
+    _may_act(actor, authorization.center, CAN_EDIT_ORGANISATION)
     if authorization.revoked_at is not None:
         raise RuleViolation("R-ORG-4", _("该授权已撤销。"))
     if not _text(reason):

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_noop
 from common.errors import RuleViolation
 from common.history import diff, record, snapshot
 
+from ..access import CAN_EDIT_ORGANISATION, CAN_RECORD_TRAINING
 from ..models import BackupTraining, Post, PostBackup, PostHolding, PostRole, StaffProfile, Window
-from ._common import _check_fields, _full_clean, _in_center, _text, _user
+from ._common import _check_fields, _full_clean, _in_center, _may_act, _text, _user
 
 POST_FIELDS = ["name", "duties", "is_active"]
 POST_PEOPLE_MESSAGE = gettext_noop("每个岗位须设A角和至少一名B角")
@@ -109,6 +110,7 @@ def post_create(
     """A post with its A and ordered Bs, who hold it from `at` (now by default; a centre set up to carry
     earlier records, like the demo's, names an earlier moment; never a later one). Refused without a B
     (R-ORG-6)."""
+    _may_act(actor, window.center, CAN_EDIT_ORGANISATION)
     backups = list(backups)
     now = timezone.now()
     moment = now if at is None else at
@@ -150,6 +152,7 @@ def post_assign(
     post before stays true (R-ORG-7). A change cannot be dated back."""
     moment = timezone.now()
     post = Post.objects.select_for_update().select_related("window__center", "holder_a").get(pk=post.pk)
+    _may_act(actor, post.window.center, CAN_EDIT_ORGANISATION)
     old_a = post.holder_a
     old_backups = post_backups(post)
     new_a = holder_a if holder_a is not None else old_a
@@ -175,7 +178,8 @@ def post_assign(
 @transaction.atomic
 def post_update(*, actor: Any, post: Post, reason: str = "", **fields: Any) -> Post:
     _check_fields(fields, POST_FIELDS)
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("center").get(pk=post.pk)
+    _may_act(actor, post.center, CAN_EDIT_ORGANISATION)
     before = snapshot(post, list(fields))
     for key, value in fields.items():
         setattr(post, key, _text(value) if isinstance(value, str) else value)
@@ -201,6 +205,7 @@ def backup_training_record(
     *, actor: Any, post: Post, trainer: StaffProfile, trainee: StaffProfile, held_on: date, topic: str
 ) -> BackupTraining:
     """A hand-over or training of a B by the A (or another trainer) for a post (R-ORG-8)."""
+    _may_act(actor, post.window.center, CAN_RECORD_TRAINING)
     if not post.backup_links.filter(staff=trainee).exists():
         raise RuleViolation(
             "R-ORG-8", _("%(trainee)s不是该岗位的B角。") % {"trainee": trainee.name}, field="trainee"

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from common.errors import RuleViolation
 from common.history import diff, record, snapshot
 
+from ..access import CAN_EDIT_ORGANISATION
 from ..models import Center, Department, PhoneChange, Role, Section, StaffProfile, Window
-from ._common import _check_fields, _full_clean, _in_center, _text, _user
+from ._common import _check_fields, _checked_photo, _full_clean, _in_center, _may_act, _text, _user
 from .roles import WINDOW_ROLES, role_grant
 
 User = get_user_model()
@@ -101,7 +102,9 @@ def staff_create(
     section: Section | None = None,
     **fields: Any,
 ) -> StaffProfile:
-    """A staff member, with a login (`username`, `password` checked by the password validators) and roles."""
+    """A staff member, with a login (`username`, `password` checked by the password validators) and roles
+    (each granted by `role_grant`, which checks who may grant it)."""
+    _may_act(actor, center, CAN_EDIT_ORGANISATION)
     _check_fields(fields, STAFF_FIELDS)
     roles = list(roles)
     for role in roles:
@@ -114,6 +117,8 @@ def staff_create(
     if department is None and window is not None:
         department = window.department
     values = {k: _text(v) if isinstance(v, str) else v for k, v in fields.items()}
+    if "photo" in values:
+        values["photo"] = _checked_photo(values["photo"])
     staff = StaffProfile(
         center=center,
         name=_text(name),
@@ -158,9 +163,12 @@ def staff_update(*, actor: Any, staff: StaffProfile, reason: str = "", **fields:
     a staff member also disables their login and records the moment (`deactivated_at`): they are off duty
     from then on, not before (R-ORG-7)."""
     _check_fields(fields, STAFF_FIELDS)
+    if "photo" in fields:
+        fields["photo"] = _checked_photo(fields["photo"])
     staff = (
         StaffProfile.objects.select_for_update(of=("self",)).select_related("center", "user").get(pk=staff.pk)
     )
+    _may_act(actor, staff.center, CAN_EDIT_ORGANISATION)
     new_phone = fields.pop("work_phone", None)
     if new_phone is not None and _text(new_phone) != staff.work_phone:
         staff_phone_change(actor=actor, staff=staff, new_phone=new_phone, changed_on=timezone.localdate())
@@ -187,8 +195,11 @@ def staff_update(*, actor: Any, staff: StaffProfile, reason: str = "", **fields:
 
 @transaction.atomic
 def staff_phone_change(*, actor: Any, staff: StaffProfile, new_phone: str, changed_on: date) -> PhoneChange:
-    """R-ORG-9: a new work phone is reported to the office and kept as a dated change."""
-    staff = StaffProfile.objects.select_for_update().get(pk=staff.pk)
+    """R-ORG-9: a new work phone is reported to the office and kept as a dated change, by the staff member
+    themselves or by a role that keeps the centre's staff."""
+    staff = StaffProfile.objects.select_for_update(of=("self",)).select_related("center").get(pk=staff.pk)
+    if actor is None or staff.user_id is None or staff.user_id != actor.pk:
+        _may_act(actor, staff.center, CAN_EDIT_ORGANISATION)
     new_phone = _text(new_phone)
     if not new_phone:
         raise RuleViolation("R-ORG-9", _("请填写新号码。"), field="new_phone")

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from common.errors import RuleViolation
+from common.errors import PermissionDenied, RuleViolation
 from common.history import diff, record, snapshot
 
+from ..access import CAN_EDIT_ORGANISATION, is_platform_operator
 from ..models import (
     Center,
     Department,
@@ -23,9 +24,18 @@ from ..models import (
     Window,
     WindowKind,
 )
-from ._common import _check_fields, _full_clean, _in_center, _text, _user
+from ._common import _check_fields, _full_clean, _in_center, _may_act, _text, _user
 
-CENTER_FIELDS = ["name", "parent", "address", "consultation_phone", "complaint_phone", "website", "is_active"]
+CENTER_FIELDS = [
+    "name",
+    "short_name_zh",
+    "parent",
+    "address",
+    "consultation_phone",
+    "complaint_phone",
+    "website",
+    "is_active",
+]
 SECTION_FIELDS = ["kind", "name", "phone"]
 DEPARTMENT_FIELDS = ["code", "name", "short_name", "legal_representative", "phone", "is_active"]
 WINDOW_FIELDS = [
@@ -44,8 +54,16 @@ WINDOW_FIELDS = [
 # --- centres and sections (R-ORG-1, R-ORG-2) -----------------------------------------------------------
 
 
+def _may_shape_centres(actor: Any) -> None:
+    """Setting up a centre, or placing it under another, is the platform's (R-ORG-1): the platform operator (in
+    the admin) or the system itself. A centre's own roles never reach beyond their centre."""
+    if actor is not None and not is_platform_operator(actor):
+        raise PermissionDenied(_("只有平台运维人员可以设立中心或调整中心的上下级关系。"))
+
+
 @transaction.atomic
 def center_create(*, actor: Any, code: str, name: str, parent: Center | None = None, **fields: Any) -> Center:
+    _may_shape_centres(actor)
     _check_fields(fields, CENTER_FIELDS)
     code, name = _text(code), _text(name)
     if not name:
@@ -70,7 +88,10 @@ def center_create(*, actor: Any, code: str, name: str, parent: Center | None = N
 def center_update(*, actor: Any, center: Center, reason: str = "", **fields: Any) -> Center:
     _check_fields(fields, CENTER_FIELDS)
     center = Center.objects.select_for_update().get(pk=center.pk)
+    _may_act(actor, center, CAN_EDIT_ORGANISATION, operator=True)
     parent = fields.get("parent", center.parent)
+    if "parent" in fields and (parent.pk if parent is not None else None) != center.parent_id:
+        _may_shape_centres(actor)
     seen: set[int] = set()
     node_id = parent.pk if parent is not None else None
     while node_id is not None and node_id not in seen:  # walk up the stored hierarchy
@@ -100,6 +121,7 @@ def center_update(*, actor: Any, center: Center, reason: str = "", **fields: Any
 @transaction.atomic
 def section_create(*, actor: Any, center: Center, kind: str, name: str = "", phone: str = "") -> Section:
     """R-ORG-2: the centre's office, supervision section and coordination section (one of each)."""
+    _may_act(actor, center, CAN_EDIT_ORGANISATION)
     if kind not in SectionKind.values:
         raise RuleViolation("R-ORG-2", _("科室类别无效。"), field="kind")
     if Section.objects.filter(center=center, kind=kind).exists():
@@ -124,7 +146,8 @@ def section_create(*, actor: Any, center: Center, kind: str, name: str = "", pho
 @transaction.atomic
 def section_update(*, actor: Any, section: Section, **fields: Any) -> Section:
     _check_fields(fields, ["name", "phone"])
-    section = Section.objects.select_for_update().get(pk=section.pk)
+    section = Section.objects.select_for_update(of=("self",)).select_related("center").get(pk=section.pk)
+    _may_act(actor, section.center, CAN_EDIT_ORGANISATION)
     before = snapshot(section, list(fields))
     for key, value in fields.items():
         setattr(section, key, _text(value))
@@ -164,6 +187,7 @@ def _check_department(department: Department, center: Center) -> None:
 
 @transaction.atomic
 def department_create(*, actor: Any, center: Center, code: str, name: str, **fields: Any) -> Department:
+    _may_act(actor, center, CAN_EDIT_ORGANISATION)
     _check_fields(fields, DEPARTMENT_FIELDS)
     values = {k: _text(v) if isinstance(v, str) else v for k, v in fields.items()}
     department = Department(center=center, code=_text(code), name=_text(name), **values)
@@ -182,7 +206,10 @@ def department_create(*, actor: Any, center: Center, code: str, name: str, **fie
 @transaction.atomic
 def department_update(*, actor: Any, department: Department, reason: str = "", **fields: Any) -> Department:
     _check_fields(fields, DEPARTMENT_FIELDS)
-    department = Department.objects.select_for_update().get(pk=department.pk)
+    department = (
+        Department.objects.select_for_update(of=("self",)).select_related("center").get(pk=department.pk)
+    )
+    _may_act(actor, department.center, CAN_EDIT_ORGANISATION)
     before = snapshot(department, list(fields))
     for key, value in fields.items():
         setattr(department, key, _text(value) if isinstance(value, str) else value)
@@ -257,6 +284,7 @@ def window_create(
     served_departments: Iterable[Department] | None = None,
     **fields: Any,
 ) -> Window:
+    _may_act(actor, center, CAN_EDIT_ORGANISATION)
     _check_fields(fields, WINDOW_FIELDS)
     values = {k: _text(v) if isinstance(v, str) else v for k, v in fields.items()}
     window = Window(
@@ -287,6 +315,7 @@ def window_update(
 ) -> Window:
     _check_fields(fields, WINDOW_FIELDS)
     window = Window.objects.select_for_update().select_related("center").get(pk=window.pk)
+    _may_act(actor, window.center, CAN_EDIT_ORGANISATION)
     before = snapshot(window, list(fields))
     old_served = list(window.served_departments.order_by("code"))
     for key, value in fields.items():

@@ -224,7 +224,7 @@ def test_r_org_4_window_clerk_may_not_see_or_grant_authorisations(hall, login):
     ]:
         response = client.get(url)
         assert response.status_code == 403, url
-        assert "您没有执行此操作的权限。" in response.content.decode()
+        assert "此页面或操作需要以下角色之一：" in response.content.decode()  # the refusal names the roles
     # The chief representative sees them, but cannot grant.
     client = login(hall.chief)
     assert client.get(reverse("org:authorization_list")).status_code == 200

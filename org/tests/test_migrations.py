@@ -25,14 +25,17 @@ BEFORE_DATA = ("org", "0002_post_holdings_returns_and_deactivation_moment")
 DATA = ("org", "0003_holdings_from_current_posts_and_returns")
 
 
-def _migrate(target: tuple[str, str]) -> None:
+def _data_migration(*, backwards: bool) -> None:
+    """Unapply or apply the data migration alone: the schema migrations after it stay applied (the rows are
+    written with today's models, and the database is left at its latest state for the tests that follow)."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate([target])
+    migration = executor.loader.graph.nodes[DATA]
+    executor.migrate([BEFORE_DATA if backwards else DATA], plan=[(migration, backwards)])
 
 
 def test_r_org_7_data_migration_opens_holdings_and_turns_late_cancellations_into_returns():
-    _migrate(BEFORE_DATA)  # the schema is the same as now; the rows are written as the old code wrote them
+    _data_migration(backwards=True)  # the rows are written as the old code wrote them
     center = f.make_center()
     window = f.make_window(center)
     a, b, c = (f.make_staff(center, name=n) for n in ("甲", "乙", "丙"))
@@ -63,7 +66,7 @@ def test_r_org_7_data_migration_opens_holdings_and_turns_late_cancellations_into
         record(subject=c, action="update", changes={"is_active": [True, False]}, rule="R-ORG-9")
     lost = f.make_staff(center, name="丁", is_active=False)  # deactivated with no history entry
 
-    _migrate(DATA)
+    _data_migration(backwards=False)
 
     periods = {
         (h.post.name, h.role, h.order, h.staff.name, h.valid_from, h.valid_until)
@@ -99,7 +102,7 @@ def test_r_org_7_data_migration_opens_holdings_and_turns_late_cancellations_into
     assert services.post_holder_at(logged, at(2025, 5, 6, 8)) is None  # before the post was set up
 
     # Backwards, a return is a cancellation at its end again and the holdings go.
-    _migrate(BEFORE_DATA)
+    _data_migration(backwards=True)
     returned.refresh_from_db()
     assert (returned.ends_at, returned.planned_ends_at, returned.cancelled_at) == (
         at(2026, 3, 6, 17),
@@ -107,4 +110,4 @@ def test_r_org_7_data_migration_opens_holdings_and_turns_late_cancellations_into
         at(2026, 3, 3, 14),
     )
     assert not PostHolding.objects.exists()
-    _migrate(DATA)
+    _data_migration(backwards=False)

@@ -69,9 +69,11 @@ def test_r_org_3_department_code_unique_in_centre(hall):
     with pytest.raises(RuleViolation) as refused:
         services.department_create(actor=hall.office.user, center=hall.center, code="ftb", name="另一个局")
     assert (refused.value.rule, refused.value.message) == ("R-ORG-3", "部门代码“ftb”已被使用。")
-    # Another centre may use the same code.
+    # Another centre may use the same code (its own office registers it).
     other = f.make_center()
-    department = services.department_create(actor=hall.office.user, center=other, code="ftb", name="外经贸局")
+    office = f.make_staff(other)
+    f.grant(office.user, other, Role.OFFICE)
+    department = services.department_create(actor=office.user, center=other, code="ftb", name="外经贸局")
     assert department.center == other
     assert Department.objects.filter(code="ftb").count() == 2
 

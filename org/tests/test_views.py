@@ -41,6 +41,8 @@ def _pages(hall) -> list[str]:
         reverse("org:staff_detail", args=[hall.clerk.pk]),
         reverse("org:staff_edit", args=[hall.clerk.pk]),
         reverse("org:staff_phone_change", args=[hall.clerk.pk]),
+        reverse("org:role_grant", args=[hall.clerk.pk]),
+        reverse("org:role_revoke", args=[hall.clerk.pk]),
         reverse("org:absence_create", args=[hall.clerk.pk]),
         reverse("org:absence_cancel", args=[absence.pk]),
         reverse("org:absence_end", args=[absence.pk]),
@@ -71,6 +73,8 @@ def test_window_clerk_gets_403_on_editing_pages(hall, login):
         reverse("org:post_assign", args=[hall.post.pk]),
         reverse("org:staff_create"),
         reverse("org:staff_edit", args=[hall.clerk.pk]),
+        reverse("org:role_grant", args=[hall.clerk.pk]),
+        reverse("org:role_revoke", args=[hall.clerk.pk]),
         reverse("org:absence_create", args=[hall.clerk.pk]),
         reverse("org:section_create"),
     ]

@@ -107,8 +107,30 @@ def test_the_language_switch_works_and_no_page_breaks_the_content_security_polic
     expect(page.locator("body")).to_have_attribute("data-idle-home", f"/{code}/kiosk/")
 
     page.goto(_url(live_server, "home", center_code=code))
+    # The switch is named in the language it switches to, so that a reader of English finds it.
     with page.expect_navigation():
-        page.get_by_label("Language").select_option("en")
+        page.get_by_role("button", name="English", exact=True).click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="简体中文", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="English", exact=True)).to_have_count(0)
     assert refused == []
+
+
+def test_r_pub_1_browser_the_service_guide_fits_a_phone_390_px_wide(
+    transactional_db: Any, live_server: Any, page: Page, hall: Any, guide_item: Item
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    code = hall.center.code
+    for path in (
+        _url(live_server, "item_guide", center_code=code, item_code="FTB-001"),
+        _url(live_server, "home", center_code=code),
+    ):
+        page.goto(path)
+        expect(page.locator("h1").first).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    # Everything of the guide is still there, wrapped rather than cut.
+    page.goto(_url(live_server, "item_guide", center_code=code, item_code="FTB-001"))
+    expect(page.locator("article.guide")).to_contain_text("11330000002482345A4000117001000")
+    expect(page.locator("article.guide")).to_contain_text("委托他人办理的")

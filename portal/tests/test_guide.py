@@ -31,6 +31,7 @@ def _page(client: Any, url: str) -> str:
 def test_r_pub_1_guide_shows_every_field_of_the_item(client: Any, guide_item: Item) -> None:
     page = _page(client, _guide_url(guide_item))
     version = guide_item.current_version
+    assert version is not None and version.published_at is not None
     for text in [
         "对外贸易经营者备案登记",
         "FTB-001",
@@ -63,7 +64,7 @@ def test_r_pub_1_guide_shows_every_field_of_the_item(client: Any, guide_item: It
         "中心二楼A01窗口",
         "工作日 08:00–11:30，14:00–17:00",
         f"第 {version.number} 版",
-        f"{version.published_at.astimezone(SHANGHAI):%Y年%-m月%-d日}",
+        f"发布日期：{version.published_at.astimezone(SHANGHAI):%Y-%m-%d}",  # zero-padded ISO
     ]:
         assert text in page, text
 
@@ -91,7 +92,7 @@ def test_r_pub_1_withdrawn_item_is_shown_as_cancelled_with_date_and_reason(
         )
     page = _page(client, _guide_url(guide_item))
     assert "已取消" in page
-    assert "本事项已于 2026年3月2日 取消，不再受理申请。" in page
+    assert "本事项已于 2026-03-02 取消，不再受理申请。" in page
     assert "省政府浙政发〔2026〕5号取消该事项" in page
     # No application is possible: neither the materials checklist nor the notice is offered.
     assert "申请材料1" not in page

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.urls import reverse
 
 from catalog.models import Item
@@ -59,7 +62,9 @@ def test_r_pub_4_kiosk_lists_guides_by_department_and_shows_the_guide(
 
 
 def test_r_pub_4_kiosk_staff_shows_on_duty_staff(client: Any, hall: Any) -> None:
-    page = _get(client, "kiosk_staff", center_code=hall.center.code)
+    # A Tuesday morning: the hall is open.
+    with time_machine.travel(datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        page = _get(client, "kiosk_staff", center_code=hall.center.code)
     assert "王受理" in page and "李备岗" in page and "赵首席" in page
 
 

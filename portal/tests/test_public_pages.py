@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.urls import reverse
 
+from cases.tests.factories import make_case
 from catalog.models import Item
 from catalog.tests.factories import make_published_item
 from org.tests import factories as org_factories
@@ -39,13 +44,44 @@ def test_root_with_several_top_level_centres_shows_the_centre_picker(client: Any
     assert f'href="{reverse("portal:home", kwargs={"center_code": "other-county"})}"' in page
 
 
-def test_root_with_one_top_level_centre_shows_it(client: Any, db: Any) -> None:
+def test_root_with_one_centre_shows_it(client: Any, db: Any) -> None:
+    org_factories.make_center(code="county", name="示范县政务服务中心")
+    org_factories.make_center(code="closed", name="已停用中心", is_active=False)
+    page = _page(client, reverse("portal:home"))
+    assert "<h1>示范县政务服务中心</h1>" in page
+    assert "选择政务服务中心" not in page
+
+
+def test_root_of_a_city_centre_with_a_county_below_it_offers_both(client: Any, db: Any) -> None:
+    # The demo's shape: the city centre publishes nothing itself, its county centre does. The root does not
+    # pick the city for the visitor: it lets them choose.
     city = org_factories.make_center(code="city", name="示范市政务服务中心")
     org_factories.make_center(code="county", name="下属县中心", parent=city)
     org_factories.make_center(code="closed", name="已停用中心", is_active=False)
     page = _page(client, reverse("portal:home"))
-    assert "<h1>示范市政务服务中心</h1>" in page
-    assert "选择政务服务中心" not in page
+    assert "选择政务服务中心" in page
+    assert f'href="{reverse("portal:home", kwargs={"center_code": "city"})}"' in page
+    assert f'href="{reverse("portal:home", kwargs={"center_code": "county"})}"' in page
+    assert "隶属：示范市政务服务中心" in page
+    assert "已停用中心" not in page
+
+
+def test_r_pub_2_the_progress_lookup_works_from_the_home_page(
+    client: Any, hall: Any, guide_item: Item
+) -> None:
+    case = make_case(window=hall.window, item=guide_item, received_by=hall.clerk)
+    home = _page(client, reverse("portal:home", kwargs={"center_code": hall.center.code}))
+    form = re.search(
+        r'<form method="post" class="card progress-form" action="([^"]+)">(.*?)</form>', home, re.S
+    )
+    assert form is not None
+    assert form.group(1) == reverse("portal:case_lookup", kwargs={"center_code": hall.center.code})
+    assert 'name="number"' in form.group(2) and 'name="query_code"' in form.group(2)
+    response = client.post(form.group(1), {"number": case.number, "query_code": case.query_code})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"<td>{case.number}</td>" in page and "<td>对外贸易经营者备案登记</td>" in page
+    assert "办件编号或查询码不正确" not in page
 
 
 def test_root_without_any_centre_says_so(client: Any, db: Any) -> None:
@@ -106,7 +142,9 @@ def test_departments_lists_windows_numbers_and_phones(client: Any, hall: Any, gu
 def test_short_urls_use_the_default_centre(client: Any, hall: Any, guide_item: Item) -> None:
     assert "对外贸易经营者备案登记" in _page(client, reverse("portal:item_search"))
     assert "<h2>外经贸局</h2>" in _page(client, reverse("portal:departments"))
-    assert "王受理" in _page(client, reverse("portal:staff_board"))
+    # A Tuesday morning: the hall is open.
+    with time_machine.travel(datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        assert "王受理" in _page(client, reverse("portal:staff_board"))
 
 
 def test_public_pages_make_no_write_and_need_no_login(client: Any, hall: Any, guide_item: Item) -> None:
@@ -139,3 +177,13 @@ def test_departments_query_count_is_bounded(
     with django_assert_max_num_queries(5):
         response = client.get(reverse("portal:departments", kwargs={"center_code": hall.center.code}))
     assert response.status_code == 200
+
+
+def test_r_pub_2_the_qr_address_of_a_notice_opens_the_lookup_with_the_number_filled_in(
+    client: Any, hall: Any, guide_item: Item
+) -> None:
+    case = make_case(window=hall.window, item=guide_item, received_by=hall.clerk)
+    url = reverse("portal:case_lookup", kwargs={"center_code": hall.center.code})
+    page = _page(client, url, {"number": case.number})
+    assert re.search(rf'name="number"[^>]*value="{case.number}"', page)
+    assert case.query_code not in page  # the code is never in the address: it is typed by hand

@@ -10,12 +10,26 @@
     }
   });
 
-  // <select data-autosubmit>: send its form when the choice changes (the language switch).
+  // <select data-clears="id_…">: a new choice empties the field named (the note of a material's check result
+  // explains that result, so it does not carry over to another one).
   document.addEventListener("change", function (event) {
     var field = event.target;
-    if (field.matches && field.matches("select[data-autosubmit]") && field.form) {
-      field.form.submit();
+    var target = field.matches && field.matches("select[data-clears]")
+      ? document.getElementById(field.getAttribute("data-clears"))
+      : null;
+    if (target) {
+      target.value = "";
     }
+  });
+
+  // <details class="navgroup">: the staff menu's groups close when the user clicks anywhere else.
+  document.addEventListener("click", function (event) {
+    var inside = event.target.closest ? event.target.closest("details.navgroup") : null;
+    document.querySelectorAll("details.navgroup[open]").forEach(function (group) {
+      if (group !== inside) {
+        group.removeAttribute("open");
+      }
+    });
   });
 
   // <body data-idle-home="/…/kiosk/" data-idle-seconds="120">: the hall's kiosk goes back to its home page

@@ -12,6 +12,9 @@ from demo.data import read
 from demo.progress import width
 from org.models import Center
 
+# The platform operator's login (Django's admin, org/admin_site.py), no centre's; `load_demo` creates it.
+PLATFORM_OPERATOR = "platform"
+
 
 def pad(text: str, columns: int) -> str:
     return text + " " * (columns - width(text))
@@ -36,7 +39,7 @@ class Command(BaseCommand):
         center = Center.objects.filter(code=data.county.code).first()
         if center is None:
             self.stdout.write(self.style.WARNING("示范中心尚未载入：请先运行 manage.py load_demo"))
-        usernames = [login.username for login in data.logins]
+        usernames = [login.username for login in data.logins] + [PLATFORM_OPERATOR]
         loaded = set(
             get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True)
         )
@@ -54,7 +57,10 @@ class Command(BaseCommand):
             login_url = reverse("org:login")
         except NoReverseMatch:  # pragma: no cover - the URL is part of the project
             login_url = "/login/"
+        operator = PLATFORM_OPERATOR + ("" if PLATFORM_OPERATOR in loaded else "（未载入）")
+        self.stdout.write(f"登录地址：{login_url}")
         self.stdout.write(
-            f"登录地址：{login_url}    Django管理后台：/admin/（仅 sysadmin：is_staff、is_superuser）"
+            f"平台运维后台：/admin/（账号 {operator}，密码同上；仅平台运维使用，不属于任何中心，"
+            "各中心工作人员包括系统管理员均不能登录）"
         )
         self.stdout.write("其他工作人员没有登录账号，或账号密码不可用（仅用于授予角色）。")

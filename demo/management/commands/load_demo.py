@@ -11,14 +11,15 @@ year of cases on a terminal (see `demo.progress`).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -34,12 +35,37 @@ from demo.data import DemoCentre, DemoDataError, read
 from demo.data import Item as ItemSpec
 from demo.data import Section as SectionSpec
 from demo.loading import without_query_log
+from demo.management.commands.demo_logins import PLATFORM_OPERATOR
 from demo.management.commands.load_demo_cases import play_history
 from demo.progress import Progress
 from org import services as org
-from org.models import Authorization, Center, Department, Post, Section, StaffProfile, Window
+from org.models import (
+    Authorization,
+    BackupTraining,
+    Center,
+    Department,
+    Post,
+    Section,
+    StaffProfile,
+    Window,
+)
 from policy.services import policy_seed_defaults
+from workdays.selectors import calendar_for
 from workdays.services import seed_national_calendar
+
+
+def training_age(key: str) -> int:
+    """Days since a B's last training for a post (`key` names the window, post and B), spread by a hash of the
+    key so that every load gives the same: 8 in 10 within the last four months, 1 in 10 five to six months ago
+    (falling due in the coming weeks under the default six-month cycle), 1 in 10 seven to nine months ago (overdue,
+    R-ORG-8)."""
+    n = int(hashlib.sha256(key.encode()).hexdigest(), 16)
+    bucket, spread = n % 10, n // 10
+    if bucket < 8:
+        return 15 + spread % 105
+    if bucket == 8:
+        return 150 + spread % 28
+    return 215 + spread % 60
 
 
 class Loader:
@@ -135,34 +161,56 @@ class Loader:
                     self.demo_password(staff)
             self.staff[spec.badge] = staff
             if "sysadmin" in spec.roles:
-                self.admin_access(staff)
+                self.no_admin_access(staff)
 
-    def demo_password(self, staff: StaffProfile) -> None:
-        """Give a new demo login the demo password. It passes the password validators for that user; it is
-        hashed once and the hash shared (one slow hash instead of ten), which is fine for a public password."""
-        user = staff.user
-        assert user is not None  # staff_create made it from the username
+    def demo_hash(self, user: Any) -> str:
+        """The demo password's hash for `user`. It passes the password validators for that user; it is hashed
+        once and the hash shared (one slow hash instead of ten), which is fine for a public password."""
         password_validation.validate_password(self.data.password, user=user)
         if self._password_hash is None:
             self._password_hash = make_password(self.data.password)
-        user.password = self._password_hash
+        return self._password_hash
+
+    def demo_password(self, staff: StaffProfile) -> None:
+        """Give a new demo login the demo password."""
+        user = staff.user
+        assert user is not None  # staff_create made it from the username
+        user.password = self.demo_hash(user)
         user.save(update_fields=["password"])
         record(subject=staff, action="password_set", reason="示范账号初始密码（见 manage.py demo_logins）")
 
-    def admin_access(self, staff: StaffProfile) -> None:
-        """The system administrator may also use Django's admin site (is_staff, is_superuser)."""
+    def no_admin_access(self, staff: StaffProfile) -> None:
+        """A centre's people never use Django's admin, which is the platform operator's (org/admin_site.py).
+        A demo loaded by an earlier version made the system administrator a superuser: that is taken back."""
         user = staff.user
-        if user is None or (user.is_staff and user.is_superuser):
+        if user is None or not (user.is_staff or user.is_superuser):
             return
-        user.is_staff = True
-        user.is_superuser = True
+        user.is_staff = False
+        user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])
         record(
             subject=staff,
-            action="admin_access",
-            changes={"is_staff": True, "is_superuser": True},
-            reason="示范中心系统管理员可登录Django管理后台",
+            action="admin_access_removed",
+            changes={"is_staff": False, "is_superuser": False},
+            reason="中心工作人员不使用平台运维后台",
         )
+
+    def platform_operator(self) -> None:
+        """The platform operator's login for Django's admin (see docs/operations.md): a superuser with no role
+        at any centre and no staff profile, with the demo password (printed by `demo_logins`)."""
+        users = get_user_model().objects
+        if users.filter(username=PLATFORM_OPERATOR).exists():
+            return
+        user = users.create_superuser(username=PLATFORM_OPERATOR, email="", password=None)
+        user.password = self.demo_hash(user)
+        user.save(update_fields=["password"])
+        record(
+            subject=user,
+            action="create",
+            changes={"username": PLATFORM_OPERATOR, "is_superuser": True},
+            reason="示范平台运维账号（见 manage.py demo_logins）",
+        )
+        self.created["platform operator"] += 1
 
     def assign_windows(self) -> None:
         """Fill in each window's head, chief representative and deputy in charge where none is set yet."""
@@ -203,6 +251,36 @@ class Loader:
                     )
                     self.created["posts"] += 1
                 self.posts[(spec.number, post_spec.name)] = post
+
+    def load_trainings(self, center: Center) -> None:
+        """Each B's last training for their post by its A (R-ORG-8), on a working day of the last months: most
+        within the centre's cycle (`backup_training_months`), some falling due in the coming weeks, a few overdue —
+        as a centre that trains its Bs shows them. Only posts with no training yet get one."""
+        today = timezone.localdate()
+        calendar = calendar_for(center)
+        trained = set(
+            BackupTraining.objects.filter(post__window__center=center).values_list("post_id", flat=True)
+        )
+        for window_spec in self.data.windows:
+            for post_spec in window_spec.posts:
+                post = self.posts[(window_spec.number, post_spec.name)]
+                if post.pk in trained:
+                    continue
+                for badge in post_spec.b:
+                    held_on = today - timedelta(
+                        days=training_age(f"{window_spec.number}:{post_spec.name}:{badge}")
+                    )
+                    while not calendar.is_working_day(held_on):
+                        held_on -= timedelta(days=1)
+                    org.backup_training_record(
+                        actor=None,
+                        post=post,
+                        trainer=post.holder_a,
+                        trainee=self.staff[badge],
+                        held_on=held_on,
+                        topic=f"{post_spec.name}业务流程、系统操作与交接要点",
+                    )
+                    self.created["trainings"] += 1
 
     def load_authorizations(self) -> None:
         for spec in self.data.grants_for(timezone.localdate().year):
@@ -326,8 +404,10 @@ class Loader:
                 self.load_departments(county)
                 self.load_windows(county)
                 self.load_staff(county, sections)
+                self.platform_operator()
                 self.assign_windows()
                 self.load_posts()
+                self.load_trainings(county)
             with self.stage(progress, "首席代表授权书"):
                 self.load_authorizations()
             with self.stage(progress, "服务事项及其材料、收费、环节"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
 
 from cases.models import CaseState, Warning
 from demo.cases_history import SCALE_ENV, Summary, Tick, default_scale, default_seed, load_demo_cases
@@ -111,6 +112,10 @@ def report(command: BaseCommand, center: Center, summary: Summary) -> None:
     write(f"办件状态：{states or '无'}")
     warnings = "，".join(f"{Warning(colour).label} {n}" for colour, n in summary.warnings.items())
     write(f"在办办件预警：{warnings}")
+    # The public lookup is on the centre's home page (the site root lists the centres).
+    home = reverse("portal:home", kwargs={"center_code": center.code})
     for number, code, state in summary.lookups:
-        write(f"公开进度查询示例：办件编号 {number}，查询码 {code}（{state}）")
+        write(
+            f"公开进度查询示例：办件编号 {number}，查询码 {code}（{state}）；在 {home} 首页的“办件进度查询”中输入"
+        )
     write(f"用时 {summary.elapsed:.1f} 秒。")
