@@ -151,6 +151,9 @@ class Inquiry(CenterOwned):
 
 # --- cases ----------------------------------------------------------------------------------------------------
 
+# What a case not accepted yet is called where its number would stand: never its internal id (issue 9).
+NOT_NUMBERED = _("尚未受理（暂无办件编号）")
+
 
 class CaseState(models.TextChoices):
     RECEIVED = "received", _("已收件待审查")
@@ -370,7 +373,7 @@ class Case(CenterOwned):
         ]
 
     def __str__(self) -> str:
-        return self.number or f"#{self.pk}"
+        return self.number or str(NOT_NUMBERED)
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         """Reload the case and forget the timer read with it: the timer changes when the case does."""

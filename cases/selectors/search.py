@@ -52,7 +52,7 @@ from workdays.selectors import calendar_for
 from workdays.timer import overdue_working_days
 
 from ..access import cases_for_user, wide_center_ids, window_ids_of
-from ..models import OPEN_STATES, Case, CaseState, Warning
+from ..models import NOT_NUMBERED, OPEN_STATES, Case, CaseState, Warning
 from .clock import TIMER, annotate_warning, with_warning
 from .rows import _case_url
 
@@ -145,8 +145,8 @@ class FoundCase:
 
     @property
     def reference(self) -> str:
-        """The number, or "#<id>" for a case not numbered yet (what the number filter takes back)."""
-        return self.number or f"#{self.pk}"
+        """The number, or a label for a case not accepted yet: never an internal id."""
+        return self.number or str(NOT_NUMBERED)
 
     @property
     def state_label(self) -> str:

@@ -62,7 +62,7 @@ def _log_in(page: Page, live_server: Any, staff: Any) -> None:
 
 
 def _listed_references(page: Page) -> list[str]:
-    """The first cell of each row listed: the number, or 待受理 #<id>."""
+    """The first cell of each row listed: the number, or the label of a case not accepted yet."""
     return [
         text.strip()
         for text in page.locator("#search-table tbody tr.case-row td:first-child a").all_inner_texts()
@@ -129,8 +129,8 @@ def test_a_clerk_finds_a_case_by_the_callers_id_number_opens_it_and_exports_the_
     sheet = book["办件"]
     exported = list(sheet.iter_rows(values_only=True))
     assert exported[0][0] == "办件编号"
-    assert [row[0] for row in exported[1:]] == [f"#{mine_second.pk}", f"#{mine_first.pk}"]
-    assert [f"待受理 {row[0]}" for row in exported[1:]] == listed
+    assert [row[0] for row in exported[1:]] == ["尚未受理（暂无办件编号）"] * 2
+    assert [row[0] for row in exported[1:]] == listed
     assert [row[3] for row in exported[1:]] == [CALLER, CALLER]
     received_on = [row[6] for row in exported[1:]]
     assert received_on == [datetime(2026, 11, 4), datetime(2026, 11, 2)]  # dates, as openpyxl reads them

@@ -373,7 +373,7 @@ def test_r_clk_1_each_row_shows_the_working_days_left_or_overdue(
     assert "暂停计时" in _row(page, found.suspended)
     assert "逾期2个工作日办结" in _row(page, found.closed_late)
     assert "按期办结" in _row(page, found.closed_on_time)
-    assert "待受理" in _row(page, found.received)
+    assert "尚未受理（暂无办件编号）" in _row(page, found.received)
 
 
 def test_r_org_1_another_centres_case_never_appears(hall: Any, found: Found, client: Client) -> None:
@@ -579,7 +579,7 @@ def test_the_export_holds_the_same_rows_as_the_page_under_chinese_headers_with_d
     )
     by_key = {c.pk: c for c in found.all_at_a01()}
     expected = [by_key[pk] for pk in _listed(page)]
-    assert [r[0] for r in rows[1:]] == [c.number or f"#{c.pk}" for c in expected]
+    assert [r[0] for r in rows[1:]] == [c.number or "尚未受理（暂无办件编号）" for c in expected]
     red = next(r for r in rows[1:] if r[0] == found.red.number)
     assert [_cells(v) for v in red[:13]] == [
         found.red.number,
@@ -616,7 +616,10 @@ def test_the_export_is_capped_and_says_so(
     book = _workbook(_get(client, hall.clerk, EXPORT))
     rows = list(book["办件"].iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == [
-        (c.number or f"#{c.pk}") for pk in _listed(page)[:3] for c in found.all_at_a01() if c.pk == pk
+        (c.number or "尚未受理（暂无办件编号）")
+        for pk in _listed(page)[:3]
+        for c in found.all_at_a01()
+        if c.pk == pk
     ]
     about = {row[0]: row[1] for row in book["说明"].iter_rows(values_only=True)}
     assert about["注意"] == "符合条件的办件超过3件，只导出了前3件；请缩小查询范围。"

@@ -335,3 +335,15 @@ def test_admin_changelists_render(hall, admin_client):
     ]:
         assert admin_client.get(reverse(f"admin:org_{name}_changelist")).status_code == 200, name
     assert admin_client.get(reverse("admin:org_post_change", args=[hall.post.pk])).status_code == 200
+
+
+def test_the_staff_list_never_says_on_duty_for_people_merely_not_away(client, hall):
+    """The list knows who is employed and who is recorded away, not who is in the hall: on a Sunday it must
+    not tell the office that the whole centre is 在岗 (issue 9). Only the public staff board, which reads the
+    hall's hours, says who is on duty now."""
+    absent(hall.clerk, at(2026, 3, 8, 0), at(2026, 3, 9, 0))
+    with time_machine.travel(at(2026, 3, 8, 10), tick=False):  # a Sunday
+        client.force_login(hall.office.user)
+        page = client.get(reverse("org:staff_list")).content.decode()
+    assert ">在岗<" not in page
+    assert ">在职<" in page and ">离岗<" in page

@@ -269,7 +269,7 @@ def test_r_case_2_dashboard_shows_repeated_correction_notices(login: Any, hall: 
     html = _get(login, hall.supervision).content.decode()
     section = html[html.index('id="corrections"') : html.index('id="shuttles"')]
     assert reverse("cases:case_detail", args=[scene.repeated.pk]) in section
-    assert f"#{scene.repeated.pk}" in section  # no case number before acceptance
+    assert "尚未受理（暂无办件编号）" in section  # no case number before acceptance, and never an internal id
     assert 'data-notices="2"' in section
     assert "王受理" in section  # who received it
 
