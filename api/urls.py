@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from .views import auth, calendar, cases, cases_desk, catalog, docs, org, staffing
+from .views import auth, calendar, cases, cases_desk, catalog, docs, org, staffing, staffing_leave
 
 app_name = "api"
 
@@ -148,4 +148,21 @@ urlpatterns = [
     path("progress", cases_desk.ProgressView.as_view(), name="progress"),
     # Clock events from terminals that speak JSON (R-ATT-2; the iClock protocol is at /iclock/)
     path("terminals/<str:serial>/clock-events", staffing.ClockEventsView.as_view(), name="clock_events"),
+    # Leave (R-ATT-3 … R-ATT-6, R-ATT-9)
+    path("centers/<slug:center>/leave", staffing_leave.LeaveCreateView.as_view(), name="leave_create"),
+    path(
+        "centers/<slug:center>/leave/<int:leave_id>",
+        staffing_leave.LeaveDetailView.as_view(),
+        name="leave_detail",
+    ),
+    path(
+        "centers/<slug:center>/leave/<int:leave_id>/decide",
+        staffing_leave.LeaveDecideView.as_view(),
+        name="leave_decide",
+    ),
+    path(
+        "centers/<slug:center>/leave/<int:leave_id>/return",
+        staffing_leave.LeaveReturnView.as_view(),
+        name="leave_return",
+    ),
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/cases/", include("cases.urls")),
     path("staff/supervision/", include("supervision.urls")),
     path("staff/hall/", include("hall.urls")),
+    path("staff/staffing/", include("staffing.urls")),
     # Clock-in terminals (iClock / ADMS push): at the root, where a terminal configured with an address and
     # a port looks (staffing/iclock_views.py).
     path("iclock/", include("staffing.iclock_urls")),

@@ -42,6 +42,11 @@ CAN_SUPERVISE = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.DEPUTY, Role.SY
 # Who may verify the case histories' hash chains (R-CASE-10): the supervision section, the director, the
 # administrator.
 CAN_VERIFY_CHAINS = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.SYSADMIN})
+# Who approves leave at some tier or records a return (R-ATT-4, R-ATT-6); the service then checks the person the
+# step names (the window's own head or chief representative, its deputy in charge).
+CAN_APPROVE_LEAVE = frozenset(
+    {Role.SUPERVISION, Role.DEPUTY, Role.DIRECTOR, Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE}
+)
 
 
 def _descendant_ids(center_ids: Iterable[int]) -> set[int]:

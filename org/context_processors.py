@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from common.errors import PermissionDenied
 
 from .access import (
+    CAN_APPROVE_LEAVE,
+    CAN_CORRECT_ATTENDANCE,
     CAN_SUPERVISE,
     CAN_VERIFY_CHAINS,
     CAN_VIEW_AUTHORIZATIONS,
@@ -75,6 +77,20 @@ STAFF_MENU: tuple[Entry, ...] = (
             Entry(_("工作人员"), "org:staff_list"),
             Entry(_("中心科室与分管领导"), "org:leadership"),
             Entry(_("首席代表授权"), "org:authorization_list", CAN_VIEW_AUTHORIZATIONS),
+        ),
+    ),
+    Entry(
+        _("值班与考勤"),
+        "staffing:duty_roster",
+        children=(
+            Entry(_("值班表"), "staffing:duty_roster"),
+            Entry(_("我的情况说明"), "staffing:explanations", PROFILE),
+            Entry(_("我的请假"), "staffing:leave_mine", PROFILE),
+            Entry(_("待我审批"), "staffing:leave_approvals", CAN_APPROVE_LEAVE),
+            Entry(_("今日在岗"), "staffing:board", CAN_SUPERVISE),
+            Entry(_("在岗稽查"), "staffing:spot_checks", CAN_SUPERVISE),
+            Entry(_("月考勤表"), "staffing:sheet", CAN_SUPERVISE | CAN_CORRECT_ATTENDANCE),
+            Entry(_("考勤机"), "staffing:terminals", CAN_SUPERVISE | CAN_CORRECT_ATTENDANCE),
         ),
     ),
     Entry(_("事项管理"), "catalog:item_list"),

@@ -102,5 +102,29 @@ KEYS: dict[str, PolicyKey] = {
         PolicyKey(
             "yearly_deduction_award_limit", 30, "int", "R-ASM-15", gettext_noop("年度扣分取消评优资格线")
         ),
+        PolicyKey(
+            "leave_supervision_max_half_days",
+            1,
+            "int",
+            "R-ATT-4",
+            gettext_noop("请假审批：稽查督办科可批的最长半天数"),
+        ),
+        PolicyKey(
+            "leave_director_min_half_days",
+            4,
+            "int",
+            "R-ATT-4",
+            gettext_noop("请假审批：须窗口负责人签字、主要领导批准的最短半天数"),
+        ),
+        PolicyKey("leave_official_sick", False, "bool", "R-ATT-8", gettext_noop("病假为公假")),
+        PolicyKey("leave_official_personal", False, "bool", "R-ATT-8", gettext_noop("事假为公假")),
+        PolicyKey("leave_official_annual", False, "bool", "R-ATT-8", gettext_noop("年休假为公假")),
+        PolicyKey("leave_official_family_visit", False, "bool", "R-ATT-8", gettext_noop("探亲假为公假")),
+        PolicyKey("leave_official_marriage", False, "bool", "R-ATT-8", gettext_noop("婚假为公假")),
+        PolicyKey("leave_official_maternity", False, "bool", "R-ATT-8", gettext_noop("产假为公假")),
+        PolicyKey("leave_official_bereavement", False, "bool", "R-ATT-8", gettext_noop("丧假为公假")),
+        PolicyKey("leave_official_outing", True, "bool", "R-ATT-8", gettext_noop("因公临时外出为公假")),
+        PolicyKey("leave_official_training", True, "bool", "R-ATT-8", gettext_noop("培训为公假")),
+        PolicyKey("leave_official_meeting", True, "bool", "R-ATT-8", gettext_noop("派出单位会议为公假")),
     ]
 }

@@ -14,6 +14,7 @@ _pages = [
     ("search/", views.item_search, "item_search"),
     ("departments/", views.departments, "departments"),
     ("board/", views.staff_board, "staff_board"),
+    ("duty/", views.duty_roster, "duty_roster"),
     ("kiosk/", views.kiosk, "kiosk"),
     ("kiosk/guides/", views.kiosk_guides, "kiosk_guides"),
     ("kiosk/staff/", views.kiosk_staff, "kiosk_staff"),

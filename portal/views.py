@@ -8,6 +8,7 @@ published is a 404, a withdrawn item shows that it is cancelled.
 from __future__ import annotations
 
 import hashlib
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -29,6 +30,8 @@ from catalog.models import Item, ItemStatus, ItemVersion
 from common import files
 from org import selectors as org_selectors
 from org.models import Center
+from staffing import selectors as staffing_selectors
+from staffing.models import DutyKind
 from workdays.selectors import calendar_for, working_hours_for
 from workdays.services import is_within_working_hours
 
@@ -254,6 +257,25 @@ def staff_board(request: HttpRequest, center_code: str | None = None) -> HttpRes
     """Who is on duty now: name, title, duties, photo and window (R-PUB-1). No phones, no personal data."""
     center = _center(center_code)
     return render(request, "portal/staff_board.html", _staff_board_context(center))
+
+
+# Weeks of the duty roster the portal publishes, from today (R-ATT-1, R-PUB-6).
+DUTY_WEEKS_PUBLISHED = 4
+
+
+@require_GET
+def duty_roster(request: HttpRequest, center_code: str | None = None) -> HttpResponse:
+    """The duty roster of the coming weeks and today's duty leader, with names and work phones (R-ATT-1,
+    R-PUB-6). Only the work phone the office recorded on the roster; no other personal data."""
+    center = _center(center_code)
+    today = timezone.localdate()
+    entries = staffing_selectors.roster_between(center, today, today + timedelta(weeks=DUTY_WEEKS_PUBLISHED))
+    days: dict[date, list[Any]] = {}
+    for entry in entries:
+        days.setdefault(entry.day, []).append(entry)
+    leaders = [e for e in days.get(today, []) if e.kind == DutyKind.LEADER]
+    context = {"portal_center": center, "today": today, "days": sorted(days.items()), "leaders": leaders}
+    return render(request, "portal/duty_roster.html", context)
 
 
 # --- Kiosk: the hall's touch screen (R-PUB-4) ---------------------------------------------------------------

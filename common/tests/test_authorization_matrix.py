@@ -47,6 +47,7 @@ from org.models import (
     Window,
 )
 from org.tests import factories as f
+from staffing.models import DutyDispute, DutyEntry, Explanation, LeaveRequest
 from staffing.services.terminals import terminal_register
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -108,6 +109,10 @@ class World:
             "absence": _first(Absence.objects.filter(center=county)),
             "authorization": _first(Authorization.objects.filter(center=county)),
             "item": [self.item.pk],
+            "duty_entry": _first(DutyEntry.objects.filter(center=county)),
+            "dispute": _first(DutyDispute.objects.filter(center=county)),
+            "explanation": _first(Explanation.objects.filter(center=county)),
+            "leave": _first(LeaveRequest.objects.filter(center=county)),
         }
 
     def markers(self, case: Case) -> dict[str, str]:
@@ -133,6 +138,10 @@ class World:
         "absences": "absence",
         "authorizations": "authorization",
         "catalog": "item",
+        "duty": "duty_entry",
+        "disputes": "dispute",
+        "explanations": "explanation",
+        "leave": "leave",
     }
 
     def values(self, route: str, kwarg: str) -> list[Any]:
