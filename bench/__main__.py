@@ -14,6 +14,9 @@ Needs the demo centre (make bench loads it). Sections:
             (gunicorn as in production, wrk) at 1,000 and at 1,000,000 cases on PostgreSQL (the same 600 open
             cases, different closed history): req/s at each size, the ratio 1M/1k and the ratio to the bare
             /healthz view of the same server, with each page's query count (BENCH_PAGES_CASES sets the large size)
+  staffing  a year of a 500-person centre on PostgreSQL (about 520,000 clock events): the monthly attendance
+            sheet vs the equivalent hand-written SQL, and a batch of 10,000 pushed events in one request vs a
+            bare INSERT of the same rows (BENCH_STAFFING_SHEETS, BENCH_STAFFING_BATCHES)
 """
 
 from __future__ import annotations
@@ -28,9 +31,9 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import case_life, http_bench, pages_bench, pdf_bench, workdays_bench
+    from bench import case_life, http_bench, pages_bench, pdf_bench, staffing_bench, workdays_bench
 
-    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf", "life", "pages"}
+    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf", "life", "pages", "staffing"}
     print("govhall benchmarks (ratios against a baseline measured in this run)")
     if "workdays" in wanted:
         workdays_bench.main()
@@ -42,6 +45,8 @@ def main() -> int:
         case_life.main()
     if "pages" in wanted:
         pages_bench.main()
+    if "staffing" in wanted:
+        staffing_bench.main()
     return 0
 
 

@@ -16,3 +16,5 @@ WHITENOISE_USE_FINDERS = True
 
 # The demo case history is played through the services (slow); tests that need it set their own scale.
 DEMO_CASES_SCALE = 0
+# The demo's clocking is played day by day through the staffing services: tests play a few working days.
+DEMO_STAFFING_DAYS = 5

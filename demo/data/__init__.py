@@ -286,6 +286,69 @@ class Scenario:
     absences: tuple[Absence, ...]
 
 
+# --- clocking, leave and rosters (staffing.toml) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffingLeave:
+    badge: str
+    kind: str  # a staffing.models.LeaveKind value
+    after: int  # working days after the day of loading it starts
+    days: int  # whole working days
+    reason: str
+    approve: bool
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """The parameters of the year of clocking, leave and rosters (`demo.staffing_history`)."""
+
+    seed: int
+    days: int  # working days of clocking back from yesterday
+    terminals: tuple[str, ...]
+    terminal_name: str
+    terminal_location: str
+    pin_start: int
+    late_share: float
+    early_share: float
+    missed_share: float
+    late_minutes: int
+    early_minutes: int
+    duty_leaders: tuple[str, ...]
+    rest_day_staff: tuple[str, ...]
+    spot_checker: str
+    spot_check_time: str  # HH:MM
+    spot_check_window: str
+    spot_check_absent: str
+    leaves: tuple[StaffingLeave, ...]
+
+
+LEAVE_KINDS = {"sick", "personal", "annual", "family_visit", "marriage", "maternity", "bereavement"}
+
+
+def read_staffing(path: Path) -> Staffing:
+    """The parameters of the year of clocking, leave and rosters."""
+    data = _load(path)
+    where = _name(path)
+    leaves = tuple(
+        record(StaffingLeave, t, f"{where}, leaves[{n}] ({_label(t, 'badge')})")
+        for n, t in enumerate(_list(data, "leaves", path))
+    )
+    staffing = record(Staffing, data, where, leaves=leaves)
+    for name in ("late_share", "early_share", "missed_share"):
+        if not 0 <= getattr(staffing, name) <= 0.5:
+            raise DemoDataError(f"{where}: {name} must be between 0 and 0.5")
+    if staffing.days < 0 or not staffing.terminals or staffing.pin_start < 1:
+        raise DemoDataError(f"{where}: days must be 0 or more, terminals not empty, pin_start 1 or more")
+    hour, _colon, minute = staffing.spot_check_time.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise DemoDataError(f"{where}: spot_check_time must be HH:MM")
+    for leave in leaves:
+        if leave.after < 1 or leave.days < 1:
+            raise DemoDataError(f"{where}, leave of {leave.badge}: after and days must be 1 or more")
+    return staffing
+
+
 @dataclass(frozen=True)
 class DemoCentre:
     city: Centre
@@ -300,6 +363,7 @@ class DemoCentre:
     procedures: dict[str, tuple[Step, ...]]
     items: tuple[Item, ...]
     history: Scenario
+    staffing: Staffing
     by_badge: dict[str, Staff] = field(init=False, repr=False, compare=False)
     by_department: dict[str, Department] = field(init=False, repr=False, compare=False)
 
@@ -533,6 +597,7 @@ def read_folder(folder: Path = FOLDER) -> DemoCentre:
         procedures=procedures,
         items=tuple(items),
         history=read_scenario(folder / "history.toml"),
+        staffing=read_staffing(folder / "staffing.toml"),
     )
     check_references(centre)
     return centre
@@ -694,3 +759,13 @@ def check_references(c: DemoCentre) -> None:  # noqa: C901 - one check per refer
         need(absence.kind, {"leave", "outing"}, where, "absence kind")
     for month in h.inspection_season:
         need(str(month), {str(m) for m in range(1, 13)}, where, "month")
+    st, where = c.staffing, "demo/data/staffing.toml"
+    _unique(list(st.terminals), f"{where}: terminal")
+    for badge in (*st.duty_leaders, *st.rest_day_staff, st.spot_checker, st.spot_check_absent):
+        need(badge, badges, where, "staff badge")
+    need(st.spot_check_window, windows, where, "window")
+    for leave in st.leaves:
+        need(leave.badge, badges, where, "staff badge")
+        need(leave.kind, LEAVE_KINDS, where, "leave kind")
+        if c.by_badge[leave.badge].username is None:
+            raise DemoDataError(f"{where}: {leave.badge} has no login and cannot ask for leave")

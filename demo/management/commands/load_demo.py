@@ -5,7 +5,8 @@ Idempotent: every row is looked up by its natural key (centre code, section kind
 number, badge number, post name, authorisation document number, item code) and created only when missing; an
 item is published only if it is not published yet. Running it twice changes nothing. Then it plays a year of
 case history through the case services (as `load_demo_cases`), which adds nothing once the centre has cases,
-and prints the demo logins (as `demo_logins`). It prints each stage as it goes, with a progress bar for the
+then the clocking, duty rosters, a spot check and leave through the staffing services (`demo.staffing_history`,
+which leaves what exists as it is), and prints the demo logins (as `demo_logins`). It prints each stage as it goes, with a progress bar for the
 year of cases on a terminal (see `demo.progress`).
 """
 
@@ -37,7 +38,8 @@ from demo.data import Section as SectionSpec
 from demo.loading import without_query_log
 from demo.management.commands.demo_logins import PLATFORM_OPERATOR
 from demo.management.commands.load_demo_cases import play_history
-from demo.progress import Progress
+from demo.progress import Bar, Progress
+from demo.staffing_history import load_demo_staffing
 from org import services as org
 from org.models import (
     Authorization,
@@ -424,6 +426,36 @@ class Loader:
             stage.note = "，".join(f"{key} {n}" for key, n in made.items()) or "已是最新"
 
 
+def play_staffing(command: BaseCommand, *, center: Center) -> None:
+    """Play the clocking, rosters, spot check and leave at `center` with a progress bar, then report it."""
+    progress = Progress(command.stdout)
+    bar: Bar | None = None
+
+    def tick(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = progress.bar("示范考勤、值班与请假", total, f"{total}个工作日")
+        bar.update(done, f"第{done}/{total}个工作日")
+
+    try:
+        summary = load_demo_staffing(center=center, progress=tick)
+    except BaseException:
+        if bar is not None:
+            bar.abort()
+        raise
+    if bar is not None:
+        bar.finish(f"{summary.created['closed days']}天")
+    created = "，".join(f"{key} {n}" for key, n in summary.created.items() if n)
+    if created:
+        command.stdout.write(
+            command.style.SUCCESS(f"示范考勤已生成（{summary.first_day}至{summary.last_day}）：{created}。")
+        )
+    else:
+        command.stdout.write(command.style.SUCCESS("示范考勤已是最新，没有任何改动。"))
+    for message in summary.refused:
+        command.stdout.write(command.style.WARNING(f"  {message}"))
+
+
 class Command(BaseCommand):
     help = (
         "载入示范中心（示范市政务服务中心 / 示范县政务服务中心）的机构、人员、岗位和服务事项（demo/data/），"
@@ -459,5 +491,7 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"示范中心已是最新（{county.name}），没有任何改动。"))
             # A year of case history at the demo centre (idempotent: nothing is added once it has cases).
             play_history(self, center=county, scale=None, seed=None)
+            # A year of clocking, rosters and leave (idempotent: what exists is left as it is).
+            play_staffing(self, center=county)
         self.stdout.write("")
         call_command("demo_logins", stdout=self.stdout, stderr=self.stderr)

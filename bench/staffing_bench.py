@@ -1,0 +1,421 @@
+"""Attendance under load: a year of a 500-person centre on PostgreSQL, its monthly sheet and a batch of 10,000
+pushed clock events, each against the hand-written SQL that does the same, measured in the same run.
+
+The scratch database `govhall_hb_staffing` on the PostgreSQL server (BENCH_POSTGRES_URL, or DATABASE_URL when
+it is PostgreSQL) is migrated and holds one bench centre: 500 staff, each with a PIN (mapped since before the
+year), one terminal, and the year YEAR: 4 clock events a person a working day (Monday to Friday, about
+520,000 events) and every person's stored day (`AttendanceDay`, working and rest days, about 180,000 rows) with
+every day of the year closed (`AttendanceClose`). The filling bypasses the services on purpose: the events, the
+days and the closes are written with one INSERT ... SELECT FROM generate_series each (the staff and the PINs
+with `bulk_create`), because the services are what is measured, not the filling. The data is kept for the
+next run (the database's comment records the shape) and loaded again only when SHAPE_VERSION changes.
+
+Two figures, in a child process whose DATABASE_URL names the scratch database, DEBUG off:
+
+A. the monthly attendance sheet of one centre (`staffing.selectors.attendance_sheet`, month MONTH of YEAR:
+   500 people x 30 days) against the equivalent hand-written SQL through the same connection: one SELECT of
+   the same rows and columns (each stored day's person, name, badge number, day, status and counts, by badge
+   number), fetched. Alternating, BENCH_STAFFING_SHEETS runs each (default 15), medians; the ratio
+   SQL/govhall, target >= 0.5 (govhall at most twice the SQL).
+B. a batch of 10,000 ATTLOG lines (20 events for each of the 500 PINs) POSTed to
+   `/iclock/cdata?SN=...&table=ATTLOG` through Django's test client (the whole request: the terminal's check,
+   parsing, the PINs, the insert, the upload's report), which must answer `OK: 10000`, against a bare write of
+   the same 10,000 rows: one `INSERT ... ON CONFLICT DO NOTHING` by `executemany` into the same table, in its
+   own transaction. Every repeat uses fresh event times (so every row is really inserted) and its rows (and
+   upload) are deleted afterwards, outside the timing. Alternating, BENCH_STAFFING_BATCHES repeats each
+   (default 5) after one warm-up each, medians; the ratio bare/govhall, and the time per batch.
+
+Run alone with `python -m bench staffing` (DJANGO_SETTINGS_MODULE defaults to config.settings.dev).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH_DB = "govhall_hb_staffing"
+WORKER_FLAG = "--staffing-worker"
+SHAPE_VERSION = 1  # bump when `load` changes the shape: the kept data is then loaded again
+BENCH_CENTER = "bench-staffing"
+SERIAL = "BENCHSTAFF0001"
+STAFF = 500
+YEAR, MONTH = 2025, 6
+BATCH_PER_PIN = 20  # events a PIN in the batch of figure B: 500 x 20 = 10,000
+BATCH_FIRST_DAY = date(2026, 1, 5)  # the batch's days: after the loaded year, none of them closed
+TIMEOUT_S = int(os.environ.get("BENCH_CASES_TIMEOUT", "1200"))
+
+
+def _sheets() -> int:
+    return int(os.environ.get("BENCH_STAFFING_SHEETS", "15"))
+
+
+def _batches() -> int:
+    return int(os.environ.get("BENCH_STAFFING_BATCHES", "5"))
+
+
+# --- the centre and its year (in the child process connected to the scratch database) ---------------------
+
+
+def _marker() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
+        )
+        row = cursor.fetchone()
+    return str(row[0] or "") if row else ""
+
+
+def _shape() -> str:
+    return f"bench-staffing shape {SHAPE_VERSION}; {STAFF} staff; year {YEAR}"
+
+
+def _mark() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # A utility statement takes no bound parameters: the text is ours.
+        literal = "'" + _shape().replace("'", "''") + "'"
+        cursor.execute(f'COMMENT ON DATABASE "{connection.settings_dict["NAME"]}" IS {literal}')
+
+
+def load() -> dict[str, Any]:
+    """The bench centre and its year, loaded unless kept; returns the centre, the terminal and {pin: staff id}.
+
+    Bypasses the services on purpose (see the module's docstring): bulk SQL, not what is measured."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from bench.pages_bench import _insert_select
+    from org.models import Center, Department, StaffProfile
+    from org.tests import factories as f
+    from staffing import attendance as rules
+    from staffing.models import (
+        AttendanceClose,
+        AttendanceDay,
+        ClockEvent,
+        PinMapping,
+        Terminal,
+        TerminalUpload,
+    )
+
+    name = connection.settings_dict["NAME"]
+    assert connection.vendor == "postgresql" and str(name).startswith("govhall_hb_")
+    center = Center.objects.filter(code=BENCH_CENTER).first()
+    if center is not None and _marker() == _shape():
+        print(
+            f"staffing: {name}: reusing its year ({ClockEvent.objects.filter(center=center).count():,} events)"
+        )
+    else:
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+            tables = [m._meta.db_table for m in (ClockEvent, TerminalUpload, AttendanceDay, AttendanceClose)]
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        with transaction.atomic():
+            if center is None:
+                center = f.make_center(code=BENCH_CENTER, name="基准考勤中心")
+            Terminal.objects.filter(center=center).delete()
+            PinMapping.objects.filter(center=center).delete()
+            StaffProfile.objects.filter(center=center).delete()
+            department = Department.objects.filter(center=center).first() or f.make_department(
+                center, name="基准考勤局"
+            )
+            people = StaffProfile.objects.bulk_create(
+                StaffProfile(
+                    center=center,
+                    department=department,
+                    name=f"考勤职员{i}",
+                    badge_number=f"S{i:04d}",
+                    title="科员",
+                )
+                for i in range(1, STAFF + 1)
+            )
+            since = timezone.make_aware(datetime(YEAR - 1, 12, 1))
+            PinMapping.objects.bulk_create(
+                PinMapping(center=center, pin=str(1000 + i), staff=person, valid_from=since)
+                for i, person in enumerate(people, start=1)
+            )
+            Terminal.objects.create(center=center, serial=SERIAL, name="基准考勤机", location="大厅入口")
+        terminal = Terminal.objects.get(serial=SERIAL)
+        params: dict[str, Any] = {
+            "center": center.pk,
+            "terminal": terminal.pk,
+            "first": date(YEAR, 1, 1),
+            "last": date(YEAR, 12, 31),
+            "working": rules.WORKING_DAY,
+            "rest_kind": rules.REST_DAY,
+            "rest": rules.REST,
+            "on_time": rules.ON_TIME,
+            "late": rules.LATE,
+        }
+        days_of_year = "FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS d(t)"
+        year = f"{days_of_year} CROSS JOIN staffing_pinmapping p WHERE p.center_id = %(center)s"
+        clocks = (
+            "CROSS JOIN (VALUES (time '08:50', 0), (time '12:01', 2), (time '13:40', 3), (time '17:31', 1)) "
+            "AS k(at, status)"
+        )
+        working = "extract(isodow FROM d.t) < 6"
+        # Four clocks a working day: in (08:50 + up to 14 minutes: late after 09:00 now and then), lunch out and
+        # in, out; each a few minutes apart from one person and day to the next.
+        jitter = "mod(p.staff_id * 7 + extract(doy FROM d.t)::int * 3, 15)::int"
+        clock_at = (
+            f"((d.t::date + k.at + make_interval(mins => {jitter}, secs => mod(p.staff_id, 60)))"
+            " AT TIME ZONE 'Asia/Shanghai')"
+        )
+        events = _insert_select(
+            ClockEvent,
+            {
+                "center_id": "%(center)s",
+                "terminal_id": "%(terminal)s",
+                "pin": "p.pin",
+                "time": clock_at,
+                "day": "d.t::date",
+                "staff_id": "p.staff_id",
+                "status": "k.status",
+                "verify": "15",
+                "source": "'terminal'",
+                "received_at": f"{clock_at} + interval '2 seconds'",
+            },
+            f"{days_of_year} CROSS JOIN staffing_pinmapping p {clocks} "
+            f"WHERE p.center_id = %(center)s AND {working}",
+            params,
+        )
+        late = f"({working} AND {jitter} > 10)"
+        first_clock = (
+            f"((d.t::date + time '08:50' + make_interval(mins => {jitter}, secs => mod(p.staff_id, 60)))"
+        )
+        first_clock += " AT TIME ZONE 'Asia/Shanghai')"
+        days = _insert_select(
+            AttendanceDay,
+            {
+                "center_id": "%(center)s",
+                "staff_id": "p.staff_id",
+                "day": "d.t::date",
+                "kind": f"CASE WHEN {working} THEN %(working)s ELSE %(rest_kind)s END",
+                "status": f"CASE WHEN NOT {working} THEN %(rest)s WHEN {late} THEN %(late)s ELSE %(on_time)s END",
+                "late": f"CASE WHEN {late} THEN 1 ELSE 0 END",
+                "late_minutes": f"CASE WHEN {late} THEN {jitter} - 10 ELSE 0 END",
+                "expected_minutes": f"CASE WHEN {working} THEN 480 ELSE 0 END",
+                "first_clock": f"CASE WHEN {working} THEN {first_clock} END",
+                "last_clock": f"CASE WHEN {working} THEN {first_clock} + interval '8 hours 41 minutes' END",
+                "clocks": f"CASE WHEN {working} THEN 4 ELSE 0 END",
+                "sittings": "'[]'::jsonb",
+                "computed_at": "(d.t::date + 2 + time '01:00') AT TIME ZONE 'Asia/Shanghai'",
+            },
+            year,
+            params,
+        )
+        closes = _insert_select(
+            AttendanceClose,
+            {
+                "center_id": "%(center)s",
+                "day": "d.t::date",
+                "closed_at": "(d.t::date + 2 + time '01:00') AT TIME ZONE 'Asia/Shanghai'",
+                "people": str(STAFF),
+            },
+            days_of_year,
+            params,
+        )
+        with connection.cursor() as cursor:
+            for model in (ClockEvent, AttendanceDay, AttendanceClose, PinMapping, StaffProfile):
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+        _mark()
+        print(
+            f"staffing: {name}: loaded {STAFF} staff, {events:,} clock events, {days:,} stored days and "
+            f"{closes} closed days in {time.perf_counter() - began:.1f} s"
+        )
+    terminal = Terminal.objects.get(serial=SERIAL)
+    pins = dict(PinMapping.objects.filter(center=center).values_list("pin", "staff_id"))
+    return {"center": center, "terminal": terminal, "pins": pins}
+
+
+# --- figure A: the monthly sheet ----------------------------------------------------------------------------
+
+SHEET_SQL = """
+SELECT d.staff_id, s.name, s.badge_number, d.day, d.status, d.late, d.early,
+       d.late_minutes, d.early_minutes, d.absent_minutes
+FROM staffing_attendanceday d JOIN org_staffprofile s ON s.id = d.staff_id
+WHERE d.center_id = %s AND d.day BETWEEN %s AND %s
+ORDER BY s.badge_number, d.staff_id, d.day
+"""
+
+
+def sheet(fx: dict[str, Any]) -> None:
+    from django.db import connection
+
+    from staffing.selectors import attendance_sheet, month_bounds
+
+    center = fx["center"]
+    first, last = month_bounds(YEAR, MONTH)
+
+    def govhall() -> int:
+        return sum(len(row.days) for row in attendance_sheet(center, YEAR, MONTH))
+
+    def bare() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(SHEET_SQL, [center.pk, first, last])
+            return len(cursor.fetchall())
+
+    shown, read = govhall(), bare()  # warm, and both read the same rows
+    assert shown == read, (shown, read)
+    times: dict[str, list[float]] = {"govhall": [], "sql": []}
+    for _ in range(_sheets()):
+        for label, run in (("govhall", govhall), ("sql", bare)):
+            began = time.perf_counter()
+            run()
+            times[label].append(time.perf_counter() - began)
+    ours, sql = statistics.median(times["govhall"]), statistics.median(times["sql"])
+    print(
+        f"staffing: monthly sheet {YEAR}-{MONTH:02d} ({STAFF} people, {shown:,} days), median of {_sheets()}: "
+        f"attendance_sheet {ours * 1000:.1f} ms, hand-written SQL {sql * 1000:.1f} ms "
+        f"= {sql / ours:.2f}x (target >= 0.5x: govhall at most 2x the SQL)"
+    )
+
+
+# --- figure B: a batch of 10,000 pushed events --------------------------------------------------------------
+
+
+def _batch_times(pins: list[str], slot: int) -> list[tuple[str, datetime]]:
+    """The batch's (pin, local wall-clock time) pairs of repeat `slot`: every PIN on BATCH_PER_PIN days, at
+    08:00 plus `slot` seconds, so that each repeat's events are new."""
+    return [
+        (
+            pin,
+            datetime.combine(BATCH_FIRST_DAY + timedelta(days=j), datetime.min.time())
+            + timedelta(hours=8, seconds=slot),
+        )
+        for pin in pins
+        for j in range(BATCH_PER_PIN)
+    ]
+
+
+def batch(fx: dict[str, Any]) -> None:
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.utils import timezone
+
+    from staffing.models import ClockEvent, TerminalUpload
+
+    terminal, pins = fx["terminal"], fx["pins"]
+    order = sorted(pins)
+    size = len(pins) * BATCH_PER_PIN
+    path = f"/iclock/cdata?SN={SERIAL}&table=ATTLOG&Stamp=1"
+    client = Client(HTTP_HOST="127.0.0.1")
+    slots = iter(range(1, 3600))
+    since = timezone.make_aware(datetime.combine(BATCH_FIRST_DAY, datetime.min.time()))
+
+    def cleanup() -> None:
+        ClockEvent.objects.filter(terminal=terminal, time__gte=since).delete()
+        TerminalUpload.objects.filter(terminal=terminal).delete()
+
+    def govhall() -> float:
+        body = "\n".join(
+            f"{pin}\t{moment:%Y-%m-%d %H:%M:%S}\t0\t15\t0\t0"
+            for pin, moment in _batch_times(order, next(slots))
+        )
+        began = time.perf_counter()
+        response = client.post(path, data=body + "\n", content_type="text/plain")
+        took = time.perf_counter() - began
+        answer = response.content.decode()
+        assert response.status_code == 200 and answer == f"OK: {size}", (response.status_code, answer[:200])
+        assert ClockEvent.objects.filter(terminal=terminal, time__gte=since).count() == size
+        cleanup()
+        return took
+
+    columns = "center_id, terminal_id, pin, time, day, staff_id, status, verify, source, received_at"
+    insert = (
+        f"INSERT INTO staffing_clockevent ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT DO NOTHING"
+    )
+
+    def bare() -> float:
+        now = timezone.now()
+        rows = []
+        for pin, moment in _batch_times(order, next(slots)):
+            aware = timezone.make_aware(moment)
+            rows.append(
+                (
+                    terminal.center_id,
+                    terminal.pk,
+                    pin,
+                    aware,
+                    moment.date(),
+                    pins[pin],
+                    0,
+                    15,
+                    "terminal",
+                    now,
+                )
+            )
+        began = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(insert, rows)
+        took = time.perf_counter() - began
+        assert ClockEvent.objects.filter(terminal=terminal, time__gte=since).count() == size
+        cleanup()
+        return took
+
+    cleanup()
+    govhall(), bare()  # warm
+    times: dict[str, list[float]] = {"govhall": [], "bare": []}
+    for _ in range(_batches()):
+        times["govhall"].append(govhall())
+        times["bare"].append(bare())
+    ours, raw = statistics.median(times["govhall"]), statistics.median(times["bare"])
+    print(
+        f"staffing: a batch of {size:,} ATTLOG lines in one request (answered OK: {size}), median of "
+        f"{_batches()}: {ours * 1000:.0f} ms per batch ({size / ours:,.0f} events/s; repeats "
+        f"{', '.join(f'{t * 1000:.0f}' for t in times['govhall'])} ms), bare INSERT ... ON CONFLICT DO NOTHING "
+        f"{raw * 1000:.0f} ms = {raw / ours:.2f}x"
+    )
+
+
+def work() -> None:
+    from django.conf import settings
+
+    settings.DEBUG = False  # as in production: no query log
+    fx = load()
+    sheet(fx)
+    batch(fx)
+
+
+# --- the run ----------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    from bench import scratch
+
+    db = scratch.postgres_server()
+    if db is None:
+        print("staffing: skipped (neither DATABASE_URL nor BENCH_POSTGRES_URL is PostgreSQL)")
+        return
+    scratch.ensure_database(db, SCRATCH_DB)
+    env = dict(os.environ, DATABASE_URL=scratch.url(db, SCRATCH_DB), CONN_MAX_AGE="0")
+    scratch.migrate(env, f"staffing: {SCRATCH_DB}")
+    subprocess.run(
+        [sys.executable, "-m", "bench.staffing_bench", WORKER_FLAG],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=TIMEOUT_S,
+    )
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    import django
+
+    django.setup()
+    if sys.argv[1:] == [WORKER_FLAG]:
+        work()
+    else:
+        main()
