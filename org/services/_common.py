@@ -3,7 +3,7 @@ refusals."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,30 +13,8 @@ from django.utils.translation import gettext as _
 from common import files
 from common.errors import RuleViolation
 
-from ..access import is_platform_operator, require_role, roles_at
+from ..access import may_act as _may_act  # noqa: F401 - the services import it from here
 from ..models import Center
-
-
-def _may_act(actor: Any, center: Center, allowed: Iterable[str], *, operator: bool = False) -> None:
-    """Refuse unless `actor` may make this change at `center`. Every service asks it itself, so that the page,
-    the API, the admin and a command refuse alike.
-
-    `actor` None is the system itself (the demo loader, a command), which records what happened. A centre where
-    the actor holds no role, directly or through a parent centre, is another centre: refused with R-ORG-1
-    (nothing there is theirs to change). A role there that may not do this is PermissionDenied. The platform
-    operator passes only where the service says so (`operator`: the centres and the role grants, which the
-    admin changes); anywhere else the operator holds no role and is refused as another centre's user."""
-    if actor is None:
-        return
-    if operator and is_platform_operator(actor):
-        return
-    if not roles_at(actor, center):
-        raise RuleViolation(
-            "R-ORG-1",
-            _("您在%(center)s没有任何角色，不能办理该中心的事务。") % {"center": center.name},
-            code="other_center",
-        )
-    require_role(actor, center, allowed)
 
 
 def _user(actor: Any) -> Any:
