@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 # about 1 s (system checks) to 2 s (the demo load) of CPU per process, and make run starts six of them.
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: run setup venv messages system-packages migrate demo test lint e2e bench check-deploy clean
+.PHONY: run setup venv node messages system-packages migrate demo test lint e2e bench check-deploy clean
 
 run: demo
 	@# Pre-render the PDF notices in the background so that no visitor waits for WeasyPrint; niced, so that
@@ -16,7 +16,7 @@ run: demo
 	@nice -n 10 $(PY) manage.py render_notices >var/render-notices.log 2>&1 &
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-setup: system-packages venv messages
+setup: system-packages venv node messages
 
 # The translations are compiled when a .po is newer than its .mo (a fresh clone compiles them once).
 MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
@@ -28,6 +28,13 @@ venv: .venv/.synced
 .venv/.synced: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	uv sync --frozen --quiet
+	@touch $@
+
+# The browser libraries served as static files (ECharts for the monthly meeting's pack), from package-lock.json;
+# installed again when the lock file is newer than what npm last installed.
+node: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund
 	@touch $@
 
 # A CJK font for PDFs and Debian's chromium for browser tests; installed when missing and we are root.
@@ -62,10 +69,11 @@ bench: demo
 	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
 	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) -m bench
 
-check-deploy: venv
+check-deploy: venv node
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64) \
 	  HISTORY_SEAL_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64) \
+	  PERSONAL_DATA_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64) \
 	  ALLOWED_HOSTS=govhall.example.gov.cn $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf var .venv
+	rm -rf var .venv node_modules

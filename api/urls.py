@@ -3,7 +3,21 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from .views import auth, calendar, cases, cases_desk, catalog, docs, org, staffing, staffing_leave
+from .views import (
+    auth,
+    calendar,
+    cases,
+    cases_desk,
+    catalog,
+    complaints,
+    docs,
+    org,
+    staffing,
+    staffing_duty,
+    staffing_facts,
+    staffing_leave,
+    staffing_spot_checks,
+)
 
 app_name = "api"
 
@@ -144,6 +158,18 @@ urlpatterns = [
         cases_desk.AppointmentNoShowView.as_view(),
         name="appointment_no_show",
     ),
+    # Complaints (R-CMP-2 … R-CMP-4)
+    path("centers/<slug:center>/complaints", complaints.ComplaintListView.as_view(), name="complaint_list"),
+    path(
+        "centers/<slug:center>/complaints/<int:complaint_id>",
+        complaints.ComplaintDetailView.as_view(),
+        name="complaint_detail",
+    ),
+    path(
+        "centers/<slug:center>/complaints/<int:complaint_id>/identity",
+        complaints.ComplaintIdentityView.as_view(),
+        name="complaint_identity",
+    ),
     # The public progress lookup (R-PUB-2)
     path("progress", cases_desk.ProgressView.as_view(), name="progress"),
     # Clock events from terminals that speak JSON (R-ATT-2; the iClock protocol is at /iclock/)
@@ -164,5 +190,42 @@ urlpatterns = [
         "centers/<slug:center>/leave/<int:leave_id>/return",
         staffing_leave.LeaveReturnView.as_view(),
         name="leave_return",
+    ),
+    # Duty rosters and disputes (R-ATT-1, R-PUB-6)
+    path("centers/<slug:center>/duty-roster", staffing_duty.RosterView.as_view(), name="duty_roster"),
+    path(
+        "centers/<slug:center>/duty/<int:entry_id>/swap", staffing_duty.SwapView.as_view(), name="duty_swap"
+    ),
+    path("centers/<slug:center>/duty-leader", staffing_duty.DutyLeaderView.as_view(), name="duty_leader"),
+    path("centers/<slug:center>/disputes", staffing_duty.DisputesView.as_view(), name="disputes"),
+    path(
+        "centers/<slug:center>/disputes/<int:dispute_id>/close",
+        staffing_duty.DisputeCloseView.as_view(),
+        name="dispute_close",
+    ),
+    # Spot checks and explanations (R-ATT-7)
+    path(
+        "centers/<slug:center>/spot-checks", staffing_spot_checks.SpotChecksView.as_view(), name="spot_checks"
+    ),
+    path(
+        "centers/<slug:center>/explanations/mine",
+        staffing_spot_checks.MyExplanationsView.as_view(),
+        name="explanations_mine",
+    ),
+    path(
+        "centers/<slug:center>/explanations/<int:explanation_id>/answer",
+        staffing_spot_checks.ExplanationAnswerView.as_view(),
+        name="explanation_answer",
+    ),
+    # The month's attendance facts the assessment reads (R-ASM-5)
+    path(
+        "centers/<slug:center>/attendance-facts",
+        staffing_facts.CenterAttendanceFactsView.as_view(),
+        name="attendance_facts",
+    ),
+    path(
+        "centers/<slug:center>/attendance-facts/me",
+        staffing_facts.MyAttendanceFactsView.as_view(),
+        name="attendance_facts_me",
     ),
 ]

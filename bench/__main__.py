@@ -15,8 +15,10 @@ Needs the demo centre (make bench loads it). Sections:
             cases, different closed history): req/s at each size, the ratio 1M/1k and the ratio to the bare
             /healthz view of the same server, with each page's query count (BENCH_PAGES_CASES sets the large size)
   staffing  a year of a 500-person centre on PostgreSQL (about 520,000 clock events): the monthly attendance
-            sheet vs the equivalent hand-written SQL, and a batch of 10,000 pushed events in one request vs a
-            bare INSERT of the same rows (BENCH_STAFFING_SHEETS, BENCH_STAFFING_BATCHES)
+            sheet vs the equivalent hand-written SQL, a batch of 10,000 pushed events in one request vs a
+            bare INSERT of the same rows, closing the month's assessment vs a hand-written aggregation and
+            write of the same rows, and the closed month's sheet vs one SELECT (BENCH_STAFFING_SHEETS,
+            BENCH_STAFFING_BATCHES)
 """
 
 from __future__ import annotations

@@ -531,6 +531,7 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="bench-" + "k" * 50,
         HISTORY_SEAL_KEY="bench-seal-" + "s" * 50,
+        PERSONAL_DATA_KEY="bench-personal-" + "p" * 50,
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         SECURE_HSTS_SECONDS="0",

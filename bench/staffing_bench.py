@@ -25,6 +25,9 @@ B. a batch of 10,000 ATTLOG lines (20 events for each of the 500 PINs) POSTed to
    upload) are deleted afterwards, outside the timing. Alternating, BENCH_STAFFING_BATCHES repeats each
    (default 5) after one warm-up each, medians; the ratio bare/govhall, and the time per batch.
 
+C and D (`assessment`): closing the month's assessment (R-ASM-16) and the closed month's sheet, each against
+its hand-written SQL; see the function's docstring.
+
 Run alone with `python -m bench staffing` (DJANGO_SETTINGS_MODULE defaults to config.settings.dev).
 """
 
@@ -42,7 +45,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH_DB = "govhall_hb_staffing"
 WORKER_FLAG = "--staffing-worker"
-SHAPE_VERSION = 1  # bump when `load` changes the shape: the kept data is then loaded again
+SHAPE_VERSION = 2  # bump when `load` changes the shape: the kept data is then loaded again
+WINDOWS = 50  # the staff sit at 50 windows, 10 each: all of them are assessed (R-ASM)
 BENCH_CENTER = "bench-staffing"
 SERIAL = "BENCHSTAFF0001"
 STAFF = 500
@@ -95,7 +99,7 @@ def load() -> dict[str, Any]:
     from django.utils import timezone
 
     from bench.pages_bench import _insert_select
-    from org.models import Center, Department, StaffProfile
+    from org.models import Center, Department, StaffProfile, Window
     from org.tests import factories as f
     from staffing import attendance as rules
     from staffing.models import (
@@ -119,6 +123,8 @@ def load() -> dict[str, Any]:
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
             tables = [m._meta.db_table for m in (ClockEvent, TerminalUpload, AttendanceDay, AttendanceClose)]
+            tables += ["supervision_assessmentcorrection", "supervision_assessmententry"]
+            tables += ["supervision_assessmentscore", "supervision_assessmentmonth"]
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         with transaction.atomic():
             if center is None:
@@ -129,10 +135,15 @@ def load() -> dict[str, Any]:
             department = Department.objects.filter(center=center).first() or f.make_department(
                 center, name="基准考勤局"
             )
+            windows = list(Window.objects.filter(center=center).order_by("number")) or [
+                f.make_window(center, department, number=f"W{n:02d}", name=f"基准窗口{n}")
+                for n in range(1, WINDOWS + 1)
+            ]
             people = StaffProfile.objects.bulk_create(
                 StaffProfile(
                     center=center,
                     department=department,
+                    window=windows[(i - 1) % len(windows)],
                     name=f"考勤职员{i}",
                     badge_number=f"S{i:04d}",
                     title="科员",
@@ -379,6 +390,166 @@ def batch(fx: dict[str, Any]) -> None:
     )
 
 
+# --- figures C and D: closing the month's assessment, and its sheet --------------------------------------------
+
+FACTS_SQL = """
+SELECT d.staff_id,
+       sum(d.late) AS late, sum(d.early) AS early,
+       count(*) FILTER (WHERE d.status = 'absent' AND d.kind <> 'duty') AS absent,
+       count(*) FILTER (WHERE d.status = 'off_post') AS off_post,
+       array_agg(d.day ORDER BY d.day) FILTER (WHERE d.late > 0) AS late_days
+FROM staffing_attendanceday d JOIN org_staffprofile s ON s.id = d.staff_id
+WHERE d.center_id = %s AND d.day BETWEEN %s AND %s AND s.window_id IS NOT NULL
+GROUP BY d.staff_id
+"""
+
+SCORES_SQL = """
+SELECT sc.staff_id, s.name, s.badge_number, w.number, sc.categories, sc.score, sc.fund, sc.stops, sc.loses_award
+FROM supervision_assessmentscore sc JOIN supervision_assessmentmonth m ON m.id = sc.assessment_id
+JOIN org_staffprofile s ON s.id = sc.staff_id LEFT JOIN org_window w ON w.id = sc.window_id
+WHERE m.center_id = %s AND m.year = %s AND m.month = %s
+ORDER BY w.number, s.badge_number, sc.staff_id
+"""
+
+
+def _forget_month(center: Any) -> None:
+    from supervision.models import AssessmentCorrection, AssessmentEntry, AssessmentMonth, AssessmentScore
+
+    AssessmentCorrection.objects.filter(score__assessment__center=center).delete()
+    AssessmentScore.objects.filter(assessment__center=center).delete()
+    AssessmentEntry.objects.filter(center=center).delete()
+    AssessmentMonth.objects.filter(center=center).delete()
+
+
+def assessment(fx: dict[str, Any]) -> None:
+    """C: `assessment_close` of month MONTH (500 people: the facts read, the entries and scores stored) against
+    the hand-written equivalent — one aggregating SELECT of the same facts per person, then the same number of
+    entry and score rows written by `executemany` — each in its own transaction, the month forgotten between runs
+    (outside the timing). D: the closed month's sheet (`assessment_sheet`) against one SELECT of the same scores.
+    The bench centre holds no cases: the case facts read the month's overdue records and shuttles by their
+    (centre, day) indexes, which this centre leaves empty."""
+    import json
+    from decimal import Decimal
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from staffing.selectors import month_bounds
+    from supervision.models import AssessmentEntry, AssessmentScore
+    from supervision.selectors.assessment_month import assessment_sheet
+    from supervision.services.assessment import assessment_close
+
+    center = fx["center"]
+    first, last = month_bounds(YEAR, MONTH)
+    runs = _sheets()
+
+    def govhall() -> int:
+        return assessment_close(actor=None, center=center, year=YEAR, month=MONTH).people
+
+    def bare() -> int:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(FACTS_SQL, [center.pk, first, last])
+            rows = cursor.fetchall()
+            cursor.execute(
+                "INSERT INTO supervision_assessmentmonth (center_id, year, month, closed_at, policy, people)"
+                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                [center.pk, YEAR, MONTH, timezone.now(), "{}", len(rows)],
+            )
+            month_id = cursor.fetchone()[0]
+            now = timezone.now()
+            entries = [
+                (
+                    center.pk,
+                    staff_id,
+                    YEAR,
+                    MONTH,
+                    "late",
+                    late,
+                    late * 5,
+                    "facts",
+                    json.dumps([str(d) for d in days or []]),
+                    "",
+                    "",
+                    now,
+                )
+                for staff_id, late, _early, _absent, _off, days in rows
+                if late
+            ]
+            cursor.executemany(
+                "INSERT INTO supervision_assessmententry (center_id, staff_id, year, month, code, quantity, points,"
+                " source, facts, note, evidence_name, entered_at, evidence) VALUES"
+                " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '')",
+                entries,
+            )
+            categories = json.dumps({"attendance": {"points": "30", "raw": "0", "taken": "0"}})
+            cursor.executemany(
+                "INSERT INTO supervision_assessmentscore (center_id, assessment_id, staff_id, window_id, categories,"
+                " conduct, attendance, cases, discipline, score, deducted, fund, stops, loses_award, revision)"
+                " SELECT %s, %s, s.id, s.window_id, %s, 30, 30 - %s, 20, 20, %s, %s, %s, '', false, 0"
+                " FROM org_staffprofile s WHERE s.id = %s",
+                [
+                    (
+                        center.pk,
+                        month_id,
+                        categories,
+                        5 * late,
+                        100 - 5 * late,
+                        5 * late,
+                        Decimal(150) - Decimal("7.5") * late,
+                        staff_id,
+                    )
+                    for staff_id, late, _early, _absent, _off, _days in rows
+                ],
+            )
+        return len(rows)
+
+    _forget_month(center)
+    shown = govhall()
+    entries = AssessmentEntry.objects.filter(center=center).count()
+    _forget_month(center)
+    written = bare()
+    assert shown == written == STAFF, (shown, written)
+    times: dict[str, list[float]] = {"govhall": [], "sql": []}
+    for _ in range(runs):
+        for label, run in (("govhall", govhall), ("sql", bare)):
+            _forget_month(center)
+            began = time.perf_counter()
+            run()
+            times[label].append(time.perf_counter() - began)
+    ours, sql = statistics.median(times["govhall"]), statistics.median(times["sql"])
+    print(
+        f"assessment: closing {YEAR}-{MONTH:02d} ({STAFF} people, {entries:,} entries from the facts), median of "
+        f"{runs}: assessment_close {ours * 1000:.1f} ms, hand-written SQL aggregation and writes {sql * 1000:.1f} ms "
+        f"= {sql / ours:.2f}x (target >= 0.5x: govhall at most 2x the SQL)"
+    )
+
+    _forget_month(center)
+    govhall()
+    today = timezone.localdate()
+
+    def page() -> int:
+        return len(assessment_sheet(center, YEAR, MONTH, today=today).rows)
+
+    def select() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(SCORES_SQL, [center.pk, YEAR, MONTH])
+            return len(cursor.fetchall())
+
+    assert page() == select() == STAFF == AssessmentScore.objects.filter(assessment__center=center).count()
+    times = {"govhall": [], "sql": []}
+    for _ in range(runs):
+        for label, run in (("govhall", page), ("sql", select)):
+            began = time.perf_counter()
+            run()
+            times[label].append(time.perf_counter() - began)
+    ours, sql = statistics.median(times["govhall"]), statistics.median(times["sql"])
+    print(
+        f"assessment: the closed month's sheet ({STAFF} people), median of {runs}: assessment_sheet "
+        f"{ours * 1000:.1f} ms, hand-written SQL {sql * 1000:.1f} ms = {sql / ours:.2f}x (target >= 0.5x)"
+    )
+    _forget_month(center)
+
+
 def work() -> None:
     from django.conf import settings
 
@@ -386,6 +557,7 @@ def work() -> None:
     fx = load()
     sheet(fx)
     batch(fx)
+    assessment(fx)
 
 
 # --- the run ----------------------------------------------------------------------------------------------

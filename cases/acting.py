@@ -9,8 +9,9 @@ service allows. A refusal is `PermissionDenied` (403) when the case is simply no
 Acting as A or B (R-ORG-7) is computed once per service call, by `acting_capacity`:
 
 - "A": the person holds a post of the case's window as A;
-- "B": the person is the B actually covering, at that moment, the post of an A who is not on duty (the first B
-  in cover order who is on duty, as `org.services.pick_holder` routes the post's work);
+- "B": the person is the B actually covering, at that moment, the post of an A who is not on duty (the B named
+  for A's absence when on duty — an approved leave names one, R-ATT-5 — else the first B in cover order who is
+  on duty, as `org.services.pick_holder` routes the post's work);
 - "": the act is taken by role (the window's staff without a post there, its head or chief representative,
   the coordination section filing an extension, a leader opening the green channel, an approval).
 

@@ -420,3 +420,33 @@ def insert_many(instances: Sequence[Model]) -> None:
         keys = [r[0] for r in cursor.fetchall()]
     for instance, key in zip(instances, keys, strict=True):
         _inserted(instance, key, db)
+
+
+# Field types whose values the database adapter cannot take as they are: converted by the field itself.
+_PREPARED_TYPES = frozenset(
+    {"JSONField", "DateTimeField", "DateField", "DecimalField", "TimeField", "UUIDField"}
+)
+
+
+def insert_values(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert `rows` of `model` — each {attname: value}, a field left out taking its default — without building
+    model instances or reading keys back: one INSERT statement prepared once and run for every row
+    (`executemany`, which psycopg sends as one pipeline). Only the values the adapter cannot take as they are
+    (JSON, dates and times, decimals) go through their field. For many rows whose keys nobody needs: the close
+    of a month writes a row per person."""
+    if not rows:
+        return
+    db = _db()
+    sql, fields = _insert_sql(model, db.vendor)
+    sql = sql.partition(" RETURNING ")[0]
+    prepared = [f.get_internal_type() in _PREPARED_TYPES for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
+    params = []
+    for row in rows:
+        values = []
+        for field, prepare in zip(fields, prepared, strict=True):
+            value = row[field.attname] if field.attname in row else defaults[field.attname]
+            values.append(field.get_db_prep_save(value, db) if prepare else value)
+        params.append(values)
+    with db.cursor() as cursor:
+        cursor.executemany(sql, params)

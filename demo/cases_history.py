@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,9 +53,11 @@ from common.errors import RuleViolation
 from common.identifiers import CREDIT_CHARS, credit_code_check_char, resident_id_check_char
 from demo import history_calls as calls
 from demo.data import Scenario, read
+from demo.staffing_history import LEAVE_KINDS, PastLeave, play_past_leave
 from hall import services as hall_services
 from org.models import (
     Absence,
+    AbsenceCover,
     AbsenceKind,
     Authorization,
     AuthorizationScope,
@@ -386,6 +389,12 @@ class History:
         self._away: dict[int, list[tuple[datetime, datetime]]] = {}
         for absence in Absence.objects.filter(center=self.center, cancelled_at=None):
             self._away.setdefault(absence.staff_id, []).append((absence.starts_at, absence.ends_at))
+        self._named: dict[int, list[tuple[datetime, datetime, int]]] = {}
+        for cover in AbsenceCover.objects.filter(
+            absence__center=self.center, absence__cancelled_at=None
+        ).select_related("absence"):
+            span = (cover.absence.starts_at, cover.absence.ends_at, cover.backup_id)
+            self._named.setdefault(cover.post_id, []).append(span)
 
     def away(self, staff: StaffProfile, moment: datetime) -> bool:
         spans = self._away.get(staff.pk, ())
@@ -394,7 +403,10 @@ class History:
     def holder(self, post: Post, moment: datetime) -> StaffProfile | None:
         """Who holds `post` at `moment` (R-ORG-7, `org.services.pick_holder`)."""
         people = [post.holder_a, *self.backups(post)]
-        found = pick_holder(people[0], people[1:], {p.pk for p in people if self.away(p, moment)})
+        named = {b for start, end, b in self._named.get(post.pk, ()) if start <= moment < end}
+        found = pick_holder(
+            people[0], people[1:], {p.pk for p in people if self.away(p, moment)}, named=named
+        )
         return found.staff if found else None
 
     def intake_staff(self, window: Window, moment: datetime) -> StaffProfile:
@@ -1135,6 +1147,13 @@ class History:
             day = self.add(day, 1)
 
     def absences(self) -> None:
+        """The year's leave and outings, asked for, approved by their tier, taken and returned through the leave
+        services at their own moments (R-ATT-3 … R-ATT-6, R-ATT-9), so that each absence names the B who covers
+        (the case history then routes the posts' work to that B). A leave the services refuse is not taken (the
+        refusal is listed in the summary); someone without a login has their absence recorded by the office."""
+        approvers = list(
+            get_user_model().objects.filter(staff_profile__center=self.center).select_related("staff_profile")
+        )
         for absence in self.scenario.absences:
             kind, days_back, length, reason = absence.kind, absence.before, absence.days, absence.reason
             staff = self.staff.get(absence.badge)
@@ -1144,11 +1163,54 @@ class History:
             last = self.add(first, length - 1) if length > 1 else first
             if last >= self.today:
                 continue
-            if kind == AbsenceKind.OUTING and length == 1:
-                starts, ends = self.at(first, 8), self.at(first, 17, 30)
-            else:
-                starts, ends = self.at(first, 0), self.at(last + timedelta(days=1), 0)
-            absence_record(actor=None, staff=staff, kind=kind, starts_at=starts, ends_at=ends, reason=reason)
+            if staff.user_id is None:
+                if kind == AbsenceKind.OUTING and length == 1:
+                    starts, ends = self.at(first, 8), self.at(first, 17, 30)
+                else:
+                    starts, ends = self.at(first, 0), self.at(last + timedelta(days=1), 0)
+                absence_record(
+                    actor=None, staff=staff, kind=kind, starts_at=starts, ends_at=ends, reason=reason
+                )
+                self.summary.created["absences"] += 1
+                continue
+            leave_kind = "outing" if kind == AbsenceKind.OUTING else absence.leave_kind
+            spec = PastLeave(
+                staff=staff,
+                kind=leave_kind or LEAVE_KINDS.get(reason, "personal"),
+                first=first,
+                last=last,
+                reason=reason,
+                asked_at=self.at(self.back(days_back + 2), 9),
+                returned_at=self.at(self.add(last, 1), 8, 40) if absence.returned else None,
+            )
+            try:
+                taken = play_past_leave(spec, approvers)
+            except RuleViolation as exc:
+                self.summary.refused[exc.rule] += 1
+                continue
+            self.summary.created["leaves"] += 1
+            if absence.uncovered and taken.absence is not None:
+                self.call_backups_away(taken, self.at(first, 14), self.at(first, 17, 30))
+
+    def call_backups_away(self, taken: Any, starts: datetime, ends: datetime) -> None:
+        """Every B of the posts of `taken`'s person is called to a county inspection for an afternoon of the
+        leave, recorded by the office as an outing: nobody covers those posts then, and the person's day counts
+        as off post (R-ATT-5)."""
+        backups = {
+            link.staff
+            for cover in taken.covers.select_related("post")
+            for link in cover.post.backup_links.select_related("staff")
+        }
+        for backup in sorted(backups, key=lambda b: b.pk):
+            absence_record(
+                actor=None,
+                staff=backup,
+                kind=AbsenceKind.OUTING,
+                starts_at=starts,
+                ends_at=ends,
+                reason="被抽调参加县政务服务管理局专项检查",
+                at=starts - timedelta(hours=5),
+            )
             self.summary.created["absences"] += 1
 
     def appointments(self) -> None:

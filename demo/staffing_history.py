@@ -32,9 +32,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -243,9 +245,11 @@ class StaffingPlayer:
         if day not in closed:
             records = self.day_records(day, by_pin, aways, absent if day == self.days[-1] else None)
             # The rest days before it: the people on duty clock in and out.
+            rest_days = []
             before = day - timedelta(days=1)
             while before >= self.days[0] and not calendar_for(self.center).is_working_day(before):
                 records += self.duty_records(before, by_pin, rest_duty)
+                rest_days.append(before)
                 before -= timedelta(days=1)
             numbered = [
                 iclock.Record(number, r.pin, r.time, r.status, r.verify)
@@ -253,8 +257,9 @@ class StaffingPlayer:
             ]
             result = clock_events_ingest(terminal=terminal, records=numbered, address="10.0.0.21")
             self.summary.created["clock events"] += result.stored
-            attendance_close_day(actor=None, center=self.center, day=day)
-            self.summary.created["closed days"] += 1
+            for closing in [*sorted(rest_days), day]:  # the rest days too: a duty is checked on its day
+                attendance_close_day(actor=None, center=self.center, day=closing)
+                self.summary.created["closed days"] += 1
         tick(n)
 
     def day_records(
@@ -336,7 +341,9 @@ class StaffingPlayer:
     # --- leave -----------------------------------------------------------------------------------------
 
     def leaves(self) -> None:
-        if LeaveRequest.objects.filter(center=self.center).exists():
+        # The leaves ahead of the day of loading (the past year's are the case history's): asked while none lies
+        # ahead, so that a second run adds nothing.
+        if LeaveRequest.objects.filter(center=self.center, ends_at__gt=timezone.now()).exists():
             return
         users = (
             get_user_model().objects.filter(staff_profile__center=self.center).select_related("staff_profile")
@@ -380,6 +387,78 @@ class StaffingPlayer:
                     self.summary.created["leaves approved"] += 1
             except RuleViolation as exc:
                 self.summary.refused.append(f"{exc.rule} {staff.name}：{exc.message}")
+
+
+# A hospital certificate for the demo's sick leave (R-ATT-3): a minimal PDF, checked by its bytes like any upload.
+CERTIFICATE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+LEAVE_KINDS = {"年休假": "annual", "病假": "sick", "事假": "personal"}
+
+
+@dataclass(frozen=True)
+class PastLeave:
+    """A leave of the past year played through the leave services at its own moments (`at=`)."""
+
+    staff: StaffProfile
+    kind: str  # a LeaveKind value
+    first: date
+    last: date
+    reason: str
+    asked_at: datetime
+    returned_at: datetime | None  # None: never returned (flagged, R-ATT-6)
+
+
+def play_past_leave(spec: PastLeave, approvers: list[Any]) -> LeaveRequest:
+    """Ask for `spec` as its person at `asked_at`, naming the first B of each post they hold as A who is free
+    then; the approvers each tier names approve it half an hour apart (R-ATT-4); the supervision section records
+    the return at `returned_at` (R-ATT-6). Refusals propagate (`RuleViolation`)."""
+    staff, asked_at = spec.staff, spec.asked_at
+    period = leave.leave_period(staff.center, spec.first, HalfDay.MORNING, spec.last, HalfDay.AFTERNOON)
+    covers = {}
+    for post in leave.posts_held_as_a(staff, asked_at):
+        free = [
+            b
+            for b in leave.backups_of(post, asked_at)
+            if b.pk != staff.pk and leave.away_conflict(b, period.starts_at, period.ends_at) is None
+        ]
+        if free:
+            covers[post.pk] = free[0].pk
+    attachment = None
+    if spec.kind == "sick":
+        attachment = SimpleUploadedFile("诊断证明.pdf", CERTIFICATE_PDF, content_type="application/pdf")
+    request = leave.leave_request(
+        actor=staff.user,
+        kind=spec.kind,
+        start_date=spec.first,
+        start_half=HalfDay.MORNING,
+        end_date=spec.last,
+        end_half=HalfDay.AFTERNOON,
+        reason=spec.reason,
+        covers=covers,
+        attachment=attachment,
+        outing_entry=spec.reason if spec.kind == "outing" else "",
+        at=asked_at,
+    )
+    moment = asked_at
+    while request.state == LeaveState.PENDING:
+        step = leave.current_step(request)
+        approver = next(
+            (u for u in approvers if step and leave.may_decide(u, request, step.approver_kind)), None
+        )
+        if approver is None:
+            return request  # nobody holds the tier's role: it waits
+        moment += timedelta(minutes=30)
+        request = leave.leave_decide(actor=approver, leave=request, approve=True, at=moment)
+    if spec.returned_at is not None and request.state == LeaveState.APPROVED:
+        recorder = next((u for u in approvers if leave.may_record_return(u, request)), None)
+        if recorder is not None:
+            request = leave.leave_return(
+                actor=recorder,
+                leave=request,
+                how="in_person",
+                note="本人到稽查督办科销假",
+                at=spec.returned_at,
+            )
+    return request
 
 
 def load_demo_staffing(

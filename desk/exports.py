@@ -7,24 +7,18 @@ when and by whom, and whether rows were left out past the export's limit.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable
 from datetime import datetime
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from cases.selectors import search
 from cases.selectors.search import FoundCase
+from common.xlsx import table_workbook
 from org.models import Center
 
 from .forms import CaseSearchForm
-
-DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _headers() -> list[tuple[str, float]]:
@@ -92,51 +86,22 @@ def cases_workbook(
     conditions: list[tuple[str, str]],
     at: datetime,
 ) -> IO[bytes]:
-    """The rows as an .xlsx file, rewound, to be streamed (a temporary file: deleted once closed)."""
-    workbook = Workbook(write_only=True)
-    sheet: Any = workbook.create_sheet(_("办件"))
-    headers = _headers()
-    for index, (_header, width) in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header, _width in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    count = 0
-    for row in rows:
-        cells: list[Any] = []
-        for value in row_values(row):
-            if hasattr(value, "isoformat"):  # a date
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = DATE_FORMAT
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
-        count += 1
-
-    about: Any = workbook.create_sheet(_("说明"))
-    about.column_dimensions["A"].width = 16
-    about.column_dimensions["B"].width = 60
-    about.append([_("中心"), center.name])
-    about.append([_("导出时间"), at.replace(tzinfo=None)])
-    about.append([_("件数"), count])
+    """The rows as an .xlsx file, rewound, to be streamed (`common.xlsx`)."""
+    about: list[tuple[str, Any]] = [(_("中心"), center.name), (_("导出时间"), at)]
     if truncated:
         about.append(
-            [
+            (
                 _("注意"),
                 _("符合条件的办件超过%(n)d件，只导出了前%(n)d件；请缩小查询范围。")
                 % {"n": search.EXPORT_LIMIT},
-            ]
+            )
         )
-    for label, value in conditions:
-        about.append([label, value])
-
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
-    workbook.save(target)
-    target.seek(0)
-    return target
+    about.extend(conditions)
+    workbook, _count = table_workbook(
+        title=_("办件"),
+        headers=_headers(),
+        rows=(row_values(row) for row in rows),
+        about=about,
+        count_label=_("件数"),
+    )
+    return workbook

@@ -42,10 +42,30 @@ CAN_SUPERVISE = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.DEPUTY, Role.SY
 # Who may verify the case histories' hash chains (R-CASE-10): the supervision section, the director, the
 # administrator.
 CAN_VERIFY_CHAINS = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.SYSADMIN})
+# Who handles complaints (R-CMP-3): the supervision section receives all, the coordination section the web
+# complaints about approval matters (and sees only those), the director all. Who reads a named complainant's
+# identity (R-CMP-4): the supervision section and the director, by a grant at that very centre
+# (`supervision.services.complaints.complaint_identity_read`).
+CAN_HANDLE_COMPLAINTS = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.COORDINATION})
+CAN_READ_COMPLAINANT = frozenset({Role.SUPERVISION, Role.DIRECTOR})
+# The monthly assessment (R-ASM-16): the supervision section enters deductions, closes months and corrects them;
+# the centre's leaders and office read every sheet; everyone reads their own month.
+CAN_ASSESS = frozenset({Role.SUPERVISION})
+CAN_READ_ASSESSMENT = frozenset({Role.SUPERVISION, Role.DIRECTOR, Role.DEPUTY, Role.OFFICE})
 # Who approves leave at some tier or records a return (R-ATT-4, R-ATT-6); the service then checks the person the
 # step names (the window's own head or chief representative, its deputy in charge).
 CAN_APPROVE_LEAVE = frozenset(
     {Role.SUPERVISION, Role.DEPUTY, Role.DIRECTOR, Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE}
+)
+# The monthly meeting (R-MTG-1 … R-MTG-3): the office or the director schedules it; the leaders may chair it (the
+# service checks the chair holds one of these roles); the pack (R-MTG-2) is read by the leadership, the office, the
+# supervision section and the windows' heads and chief representatives, who report at the meeting. The meeting
+# pages themselves are open to every staff member of the centre; who may sign in, submit or close is checked by
+# the services against the person (the recorder, the chair, the owner).
+CAN_SCHEDULE_MEETING = frozenset({Role.OFFICE, Role.DIRECTOR})
+CAN_CHAIR_MEETING = frozenset({Role.DIRECTOR, Role.DEPUTY})
+CAN_READ_MEETING_PACK = frozenset(
+    {Role.DIRECTOR, Role.DEPUTY, Role.OFFICE, Role.SUPERVISION, Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE}
 )
 
 

@@ -22,6 +22,8 @@ from common.errors import PermissionDenied
 from .access import (
     CAN_APPROVE_LEAVE,
     CAN_CORRECT_ATTENDANCE,
+    CAN_HANDLE_COMPLAINTS,
+    CAN_READ_ASSESSMENT,
     CAN_SUPERVISE,
     CAN_VERIFY_CHAINS,
     CAN_VIEW_AUTHORIZATIONS,
@@ -69,6 +71,16 @@ STAFF_MENU: tuple[Entry, ...] = (
             Entry(_("办件历史链校验"), "supervision:chain_verify", CAN_VERIFY_CHAINS),
         ),
     ),
+    Entry(_("投诉处理"), "supervision:complaint_inbox", CAN_HANDLE_COMPLAINTS),
+    Entry(
+        _("考核"),
+        "supervision:assessment_mine",
+        PROFILE,
+        children=(
+            Entry(_("我的考核"), "supervision:assessment_mine", PROFILE),
+            Entry(_("月度考核表"), "supervision:assessment_sheet", CAN_READ_ASSESSMENT),
+        ),
+    ),
     Entry(
         _("组织机构"),
         "org:department_list",
@@ -97,6 +109,7 @@ STAFF_MENU: tuple[Entry, ...] = (
     Entry(_("文书模板"), "cases:notice_templates"),
     Entry(_("工作日历"), "workdays:calendar"),
     Entry(_("制度参数"), "policy:policy_list"),
+    Entry(_("月例会"), "supervision:meeting_list"),
 )
 
 

@@ -452,6 +452,30 @@ class Absence(CenterOwned):
         return f"{self.staff} {self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
 
 
+class AbsenceCover(models.Model):
+    """Who covers a post while its A is away (R-ATT-5, R-ATT-9): the B named for the post when the absence was
+    recorded (an approved leave names one per post). While the absence is in force, the post goes to that B when
+    they are on duty, before the post's other Bs in cover order; when they are not, to the first other B on
+    duty, as without a name (R-ORG-7)."""
+
+    absence = models.ForeignKey(
+        Absence, on_delete=models.PROTECT, related_name="covers", verbose_name="离岗记录"
+    )
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="+", verbose_name="岗位")
+    backup = models.ForeignKey(
+        StaffProfile, on_delete=models.PROTECT, related_name="absence_covers", verbose_name="顶岗B角"
+    )
+
+    class Meta:
+        verbose_name = "离岗顶岗"
+        verbose_name_plural = "离岗顶岗"
+        constraints = [models.UniqueConstraint(fields=["absence", "post"], name="absencecover_one_per_post")]
+        indexes = [models.Index(fields=["post", "backup"])]
+
+    def __str__(self) -> str:
+        return f"{self.absence_id} {self.post_id} {self.backup_id}"
+
+
 class BackupTraining(CenterOwned):
     """A hand-over or training session from A to B (R-ORG-8)."""
 

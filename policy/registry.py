@@ -74,6 +74,7 @@ KEYS: dict[str, PolicyKey] = {
         ),
         PolicyKey("bad_review_days", 15, "int", "R-PUB-5", gettext_noop("差评整改答复时限（工作日）")),
         PolicyKey("joint_meeting_day", 10, "int", "R-PAR-7", gettext_noop("联审会议日（每月几日）")),
+        PolicyKey("meeting_latest_day", 10, "int", "R-MTG-1", gettext_noop("月例会最迟召开日（每月几日）")),
         PolicyKey(
             "assessment_late_case_points", 5, "int", "R-ASM-9", gettext_noop("办件管理：超时办件每件扣分")
         ),
@@ -103,6 +104,104 @@ KEYS: dict[str, PolicyKey] = {
             "yearly_deduction_award_limit", 30, "int", "R-ASM-15", gettext_noop("年度扣分取消评优资格线")
         ),
         PolicyKey(
+            "assessment_conduct_category_points",
+            30,
+            "int",
+            "R-ASM-1",
+            gettext_noop("行为规范：本类满分（扣完为止）"),
+        ),
+        PolicyKey(
+            "assessment_quarrel_points", 7, "int", "R-ASM-1", gettext_noop("行为规范：与服务对象争吵每次扣分")
+        ),
+        PolicyKey(
+            "assessment_impatience_points",
+            5,
+            "int",
+            "R-ASM-1",
+            gettext_noop("行为规范：态度生硬、不耐烦每次扣分"),
+        ),
+        PolicyKey(
+            "assessment_distraction_points",
+            8,
+            "int",
+            "R-ASM-1",
+            gettext_noop("行为规范：上班玩游戏、聊天、听音乐、看影视、炒股每次扣分"),
+        ),
+        PolicyKey(
+            "assessment_idling_points",
+            5,
+            "int",
+            "R-ASM-1",
+            gettext_noop("行为规范：在岗吃东西、嬉闹、打瞌睡每次扣分"),
+        ),
+        PolicyKey(
+            "assessment_uniform_points",
+            5,
+            "int",
+            "R-ASM-1",
+            gettext_noop("行为规范：未着装或未佩戴工作牌每次扣分"),
+        ),
+        PolicyKey(
+            "assessment_attendance_category_points",
+            30,
+            "int",
+            "R-ASM-5",
+            gettext_noop("严格考勤：本类满分（扣完为止）"),
+        ),
+        PolicyKey("assessment_late_points", 5, "int", "R-ASM-5", gettext_noop("严格考勤：迟到每次扣分")),
+        PolicyKey("assessment_early_points", 5, "int", "R-ASM-5", gettext_noop("严格考勤：早退每次扣分")),
+        PolicyKey("assessment_off_post_points", 5, "int", "R-ASM-5", gettext_noop("严格考勤：脱岗每次扣分")),
+        PolicyKey(
+            "assessment_meeting_late_points",
+            2,
+            "int",
+            "R-ASM-5",
+            gettext_noop("严格考勤：会议学习无故迟到每次扣分"),
+        ),
+        PolicyKey(
+            "assessment_meeting_absent_points",
+            5,
+            "int",
+            "R-ASM-5",
+            gettext_noop("严格考勤：会议学习无故缺席每次扣分"),
+        ),
+        PolicyKey(
+            "assessment_missed_duty_points",
+            5,
+            "int",
+            "R-ASM-5",
+            gettext_noop("严格考勤：节假日值班缺岗每次扣分"),
+        ),
+        PolicyKey(
+            "assessment_official_leave_points", 3, "int", "R-ASM-5", gettext_noop("严格考勤：公假每天扣分")
+        ),
+        PolicyKey(
+            "assessment_private_leave_points", 5, "int", "R-ASM-5", gettext_noop("严格考勤：私假每天扣分")
+        ),
+        PolicyKey(
+            "assessment_absent_points", 10, "int", "R-ASM-5", gettext_noop("严格考勤：无故缺勤每天扣分")
+        ),
+        PolicyKey(
+            "assessment_not_entered_points",
+            5,
+            "int",
+            "R-ASM-9",
+            gettext_noop("办件管理：办件未录入系统每件扣分"),
+        ),
+        PolicyKey(
+            "assessment_discipline_category_points",
+            20,
+            "int",
+            "R-ASM-12",
+            gettext_noop("重大违纪：本类满分（扣完为止）"),
+        ),
+        PolicyKey(
+            "assessment_image_points", 10, "int", "R-ASM-12", gettext_noop("重大违纪：损害集体形象每次扣分")
+        ),
+        PolicyKey(
+            "assessment_corruption_points", 10, "int", "R-ASM-12", gettext_noop("重大违纪：吃拿卡要每次扣分")
+        ),
+        PolicyKey(
             "leave_supervision_max_half_days",
             1,
             "int",
@@ -126,5 +225,19 @@ KEYS: dict[str, PolicyKey] = {
         PolicyKey("leave_official_outing", True, "bool", "R-ATT-8", gettext_noop("因公临时外出为公假")),
         PolicyKey("leave_official_training", True, "bool", "R-ATT-8", gettext_noop("培训为公假")),
         PolicyKey("leave_official_meeting", True, "bool", "R-ATT-8", gettext_noop("派出单位会议为公假")),
+        PolicyKey(
+            "complaint_joint_limit_days",
+            2,
+            "int",
+            "R-CMP-5",
+            gettext_noop("涉及两个以上部门的投诉：处理并反馈时限（工作日）"),
+        ),
+        PolicyKey(
+            "complaint_prompt_limit_days",
+            1,
+            "int",
+            "R-CMP-5",
+            gettext_noop("其他投诉“及时处理”：答复时限（工作日）"),
+        ),
     ]
 }

@@ -6,7 +6,7 @@ centre. Both patterns carry the same name; `reverse` picks by the arguments give
 
 from django.urls import path
 
-from . import views, views_progress
+from . import views, views_complaints, views_progress
 
 app_name = "portal"
 
@@ -20,6 +20,8 @@ _pages = [
     ("kiosk/staff/", views.kiosk_staff, "kiosk_staff"),
     ("progress/", views_progress.case_lookup, "case_lookup"),
     ("kiosk/progress/", views_progress.kiosk_progress, "kiosk_progress"),
+    ("complaints/new/", views_complaints.complaint_new, "complaint_new"),
+    ("complaints/track/", views_complaints.complaint_track, "complaint_track"),
 ]
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 Usage (from the project root, against a running server with the demo centre loaded, e.g. `make run`):
 
     .venv/bin/python scripts/screenshots.py [BASE_URL]        # default http://127.0.0.1:8000
+    .venv/bin/python scripts/screenshots.py --only staffing   # one group: public, staff, cases, staffing
 
 Writes viewport-sized PNGs (not full pages, to keep them small) to docs/screenshots/:
 
@@ -20,6 +21,21 @@ Writes viewport-sized PNGs (not full pages, to keep them small) to docs/screensh
     case-search.png     办件查询, signed in as the A01 clerk: the open cases of the window, soonest deadline first,
                         with the working days left or overdue (R-CLK-1/6), 1400 wide
 
+The staffing screens (attendance, leave, duty; docs/staffing.md):
+
+    my-attendance.png   我的请假 of the A01 clerk opened on last month: the month's attendance facts the assessment
+                        reads (late, early, absent, leave half-days, missed duty, spot checks; R-ASM-5, R-ATT-2/8)
+    leave-form.png      the same page at the new leave request: type, half days, reason, the B for each post the
+                        person holds as A (R-ATT-3, R-ATT-5)
+    leave-approvals.png 待我审批, signed in as the deputy in charge: the demo's leave still waiting (R-ATT-4) and the
+                        leaves not returned (R-ATT-6)
+    attendance-board.png  今日在岗, signed in as the supervision section: at post, late, on leave, out, unaccounted
+                        for (R-ATT-2, R-ATT-7)
+    attendance-sheet.png  月考勤表 of last month per window, signed in as the supervision section, 1400 wide (R-ATT-2)
+    duty-roster.png     值班表 of this month as a calendar, signed in as the office, with today's duty leader and
+                        the disputes (R-ATT-1, R-PUB-6)
+    terminals.png       考勤机, signed in as the office: the terminals and their last contact (R-ATT-2)
+
 Opening the catalogue edit page opens the item's next draft version, as it does for a person; the published
 guide is unchanged.
 """
@@ -27,6 +43,7 @@ guide is unchanged.
 from __future__ import annotations
 
 import argparse
+import datetime
 import shutil
 import sys
 from collections.abc import Iterator
@@ -34,6 +51,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
@@ -85,9 +103,13 @@ class Shooter:
             status = response.status if response else "no response"
             raise ScreenshotError(f"{url}: HTTP {status}")
 
-    def shoot(self, page: Page, name: str) -> None:
+    def shoot(self, page: Page, name: str, at: str | None = None) -> None:
+        """A viewport-sized shot from the top of the page, or with the element `at` (a selector) at the top."""
         page.evaluate("document.fonts.ready")
-        page.evaluate("window.scrollTo(0, 0)")
+        if at is None:
+            page.evaluate("window.scrollTo(0, 0)")
+        else:
+            page.locator(at).first.evaluate("element => element.scrollIntoView({block: 'start'})")
         path = self.out_dir / name
         page.screenshot(path=str(path), full_page=False, animations="disabled", caret="hide")
         size = path.stat().st_size
@@ -177,6 +199,42 @@ class Shooter:
             expect(page.locator("h1")).to_contain_text("督办看板")
             self.shoot(page, "supervision-dashboard.png")
 
+    def staffing_pages(self) -> None:
+        today = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        last_month = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+        with self.tab() as page:
+            self.log_in(page, "clerk", f"/staff/staffing/leave/?month={last_month}")
+            expect(page.locator("#my-attendance")).to_be_visible()
+            self.shoot(page, "my-attendance.png")
+            expect(page.locator("#id_kind")).to_be_visible()
+            self.shoot(page, "leave-form.png", at='h2:has-text("新的请假申请")')
+
+        with self.tab() as page:
+            self.log_in(page, "deputy", "/staff/staffing/leave/approvals/")
+            self.shoot(page, "leave-approvals.png")
+
+        with self.tab() as page:
+            self.log_in(page, "supervision", "/staff/staffing/board/")
+            self.shoot(page, "attendance-board.png")
+
+        with self.tab(WIDE) as page:
+            self.log_in(page, "supervision", f"/staff/staffing/sheet/?month={last_month}")
+            self.shoot(page, "attendance-sheet.png")
+
+        with self.tab() as page:
+            self.log_in(page, "office", "/staff/staffing/duty/")
+            self.shoot(page, "duty-roster.png")
+            self.go(page, "/staff/staffing/terminals/")
+            self.shoot(page, "terminals.png")
+
+
+GROUPS = {
+    "public": "public_pages",
+    "staff": "staff_pages",
+    "cases": "case_pages",
+    "staffing": "staffing_pages",
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Screenshots of the demo centre for docs/screenshots/.")
@@ -184,6 +242,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--center", default=CENTER, help="the demo centre's code (default %(default)s)")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder (default docs/screenshots)")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(GROUPS),
+        help="take only this group of screenshots (repeatable; default all)",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -191,9 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         browser: Any = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         try:
             shooter = Shooter(browser, args.base_url, args.out, args.center)
-            shooter.public_pages()
-            shooter.staff_pages()
-            shooter.case_pages()
+            for group in args.only or GROUPS:
+                getattr(shooter, GROUPS[group])()
         except ScreenshotError as exc:
             print(f"screenshots: {exc}", file=sys.stderr)
             return 1

@@ -25,6 +25,9 @@ The rules, in the order they apply:
   clock-out, which counts as early. A sitting to be worked with no clock at all is absent without leave.
 - **The day's status** is the first that applies of: rest (no sitting), absent (any minute absent without
   leave), late, left early, leave, outing, on time.
+- **Uncovered (R-ATT-5).** `uncovered_minutes` counts the minutes of the sittings a person spent on leave or an
+  outing while a post they hold as A had no B on duty; the services store them and a day with any is off post
+  (脱岗), after absent and before the rest.
 
 Proven against a minute-by-minute reference in `staffing/tests/test_attendance_pure.py`.
 """
@@ -63,6 +66,9 @@ DUTY_DAY: Final = "duty"
 
 # The day's status (also ON_TIME, LATE, LEFT_EARLY, ABSENT, LEAVE, OUTING).
 REST: Final = "rest"
+OFF_POST: Final = (
+    "off_post"  # away on leave or an outing with nobody covering a post (R-ATT-5), set by the services
+)
 
 
 @dataclass(frozen=True)
@@ -291,6 +297,41 @@ def attendance_of_day(
         outing_minutes=totals[OUTING],
         absent_minutes=absent_minutes,
     )
+
+
+def uncovered_minutes(
+    day: date,
+    sittings: Iterable[Sitting],
+    aways: Iterable[Away],
+    backups_away: Iterable[Sequence[Sequence[Away]]],
+) -> int:
+    """The minutes of the day's sittings the person spent on leave or an outing while a post they hold as A had
+    no B on duty (R-ATT-5: 无人顶岗，一律按个人脱岗处理 — absence without cover counts as leaving the post).
+
+    `backups_away` has one entry per post the person holds as A that day: for each of the post's Bs, the periods
+    that B was away (any kind; a B not active that day is given the whole day). A post with no B is uncovered
+    whenever its A is away. A minute counts once however many posts are uncovered then."""
+    away_minutes = [
+        (minute_of(day, a.start), minute_of(day, a.end, up=True)) for a in aways if a.kind in (LEAVE, OUTING)
+    ]
+    posts = [
+        [[(minute_of(day, a.start), minute_of(day, a.end, up=True)) for a in periods] for periods in backups]
+        for backups in backups_away
+    ]
+    if not away_minutes or not posts:
+        return 0
+
+    def inside(minute: int, spans: Iterable[tuple[int, int]]) -> bool:
+        return any(start <= minute < end for start, end in spans)
+
+    total = 0
+    for sitting in sittings:
+        for minute in range(sitting.start, sitting.end):
+            if not inside(minute, away_minutes):
+                continue
+            if any(all(inside(minute, b) for b in backups) for backups in posts):
+                total += 1
+    return total
 
 
 def local_midnight(day: date) -> datetime:

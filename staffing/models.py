@@ -204,6 +204,7 @@ class DayStatus(models.TextChoices):
     LATE = rules.LATE, _("迟到")
     LEFT_EARLY = rules.LEFT_EARLY, _("早退")
     ABSENT = rules.ABSENT, _("旷工")
+    OFF_POST = rules.OFF_POST, _("脱岗（无人顶岗）")
     LEAVE = rules.LEAVE, _("请假")
     OUTING = rules.OUTING, _("外出")
 
@@ -233,6 +234,7 @@ class AttendanceDay(CenterOwned):
     leave_minutes = models.PositiveIntegerField(default=0, verbose_name="请假分钟")
     outing_minutes = models.PositiveIntegerField(default=0, verbose_name="外出分钟")
     absent_minutes = models.PositiveIntegerField(default=0, verbose_name="旷工分钟")
+    uncovered_minutes = models.PositiveIntegerField(default=0, verbose_name="无人顶岗分钟")
     first_clock = models.DateTimeField(null=True, blank=True, verbose_name="首次打卡")
     last_clock = models.DateTimeField(null=True, blank=True, verbose_name="末次打卡")
     clocks = models.PositiveIntegerField(default=0, verbose_name="打卡次数")

@@ -14,6 +14,8 @@ national schedule (every centre is concerned).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from org.models import Center
@@ -58,8 +60,9 @@ def calendar_changed(center: Center | None, *, reason: str) -> None:
 # `overdue(timer)` is called once, in the transaction that sets `timer.red_since` (the daily sweep, or the
 # subject finishing late): the owner stores who answered for the subject on the day it fell overdue (R-CLK-9).
 # `recomputed(timer, old=..., reason=...)` is called in the calendar write's transaction for each timer whose
-# deadline moved (R-CLK-3): the owner writes it into the subject's history. A kind with no owner is fine: the
-# timer's own fields still tell the truth.
+# deadline moved (R-CLK-3): the owner writes it into the subject's history. `responsible(timer, on=...)` names,
+# for the warning records (R-DATA-3), the subject and the department and person answering for it that day. A kind
+# with no owner is fine: the timer's own fields still tell the truth.
 
 
 class TimerOverdue(Protocol):
@@ -70,23 +73,56 @@ class TimerRecomputed(Protocol):
     def __call__(self, timer: Any, *, old: dict[str, Any], reason: str) -> Any: ...
 
 
-_timer_owners: dict[str, tuple[TimerOverdue | None, TimerRecomputed | None]] = {}
+@dataclass(frozen=True)
+class Responsible:
+    """Who answers for a timer's subject when it turns yellow or red (R-DATA-3), as its owner says."""
+
+    label: str = ""  # how a supervision record names the subject (a case number)
+    department_id: int | None = None
+    staff_id: int | None = None
+
+
+class TimerResponsible(Protocol):
+    def __call__(self, timer: Any, *, on: date) -> Responsible: ...
+
+
+@dataclass(frozen=True)
+class _Owner:
+    overdue: TimerOverdue | None = None
+    recomputed: TimerRecomputed | None = None
+    responsible: TimerResponsible | None = None
+
+
+_timer_owners: dict[str, _Owner] = {}
 
 
 def register_timer_owner(
-    kind: str, *, overdue: TimerOverdue | None = None, recomputed: TimerRecomputed | None = None
+    kind: str,
+    *,
+    overdue: TimerOverdue | None = None,
+    recomputed: TimerRecomputed | None = None,
+    responsible: TimerResponsible | None = None,
 ) -> None:
     """Name the functions that answer for timers of `kind` (registering again replaces them)."""
-    _timer_owners[kind] = (overdue, recomputed)
+    _timer_owners[kind] = _Owner(overdue, recomputed, responsible)
 
 
 def timer_overdue(timer: Any) -> None:
-    overdue, _recomputed = _timer_owners.get(timer.kind, (None, None))
-    if overdue is not None:
-        overdue(timer)
+    owner = _timer_owners.get(timer.kind, _Owner())
+    if owner.overdue is not None:
+        owner.overdue(timer)
 
 
 def timer_recomputed(timer: Any, *, old: dict[str, Any], reason: str) -> None:
-    _overdue, recomputed = _timer_owners.get(timer.kind, (None, None))
-    if recomputed is not None:
-        recomputed(timer, old=old, reason=reason)
+    owner = _timer_owners.get(timer.kind, _Owner())
+    if owner.recomputed is not None:
+        owner.recomputed(timer, old=old, reason=reason)
+
+
+def timer_responsible(timer: Any, *, on: date) -> Responsible:
+    """Who answers for `timer`'s subject on `on` (the warning records, R-DATA-3); nobody named when the kind has
+    no owner or its owner does not say."""
+    owner = _timer_owners.get(timer.kind, _Owner())
+    if owner.responsible is None:
+        return Responsible()
+    return owner.responsible(timer, on=on)

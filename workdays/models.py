@@ -119,6 +119,9 @@ class Timer(models.Model):
     provisional = models.BooleanField(default=False, verbose_name=_("期限为暂定"))
     finished_on = models.DateField(null=True, blank=True, verbose_name=_("结束日"))
     red_since = models.DateField(null=True, blank=True, verbose_name=_("超时起始日"))
+    # The colour of the last warning recorded (R-DATA-3): "" (none, or back to green or stopped since),
+    # "yellow" or "red". The sweep records a warning each time the colour turns to one not recorded yet.
+    warned = models.CharField(max_length=10, blank=True, default="", verbose_name=_("已记录预警"))
 
     class Meta:
         verbose_name = _("工作日计时")
@@ -158,6 +161,70 @@ class Timer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.subject_id} {self.deadline or self.state}"
+
+
+class WarningColour(models.TextChoices):
+    YELLOW = "yellow", _("黄灯预警")
+    RED = "red", _("红灯超时")
+
+
+class WarningResult(models.TextChoices):
+    FINISHED_IN_TIME = "in_time", _("按期办结")
+    FINISHED_LATE = "late", _("超期办结")
+    CLEARED = "cleared", _("期限调整后解除")  # an extension, a special procedure, a calendar change
+
+
+class TimerWarning(models.Model):
+    """A timer turning yellow or red, recorded when it happens (R-DATA-3 督办记录): the rule, the type, the day it
+    turned and the moment recorded, the deadline then, the responsible department and person (asked of the
+    subject's owner, `workdays.hooks`), and later its result. Written by the daily sweep (`timers_sweep`) and
+    never rewritten; only the result is filled in once, when the timer finishes or the warning clears."""
+
+    center = models.ForeignKey(
+        "org.Center", on_delete=models.PROTECT, related_name="+", verbose_name=_("中心")
+    )
+    timer = models.ForeignKey(
+        Timer, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("计时")
+    )
+    kind = models.CharField(max_length=20, choices=TimerKind.choices, verbose_name=_("类别"))
+    subject_id = models.PositiveBigIntegerField(verbose_name=_("对象编号"))
+    subject_label = models.CharField(max_length=120, blank=True, verbose_name=_("对象"))
+    colour = models.CharField(max_length=10, choices=WarningColour.choices, verbose_name=_("预警类型"))
+    rule = models.CharField(max_length=20, verbose_name=_("依据"))
+    turned_on = models.DateField(verbose_name=_("变色日"))
+    deadline = models.DateField(verbose_name=_("期限"))
+    recorded_at = models.DateTimeField(verbose_name=_("记录时间"))
+    department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("责任部门"),
+    )
+    responsible = models.ForeignKey(
+        "org.StaffProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("责任人"),
+    )
+    result = models.CharField(
+        max_length=10, choices=WarningResult.choices, blank=True, verbose_name=_("结果")
+    )
+    result_on = models.DateField(null=True, blank=True, verbose_name=_("结果日期"))
+
+    class Meta:
+        verbose_name = _("预警督办记录")
+        verbose_name_plural = _("预警督办记录")
+        indexes = [
+            models.Index(fields=["center", "turned_on"], name="timerwarning_center_day"),
+            models.Index(fields=["timer", "result"], name="timerwarning_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.subject_id} {self.colour} {self.turned_on}"
 
 
 class TimerSpan(models.Model):

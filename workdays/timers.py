@@ -23,13 +23,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from common import sql
 from org.models import Center
 
 from . import hooks
 from .clock import WorkCalendar
-from .models import Timer, TimerSpan, TimerState
+from .models import Timer, TimerSpan, TimerState, TimerWarning, WarningColour, WarningResult
 from .selectors import calendar_for
 from .timer import Span, TimerView, derive
 
@@ -177,6 +178,10 @@ def timer_finish(*, timer: Timer, on: date, open_span: bool | None = None) -> No
     sql.update(timer, fields)
     if late:
         hooks.timer_overdue(timer)
+    # The warnings recorded for it get their result (read from the table, not from `timer.warned`, which the
+    # sweep may have changed since this instance was read).
+    in_time = timer.deadline is None or on <= timer.deadline
+    _close_warnings(timer, WarningResult.FINISHED_IN_TIME if in_time else WarningResult.FINISHED_LATE, on)
 
 
 def timer_recompute(
@@ -249,7 +254,76 @@ def timers_sweep(*, today: date) -> int:
             timer.save(update_fields=["red_since"])
             hooks.timer_overdue(timer)
             recorded += 1
+    timers_record_warnings(today=today)
     return recorded
+
+
+# --- warnings as supervision records (R-DATA-3) ---------------------------------------------------------------
+
+# The rule a warning record cites: the yellow and red of R-CLK-6, the overdue of R-CLK-9.
+WARNING_RULES = {WarningColour.YELLOW: "R-CLK-6", WarningColour.RED: "R-CLK-9"}
+
+
+def _colour_due(colour: str, today: date) -> Q:
+    """Running timers whose colour on `today` is `colour` and whose last recorded warning is not."""
+    return colour_filter(colour, today) & ~Q(warned=colour)
+
+
+def timers_record_warnings(*, today: date) -> int:
+    """Record each timer that has turned yellow or red since its last record (R-DATA-3), as the daily sweep
+    sees it on `today`: a `TimerWarning` with the rule, the colour, the day it turned (its first yellow day, or
+    the day after its deadline), the deadline, and who answered for the subject that day (`hooks.
+    timer_responsible`). A timer back to green or stopped (an extension, a special procedure, a calendar change)
+    has its open warnings closed as cleared, so that turning yellow again is a new record. Each timer in its own
+    transaction, like the overdue sweep; running it again the same day changes nothing. Returns the number
+    recorded."""
+    recorded = 0
+    for colour in (WarningColour.YELLOW, WarningColour.RED):
+        due = list(
+            Timer.objects.filter(_colour_due(colour, today)).order_by("pk").values_list("pk", flat=True)
+        )
+        for pk in due:
+            with transaction.atomic():
+                timer = Timer.objects.select_for_update().filter(_colour_due(colour, today), pk=pk).first()
+                if timer is None:
+                    continue
+                assert timer.deadline is not None and timer.warn_from is not None
+                turned_on = (
+                    timer.warn_from if colour == WarningColour.YELLOW else timer.deadline + timedelta(days=1)
+                )
+                who = hooks.timer_responsible(timer, on=turned_on)
+                TimerWarning.objects.create(
+                    center_id=timer.center_id,
+                    timer=timer,
+                    kind=timer.kind,
+                    subject_id=timer.subject_id,
+                    subject_label=who.label[:120],
+                    colour=colour,
+                    rule=WARNING_RULES[colour],
+                    turned_on=turned_on,
+                    deadline=timer.deadline,
+                    recorded_at=timezone.now(),
+                    department_id=who.department_id,
+                    responsible_id=who.staff_id,
+                )
+                timer.warned = colour
+                sql.update(timer, ["warned"])
+                recorded += 1
+    cleared = Q(state=TimerState.STOPPED) | Q(state=TimerState.RUNNING, warn_from__gt=today)
+    for pk in Timer.objects.filter(cleared).exclude(warned="").values_list("pk", flat=True):
+        with transaction.atomic():
+            timer = Timer.objects.select_for_update().filter(cleared, pk=pk).exclude(warned="").first()
+            if timer is None:
+                continue
+            _close_warnings(timer, WarningResult.CLEARED, today)
+            timer.warned = ""
+            sql.update(timer, ["warned"])
+    return recorded
+
+
+def _close_warnings(timer: Timer, result: str, on: date) -> None:
+    """Fill in the result of `timer`'s warnings that have none yet (once; never rewritten after)."""
+    TimerWarning.objects.filter(timer=timer, result="").update(result=result, result_on=on)
 
 
 # --- colours in SQL (R-CLK-6) ------------------------------------------------------------------------------

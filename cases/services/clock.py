@@ -39,6 +39,7 @@ from org.models import StaffProfile
 from org.services import post_holder_at
 from policy.selectors import policy_value, policy_values
 from workdays.clock import WorkCalendar
+from workdays.hooks import Responsible
 from workdays.models import Timer, TimerKind
 from workdays.selectors import calendar_for, working_hours_for
 from workdays.timer import ONE_DAY, TimerView, subtract_working_days
@@ -49,6 +50,7 @@ from ..acting import COORDINATION, EXTENSION_APPROVER, WINDOW, Acting
 from ..clock import REPORTED_UP as REPORTED_UP_SPAN
 from ..clock import budget_days, stops_the_clock, yellow_days
 from ..models import (
+    NOT_NUMBERED,
     ActingAs,
     Case,
     CaseEvent,
@@ -202,6 +204,38 @@ def _closing(case: Case, day: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, hours.afternoon_end))
 
 
+def _answering(case: Case, moment: datetime) -> tuple[Any, StaffProfile | None, str]:
+    """Who answered for `case` at `moment`: (the post of the step then running, its holder then — A, or the B
+    covering while A was away, R-ORG-7 — and as what); without a post, the case's handler as it stands."""
+    step = (
+        CaseStep.objects.filter(case=case, started_at__lte=moment)
+        .filter(Q(finished_at=None) | Q(finished_at__gt=moment))
+        .select_related("post__holder_a")
+        .order_by("order")
+        .first()
+    )
+    post = step.post if step is not None else None
+    if post is None:
+        return None, case.responsible, case.responsible_acting_as or ""
+    holder = post_holder_at(post, moment)
+    # Nobody on duty at the post: its A answers for it (as step_complete names them).
+    return (post, holder.staff, holder.acting_as) if holder else (post, post.holder_a, "A")
+
+
+def case_warning_responsible(timer: Timer, *, on: date) -> Responsible:
+    """The owner hook of case timers for the warning records (R-DATA-3, registered in `CasesConfig.ready`): the
+    case's number (or its not-numbered label), its window's department, and who answered for it at the opening
+    of the day it turned yellow or red (`_answering`)."""
+    case = Case.objects.select_related("window", "center").get(pk=timer.subject_id)
+    opening = timezone.make_aware(datetime.combine(on, working_hours_for(case.center, on).morning_start))
+    _post, staff, _acting_as = _answering(case, opening)
+    return Responsible(
+        label=case.number or str(NOT_NUMBERED),
+        department_id=case.window.department_id if case.window is not None else None,
+        staff_id=staff.pk if staff is not None else None,
+    )
+
+
 def case_overdue_record(timer: Timer) -> Overdue | None:
     """The owner hook of case timers for the day a case fell overdue (registered in `CasesConfig.ready`):
     store who answered for it at the close of its last day — the holder then of the post of the step that was
@@ -211,20 +245,7 @@ def case_overdue_record(timer: Timer) -> Overdue | None:
     if Overdue.objects.filter(case=case).exists():
         return None
     assert timer.deadline is not None and timer.red_since is not None
-    moment = _closing(case, timer.deadline)
-    step = (
-        CaseStep.objects.filter(case=case, started_at__lte=moment)
-        .filter(Q(finished_at=None) | Q(finished_at__gt=moment))
-        .select_related("post__holder_a")
-        .order_by("order")
-        .first()
-    )
-    post = step.post if step is not None else None
-    responsible, acting_as = case.responsible, case.responsible_acting_as
-    if post is not None:
-        holder = post_holder_at(post, moment)
-        # Nobody on duty at the post: its A answers for it (as step_complete names them).
-        responsible, acting_as = (holder.staff, holder.acting_as) if holder else (post.holder_a, "A")
+    post, responsible, acting_as = _answering(case, _closing(case, timer.deadline))
     return Overdue.objects.create(
         center_id=case.center_id,
         case=case,

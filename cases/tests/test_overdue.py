@@ -24,6 +24,7 @@ from cases.tests.handling_helpers import authorise
 from org.services import absence_record
 from supervision.selectors.assessment import case_facts
 from supervision.selectors.dashboard import dashboard
+from workdays.models import TimerWarning
 from workdays.timers import timers_sweep
 
 pytestmark = pytest.mark.usefixtures("national_calendar")
@@ -156,3 +157,46 @@ def test_r_clk_5_no_extension_once_the_deadline_has_passed(hall: Any) -> None:
             at=at(date(2026, 10, 14), 9),
         )
     assert getattr(refusal.value, "rule", None) == "R-CLK-5"
+
+
+def test_r_data_3_a_case_turning_yellow_and_red_is_recorded_with_its_department_and_who_held_the_post(
+    hall: Any,
+) -> None:
+    """Yellow on 10-12 with the clerk (A) at the post; red on 10-14 while he is away and his B holds it; the
+    decision on 10-16 is late: both records say so. The records are stored, not recomputed."""
+    case = _accepted(hall, responsible=hall.clerk, responsible_acting_as="A")
+    timers_sweep(today=date(2026, 10, 12))
+    absence_record(
+        actor=None,
+        staff=hall.clerk,
+        kind="leave",
+        starts_at=at(date(2026, 10, 14), 0),
+        ends_at=at(date(2026, 10, 15), 0),
+    )
+    timers_sweep(today=date(2026, 10, 14))
+    records = list(TimerWarning.objects.filter(kind="case", subject_id=case.pk).order_by("pk"))
+    assert [
+        (r.colour, r.rule, r.turned_on, r.subject_label, r.department, r.responsible) for r in records
+    ] == [
+        ("yellow", "R-CLK-6", date(2026, 10, 12), case.number, hall.window.department, hall.clerk),
+        ("red", "R-CLK-9", date(2026, 10, 14), case.number, hall.window.department, hall.backup),
+    ]
+    handling.step_complete(actor=hall.clerk, case=case, opinion="同意", at=at(date(2026, 10, 15), 9))
+    authorise(hall)
+    handling.case_decide(
+        actor=hall.chief,
+        case=case,
+        approve=True,
+        result_number="许〔2026〕9号",
+        at=at(date(2026, 10, 16), 10),
+    )
+    assert (
+        list(TimerWarning.objects.filter(subject_id=case.pk, kind="case").values_list("result", "result_on"))
+        == [("late", date(2026, 10, 16))] * 2
+    )
+    # The supervision dashboard lists the month's records.
+    board = dashboard(hall.center, date(2026, 10, 20))
+    assert [(r.colour, r.responsible) for r in board.warnings.rows] == [
+        ("red", hall.backup),
+        ("yellow", hall.clerk),
+    ]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime, time, timedelta
 from io import StringIO
 from typing import Any
 
@@ -29,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.access import can_see_applicant, cases_for_user
 from cases.models import Case, CaseState, Extension, ExtensionRequest, Inquiry, Notice
@@ -49,6 +51,9 @@ from org.models import (
 from org.tests import factories as f
 from staffing.models import DutyDispute, DutyEntry, Explanation, LeaveRequest
 from staffing.services.terminals import terminal_register
+from supervision.models import ActionItem, AssessmentEntry, Meeting
+from supervision.services.complaints import complaint_register
+from supervision.services.meetings import meeting_schedule
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -95,6 +100,18 @@ class World:
         self.terminal_serial = terminal_register(
             actor=None, center=county, serial="MATRIX-T1", name="大厅考勤机"
         ).serial
+        # A named web complaint against the A01 window (the demo has none): its pages are walked on a real row.
+        self.complaint = complaint_register(
+            actor=None,
+            center=county,
+            channel="web",
+            ground="p_rude",
+            matter="矩阵投诉",
+            window=a01,
+            identity={"name": "矩阵投诉人", "phone": "13900000009"},
+        ).complaint
+        # Next month's meeting (the demo has none): its pages and pack are walked on a real row.
+        self.meeting = _schedule_meeting(county)
         self.ids: dict[str, list[int]] = {
             "case": [c.pk for c in self.cases],
             "inquiry": _first(Inquiry.objects.filter(center=county)),
@@ -113,6 +130,10 @@ class World:
             "dispute": _first(DutyDispute.objects.filter(center=county)),
             "explanation": _first(Explanation.objects.filter(center=county)),
             "leave": _first(LeaveRequest.objects.filter(center=county)),
+            "complaint": [self.complaint.pk],
+            "assessment_entry": _first(AssessmentEntry.objects.filter(center=county)),
+            "meeting": [self.meeting.pk],
+            "action_item": _first(ActionItem.objects.filter(center=county)),
         }
 
     def markers(self, case: Case) -> dict[str, str]:
@@ -142,6 +163,10 @@ class World:
         "disputes": "dispute",
         "explanations": "explanation",
         "leave": "leave",
+        "complaints": "complaint",
+        "entries": "assessment_entry",
+        "meetings": "meeting",
+        "actions": "action_item",
     }
 
     def values(self, route: str, kwarg: str) -> list[Any]:
@@ -165,6 +190,24 @@ class World:
                 options = [{**o, kwarg: v} for o in options for v in self.values(route, kwarg)]
             for chosen in options:
                 yield reverse(name, kwargs=chosen)
+
+
+def _schedule_meeting(county: Center) -> Meeting:
+    """The county's monthly meeting of next month, chaired by its director and recorded by its office."""
+    first = (timezone.localdate().replace(day=1) + timedelta(days=32)).replace(day=1)
+    staff = {
+        s.user.get_username(): s
+        for s in StaffProfile.objects.filter(center=county, user__isnull=False).select_related("user")
+        if s.user is not None
+    }
+    return meeting_schedule(
+        actor=None,
+        center=county,
+        starts_at=timezone.make_aware(datetime.combine(first + timedelta(days=2), time(9))),
+        place="三楼会议室",
+        chair=staff["director"],
+        recorder=staff["office"],
+    )
 
 
 def _first(queryset: Any) -> list[int]:

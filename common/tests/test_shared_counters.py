@@ -62,6 +62,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(40),
         HISTORY_SEAL_KEY=secrets.token_urlsafe(40),
+        PERSONAL_DATA_KEY=secrets.token_urlsafe(40),
         ALLOWED_HOSTS="govhall.example.gov.cn",
         # SQLite serialises the two processes' writes: the one waiting may wait long on a busy machine.
         DATABASE_URL=f"sqlite:///{tmp_path / 'govhall.sqlite3'}?timeout=120",
@@ -177,6 +178,7 @@ def _production_settings(environ: dict[str, str]) -> dict[str, Any]:
     env = {
         "SECRET_KEY": secrets.token_urlsafe(40),
         "HISTORY_SEAL_KEY": secrets.token_urlsafe(40),
+        "PERSONAL_DATA_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "govhall.example.gov.cn",
         **environ,
     }

@@ -172,7 +172,9 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# ECharts for the monthly meeting's pack (R-MTG-2) is not committed: `make setup` installs it with npm from
+# package-lock.json into node_modules/, served from there under static/vendor/echarts/.
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist")]
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -220,6 +222,9 @@ SPECTACULAR_SETTINGS = {
         "DayKindEnum": "workdays.models.DayKind",
         "AbsenceKindEnum": "org.models.AbsenceKind",
         "WindowKindEnum": "org.models.WindowKind",
+        # Inquiries and complaints both have a `channel`.
+        "ChannelEnum": "cases.models.Channel",
+        "ComplaintChannelEnum": "supervision.models.ComplaintChannel",
     },
 }
 
@@ -236,6 +241,13 @@ NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "60"))
 # New seals are made under HISTORY_SEAL_KEY_ID; seals made with earlier keys verify with the retired keys.
 HISTORY_SEAL_KEY_ID = "1"
 HISTORY_SEAL_RETIRED_KEYS: dict[str, str] = {}
+
+# The key that encrypts personal data at rest (a complainant's identity, R-CMP-4; common/crypto.py,
+# docs/complaints.md) is kept outside the database: `PERSONAL_DATA_KEY` comes from the environment in production
+# and from SECRET_KEY in development and tests. New values are encrypted under PERSONAL_DATA_KEY_ID; values
+# encrypted under earlier keys open with the retired keys until `personal_data_rekey` rewrites them.
+PERSONAL_DATA_KEY_ID = "1"
+PERSONAL_DATA_RETIRED_KEYS: dict[str, str] = {}
 
 # Where rendered PDFs are cached by content hash, so a notice is rendered once per content.
 PDF_CACHE_DIR = VAR_DIR / "pdf-cache"

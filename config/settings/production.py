@@ -4,6 +4,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from common.crypto import parse_keys as parse_personal_data_keys
 from common.net import parse_networks
 from common.seal import parse_keys
 
@@ -25,6 +26,16 @@ if len(HISTORY_SEAL_KEY) < 32 or HISTORY_SEAL_KEY == SECRET_KEY:
     raise ImproperlyConfigured("HISTORY_SEAL_KEY: at least 32 random characters, and not the SECRET_KEY.")
 HISTORY_SEAL_KEY_ID = os.environ.get("HISTORY_SEAL_KEY_ID", "1")
 HISTORY_SEAL_RETIRED_KEYS = parse_keys(os.environ.get("HISTORY_SEAL_RETIRED_KEYS", ""))
+# The key that encrypts personal data at rest (a complainant's identity, R-CMP-4; docs/complaints.md): kept
+# outside the database and apart from its backups, and neither of the keys above. Retired keys, as
+# `id=key,id=key`, keep older values readable until `personal_data_rekey` has rewritten them.
+PERSONAL_DATA_KEY = env_required("PERSONAL_DATA_KEY")
+if len(PERSONAL_DATA_KEY) < 32 or PERSONAL_DATA_KEY in (SECRET_KEY, HISTORY_SEAL_KEY):
+    raise ImproperlyConfigured(
+        "PERSONAL_DATA_KEY: at least 32 random characters, and neither the SECRET_KEY nor the HISTORY_SEAL_KEY."
+    )
+PERSONAL_DATA_KEY_ID = os.environ.get("PERSONAL_DATA_KEY_ID", "1")
+PERSONAL_DATA_RETIRED_KEYS = parse_personal_data_keys(os.environ.get("PERSONAL_DATA_RETIRED_KEYS", ""))
 ALLOWED_HOSTS = env_required("ALLOWED_HOSTS").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 DEBUG = False

@@ -9,6 +9,8 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret-" + "x" * 40  # noqa: S105
 # The history seal key (docs/history-integrity.md), derived from the secret key as in development.
 HISTORY_SEAL_KEY = hashlib.sha256(b"govhall.history-seal:" + SECRET_KEY.encode()).hexdigest()
+# The personal-data key (common/crypto.py, docs/complaints.md), derived from the secret key: as in development.
+PERSONAL_DATA_KEY = hashlib.sha256(b"govhall.personal-data:" + SECRET_KEY.encode()).hexdigest()
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PDF_CACHE_DIR = VAR_DIR / "test-pdf-cache"
 

@@ -260,6 +260,11 @@ class Absence:
     before: int  # working days before the day of loading it starts
     days: int  # working days
     reason: str
+    leave_kind: str = (
+        ""  # the leave type asked for (staffing LeaveKind); "" = personal, an outing's is outing
+    )
+    returned: bool = True  # the return (销假) is recorded the next working morning; false: left unreturned
+    uncovered: bool = False  # the Bs are called away on its first afternoon: nobody covers (R-ATT-5)
 
 
 @dataclass(frozen=True)
@@ -349,6 +354,91 @@ def read_staffing(path: Path) -> Staffing:
     return staffing
 
 
+# --- complaints, assessments and meetings (supervision.toml) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """A deduction the supervision section enters with its evidence (R-ASM-1, R-ASM-9, R-ASM-12)."""
+
+    badge: str
+    months_back: int  # 1: the last month
+    code: str  # a supervision.scoring deduction code that is not automatic
+    note: str
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A correction of a closed month with its reason (R-ASM-16): an entry of `code` taken back."""
+
+    badge: str
+    months_back: int
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DemoComplaint:
+    """A complaint of the year, registered, answered and closed through the complaint services."""
+
+    months_back: int
+    channel: str
+    ground: str
+    window: str
+    badge: str  # the person complained about; "" for the window
+    matter: str
+    named: bool
+    answer_after: int  # working days after registration
+    substantiated: bool
+    finding: str
+    involves_departments: bool = False
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """The parameters of the year of assessments (`demo.supervision_history`)."""
+
+    assessor: str  # the badge of the supervision officer who enters, closes and corrects
+    meeting_chair: str  # the badge of who chairs the monthly meetings (the director)
+    meeting_recorder: str  # the badge of who records them (the office)
+    meeting_place: str
+    meeting_owner: str  # the badge of who owns each meeting's action item
+    open_months: (
+        int  # the last completed months left open (1: last month, for the supervision section to close)
+    )
+    deductions: tuple[Deduction, ...]
+    corrections: tuple[Correction, ...]
+    complaints: tuple[DemoComplaint, ...]
+
+
+def read_supervision(path: Path) -> Supervision:
+    data = _load(path)
+    where = _name(path)
+    deductions = tuple(
+        record(Deduction, t, f"{where}, deductions[{n}] ({_label(t, 'badge')})")
+        for n, t in enumerate(_list(data, "deductions", path))
+    )
+    corrections = tuple(
+        record(Correction, t, f"{where}, corrections[{n}] ({_label(t, 'badge')})")
+        for n, t in enumerate(_list(data, "corrections", path))
+    )
+    complaints = tuple(
+        record(DemoComplaint, t, f"{where}, complaints[{n}] ({_label(t, 'window')})")
+        for n, t in enumerate(_list(data, "complaints", path))
+    )
+    supervision = record(
+        Supervision, data, where, deductions=deductions, corrections=corrections, complaints=complaints
+    )
+    if (
+        supervision.open_months < 0
+        or any(d.months_back < 1 for d in deductions)
+        or any(c.months_back < 1 for c in corrections)
+    ):
+        raise DemoDataError(f"{where}: open_months must be 0 or more, months_back 1 or more")
+    return supervision
+
+
 @dataclass(frozen=True)
 class DemoCentre:
     city: Centre
@@ -364,6 +454,7 @@ class DemoCentre:
     items: tuple[Item, ...]
     history: Scenario
     staffing: Staffing
+    supervision: Supervision
     by_badge: dict[str, Staff] = field(init=False, repr=False, compare=False)
     by_department: dict[str, Department] = field(init=False, repr=False, compare=False)
 
@@ -598,6 +689,7 @@ def read_folder(folder: Path = FOLDER) -> DemoCentre:
         items=tuple(items),
         history=read_scenario(folder / "history.toml"),
         staffing=read_staffing(folder / "staffing.toml"),
+        supervision=read_supervision(folder / "supervision.toml"),
     )
     check_references(centre)
     return centre
@@ -759,6 +851,15 @@ def check_references(c: DemoCentre) -> None:  # noqa: C901 - one check per refer
         need(absence.kind, {"leave", "outing"}, where, "absence kind")
     for month in h.inspection_season:
         need(str(month), {str(m) for m in range(1, 13)}, where, "month")
+    sv, where = c.supervision, "demo/data/supervision.toml"
+    for badge in (sv.assessor, sv.meeting_chair, sv.meeting_recorder, sv.meeting_owner):
+        need(badge, badges, where, "staff badge")
+    for badge in [d.badge for d in sv.deductions] + [c.badge for c in sv.corrections]:
+        need(badge, badges, where, "staff badge")
+    for complaint in sv.complaints:
+        need(complaint.window, windows, where, "window")
+        if complaint.badge:
+            need(complaint.badge, badges, where, "staff badge")
     st, where = c.staffing, "demo/data/staffing.toml"
     _unique(list(st.terminals), f"{where}: terminal")
     for badge in (*st.duty_leaders, *st.rest_day_staff, st.spot_checker, st.spot_check_absent):

@@ -35,7 +35,10 @@ from cases.services.lookup import case_lookup
 from common.models import HistoryEntry
 from demo.cases_history import lookup_pairs
 from hall.models import Appointment
-from org.models import Absence, Center
+from org.models import Absence, AbsenceCover, Center
+from staffing.models import LeaveRequest, LeaveState
+from staffing.selectors_leave import leaves_unreturned
+from staffing.services.days import compute_days
 from workdays.services import is_within_working_hours
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -104,6 +107,16 @@ def test_load_demo_plays_a_year_of_cases_in_every_state_and_a_second_run_adds_no
     assert cases.filter(deemed_accepted=True).exists()
     assert cases.filter(in_development_zone=True).exists()
     assert Absence.objects.filter(center=county).exists()
+    # The year's leave through the leave services (R-ATT-3 … R-ATT-6): returned, one left unreturned, each
+    # naming its B; the one whose Bs were called away leaves its person off post that afternoon (R-ATT-5).
+    leaves = LeaveRequest.objects.filter(center=county, starts_at__lt=timezone.now())
+    assert leaves.filter(state=LeaveState.RETURNED).count() >= 6
+    assert [leave.staff.badge_number for leave in leaves_unreturned(county, timezone.now())] == ["WM002"]
+    assert AbsenceCover.objects.filter(absence__center=county).count() >= 6
+    uncovered = leaves.filter(staff__badge_number="WM003").order_by("starts_at").first()
+    assert uncovered is not None
+    day = timezone.localdate(uncovered.starts_at)
+    assert compute_days(county, day, [uncovered.staff_id])[uncovered.staff_id]["status"] == "off_post"
     inquiries = Inquiry.objects.filter(center=county)
     assert inquiries.filter(status=InquiryStatus.OPEN).exists()
     assert inquiries.filter(status=InquiryStatus.ESCALATED).exists()

@@ -21,6 +21,7 @@ from org.models import Center, StaffProfile
 from staffing.models import AttendanceClose, DutyEntry, DutyKind, LeaveRequest, LeaveState
 from staffing.selectors import absences_without_leave, attendance_sheet, roster_between
 from staffing.selectors_leave import leaves_unreturned
+from workdays.selectors import calendar_for
 
 DAYS = 6
 
@@ -47,8 +48,11 @@ def test_r_att_2_demo_plays_clocking_rosters_and_leave_and_a_second_run_adds_not
     today = timezone.localdate()
 
     assert "示范考勤已生成" in first
-    closes = list(AttendanceClose.objects.filter(center=county).order_by("day").values_list("day", flat=True))
+    closed = list(AttendanceClose.objects.filter(center=county).order_by("day").values_list("day", flat=True))
+    # The working days played, and the rest days between them (a duty is checked on its day).
+    closes = [day for day in closed if calendar_for(county).is_working_day(day)]
     assert len(closes) == DAYS and closes[-1] < today
+    assert closed == [closes[0] + timedelta(days=n) for n in range((closes[-1] - closes[0]).days + 1)]
 
     # The sheets of the months played: some late, most on time.
     rows = [

@@ -17,7 +17,17 @@ from common.errors import RuleViolation
 from common.history import record
 
 from ..access import CAN_RECORD_ABSENCE
-from ..models import Absence, AbsenceKind, Center, StaffProfile
+from ..models import (
+    Absence,
+    AbsenceCover,
+    AbsenceKind,
+    Center,
+    Post,
+    PostHolding,
+    PostRole,
+    StaffProfile,
+    held_at,
+)
 from ._common import _may_act, _text, _user
 
 # --- who is away at a moment (R-ORG-7) -----------------------------------------------------------------
@@ -56,9 +66,18 @@ def _aware(moment: datetime, *, field: str, rule: str) -> None:
 
 @transaction.atomic
 def absence_record(
-    *, actor: Any, staff: StaffProfile, kind: str, starts_at: datetime, ends_at: datetime, reason: str = ""
+    *,
+    actor: Any,
+    staff: StaffProfile,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str = "",
+    covers: dict[Post, StaffProfile] | None = None,
+    at: datetime | None = None,
 ) -> Absence:
-    """A period the staff member is away; their posts go to B meanwhile (R-ORG-7)."""
+    """A period the staff member is away; their posts go to B meanwhile (R-ORG-7). `covers` names the B who
+    covers each post (R-ATT-5, an approved leave's): each must hold that post as B now."""
     _may_record(actor, staff.center)
     if kind not in AbsenceKind.values:
         raise RuleViolation("R-ORG-7", _("离岗类别无效。"), field="kind")
@@ -75,15 +94,39 @@ def absence_record(
         reason=_text(reason),
     )
     absence.save()
+    named = _record_covers(absence, covers or {}, at or timezone.now())
     record(
         subject=staff,
         action="absence",
         actor=_user(actor),
-        changes={"kind": kind, "starts_at": starts_at, "ends_at": ends_at, "absence": absence.pk},
+        changes={
+            "kind": kind,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "absence": absence.pk,
+            **({"covers": named} if named else {}),
+        },
         reason=absence.reason,
         rule="R-ORG-7",
     )
     return absence
+
+
+def _record_covers(absence: Absence, covers: dict[Post, StaffProfile], now: datetime) -> dict[str, int]:
+    """Store the B named for each post ({post id: backup id}, for the history); refused with R-ATT-5 when one
+    does not hold the post as B at `now` (the moment of recording) or is the absent person."""
+    rows = []
+    for post, backup in covers.items():
+        holds = PostHolding.objects.filter(held_at(now), post=post, staff=backup, role=PostRole.B).exists()
+        if backup.pk == absence.staff_id or not holds:
+            raise RuleViolation(
+                "R-ATT-5",
+                _("%(name)s不是岗位“%(post)s”的B角。") % {"name": backup.name, "post": post.name},
+                field="covers",
+            )
+        rows.append(AbsenceCover(absence=absence, post=post, backup=backup))
+    AbsenceCover.objects.bulk_create(rows)
+    return {str(row.post.pk): row.backup.pk for row in rows}
 
 
 def _lock(actor: Any, absence: Absence) -> Absence:
@@ -95,14 +138,14 @@ def _lock(actor: Any, absence: Absence) -> Absence:
 
 
 @transaction.atomic
-def absence_end(*, actor: Any, absence: Absence, reason: str) -> Absence:
+def absence_end(*, actor: Any, absence: Absence, reason: str, at: datetime | None = None) -> Absence:
     """A return (销假, 返岗): the running absence ends now, and the staff member is on duty again from now
     (R-ORG-7). The absence keeps its start, so who was away and who covered before now stays true;
     `planned_ends_at` keeps the end that had been planned. A return is recorded when it happens and cannot
     be dated back: the B's actions meanwhile were taken as B. Refused for an absence that has not started
     (cancel it instead), has already ended or was cancelled."""
     absence = _lock(actor, absence)
-    now = timezone.now()
+    now = at or timezone.now()  # `at`: a history played through the services (the demo's year)
     if absence.cancelled_at is not None:
         raise RuleViolation("R-ORG-7", _("该离岗记录已撤销。"))
     if absence.starts_at >= now:

@@ -18,7 +18,18 @@ from itertools import groupby
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
-from ..models import Absence, Post, PostHolding, PostRole, RoleGrant, StaffProfile, Window, active_at, held_at
+from ..models import (
+    Absence,
+    AbsenceCover,
+    Post,
+    PostHolding,
+    PostRole,
+    RoleGrant,
+    StaffProfile,
+    Window,
+    active_at,
+    held_at,
+)
 from .absences import absence_in_force
 
 
@@ -36,8 +47,10 @@ def pick_holder(
     absent_ids: set[int],
     *,
     moment: datetime | None = None,
+    named: frozenset[int] | set[int] = frozenset(),
 ) -> Holder | None:
-    """R-ORG-7: A if on duty, else the first B (in order) on duty, else nobody. No query.
+    """R-ORG-7: A if on duty, else the B named to cover A's absence (`named`, R-ATT-5) when on duty, else the
+    first B (in order) on duty, else nobody. No query.
 
     On duty means not in `absent_ids` and active: at `moment` when given (`StaffProfile.was_active_at`),
     else now (`is_active`)."""
@@ -48,21 +61,36 @@ def pick_holder(
 
     if available(holder_a):
         return Holder(staff=holder_a, acting_as="A")
-    for backup in backups:
+    for backup in sorted(backups, key=lambda b: b.pk not in named):
         if available(backup):
             return Holder(staff=backup, acting_as="B")
     return None
 
 
+def named_cover(moment: datetime) -> Exists:
+    """Whether the holding (`post_id`, `staff_id` of the outer row) is the B named to cover the post for an
+    absence in force at `moment` (`AbsenceCover`, R-ATT-5)."""
+    return Exists(
+        AbsenceCover.objects.filter(
+            post_id=OuterRef("post_id"),
+            backup_id=OuterRef("staff_id"),
+            absence__cancelled_at=None,
+            absence__starts_at__lte=moment,
+            absence__ends_at__gt=moment,
+        )
+    )
+
+
 def holdings_at(moment: datetime) -> QuerySet[PostHolding]:
     """The holdings in force at `moment`, each with its staff member and `away` (an absence in force then),
-    in the order a post is asked for: A first, then the Bs in cover order. Filter it further by post."""
+    in the order a post is asked for: A first, then the B named to cover A's absence then (`named`), then the
+    other Bs in cover order. Filter it further by post."""
     away = Absence.objects.filter(absence_in_force(moment), staff_id=OuterRef("staff_id"))
     return (
         PostHolding.objects.filter(held_at(moment))
         .select_related("staff")
-        .annotate(away=Exists(away))
-        .order_by("post_id", "role", "order", "id")
+        .annotate(away=Exists(away), named=named_cover(moment))
+        .order_by("post_id", "role", "-named", "order", "id")
     )
 
 
@@ -82,7 +110,8 @@ def first_on_duty(holdings: Iterable[PostHolding], moment: datetime) -> Holder |
 
 def post_holder_at(post: Post | int, moment: datetime) -> Holder | None:
     """Who held `post` at `moment` (past or present) and whether as A or as B (R-ORG-7): the A of that
-    moment when on duty then, else the first B of that moment on duty then, else None. One query.
+    moment when on duty then, else the B named to cover A's absence (R-ATT-5) when on duty then, else the first
+    B of that moment on duty then, else None. One query.
 
     A later reassignment, return or deactivation does not change the answer about an earlier moment."""
     post_id = post if isinstance(post, int) else post.pk
@@ -106,8 +135,8 @@ def acting_capacity(staff: StaffProfile, window: Window, moment: datetime) -> st
     """In which capacity `staff` acts at `window` at `moment` (R-ORG-7, R-CASE-10). One query.
 
     "A" when `staff` holds an active post of the window as its A at that moment; "B" when, for an active post
-    of the window whose A is not on duty at that moment, `staff` is the B actually covering (the first B on
-    duty then); "" otherwise (not a holder, or a B while the A is at work or while another B covers). "A"
+    of the window whose A is not on duty at that moment, `staff` is the B actually covering (the B named for A's
+    absence when on duty, else the first B on duty then); "" otherwise (not a holder, or a B while the A is at work or while another B covers). "A"
     wins over "B" when both apply."""
     mine = PostHolding.objects.filter(held_at(moment), staff_id=staff.pk, post_id=OuterRef("post_id"))
     rows = list(holdings_at(moment).filter(Exists(mine), post__window_id=window.pk, post__is_active=True))
@@ -159,10 +188,17 @@ def _acting_sql() -> str:
     q = connection.ops.quote_name
     holding, post, staff = (q(m._meta.db_table) for m in (PostHolding, Post, StaffProfile))
     absence, grant = q(Absence._meta.db_table), q(RoleGrant._meta.db_table)
+    cover = q(AbsenceCover._meta.db_table)
     active = "(s.{a} OR s.{d} > %(m)s)".format(a=q("is_active"), d=q("deactivated_at"))
     away = (
         f"EXISTS (SELECT 1 FROM {absence} a WHERE a.{q('staff_id')} = s.{q('id')} AND a.{q('cancelled_at')} IS NULL"  # noqa: S608 - names from the models
         f" AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s)"
+    )
+
+    named = (
+        f"EXISTS (SELECT 1 FROM {cover} c JOIN {absence} a ON a.{q('id')} = c.{q('absence_id')} "  # noqa: S608
+        f"WHERE c.{q('post_id')} = h.{q('post_id')} AND c.{q('backup_id')} = h.{q('staff_id')} "
+        f"AND a.{q('cancelled_at')} IS NULL AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s)"
     )
 
     def held(alias: str) -> str:
@@ -171,15 +207,15 @@ def _acting_sql() -> str:
     flag = "CASE WHEN {} THEN 1 ELSE 0 END".format
     sql = (
         f"SELECT 'h', h.{q('post_id')}, h.{q('staff_id')}, h.{q('role')}, h.{q('order')}, h.{q('id')}, "  # noqa: S608
-        f"{flag(active)}, {flag(away)} "
+        f"{flag(active)}, {flag(away)}, {flag(named)} "
         f"FROM {holding} h JOIN {post} p ON p.{q('id')} = h.{q('post_id')} "
         f"JOIN {staff} s ON s.{q('id')} = h.{q('staff_id')} "
         f"WHERE p.{q('window_id')} = %(w)s AND p.{q('is_active')} AND {held('h')} "
         f"AND h.{q('post_id')} IN (SELECT mine.{q('post_id')} FROM {holding} mine "
         f"WHERE mine.{q('staff_id')} = %(s)s AND {held('mine')}) "
-        f"UNION ALL SELECT 'me', NULL, s.{q('id')}, NULL, NULL, NULL, {flag(active)}, {flag(away)} "
+        f"UNION ALL SELECT 'me', NULL, s.{q('id')}, NULL, NULL, NULL, {flag(active)}, {flag(away)}, 0 "
         f"FROM {staff} s WHERE s.{q('id')} = %(s)s "
-        f"UNION ALL SELECT 'role', NULL, NULL, g.{q('role')}, NULL, NULL, NULL, NULL FROM {grant} g "
+        f"UNION ALL SELECT 'role', NULL, NULL, g.{q('role')}, NULL, NULL, NULL, NULL, NULL FROM {grant} g "
         f"WHERE g.{q('user_id')} = %(u)s AND g.{q('center_id')} = %(c)s AND g.{q('window_id')} = %(w)s "
         f"AND g.{q('revoked_at')} IS NULL"
     )
@@ -202,23 +238,23 @@ def acting_facts(staff: StaffProfile, window: Window, moment: datetime) -> Actin
         rows = cursor.fetchall()
     on_duty = False
     roles: set[str] = set()
-    posts: dict[int, list[tuple[int, str, int, int, bool]]] = {}
-    for kind, post_id, staff_id, role, order, holding_id, active, away in rows:
+    posts: dict[int, list[tuple[int, str, int, int, bool, bool]]] = {}
+    for kind, post_id, staff_id, role, order, holding_id, active, away, named in rows:
         if kind == "me":
             on_duty = bool(active) and not away
         elif kind == "role":
             roles.add(str(role))
         else:
             posts.setdefault(post_id, []).append(
-                (staff_id, str(role), order, holding_id, bool(active) and not away)
+                (staff_id, str(role), order, holding_id, bool(active) and not away, bool(named))
             )
     capacity = ""
     for holdings in posts.values():
-        if any(staff_id == staff.pk and role == PostRole.A for staff_id, role, _o, _h, _d in holdings):
+        if any(staff_id == staff.pk and role == PostRole.A for staff_id, role, *_rest in holdings):
             capacity = "A"
             break
-        # The post goes to its A when on duty, else to the first B on duty (R-ORG-7).
-        ordered = sorted(holdings, key=lambda h: (h[1] != PostRole.A, h[2], h[3]))
+        # The post goes to its A when on duty, else to the named B, else to the first B on duty (R-ORG-7).
+        ordered = sorted(holdings, key=lambda h: (h[1] != PostRole.A, not h[5], h[2], h[3]))
         first = next((h for h in ordered if h[4]), None)
         if first is not None and first[1] == PostRole.B and first[0] == staff.pk:
             capacity = "B"
@@ -230,22 +266,27 @@ _HOLDER_SQL: dict[str, str] = {}
 
 def _holder_sql() -> str:
     """The query of `holder_at`: the holdings of one post in force at the moment, A first then the Bs in cover
-    order, each with whether its holder was active and away then."""
+    order (the B named to cover an absence then first), each with whether its holder was active and away then."""
     vendor = connection.vendor
     if vendor in _HOLDER_SQL:
         return _HOLDER_SQL[vendor]
     q = connection.ops.quote_name
     holding, staff, absence = (q(m._meta.db_table) for m in (PostHolding, StaffProfile, Absence))
+    cover = q(AbsenceCover._meta.db_table)
     sql = (
         f"SELECT h.{q('staff_id')}, h.{q('role')}, "  # noqa: S608 - names from the models
         f"CASE WHEN (s.{q('is_active')} OR s.{q('deactivated_at')} > %(m)s) THEN 1 ELSE 0 END, "
         f"CASE WHEN EXISTS (SELECT 1 FROM {absence} a WHERE a.{q('staff_id')} = h.{q('staff_id')} "
         f"AND a.{q('cancelled_at')} IS NULL AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s) "
-        f"THEN 1 ELSE 0 END "
+        f"THEN 1 ELSE 0 END, "
+        f"CASE WHEN EXISTS (SELECT 1 FROM {cover} c JOIN {absence} a ON a.{q('id')} = c.{q('absence_id')} "
+        f"WHERE c.{q('post_id')} = h.{q('post_id')} AND c.{q('backup_id')} = h.{q('staff_id')} "
+        f"AND a.{q('cancelled_at')} IS NULL AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s) "
+        f"THEN 0 ELSE 1 END AS unnamed "
         f"FROM {holding} h JOIN {staff} s ON s.{q('id')} = h.{q('staff_id')} "
         f"WHERE h.{q('post_id')} = %(p)s AND h.{q('valid_from')} <= %(m)s "
         f"AND (h.{q('valid_until')} IS NULL OR h.{q('valid_until')} > %(m)s) "
-        f"ORDER BY h.{q('role')}, h.{q('order')}, h.{q('id')}"
+        f"ORDER BY h.{q('role')}, unnamed, h.{q('order')}, h.{q('id')}"
     )
     _HOLDER_SQL[vendor] = sql
     return sql
@@ -258,7 +299,7 @@ def holder_at(post: Post | int, moment: datetime) -> tuple[int, str] | None:
     params = {"m": connection.ops.adapt_datetimefield_value(moment), "p": post_id}
     with connection.cursor() as cursor:
         cursor.execute(_holder_sql(), params)
-        for staff_id, role, active, away in cursor.fetchall():
+        for staff_id, role, active, away, _unnamed in cursor.fetchall():
             if active and not away:
                 return int(staff_id), str(role)
     return None

@@ -3,9 +3,11 @@
 **Closing.** When a day has ended and the terminals have had time to upload (the command `close_attendance`
 waits the centre's `attendance_close_after_days`), `attendance_close_day` computes the day of everyone expected
 to clock that day (a PIN mapped to them during the day, active staff) with `staffing.attendance`, from the
-centre's hours of that day (summer hours included, R-CLK-7), the calendar (a rest day has no sittings), the
+centre's hours of that day (summer hours included, R-CLK-7), the calendar (a rest day has no sittings, except
+for those on the weekend and holiday duty roster, R-ATT-1: their duty is a day of the centre's hours), the
 clock events stored by then and the absences of `org` (leave, outing, absence without leave), and stores one
-row per person. Closing a day twice changes nothing.
+row per person. A person away on leave or an outing while a post they hold as A has no B on duty is off post
+for those minutes (R-ATT-5, `attendance.uncovered_minutes`). Closing a day twice changes nothing.
 
 **Correcting.** From then on a day changes only by a correction: the supervision section or the office
 (`org.access.CAN_CORRECT_ATTENDANCE`) recomputes a person's day with a reason (a terminal outage, a wrong PIN
@@ -27,15 +29,24 @@ from django.utils.translation import gettext as _
 from common.errors import RuleViolation
 from common.history import record
 from org.access import CAN_CORRECT_ATTENDANCE
-from org.models import Absence, Center, StaffProfile, active_at
+from org.models import Absence, Center, PostHolding, PostRole, StaffProfile, active_at
 from workdays.selectors import calendar_for, working_hours_for
 
 from .. import attendance as rules
-from ..models import AttendanceClose, AttendanceDay, ClockEvent, EventSource, PinMapping
+from ..models import AttendanceClose, AttendanceDay, ClockEvent, DutyEntry, DutyKind, EventSource, PinMapping
 from ._common import RULE, may_act, text, user_of
 
 MAX_ADDED_CLOCKS = 8
-SUMMARY_FIELDS = ["status", "late", "early", "late_minutes", "early_minutes", "absent_minutes", "clocks"]
+SUMMARY_FIELDS = [
+    "status",
+    "late",
+    "early",
+    "late_minutes",
+    "early_minutes",
+    "absent_minutes",
+    "uncovered_minutes",
+    "clocks",
+]
 
 
 def local_bounds(day: date) -> tuple[datetime, datetime]:
@@ -82,10 +93,12 @@ def _sitting_json(sitting: rules.Sitting) -> dict[str, Any]:
     }
 
 
-def _values(result: rules.DayAttendance, clocks: Sequence[datetime]) -> dict[str, Any]:
+def _values(result: rules.DayAttendance, clocks: Sequence[datetime], uncovered: int = 0) -> dict[str, Any]:
+    # Absence without cover counts as leaving the post (R-ATT-5): after absent without leave, before the rest.
+    status = rules.OFF_POST if uncovered and result.status != rules.ABSENT else result.status
     return {
         "kind": result.kind,
-        "status": result.status,
+        "status": status,
         "late": result.late,
         "early": result.early,
         "no_clock_in": result.no_clock_in,
@@ -96,6 +109,7 @@ def _values(result: rules.DayAttendance, clocks: Sequence[datetime]) -> dict[str
         "leave_minutes": result.leave_minutes,
         "outing_minutes": result.outing_minutes,
         "absent_minutes": result.absent_minutes,
+        "uncovered_minutes": uncovered,
         "first_clock": min(clocks) if clocks else None,
         "last_clock": max(clocks) if clocks else None,
         "clocks": len(clocks),
@@ -103,14 +117,73 @@ def _values(result: rules.DayAttendance, clocks: Sequence[datetime]) -> dict[str
     }
 
 
+def duty_periods(
+    center: Center, day: date, staff_ids: list[int]
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    """On a rest day, the duty periods of those of `staff_ids` on the weekend and holiday roster (R-ATT-1): the
+    centre's hours of that date (summer hours included), as local wall-clock times. One query."""
+    on_roster = set(
+        DutyEntry.objects.filter(
+            center=center, day=day, kind=DutyKind.REST_DAY, superseded_at=None, staff_id__in=staff_ids
+        ).values_list("staff_id", flat=True)
+    )
+    if not on_roster:
+        return {}
+    hours = working_hours_for(center, day)
+    periods = [
+        (datetime.combine(day, hours.morning_start), datetime.combine(day, hours.morning_end)),
+        (datetime.combine(day, hours.afternoon_start), datetime.combine(day, hours.afternoon_end)),
+    ]
+    return dict.fromkeys(on_roster, periods)
+
+
+def backups_away(
+    day: date, staff_ids: list[int], start: datetime, end: datetime
+) -> dict[int, list[list[list[rules.Away]]]]:
+    """For each of `staff_ids`, one entry per post they hold as A during the day: for each B of that post, the
+    periods the B is away that day (a B not active at the day's start is away all day). Feeds
+    `attendance.uncovered_minutes` (R-ATT-5). Three queries."""
+    held = PostHolding.objects.filter(valid_from__lt=end).filter(
+        Q(valid_until=None) | Q(valid_until__gt=start)
+    )
+    posts: dict[int, list[int]] = {}
+    for staff_id, post_id in held.filter(staff_id__in=staff_ids, role=PostRole.A).values_list(
+        "staff_id", "post_id"
+    ):
+        posts.setdefault(staff_id, []).append(post_id)
+    if not posts:
+        return {}
+    backups: dict[int, list[StaffProfile]] = {}
+    for holding in held.filter(
+        post_id__in={p for ps in posts.values() for p in ps}, role=PostRole.B
+    ).select_related("staff"):
+        backups.setdefault(holding.post_id, []).append(holding.staff)
+    backup_ids = {b.pk for bs in backups.values() for b in bs}
+    periods: dict[int, list[rules.Away]] = {}
+    for staff_id, kind, starts_at, ends_at in Absence.objects.filter(
+        staff_id__in=backup_ids, cancelled_at=None, starts_at__lt=end, ends_at__gt=start
+    ).values_list("staff_id", "kind", "starts_at", "ends_at"):
+        periods.setdefault(staff_id, []).append(rules.Away(_local(starts_at), _local(ends_at), kind))
+    whole_day = [rules.Away(_local(start), _local(end), rules.ABSENT)]
+    return {
+        staff_id: [
+            [periods.get(b.pk, []) if b.was_active_at(start) else whole_day for b in backups.get(post_id, [])]
+            for post_id in post_ids
+        ]
+        for staff_id, post_ids in posts.items()
+    }
+
+
 def compute_days(center: Center, day: date, staff_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The attendance of `staff_ids` on `day` as the values of their rows, from what is stored now: three
-    queries whatever the number of people."""
+    """The attendance of `staff_ids` on `day` as the values of their rows, from what is stored now: the clocks,
+    the absences, on a rest day the roster (R-ATT-1), and for those away on leave or an outing whether a B
+    covered each of their posts (R-ATT-5) — at most seven queries whatever the number of people."""
     ids = list(staff_ids)
     if not ids:
         return {}
     start, end = local_bounds(day)
     hours = working_hours_for(center, day) if calendar_for(center).is_working_day(day) else None
+    duties = duty_periods(center, day, ids) if hours is None else {}
     clocks: dict[int, list[datetime]] = {staff_id: [] for staff_id in ids}
     for staff_id, moment in ClockEvent.objects.filter(center=center, day=day, staff_id__in=ids).values_list(
         "staff_id", "time"
@@ -121,13 +194,23 @@ def compute_days(center: Center, day: date, staff_ids: Iterable[int]) -> dict[in
         staff_id__in=ids, cancelled_at=None, starts_at__lt=end, ends_at__gt=start
     ).values_list("staff_id", "kind", "starts_at", "ends_at"):
         aways[staff_id].append(rules.Away(_local(starts_at), _local(ends_at), kind))
-    # The duty roster (R-ATT-1) comes with the rosters; until then a rest day has no sittings.
+    leaving = [
+        staff_id
+        for staff_id, periods in aways.items()
+        if any(a.kind in (rules.LEAVE, rules.OUTING) for a in periods)
+    ]
+    covers = backups_away(day, leaving, start, end) if leaving and (hours or duties) else {}
     values = {}
     for staff_id in ids:
         result = rules.attendance_of_day(
-            day, hours=hours, clocks=[_local(c) for c in clocks[staff_id]], aways=aways[staff_id]
+            day,
+            hours=hours,
+            clocks=[_local(c) for c in clocks[staff_id]],
+            aways=aways[staff_id],
+            duties=duties.get(staff_id, ()),
         )
-        values[staff_id] = _values(result, clocks[staff_id])
+        uncovered = rules.uncovered_minutes(day, result.sittings, aways[staff_id], covers.get(staff_id, []))
+        values[staff_id] = _values(result, clocks[staff_id], uncovered)
     return values
 
 

@@ -260,11 +260,12 @@ def leave_request(
     covers: dict[int, int] | None = None,
     attachment: Any = None,
     outing_entry: str = "",
+    at: datetime | None = None,
 ) -> LeaveRequest:
     """A staff member's own leave request (R-ATT-3), naming a B for each post they hold as A (R-ATT-5)."""
     staff = _profile(actor)
     center = staff.center
-    now = timezone.now()
+    now = moment_of(at)
     if kind not in LeaveKind.values:
         raise RuleViolation("R-ATT-3", _("请假类别无效。"), field="kind")
     reason = text(reason)
@@ -366,6 +367,16 @@ def leave_request(
     return leave
 
 
+def moment_of(at: datetime | None) -> datetime:
+    """The moment of a leave act: now, or `at` for a history played through the services (the demo's year, the
+    tests); the pages and the API never pass it. A naive moment is a programming error."""
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise ValueError("leave services take aware datetimes only")
+    return at
+
+
 def _lock(leave: LeaveRequest) -> LeaveRequest:
     return (
         LeaveRequest.objects.select_for_update(of=("self",))
@@ -378,7 +389,9 @@ def _lock(leave: LeaveRequest) -> LeaveRequest:
 
 
 @transaction.atomic
-def leave_decide(*, actor: Any, leave: LeaveRequest, approve: bool, note: str = "") -> LeaveRequest:
+def leave_decide(
+    *, actor: Any, leave: LeaveRequest, approve: bool, note: str = "", at: datetime | None = None
+) -> LeaveRequest:
     """The approver of the current step approves or refuses (R-ATT-4). The last approval re-checks the covers
     (R-ATT-5), records the absence and hands the open work over to B (R-ATT-9)."""
     leave = _lock(leave)
@@ -392,7 +405,7 @@ def leave_decide(*, actor: Any, leave: LeaveRequest, approve: bool, note: str = 
             code="wrong_approver",
         )
     note = text(note)
-    now = timezone.now()
+    now = moment_of(at)
     if not approve:
         if not note:
             raise RuleViolation("R-ATT-4", _("不批准时请填写理由。"), field="note")
@@ -435,7 +448,8 @@ def leave_decide(*, actor: Any, leave: LeaveRequest, approve: bool, note: str = 
 
 def _grant(leave: LeaveRequest, covers: dict[Post, StaffProfile], now: datetime) -> None:
     """The leave is approved: an absence for its period (from now, when approved after it began — the past is
-    not rewritten), and the hand-over of each post's open cases to its B."""
+    not rewritten) naming the B of each post, so that the post's work goes to that B (R-ATT-9), and the
+    hand-over of each post's open cases to them."""
     starts_at = max(leave.starts_at, now)
     absence = absence_record(
         actor=None,
@@ -444,6 +458,8 @@ def _grant(leave: LeaveRequest, covers: dict[Post, StaffProfile], now: datetime)
         starts_at=starts_at,
         ends_at=leave.ends_at,
         reason=_("%(kind)s：%(reason)s") % {"kind": leave.get_kind_display(), "reason": leave.reason},
+        covers=covers,
+        at=now,
     )
     leave.absence = absence
     leave.state, leave.decided_at = LeaveState.APPROVED, now
@@ -473,7 +489,9 @@ def _grant(leave: LeaveRequest, covers: dict[Post, StaffProfile], now: datetime)
 
 
 @transaction.atomic
-def leave_return(*, actor: Any, leave: LeaveRequest, how: str, note: str = "") -> LeaveRequest:
+def leave_return(
+    *, actor: Any, leave: LeaveRequest, how: str, note: str = "", at: datetime | None = None
+) -> LeaveRequest:
     """The return (销假), recorded by the supervision section or an approving leader: the leave ends now (the
     absence ends at this moment); what was taken stays as it was (R-ATT-6)."""
     leave = _lock(leave)
@@ -483,13 +501,13 @@ def leave_return(*, actor: Any, leave: LeaveRequest, how: str, note: str = "") -
         raise RuleViolation("R-ATT-6", _("只有已批准的请假可以销假。"), code="not_approved")
     if how not in ReturnHow.values:
         raise RuleViolation("R-ATT-6", _("请选择销假方式（当面或电话）。"), field="how")
-    now = timezone.now()
+    now = moment_of(at)
     absence = Absence.objects.get(pk=leave.absence_id)
     if absence.starts_at >= now:
         raise RuleViolation("R-ATT-6", _("请假尚未开始，不能销假；如不再请假，请撤回。"), code="not_started")
     note = text(note)
     if absence.ends_at > now:
-        absence_end(actor=None, absence=absence, reason=note or _("销假"))
+        absence_end(actor=None, absence=absence, reason=note or _("销假"), at=now)
     leave.state = LeaveState.RETURNED
     leave.returned_at = now
     leave.return_how = how

@@ -421,3 +421,34 @@ def test_r_clk_7_summer_hours_start_and_end_the_afternoon_thirty_minutes_later()
         20,
         0,
     )
+
+
+# --- R-ATT-5: absence without cover -------------------------------------------------------------------------
+
+SITTINGS = (
+    Sitting(start=8 * 60, end=11 * 60 + 30, state="leave", clock_in=None, clock_out=None),
+    Sitting(start=14 * 60, end=17 * 60, state="worked", clock_in=None, clock_out=None),
+)
+MORNING_LEAVE = [Away(at(8), at(11, 30), rules.LEAVE)]
+
+
+def test_r_att_5_a_post_without_b_leaves_the_whole_leave_uncovered() -> None:
+    assert rules.uncovered_minutes(DAY, SITTINGS, MORNING_LEAVE, [[]]) == 210
+
+
+def test_r_att_5_a_b_on_duty_covers_and_the_minutes_no_b_is_on_duty_do_not() -> None:
+    b_out = [Away(at(10), at(11), rules.OUTING)]
+    assert rules.uncovered_minutes(DAY, SITTINGS, MORNING_LEAVE, [[[]]]) == 0
+    assert rules.uncovered_minutes(DAY, SITTINGS, MORNING_LEAVE, [[b_out]]) == 60
+    # A second B on duty then covers that hour.
+    assert rules.uncovered_minutes(DAY, SITTINGS, MORNING_LEAVE, [[b_out, []]]) == 0
+    # Two posts uncovered at the same minutes count those minutes once.
+    assert rules.uncovered_minutes(DAY, SITTINGS, MORNING_LEAVE, [[b_out], [b_out]]) == 60
+
+
+def test_r_att_5_only_leave_and_outings_count_and_only_within_the_sittings() -> None:
+    absent = [Away(at(8), at(11, 30), rules.ABSENT)]  # absent without leave is counted as absent, not here
+    assert rules.uncovered_minutes(DAY, SITTINGS, absent, [[]]) == 0
+    lunch = [Away(at(11), at(14, 30), rules.OUTING)]
+    assert rules.uncovered_minutes(DAY, SITTINGS, lunch, [[]]) == 60
+    assert rules.uncovered_minutes(DAY, SITTINGS, MORNING_LEAVE, []) == 0  # holds no post as A

@@ -17,6 +17,8 @@ from org.models import AbsenceKind
 from policy import services as policy_services
 from staffing import services
 from staffing.models import AttendanceClose, AttendanceDay, ClockEvent, PinMapping
+from staffing.selectors_facts import attendance_facts
+from staffing.services.duty import roster_assign
 
 from .helpers import DAY, at, push
 
@@ -308,3 +310,79 @@ def test_r_att_2_the_close_command_closes_the_days_due(site, capsys):
         date(2026, 12, 7),
     ]
     assert "demo-county 2026-12-07: 2 人" in capsys.readouterr().out
+
+
+def test_r_att_5_leave_while_no_b_is_on_duty_counts_as_leaving_the_post(client, site):
+    """The clerk is on leave on Monday morning; his post's only B (李备岗) is out from 10:00 to 11:00. For that
+    hour nobody covers the post: the clerk's day is off post (脱岗), 60 minutes, though the leave was recorded."""
+    hall = site.hall
+    with time_machine.travel(at(2026, 12, 1), tick=False):
+        org_services.absence_record(
+            actor=hall.supervision.user,
+            staff=hall.clerk,
+            kind=AbsenceKind.LEAVE,
+            starts_at=at(2026, 12, 7, 8),
+            ends_at=at(2026, 12, 7, 11, 30),
+            reason="事假半天",
+        )
+        org_services.absence_record(
+            actor=hall.supervision.user,
+            staff=hall.backup,
+            kind=AbsenceKind.OUTING,
+            starts_at=at(2026, 12, 7, 10),
+            ends_at=at(2026, 12, 7, 11),
+            reason="赴县局送审材料",
+        )
+    with time_machine.travel(at(2026, 12, 8, 9), tick=False):
+        push(client, "1001\t2026-12-07 13:55:00\t0\t15\n1001\t2026-12-07 17:02:00\t1\t15\n")
+        push(client, WINTER_CLOCKS.replace("1001", "1002").format(day="2026-12-07").replace("14:20", "13:58"))
+    _close(hall, DAY, at(2026, 12, 8, 9, 30))
+
+    clerk = AttendanceDay.objects.get(staff=hall.clerk, day=DAY)
+    backup = AttendanceDay.objects.get(staff=hall.backup, day=DAY)
+    assert (clerk.status, clerk.get_status_display(), clerk.uncovered_minutes, clerk.leave_minutes) == (
+        "off_post",
+        "脱岗（无人顶岗）",
+        60,
+        210,
+    )
+    # The B's outing is an outing: he holds no post as A, so nobody had to cover for him.
+    assert (backup.status, backup.uncovered_minutes) == ("outing", 0)
+    # The month's facts the assessment reads count the day off post (R-ASM-5), not absent.
+    facts = {row.staff_id: row for row in attendance_facts(hall.center, 2026, 12)}
+    assert (facts[hall.clerk.pk].off_post_days, facts[hall.clerk.pk].absent_days) == (1, 0)
+
+
+def test_r_att_5_leave_covered_by_a_b_on_duty_is_leave(client, site):
+    hall = site.hall
+    with time_machine.travel(at(2026, 12, 1), tick=False):
+        org_services.absence_record(
+            actor=hall.supervision.user,
+            staff=hall.clerk,
+            kind=AbsenceKind.LEAVE,
+            starts_at=at(2026, 12, 7, 8),
+            ends_at=at(2026, 12, 7, 17),
+            reason="事假一天",
+        )
+    _close(hall, DAY, at(2026, 12, 8, 9, 30))
+    clerk = AttendanceDay.objects.get(staff=hall.clerk, day=DAY)
+    assert (clerk.status, clerk.uncovered_minutes) == ("leave", 0)
+
+
+def test_r_att_1_a_rest_day_on_the_duty_roster_is_worked_with_the_centres_hours(client, site):
+    """Saturday 5 December: the clerk is on the weekend roster and clocks the day; the backup, also on it, does
+    not come (absent); the office's other staff are resting."""
+    hall = site.hall
+    saturday = date(2026, 12, 5)
+    with time_machine.travel(at(2026, 12, 1), tick=False):
+        for person in (hall.clerk, hall.backup):
+            roster_assign(
+                actor=hall.office.user, center=hall.center, day=saturday, kind="rest_day", staff=person
+            )
+    with time_machine.travel(at(2026, 12, 6, 9), tick=False):
+        push(client, WINTER_CLOCKS.format(day="2026-12-05").replace("14:20", "14:00"))
+    _close(hall, saturday, at(2026, 12, 7, 1))
+    clerk = AttendanceDay.objects.get(staff=hall.clerk, day=saturday)
+    backup = AttendanceDay.objects.get(staff=hall.backup, day=saturday)
+    assert (clerk.kind, clerk.status, clerk.expected_minutes) == ("duty", "on_time", 390)
+    assert (backup.kind, backup.status, backup.absent_minutes) == ("duty", "absent", 390)

@@ -14,7 +14,8 @@ from cases.acting import window_permit
 from cases.tests.factories import make_case, make_item_for
 from common.errors import RuleViolation
 from org.models import AbsenceKind, Role
-from org.services import absence_record, holder_at
+from org.selectors import post_board
+from org.services import absence_record, holder_at, post_holder_at
 from org.tests import factories as f
 from staffing.models import LeaveHandOver, LeaveRequest, LeaveState
 from staffing.selectors_leave import handovers_to, leaves_unreturned, leaves_waiting_for
@@ -293,6 +294,52 @@ def test_r_att_9_r_org_7_approved_leave_hands_over_taken_and_returned(leave_hall
     assert window_permit(actor=leave_hall.clerk, window=leave_hall.window, at=after).acting_as == "A"
     assert holder_at(leave_hall.post, during) == (leave_hall.backup.pk, "B")
     assert list(handovers_to(leave_hall.backup, after)) == []
+
+
+def test_r_att_9_r_att_5_r_org_7_the_work_goes_to_the_b_the_leave_names_not_the_first_b(
+    leave_hall: Any,
+) -> None:
+    """The leave names the second B (刘二备): while it is in force the post is his, as B, although the first B
+    (李备岗) is on duty too; the first B acts then only by role. Should the named B be away, the post falls back
+    to the first B on duty (R-ORG-7), and after the return it is A's again."""
+    leave = ask(leave_hall, backup=leave_hall.backup2)
+    decide(leave, leave_hall.chief)
+    decide(leave, leave_hall.director)
+    during = at(2026, 12, 7, 10)
+    assert holder_at(leave_hall.post, during) == (leave_hall.backup2.pk, "B")
+    assert post_holder_at(leave_hall.post, during).staff == leave_hall.backup2  # type: ignore[union-attr]
+    assert window_permit(actor=leave_hall.backup2, window=leave_hall.window, at=during).acting_as == "B"
+    assert window_permit(actor=leave_hall.backup, window=leave_hall.window, at=during).acting_as == ""
+    board = {row.post.pk: row for row in post_board(leave_hall.center, during)}
+    assert board[leave_hall.post.pk].holder == leave_hall.backup2
+    handover = LeaveHandOver.objects.get(leave=leave)
+    assert handover.to_staff == leave_hall.backup2
+    # The named B is called away on Tuesday afternoon: the post falls back to the first B on duty.
+    with time_machine.travel(at(2026, 12, 7, 18), tick=False):
+        absence_record(
+            actor=None,
+            staff=leave_hall.backup2,
+            kind=AbsenceKind.OUTING,
+            starts_at=at(2026, 12, 8, 14),
+            ends_at=at(2026, 12, 8, 17),
+        )
+    assert holder_at(leave_hall.post, at(2026, 12, 8, 15)) == (leave_hall.backup.pk, "B")
+    assert holder_at(leave_hall.post, at(2026, 12, 8, 10)) == (leave_hall.backup2.pk, "B")
+    assert holder_at(leave_hall.post, at(2026, 12, 9, 14)) == (leave_hall.clerk.pk, "A")
+
+
+def test_r_att_5_an_absence_may_name_only_a_b_of_the_post(leave_hall: Any) -> None:
+    with time_machine.travel(THURSDAY, tick=False), pytest.raises(RuleViolation) as refusal:
+        absence_record(
+            actor=None,
+            staff=leave_hall.clerk,
+            kind=AbsenceKind.LEAVE,
+            starts_at=at(2026, 12, 7, 8),
+            ends_at=at(2026, 12, 7, 12),
+            covers={leave_hall.post: leave_hall.deputy},
+        )
+    assert refusal.value.rule == "R-ATT-5"
+    assert not leave_hall.clerk.absences.exists()
 
 
 # --- R-ATT-6: the return and the leaves not closed --------------------------------------------------------

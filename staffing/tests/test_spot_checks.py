@@ -143,7 +143,7 @@ def test_r_att_7_the_board_of_today_the_sheet_and_the_terminals(client, site, lo
         sheet = book.active
         assert sheet is not None
         rows = list(sheet.iter_rows(values_only=True))
-        assert rows[1][:3] == ("窗口", "工号", "姓名")
+        assert rows[0][:3] == ("窗口", "工号", "姓名")
         clerk = next(r for r in rows if r[2] == "王受理")
         assert clerk[0] == "A01" and clerk[3 + 6] == "旷"  # 7 December: one clock in, none out: absent
         terminals = client.get("/staff/staffing/terminals/").content.decode()

@@ -8,7 +8,6 @@ rule's message (422) and nothing changed; a role refusal is the 403 page.
 from __future__ import annotations
 
 import calendar
-import tempfile
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,13 +19,12 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
 
 from common.errors import NotFound, PermissionDenied, RuleViolation
+from common.xlsx import table_workbook, xlsx_response
 from org.access import CAN_CORRECT_ATTENDANCE, CAN_SUPERVISE, has_role, home_center, require_role
 from org.models import Center, StaffProfile, Window
 from workdays.selectors import calendar_for, working_hours_for
@@ -503,6 +501,7 @@ STATUS_MARKS: dict[str, Any] = {
     DayStatus.LATE: gettext_lazy("迟"),
     DayStatus.LEFT_EARLY: gettext_lazy("早"),
     DayStatus.ABSENT: gettext_lazy("旷"),
+    DayStatus.OFF_POST: gettext_lazy("脱"),
     DayStatus.LEAVE: gettext_lazy("假"),
     DayStatus.OUTING: gettext_lazy("外"),
     DayStatus.REST: "",
@@ -549,36 +548,30 @@ def _sheet_xlsx(
     days: list[date],
     groups: list[tuple[str, list[selectors.SheetRow]]],
 ) -> FileResponse:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("%(y)s年%(m)s月考勤") % {"y": year, "m": month})
-    sheet.append([center.name, _("%(y)s年%(m)s月考勤表") % {"y": year, "m": month}])
-    sheet.append(
+    headers = [(_("窗口"), 16.0), (_("工号"), 10.0), (_("姓名"), 10.0)]
+    headers += [(str(day.day), 4.0) for day in days]
+    headers += [(_("迟到"), 6.0), (_("早退"), 6.0), (_("旷工分钟"), 10.0)]
+    rows = (
         [
-            _("窗口"),
-            _("工号"),
-            _("姓名"),
-            *[str(day.day) for day in days],
-            _("迟到"),
-            _("早退"),
-            _("旷工分钟"),
+            window,
+            row.badge_number,
+            row.name,
+            *[str(STATUS_MARKS.get(row.days.get(day, {}).get("status", ""), "")) for day in days],
+            row.late,
+            row.early,
+            row.absent_minutes,
         ]
+        for window, rows in groups
+        for row in rows
     )
-    for window, rows in groups:
-        for row in rows:
-            marks = [str(STATUS_MARKS.get(row.days.get(day, {}).get("status", ""), "")) for day in days]
-            sheet.append(
-                [window, row.badge_number, row.name, *marks, row.late, row.early, row.absent_minutes]
-            )
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
-    book.save(spool)
-    spool.seek(0)
-    response = FileResponse(
-        spool, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    workbook, _count = table_workbook(
+        title=_("%(y)s年%(m)s月考勤") % {"y": year, "m": month},
+        headers=headers,
+        rows=rows,
+        about=[(_("中心"), center.name), (_("月份"), f"{year}-{month:02d}"), (_("导出时间"), timezone.now())],
+        count_label=_("人数"),
     )
-    response["Content-Disposition"] = content_disposition_header(
-        True, _("考勤表-%(y)s-%(m)02d.xlsx") % {"y": year, "m": month}
-    )
-    return response
+    return xlsx_response(workbook, _("考勤表-%(y)s-%(m)02d.xlsx") % {"y": year, "m": month})
 
 
 @login_required

@@ -27,8 +27,11 @@ from org.forms import show_refusal
 from org.models import StaffProfile
 
 from ..models import HalfDay, LeaveKind, LeaveRequest, LeaveState, ReturnHow
+from ..selectors_facts import staffing_facts_of
 from ..selectors_leave import handovers_to, leave_visible_to, leaves_of, leaves_unreturned, leaves_waiting_for
 from ..services import leave as leave_services
+from .duty import _month as month_of
+from .duty import _shift_month as shift_month
 
 
 class LeaveForm(forms.Form):
@@ -92,7 +95,8 @@ def _profile(request: HttpRequest) -> StaffProfile:
 
 @login_required
 def leave_mine(request: HttpRequest) -> HttpResponse:
-    """我的请假: my requests, the hand-overs to me now, and the new request (R-ATT-3, R-ATT-5)."""
+    """我的请假: my month's attendance facts (R-ASM-5, `?month=YYYY-MM`), my requests, the hand-overs to me now,
+    and the new request (R-ATT-3, R-ATT-5)."""
     staff = _profile(request)
     status = 200
     if request.method == "POST":
@@ -122,10 +126,14 @@ def leave_mine(request: HttpRequest) -> HttpResponse:
             status = 422
     else:
         form = LeaveForm(staff=staff)
+    year, month = month_of(request)
     context = {
         "form": form,
         "leaves": leaves_of(staff),
         "handovers": handovers_to(staff, timezone.now()),
+        "my_month": staffing_facts_of(staff, year, month),
+        "month_previous": shift_month(year, month, -1),
+        "month_next": shift_month(year, month, 1),
     }
     return render(request, "staffing/leave_mine.html", context, status=status)
 

@@ -23,7 +23,7 @@ from cases.selectors.handling import leaders_tracking_list, shuttles
 from cases.selectors.intake import extra_correction_notices
 from org.models import Center, Post, Window
 from org.selectors import posts_without_backup_on_duty
-from workdays.models import TimerState
+from workdays.models import TimerState, TimerWarning
 from workdays.selectors import calendar_for
 
 # How many rows each list shows at most (the totals are always exact).
@@ -31,6 +31,7 @@ OVERDUE_LIMIT = 200
 CORRECTIONS_LIMIT = 100
 SHUTTLES_LIMIT = 200
 TRACKING_LIMIT = 200
+WARNINGS_LIMIT = 200
 
 COLOURS = (Warning.RED, Warning.YELLOW, Warning.GREEN, Warning.SUSPENDED)
 
@@ -73,6 +74,7 @@ class Dashboard:
     shuttles: Listing  # of Visit, this month
     tracking: Listing  # of Case annotated with `warning`: open green-channel cases
     gaps: list[Post]  # posts with no B on duty (R-ORG-6)
+    warnings: Listing  # of TimerWarning: the month's warning records (R-DATA-3), latest first
 
 
 def running_cases(center: Center) -> QuerySet[Case]:
@@ -134,6 +136,16 @@ def repeated_corrections(center: Center, today: date) -> QuerySet[Case]:
     return extra_correction_notices(center).filter(pk__in=this_month)
 
 
+def warning_records(center: Center, first: date, last: date) -> QuerySet[TimerWarning]:
+    """The warning records (R-DATA-3) of timers that turned yellow or red in [first, last], latest first, with
+    their department and responsible person. Read through the (centre, day) index."""
+    return (
+        TimerWarning.objects.filter(center=center, turned_on__gte=first, turned_on__lte=last)
+        .select_related("department", "responsible")
+        .order_by("-turned_on", "-pk")
+    )
+
+
 def _listing(queryset: QuerySet[Any], limit: int) -> Listing:
     rows = list(queryset[: limit + 1])
     if len(rows) <= limit:
@@ -166,4 +178,5 @@ def dashboard(center: Center, today: date, *, moment: datetime | None = None) ->
         shuttles=_listing(shuttles(center, today), SHUTTLES_LIMIT),
         tracking=_listing(annotate_warning(leaders_tracking_list(center), today), TRACKING_LIMIT),
         gaps=posts_without_backup_on_duty(center, moment),
+        warnings=_listing(warning_records(center, today.replace(day=1), today), WARNINGS_LIMIT),
     )

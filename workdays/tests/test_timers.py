@@ -126,22 +126,23 @@ def test_r_clk_6_one_query_lists_the_yellow_and_red_timers_of_every_kind(
 def test_r_clk_9_the_sweep_records_an_overdue_timer_once_and_asks_its_owner(db: Any) -> None:
     center = f.make_center()
     told: list[tuple[int, date | None]] = []
+    # A kind no app owns, so that the test names its owner and takes it back after.
     hooks.register_timer_owner(
-        TimerKind.COMPLAINT, overdue=lambda timer: told.append((timer.subject_id, timer.red_since))
+        TimerKind.REVIEW, overdue=lambda timer: told.append((timer.subject_id, timer.red_since))
     )
     try:
-        _timer(center, 1)  # due 10-13
-        _timer(center, 2, started_on=date(2026, 10, 12))  # due 10-19
-        stopped = _timer(center, 3)
+        _timer(center, 1, kind=TimerKind.REVIEW)  # due 10-13
+        _timer(center, 2, kind=TimerKind.REVIEW, started_on=date(2026, 10, 12))  # due 10-19
+        stopped = _timer(center, 3, kind=TimerKind.REVIEW)
         timer_stop(timer=stopped, on=date(2026, 10, 9), reason="x")
         # Finished after its deadline before any sweep saw it: recorded when it finishes.
-        timer_finish(timer=_timer(center, 4), on=date(2026, 10, 15))
+        timer_finish(timer=_timer(center, 4, kind=TimerKind.REVIEW), on=date(2026, 10, 15))
         assert told == [(4, date(2026, 10, 14))]
         assert timers_sweep(today=date(2026, 10, 13)) == 0  # the last day is not over yet
         assert timers_sweep(today=date(2026, 10, 14)) == 1
         assert timers_sweep(today=date(2026, 10, 20)) == 1  # subject 2, due 10-19
         assert timers_sweep(today=date(2026, 10, 20)) == 0
     finally:
-        hooks.register_timer_owner(TimerKind.COMPLAINT)
+        hooks.register_timer_owner(TimerKind.REVIEW)
     assert told == [(4, date(2026, 10, 14)), (1, date(2026, 10, 14)), (2, date(2026, 10, 20))]
     assert Timer.objects.get(center=center, subject_id=3).red_since is None

@@ -40,6 +40,7 @@ from demo.management.commands.demo_logins import PLATFORM_OPERATOR
 from demo.management.commands.load_demo_cases import play_history
 from demo.progress import Bar, Progress
 from demo.staffing_history import load_demo_staffing
+from demo.supervision_history import load_demo_supervision
 from org import services as org
 from org.models import (
     Authorization,
@@ -456,6 +457,23 @@ def play_staffing(command: BaseCommand, *, center: Center) -> None:
         command.stdout.write(command.style.WARNING(f"  {message}"))
 
 
+def play_supervision(command: BaseCommand, *, center: Center) -> None:
+    """Play the year of assessments at `center` (after the clocking year, whose days it reads), then report it."""
+    summary = load_demo_supervision(center=center)
+    created = "，".join(f"{key} {n}" for key, n in summary.created.items() if n)
+    if summary.closed or created:
+        months = "、".join(summary.closed)
+        command.stdout.write(
+            command.style.SUCCESS(
+                f"示范考核已生成：{created}" + (f"；已结账月份 {months}" if months else "") + "。"
+            )
+        )
+    else:
+        command.stdout.write(command.style.SUCCESS("示范考核已是最新，没有任何改动。"))
+    for message in summary.refused:
+        command.stdout.write(command.style.WARNING(f"  {message}"))
+
+
 class Command(BaseCommand):
     help = (
         "载入示范中心（示范市政务服务中心 / 示范县政务服务中心）的机构、人员、岗位和服务事项（demo/data/），"
@@ -493,5 +511,7 @@ class Command(BaseCommand):
             play_history(self, center=county, scale=None, seed=None)
             # A year of clocking, rosters and leave (idempotent: what exists is left as it is).
             play_staffing(self, center=county)
+            # A year of assessments: deductions with evidence, closed months, a correction.
+            play_supervision(self, center=county)
         self.stdout.write("")
         call_command("demo_logins", stdout=self.stdout, stderr=self.stderr)

@@ -34,6 +34,7 @@ LABELS = {
     "overdue recorded": "超时记录",
     "inquiries": "咨询",
     "absences": "离岗记录",
+    "leaves": "请假（经审批并销假）",
     "appointments": "预约",
 }
 

@@ -1,0 +1,1 @@
+"""Every write of the supervision domain. Complaints (R-CMP-*) are in `complaints`."""
