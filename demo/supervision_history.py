@@ -28,7 +28,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from common.errors import RuleViolation
 from demo.data import DemoComplaint, read
@@ -122,7 +121,7 @@ def play_complaints(
                 window=windows.get(spec.window),
                 person=staff.get(spec.badge) if spec.badge else None,
                 happened_at=registered_at - timedelta(days=1),
-                place=_("一楼大厅%(window)s窗口") % {"window": spec.window},
+                place=f"一楼大厅{spec.window}窗口",
                 involves_departments=spec.involves_departments,
                 identity=identity,
                 at=registered_at,
@@ -188,13 +187,13 @@ def play_meetings(
             meeting_record_minutes(
                 actor=recorder.user,
                 meeting=meeting,
-                minutes=_("通报上月各窗口办件、投诉和考核情况，部署本月工作。"),
+                minutes="通报上月各窗口办件、投诉和考核情况，部署本月工作。",
                 at=ends,
             )
             item = action_item_create(
                 actor=recorder.user,
                 meeting=meeting,
-                title=_("落实上月超时办件的整改，下次例会报告结果。"),
+                title="落实上月超时办件的整改，下次例会报告结果。",
                 owner=owner,
                 due_days=5,
                 at=ends,
@@ -204,7 +203,7 @@ def play_meetings(
                 action_item_close(
                     actor=owner.user if owner.user is not None else recorder.user,
                     item=item,
-                    result=_("已逐件核查并整改，下月起每周通报。"),
+                    result="已逐件核查并整改，下月起每周通报。",
                     at=timezone.make_aware(datetime.combine(closed_on, time(16))),
                 )
         except RuleViolation as exc:

@@ -195,13 +195,17 @@ class BoardRow:
     first_clock: datetime | None = None
 
 
-BOARD_STATES = ("at_post", "late", "on_leave", "out", "unaccounted")
+BOARD_STATES = ("at_post", "late", "on_leave", "out", "unaccounted", "off")
 
 
-def todays_board(center: Center, moment: datetime, late_after: datetime | None) -> list[BoardRow]:
+def todays_board(
+    center: Center, moment: datetime, late_after: datetime | None, expected: set[int] | None = None
+) -> list[BoardRow]:
     """The supervision section's board of today at `moment`: each active person at post, late (first clock
-    after `late_after`, the morning's start; None on a rest day), on leave, out (an outing), or unaccounted for
-    (no clock today and no absence in force). Three queries."""
+    after `late_after`, the morning's start; None on a rest day), on leave, out (an outing), unaccounted for (no
+    clock today and no absence in force while expected at post), or off (not expected now: `expected` names who
+    is, None for everyone — a rest day expects only its duty roster, a working day nobody before it starts).
+    Three queries."""
     day = timezone.localdate(moment)
     people = list(
         StaffProfile.objects.filter(center=center, is_active=True)
@@ -229,7 +233,7 @@ def todays_board(center: Center, moment: datetime, late_after: datetime | None) 
         elif away.get(pk) == AbsenceKind.OUTING:
             state = "out"
         elif clocked is None:
-            state = "unaccounted"
+            state = "unaccounted" if expected is None or pk in expected else "off"
         elif late_after is not None and clocked > late_after:
             state = "late"
         else:

@@ -183,7 +183,7 @@ class _HalfDays:
 
 
 def _gather(
-    center: Center, year: int, month: int, staff: StaffProfile | None = None
+    center: Center, year: int, month: int, staff: StaffProfile | None = None, *, days: bool = True
 ) -> tuple[dict[int, _Person], list[tuple[int, str, str]]]:
     first, last = month_bounds(year, month)
     month_start = _aware(first, time.min)
@@ -195,14 +195,14 @@ def _gather(
     def person(staff_id: int) -> _Person:
         return people.setdefault(staff_id, _Person())
 
-    # 1. The closed days: for the whole centre counted by the database, for one person row by row (the rows
-    # behind each number are shown).
+    # 1. The closed days: for the whole centre counted by the database (unless the caller counts them itself:
+    # `days` False), for one person row by row (the rows behind each number are shown).
     clocked: set[tuple[int, date]] | None = None
-    days = AttendanceDay.objects.filter(mine, center=center, day__gte=first, day__lte=last)
-    if staff is None:
+    closed_days = AttendanceDay.objects.filter(mine, center=center, day__gte=first, day__lte=last)
+    if staff is None and days:
         absent_day = Q(status=DayStatus.ABSENT) & ~Q(kind=DayKind.DUTY)
         for row in (
-            days.order_by()
+            closed_days.order_by()
             .values("staff_id")
             .annotate(
                 closed_days=Count("pk"),
@@ -220,9 +220,9 @@ def _gather(
             for name, value in row.items():
                 if name != "staff_id":
                     who.add(name, value or 0)
-    else:
+    elif staff is not None:
         clocked = set()
-        for row in days.order_by("day").values_list(*DAY_FIELDS):
+        for row in closed_days.order_by("day").values_list(*DAY_FIELDS):
             (
                 staff_id,
                 day,
@@ -352,10 +352,13 @@ def _facts(staff_id: int, name: str, badge: str, year: int, month: int, who: _Pe
     )
 
 
-def attendance_facts(center: Center, year: int, month: int) -> list[StaffAttendanceFacts]:
+def attendance_facts(
+    center: Center, year: int, month: int, *, days: bool = True
+) -> list[StaffAttendanceFacts]:
     """Every person's facts for the month (R-ASM-5), by badge number: the centre's active staff and anyone with a
-    fact in the month. At most seven queries, whatever the size of the centre."""
-    people, names = _gather(center, year, month)
+    fact in the month. At most seven queries, whatever the size of the centre. `days` False leaves the closed
+    days' counts at 0, for a caller that reads those days itself (the assessment's close)."""
+    people, names = _gather(center, year, month, days=days)
     empty = _Person()
     return [_facts(pk, name, badge, year, month, people.get(pk, empty)) for pk, name, badge in names]
 

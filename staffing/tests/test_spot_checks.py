@@ -14,6 +14,7 @@ from org import services as org_services
 from org.models import AbsenceKind
 from staffing import selectors, services
 from staffing.models import Explanation, SpotCheck, SpotCheckFinding
+from staffing.services.duty import roster_assign
 
 from .helpers import DAY, at, push
 
@@ -148,3 +149,28 @@ def test_r_att_7_the_board_of_today_the_sheet_and_the_terminals(client, site, lo
         assert clerk[0] == "A01" and clerk[3 + 6] == "旷"  # 7 December: one clock in, none out: absent
         terminals = client.get("/staff/staffing/terminals/").content.decode()
         assert "CN-GH-0001" in terminals and "2026-12-07" in terminals
+
+
+def test_r_att_1_r_att_2_the_board_expects_nobody_off_hours_and_only_the_duty_roster_on_a_rest_day(
+    client, site, login
+):
+    hall = site.hall
+    with time_machine.travel(at(2026, 12, 1), tick=False):
+        roster_assign(
+            actor=hall.office.user,
+            center=hall.center,
+            day=date(2026, 12, 5),
+            kind="rest_day",
+            staff=hall.clerk,
+        )
+    login(hall.supervision)
+    with time_machine.travel(
+        at(2026, 12, 5, 10), tick=False
+    ):  # Saturday: the clerk is on duty, nobody clocked
+        board = client.get("/staff/staffing/board/").content.decode()
+    row = lambda name: board.split(name)[1].split("</tr>")[0]  # noqa: E731
+    assert "去向不明" in row("王受理") and "不在班" in row("李备岗") and "不在班" in row("孙他窗")
+    with time_machine.travel(at(2026, 12, 7, 7, 30), tick=False):  # Monday before the hall opens
+        login(hall.supervision)  # signed in again: the Saturday's session has run idle
+        board = client.get("/staff/staffing/board/").content.decode()
+    assert "去向不明 <strong>0</strong>" in board and "不在班" in row("王受理")

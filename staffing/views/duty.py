@@ -460,6 +460,7 @@ BOARD_LABELS = {
     "on_leave": gettext_lazy("请假"),
     "out": gettext_lazy("外出"),
     "unaccounted": gettext_lazy("去向不明"),
+    "off": gettext_lazy("不在班（休息日或未到上班时间）"),
 }
 
 
@@ -472,10 +473,16 @@ def board(request: HttpRequest) -> HttpResponse:
     now = timezone.localtime()
     today = now.date()
     late_after = None
+    expected: set[int] | None = None  # everyone, on a working day once it has started
     if calendar_for(center).is_working_day(today):
         hours = working_hours_for(center, today)
         late_after = timezone.make_aware(datetime.combine(today, hours.morning_start))
-    rows = selectors.todays_board(center, now, late_after)
+        if now < late_after:
+            expected = set()
+    else:  # a rest day: only the holiday duty roster is expected (R-ATT-1)
+        roster = selectors.roster_between(center, today, today)
+        expected = {entry.staff_id for entry in roster if entry.kind == DutyKind.REST_DAY}
+    rows = selectors.todays_board(center, now, late_after, expected)
     totals = dict.fromkeys(selectors.BOARD_STATES, 0)
     for row in rows:
         totals[row.state] += 1

@@ -143,7 +143,7 @@ def facts_entries(
     ).values_list("staff_id", "day"):
         absent[staff_id].add(day)
     # Leave taken and missed duties (R-ATT-8, R-ATT-1).
-    for person in attendance_facts(center, year, month):
+    for person in attendance_facts(center, year, month, days=False):  # the days are read above
         add(person.staff_id, "missed_duty", person.missed_duties, [])
         add(person.staff_id, "official_leave", HALF * person.official_leave_half_days, [])
         add(person.staff_id, "private_leave", HALF * person.private_leave_half_days, [])
