@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from .views import (
+    assessment,
     auth,
     calendar,
     cases,
@@ -228,4 +229,7 @@ urlpatterns = [
         staffing_facts.MyAttendanceFactsView.as_view(),
         name="attendance_facts_me",
     ),
+    # The monthly assessment (R-ASM-16): the sheet, and one's own month
+    path("centers/<slug:center>/assessment", assessment.CenterAssessmentView.as_view(), name="assessment"),
+    path("centers/<slug:center>/assessment/me", assessment.MyAssessmentView.as_view(), name="assessment_me"),
 ]

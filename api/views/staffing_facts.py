@@ -57,7 +57,7 @@ class FactsSerializer(serializers.Serializer):
     missed_duties = serializers.IntegerField(help_text="节假日值班缺岗次数（R-ATT-1）")
     spot_check_days_without_leave = serializers.IntegerField(help_text="稽查发现擅自离岗的天数（R-ATT-7）")
     unreturned_leaves = serializers.IntegerField(help_text="本月到期未销假的请假数（R-ATT-6）")
-    off_post_days = serializers.IntegerField(help_text="无人顶岗按脱岗计的天数（R-ATT-5；暂为 0）")
+    off_post_days = serializers.IntegerField(help_text="请假或外出而无B角在岗、按脱岗计的天数（R-ATT-5）")
 
 
 class CenterFactsSerializer(serializers.Serializer):

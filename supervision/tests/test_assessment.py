@@ -13,6 +13,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from api.tests.helpers import token_client
 from common.errors import PermissionDenied, RuleViolation
 from common.models import HistoryEntry
 from policy import services as policy_services
@@ -323,3 +324,27 @@ def test_r_mtg_4_r_asm_5_an_absence_from_the_monthly_meeting_without_cause_is_de
     entry = AssessmentEntry.objects.get(staff=hall.clerk, code="meeting_absent")
     assert (entry.quantity, entry.points, entry.facts) == (1, Decimal(5), ["2026-11-05"])
     assert AssessmentScore.objects.get(assessment=closed, staff=hall.clerk).score == Decimal(80)
+
+
+def test_r_asm_16_the_api_gives_the_sheet_to_its_readers_and_each_person_their_own_month(
+    november: Any,
+) -> None:
+    hall = november
+    _close(hall)
+    base = f"/api/v1/centers/{hall.center.code}/assessment"
+    with time_machine.travel(at(2026, 12, 4, 10), tick=False):
+        sheet = token_client(hall.director).get(f"{base}?month=2026-11")
+        refused = token_client(hall.clerk).get(f"{base}?month=2026-11")
+        mine = token_client(hall.clerk).get(f"{base}/me?month=2026-11")
+        outsider = token_client(hall.outsider).get(f"{base}/me?month=2026-11")
+    assert sheet.status_code == 200 and sheet.json()["closed"] is True
+    row = next(r for r in sheet.json()["rows"] if r["staff_id"] == hall.clerk.pk)
+    assert (row["score"], row["fund"], row["categories"]["attendance"]) == ("85.0", "127.50", "15.0")
+    assert refused.status_code == 403
+    body = mine.json()
+    assert body["row"]["score"] == "85.0"
+    assert {(e["code"], e["rule"], tuple(e["facts"])) for e in body["entries"]} == {
+        ("late", "R-ASM-5", ("2026-11-03",)),
+        ("absent", "R-ASM-5", ("2026-11-10",)),
+    }
+    assert outsider.status_code in (403, 404)
