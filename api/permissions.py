@@ -15,9 +15,9 @@ from django.db.models import Model, QuerySet
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
-from common.errors import NotFound
+from common.errors import NotFound, PermissionDenied
 from org import access
-from org.models import Center
+from org.models import Center, StaffProfile
 
 # Token first: an anonymous call then answers 401 with `WWW-Authenticate: Token` rather than 403.
 AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
@@ -39,6 +39,18 @@ def public_center(code: str) -> Center:
 def staff_center(user: Any, code: str) -> Center:
     """A centre the signed-in `user` may see (their own, or one below a centre where they hold a role)."""
     return cast(Center, access.get_for_user(user, Center.objects.all(), center_field="id", code=code))
+
+
+def own_profile_at(user: Any, code: str) -> tuple[StaffProfile, Center]:
+    """The signed-in staff member's own profile and their centre named by `code`, for the pages of "my …": 403
+    for a user without a staff profile, 404 for a centre that is not theirs."""
+    where = staff_center(user, code)
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        raise PermissionDenied("此操作只对有工作人员档案的用户开放。")
+    if profile.center_id != where.pk:
+        raise NotFound()
+    return profile, where
 
 
 def fetch(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:

@@ -3,22 +3,16 @@ identity: the complainant column says "实名（身份保密）" or "匿名" onl
 
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime
 from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from common.xlsx import table_workbook
 from org.models import Center
 
 from .selectors.complaints import InboxRow
-
-DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _headers() -> list[tuple[str, float]]:
@@ -73,38 +67,16 @@ def row_values(row: InboxRow) -> list[Any]:
 
 
 def complaints_workbook(rows: list[InboxRow], *, center: Center, at: datetime) -> IO[bytes]:
-    """The rows as an .xlsx file, rewound, to be streamed (a temporary file: deleted once closed)."""
-    workbook = Workbook(write_only=True)
-    sheet: Any = workbook.create_sheet(_("投诉"))
-    headers = _headers()
-    for index, (_header, width) in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header, _width in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        cells: list[Any] = []
-        for value in row_values(row):
-            if hasattr(value, "isoformat"):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = DATE_FORMAT
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
-    about: Any = workbook.create_sheet(_("说明"))
-    about.column_dimensions["A"].width = 16
-    about.column_dimensions["B"].width = 60
-    about.append([_("中心"), center.name])
-    about.append([_("导出时间"), at.replace(tzinfo=None)])
-    about.append([_("件数"), len(rows)])
-    about.append([_("注意"), _("投诉人身份予以保密，不在导出文件中。")])
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
-    workbook.save(target)
-    target.seek(0)
-    return target
+    """The rows as an .xlsx file, rewound, to be streamed (`common.xlsx`)."""
+    workbook, _count = table_workbook(
+        title=_("投诉"),
+        headers=_headers(),
+        rows=(row_values(row) for row in rows),
+        about=[
+            (_("中心"), center.name),
+            (_("导出时间"), at),
+            (_("注意"), _("投诉人身份予以保密，不在导出文件中。")),
+        ],
+        count_label=_("件数"),
+    )
+    return workbook

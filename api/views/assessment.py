@@ -14,13 +14,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.errors import NotFound, PermissionDenied
 from org.access import CAN_READ_ASSESSMENT
 from supervision import scoring
 from supervision.models import AssessmentEntry
 from supervision.selectors.assessment_month import assessment_sheet
 
-from ..permissions import require_role, staff_center
+from ..permissions import own_profile_at, require_role, staff_center
 from .base import CENTER, ApiView, errors
 from .staffing_facts import MONTH
 from .staffing_facts import _month as month_of
@@ -122,12 +121,7 @@ class MyAssessmentView(ApiView):
     )
     def get(self, request: Request, center: str) -> Response:
         year, month = month_of(request)
-        where = staff_center(request.user, center)
-        profile = getattr(request.user, "staff_profile", None)
-        if profile is None:
-            raise PermissionDenied("此操作只对有工作人员档案的用户开放。")
-        if profile.center_id != where.pk:
-            raise NotFound()
+        profile, where = own_profile_at(request.user, center)
         sheet = assessment_sheet(where, year, month, today=timezone.localdate(), staff_ids={profile.pk})
         row = sheet.rows[0] if sheet.rows else None
         entries = [

@@ -17,10 +17,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.errors import NotFound, PermissionDenied
 from staffing.selectors_facts import CAN_READ_ATTENDANCE_FACTS, attendance_facts, staffing_facts_of
 
-from ..permissions import require_role, staff_center
+from ..permissions import own_profile_at, require_role, staff_center
 from .base import CENTER, ApiView, errors, parse
 
 MONTH = OpenApiParameter(
@@ -112,12 +111,7 @@ class MyAttendanceFactsView(ApiView):
     )
     def get(self, request: Request, center: str) -> Response:
         year, month = _month(request)
-        where = staff_center(request.user, center)
-        profile = getattr(request.user, "staff_profile", None)
-        if profile is None:
-            raise PermissionDenied("此操作只对有工作人员档案的用户开放。")
-        if profile.center_id != where.pk:
-            raise NotFound()
+        profile, where = own_profile_at(request.user, center)
         detail = staffing_facts_of(profile, year, month)
         body: dict[str, Any] = {
             "facts": asdict(detail.facts),
