@@ -353,36 +353,20 @@ class StaffingPlayer:
             staff = self.staff.get(spec.badge)
             if staff is None or staff.user_id is None:
                 continue
-            user = staff.user
             days = working_days_ahead(self.center, self.today, spec.after, spec.days)
-            now = timezone.now()
-            covers = {}
-            for post in leave.posts_held_as_a(staff, now):
-                backups = [b for b in leave.backups_of(post, now) if b.pk != staff.pk]
-                if backups:
-                    covers[post.pk] = backups[0].pk
+            ahead = PastLeave(
+                staff=staff,
+                kind=spec.kind,
+                first=days[0],
+                last=days[-1],
+                reason=spec.reason,
+                asked_at=timezone.now(),
+                returned_at=None,
+                approve=spec.approve,
+            )
             try:
-                request = leave.leave_request(
-                    actor=user,
-                    kind=spec.kind,
-                    start_date=days[0],
-                    start_half=HalfDay.MORNING,
-                    end_date=days[-1],
-                    end_half=HalfDay.AFTERNOON,
-                    reason=spec.reason,
-                    covers=covers,
-                )
+                request = play_past_leave(ahead, approvers)
                 self.summary.created["leave requests"] += 1
-                while spec.approve and request.state == LeaveState.PENDING:
-                    step = leave.current_step(request)
-                    if step is None:
-                        break
-                    approver = next(
-                        (u for u in approvers if leave.may_decide(u, request, step.approver_kind)), None
-                    )
-                    if approver is None:
-                        break
-                    request = leave.leave_decide(actor=approver, leave=request, approve=True)
                 if request.state == LeaveState.APPROVED:
                     self.summary.created["leaves approved"] += 1
             except RuleViolation as exc:
@@ -396,7 +380,7 @@ LEAVE_KINDS = {"年休假": "annual", "病假": "sick", "事假": "personal"}
 
 @dataclass(frozen=True)
 class PastLeave:
-    """A leave of the past year played through the leave services at its own moments (`at=`)."""
+    """A leave played through the leave services at its own moments (`at=`): the past year's, or one ahead."""
 
     staff: StaffProfile
     kind: str  # a LeaveKind value
@@ -405,6 +389,7 @@ class PastLeave:
     reason: str
     asked_at: datetime
     returned_at: datetime | None  # None: never returned (flagged, R-ATT-6)
+    approve: bool = True  # False: it waits for its first approver
 
 
 def play_past_leave(spec: PastLeave, approvers: list[Any]) -> LeaveRequest:
@@ -439,14 +424,14 @@ def play_past_leave(spec: PastLeave, approvers: list[Any]) -> LeaveRequest:
         at=asked_at,
     )
     moment = asked_at
-    while request.state == LeaveState.PENDING:
+    while spec.approve and request.state == LeaveState.PENDING:
         step = leave.current_step(request)
         approver = next(
             (u for u in approvers if step and leave.may_decide(u, request, step.approver_kind)), None
         )
         if approver is None:
             return request  # nobody holds the tier's role: it waits
-        moment += timedelta(minutes=30)
+        moment = min(moment + timedelta(minutes=30), timezone.now())  # a leave asked now is decided now
         request = leave.leave_decide(actor=approver, leave=request, approve=True, at=moment)
     if spec.returned_at is not None and request.state == LeaveState.APPROVED:
         recorder = next((u for u in approvers if leave.may_record_return(u, request)), None)

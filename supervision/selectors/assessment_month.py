@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +35,7 @@ from django.utils import timezone
 from org.models import Center, StaffProfile, active_at
 from policy.selectors import policy_values
 from staffing.models import AttendanceDay, DayStatus, FindingReason, SpotCheckFinding
+from staffing.selectors import month_bounds
 from staffing.selectors_facts import attendance_facts
 
 from .. import scoring
@@ -43,11 +44,6 @@ from .assessment import case_facts
 from .meetings import meeting_facts
 
 HALF = Decimal("0.5")
-
-
-def first_and_last(year: int, month: int) -> tuple[date, date]:
-    first = date(year, month, 1)
-    return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 def month_start(year: int, month: int) -> datetime:
@@ -106,7 +102,7 @@ def facts_entries(
 ) -> dict[int, list[FactEntry]]:
     """{staff id: the deductions the month's stored facts imply}, for everyone with a fact (see the module's
     docstring); `staff_ids` keeps only those."""
-    first, last = first_and_last(year, month)
+    first, last = month_bounds(year, month)
     found: dict[int, list[FactEntry]] = defaultdict(list)
 
     def add(staff_id: int | None, code: str, quantity: Decimal | int, facts: list[str]) -> None:

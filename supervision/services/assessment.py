@@ -37,6 +37,7 @@ from common.history import record
 from org.access import CAN_ASSESS, may_act
 from org.models import Center, StaffProfile
 from staffing.models import AttendanceClose
+from staffing.selectors import month_bounds
 
 from .. import scoring
 from ..models import (
@@ -51,7 +52,6 @@ from ..selectors.assessment_month import (
     assessed_staff,
     entered_entries,
     facts_entries,
-    first_and_last,
     policy_as_json,
     policy_from_json,
     policy_of,
@@ -361,7 +361,7 @@ def assessment_close(
     may_act(actor, center, CAN_ASSESS)
     year, month = _month(year, month)
     now = at or timezone.now()
-    first, last = first_and_last(year, month)
+    first, last = month_bounds(year, month)
     if last >= timezone.localdate(now):
         raise RuleViolation(
             RULE_CLOSE, _("%(y)s年%(m)s月尚未结束，不能结账。") % {"y": year, "m": month}, field="month"
