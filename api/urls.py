@@ -159,7 +159,7 @@ urlpatterns = [
         cases_desk.AppointmentNoShowView.as_view(),
         name="appointment_no_show",
     ),
-    # Complaints (R-CMP-2 … R-CMP-4)
+    # Complaints (R-CMP-2 … R-CMP-7)
     path("centers/<slug:center>/complaints", complaints.ComplaintListView.as_view(), name="complaint_list"),
     path(
         "centers/<slug:center>/complaints/<int:complaint_id>",
@@ -170,6 +170,26 @@ urlpatterns = [
         "centers/<slug:center>/complaints/<int:complaint_id>/identity",
         complaints.ComplaintIdentityView.as_view(),
         name="complaint_identity",
+    ),
+    path(
+        "centers/<slug:center>/complaints/<int:complaint_id>/answer",
+        complaints.ComplaintAnswerView.as_view(),
+        name="complaint_answer",
+    ),
+    path(
+        "centers/<slug:center>/complaints/<int:complaint_id>/explain",
+        complaints.ComplaintExplainView.as_view(),
+        name="complaint_explain",
+    ),
+    path(
+        "centers/<slug:center>/complaints/<int:complaint_id>/transfer",
+        complaints.ComplaintTransferView.as_view(),
+        name="complaint_transfer",
+    ),
+    path(
+        "centers/<slug:center>/complaints/<int:complaint_id>/close",
+        complaints.ComplaintCloseView.as_view(),
+        name="complaint_close",
     ),
     # The public progress lookup (R-PUB-2)
     path("progress", cases_desk.ProgressView.as_view(), name="progress"),

@@ -45,7 +45,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH_DB = "govhall_hb_staffing"
 WORKER_FLAG = "--staffing-worker"
-SHAPE_VERSION = 2  # bump when `load` changes the shape: the kept data is then loaded again
+SHAPE_VERSION = 4  # bump when `load` changes the shape: the kept data is then loaded again
 WINDOWS = 50  # the staff sit at 50 windows, 10 each: all of them are assessed (R-ASM)
 BENCH_CENTER = "bench-staffing"
 SERIAL = "BENCHSTAFF0001"
@@ -54,6 +54,15 @@ YEAR, MONTH = 2025, 6
 BATCH_PER_PIN = 20  # events a PIN in the batch of figure B: 500 x 20 = 10,000
 BATCH_FIRST_DAY = date(2026, 1, 5)  # the batch's days: after the loaded year, none of them closed
 TIMEOUT_S = int(os.environ.get("BENCH_CASES_TIMEOUT", "1200"))
+HISTORY_FIRST = date(
+    YEAR - 3, 1, 1
+)  # the cases were received over four years, the last of them the year YEAR
+LATE_EVERY = 50  # one case in 50 fell overdue (its `Overdue` record names who answered for it)
+SHUTTLE_EVERY = 200  # one case in 200 made its applicant come twice (a shuttle, R-CASE-12)
+
+
+def _cases() -> int:
+    return int(os.environ.get("BENCH_STAFFING_CASES", "1000000"))
 
 
 def _sheets() -> int:
@@ -79,7 +88,7 @@ def _marker() -> str:
 
 
 def _shape() -> str:
-    return f"bench-staffing shape {SHAPE_VERSION}; {STAFF} staff; year {YEAR}"
+    return f"bench-staffing shape {SHAPE_VERSION}; {STAFF} staff; year {YEAR}; {_cases()} cases"
 
 
 def _mark() -> None:
@@ -125,6 +134,7 @@ def load() -> dict[str, Any]:
             tables = [m._meta.db_table for m in (ClockEvent, TerminalUpload, AttendanceDay, AttendanceClose)]
             tables += ["supervision_assessmentcorrection", "supervision_assessmententry"]
             tables += ["supervision_assessmentscore", "supervision_assessmentmonth"]
+            tables += ["cases_visit", "cases_overdue", "cases_case", "catalog_item", "org_post"]
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         with transaction.atomic():
             if center is None:
@@ -236,17 +246,123 @@ def load() -> dict[str, Any]:
             days_of_year,
             params,
         )
+        cases = load_cases(center, people, windows)
         with connection.cursor() as cursor:
             for model in (ClockEvent, AttendanceDay, AttendanceClose, PinMapping, StaffProfile):
                 cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+            for table in ("cases_case", "cases_overdue", "cases_visit"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
         _mark()
         print(
-            f"staffing: {name}: loaded {STAFF} staff, {events:,} clock events, {days:,} stored days and "
-            f"{closes} closed days in {time.perf_counter() - began:.1f} s"
+            f"staffing: {name}: loaded {STAFF} staff, {events:,} clock events, {days:,} stored days, "
+            f"{closes} closed days, {cases['cases']:,} cases ({cases['overdue']:,} overdue, "
+            f"{cases['shuttles']:,} shuttles) in {time.perf_counter() - began:.1f} s"
         )
     terminal = Terminal.objects.get(serial=SERIAL)
     pins = dict(PinMapping.objects.filter(center=center).values_list("pin", "staff_id"))
     return {"center": center, "terminal": terminal, "pins": pins}
+
+
+def load_cases(center: Any, people: list[Any], windows: list[Any]) -> dict[str, int]:
+    """BENCH_STAFFING_CASES (default 1,000,000) closed cases of the bench centre, received over the four years
+    up to the end of YEAR, each handled by one of the 500 staff at that person's window: 90% archived, 6%
+    withdrawn, 4% not accepted. One in LATE_EVERY fell overdue — decided a month after acceptance, with its
+    `Overdue` record naming its handler — and one in SHUTTLE_EVERY made its applicant come twice (a shuttle
+    `Visit`), so that the month's case facts (R-ASM-9) are read among a million cases, about 400 overdue records
+    and 100 shuttles a month. One INSERT ... SELECT each, like the year of attendance."""
+    from bench.pages_bench import _insert_select
+    from cases.models import Case, Overdue, Visit
+    from catalog.tests.factories import make_published_item
+    from org.tests import factories as f
+
+    staff = [p.pk for p in people]
+    post = f.make_post(windows[0], a=people[0], backups=[people[1]], name="基准受理岗")
+    item = make_published_item(center, windows[0].department, post=post, code="BENCH-STAFF-1")
+    assert item.current_version is not None
+    params: dict[str, Any] = {
+        "n": _cases(),
+        "center": center.pk,
+        "item": item.pk,
+        "version": item.current_version_id,
+        "case_type": item.current_version.case_type,
+        "staff": staff,
+        "windows": [w.pk for w in windows],
+        "first": HISTORY_FIRST,
+        "days": (date(YEAR, 12, 31) - HISTORY_FIRST).days + 1,
+        "late": LATE_EVERY,
+        "shuttle": SHUTTLE_EVERY,
+    }
+    state = "CASE WHEN mod(g, 50) < 45 THEN 'archived' WHEN mod(g, 50) < 48 THEN 'withdrawn' ELSE 'not_accepted' END"
+    archived = f"(({state}) = 'archived')"
+    received_on = "(%(first)s::date + mod(g::bigint * 7919, %(days)s)::int)"
+    decided_on = f"({received_on} + CASE WHEN mod(g, %(late)s) = 0 THEN 30 ELSE 7 END)"
+    # The handler: staff k, who sits at window k mod WINDOWS (as `load` seats them); g / LATE_EVERY mixes the
+    # handlers of the overdue cases (every LATE_EVERY-th) over all the staff.
+    k = f"mod(g + g / %(late)s, {STAFF})"
+    who = f"(%(staff)s::bigint[])[1 + {k}]"
+    at = "(({day}) + time '{hhmm}') AT TIME ZONE 'Asia/Shanghai'"
+    counts = {
+        "cases": _insert_select(
+            Case,
+            {
+                "center_id": "%(center)s",
+                "number": f"CASE WHEN {archived} THEN 'BS-' || g ELSE '' END",
+                "query_code": "lpad(mod(g * 37, 1000000)::text, 6, '0')",
+                "item_id": "%(item)s",
+                "version_id": "%(version)s",
+                "window_id": f"(%(windows)s::bigint[])[1 + mod({k}, {len(windows)})]",
+                "state": state,
+                "case_type": "%(case_type)s",
+                "applicant_name": "'基准申请人' || g",
+                "received_at": at.format(day=received_on, hhmm="09:30"),
+                "received_by_id": who,
+                "accepted_on": f"CASE WHEN {archived} THEN {received_on} END",
+                "accepted_by_id": f"CASE WHEN {archived} THEN {who} END",
+                "limit_days": "10",
+                "decided_at": f"CASE WHEN {archived} THEN {at.format(day=decided_on, hhmm='10:00')} END",
+                "decided_by_id": f"CASE WHEN {archived} THEN {who} END",
+                "delivered_at": f"CASE WHEN {archived} THEN {at.format(day=decided_on + ' + 2', hhmm='10:00')} END",
+                "closed_at": at.format(day=received_on + " + 10", hhmm="16:00"),
+                "responsible_id": f"CASE WHEN {archived} THEN {who} END",
+                "responsible_acting_as": f"CASE WHEN {archived} THEN 'A' ELSE '' END",
+                "revision": "3",
+            },
+            "FROM generate_series(1, %(n)s) AS g",
+            params,
+        )
+    }
+    cases = "FROM cases_case c WHERE c.center_id = %(center)s"
+    counts["overdue"] = _insert_select(
+        Overdue,
+        {
+            "center_id": "c.center_id",
+            "case_id": "c.id",
+            "deadline": "c.accepted_on + 14",
+            "overdue_on": "c.accepted_on + 15",
+            "window_id": "c.window_id",
+            "responsible_id": "c.responsible_id",
+            "acting_as": "'A'",
+            "recorded_at": "((c.accepted_on + 15) + time '00:10') AT TIME ZONE 'Asia/Shanghai'",
+        },
+        f"{cases} AND c.state = 'archived' AND (c.decided_at AT TIME ZONE 'Asia/Shanghai')::date "
+        "> c.accepted_on + 14",
+        params,
+    )
+    counts["shuttles"] = _insert_select(
+        Visit,
+        {
+            "case_id": "c.id",
+            "at": "c.received_at + interval '3 days'",
+            "purpose": "'补正后再次到场'",
+            "caused_by_administration": "true",
+            "is_shuttle": "true",
+            "responsible_id": "c.responsible_id",
+            "recorded_by_id": "c.received_by_id",
+        },
+        f"{cases} AND c.state = 'archived' AND mod(c.id, %(shuttle)s) = 1",
+        params,
+    )
+    return counts
 
 
 # --- figure A: the monthly sheet ----------------------------------------------------------------------------
@@ -403,6 +519,21 @@ WHERE d.center_id = %s AND d.day BETWEEN %s AND %s AND s.window_id IS NOT NULL
 GROUP BY d.staff_id
 """
 
+# The month's overdue cases and shuttles per person who answered for them, with their case numbers.
+CASES_SQL = """
+SELECT o.responsible_id, count(*), array_agg(c.number ORDER BY o.overdue_on, o.id)
+FROM cases_overdue o JOIN cases_case c ON c.id = o.case_id
+WHERE o.center_id = %s AND o.overdue_on BETWEEN %s AND %s AND o.responsible_id IS NOT NULL
+GROUP BY o.responsible_id
+"""
+
+SHUTTLES_SQL = """
+SELECT v.responsible_id, count(*), array_agg(c.number ORDER BY v.at, v.id)
+FROM cases_visit v JOIN cases_case c ON c.id = v.case_id
+WHERE c.center_id = %s AND v.is_shuttle AND v.at >= %s AND v.at < %s AND v.responsible_id IS NOT NULL
+GROUP BY v.responsible_id
+"""
+
 SCORES_SQL = """
 SELECT sc.staff_id, s.name, s.badge_number, w.number, sc.categories, sc.score, sc.fund, sc.stops, sc.loses_award
 FROM supervision_assessmentscore sc JOIN supervision_assessmentmonth m ON m.id = sc.assessment_id
@@ -426,8 +557,8 @@ def assessment(fx: dict[str, Any]) -> None:
     the hand-written equivalent — one aggregating SELECT of the same facts per person, then the same number of
     entry and score rows written by `executemany` — each in its own transaction, the month forgotten between runs
     (outside the timing). D: the closed month's sheet (`assessment_sheet`) against one SELECT of the same scores.
-    The bench centre holds no cases: the case facts read the month's overdue records and shuttles by their
-    (centre, day) indexes, which this centre leaves empty."""
+    The centre holds a million cases (`load_cases`): the case facts read the month's overdue records and
+    shuttles among them, and so does the hand-written SQL (with their case numbers)."""
     import json
     from decimal import Decimal
 
@@ -441,6 +572,14 @@ def assessment(fx: dict[str, Any]) -> None:
 
     center = fx["center"]
     first, last = month_bounds(YEAR, MONTH)
+    month_span = [
+        timezone.make_aware(datetime.combine(first, datetime.min.time())),
+        timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime.min.time())),
+    ]
+    month_span = [
+        timezone.make_aware(datetime.combine(first, datetime.min.time())),
+        timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime.min.time())),
+    ]
     runs = _sheets()
 
     def govhall() -> int:
@@ -450,6 +589,10 @@ def assessment(fx: dict[str, Any]) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(FACTS_SQL, [center.pk, first, last])
             rows = cursor.fetchall()
+            cursor.execute(CASES_SQL, [center.pk, first, last])
+            late_cases = cursor.fetchall()
+            cursor.execute(SHUTTLES_SQL, [center.pk, *month_span])
+            shuttles = cursor.fetchall()
             cursor.execute(
                 "INSERT INTO supervision_assessmentmonth (center_id, year, month, closed_at, policy, people)"
                 " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
@@ -474,6 +617,11 @@ def assessment(fx: dict[str, Any]) -> None:
                 )
                 for staff_id, late, _early, _absent, _off, days in rows
                 if late
+            ]
+            entries += [
+                (center.pk, staff_id, YEAR, MONTH, code, n, n * 2, "facts", json.dumps(numbers), "", "", now)
+                for code, found in (("late_case", late_cases), ("shuttle", shuttles))
+                for staff_id, n, numbers in found
             ]
             cursor.executemany(
                 "INSERT INTO supervision_assessmententry (center_id, staff_id, year, month, code, quantity, points,"

@@ -324,6 +324,13 @@ class Case(CenterOwned):
             # The API's and the search's lists, newest first: of a centre, or of a window.
             models.Index(F("center"), F("received_at").desc(), F("id").desc(), name="case_center_newest"),
             models.Index(F("window"), F("received_at").desc(), F("id").desc(), name="case_window_newest"),
+            # The cases completed in a period, by day (the supervision dashboard and the meeting's pack).
+            models.Index(
+                F("center"),
+                F("decided_at"),
+                condition=Q(decided_at__isnull=False),
+                name="case_center_decided",
+            ),
             # The workbench's queues: a person's open cases, the cases waiting at a post, what a person
             # received and nobody has accepted yet.
             models.Index(

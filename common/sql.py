@@ -430,10 +430,11 @@ _PREPARED_TYPES = frozenset(
 
 def insert_values(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
     """Insert `rows` of `model` — each {attname: value}, a field left out taking its default — without building
-    model instances or reading keys back: one INSERT statement prepared once and run for every row
-    (`executemany`, which psycopg sends as one pipeline). Only the values the adapter cannot take as they are
-    (JSON, dates and times, decimals) go through their field. For many rows whose keys nobody needs: the close
-    of a month writes a row per person."""
+    model instances or reading keys back. Only the values the adapter cannot take as they are (JSON, dates and
+    times, decimals) go through their field. For many rows whose keys nobody needs: the close of a month writes
+    a row per person. On PostgreSQL the rows go by COPY (500 rows: about a fifth of the time `executemany`
+    takes, which psycopg sends as 500 statements in one pipeline; a multi-row INSERT is no faster, its
+    thousands of placeholders costing as much to convert); elsewhere by `executemany`."""
     if not rows:
         return
     db = _db()
@@ -449,4 +450,10 @@ def insert_values(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
             values.append(field.get_db_prep_save(value, db) if prepare else value)
         params.append(values)
     with db.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if db.vendor != "postgresql":
+            cursor.executemany(sql, params)
+            return
+        columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+        with cursor.copy(f"COPY {db.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for values in params:
+                copy.write_row(values)

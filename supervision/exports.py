@@ -1,18 +1,24 @@
-"""The complaint inbox as a spreadsheet (.xlsx, openpyxl in write-only mode), without any complainant's
-identity: the complainant column says "实名（身份保密）" or "匿名" only (R-CMP-4)."""
+"""The supervision section's lists as spreadsheets (.xlsx through `common.xlsx`): the complaint inbox, without
+any complainant's identity (the complainant column says "实名（身份保密）" or "匿名" only, R-CMP-4), and the
+dashboard, every list it shows as a sheet of one workbook (no applicant's personal data: case numbers, items,
+windows and the staff who answered)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.xlsx import table_workbook
+from common.xlsx import table_workbook, tables_workbook
 from org.models import Center
 
+from .selectors.assessment import CaseFacts
 from .selectors.complaints import InboxRow
+from .selectors.dashboard import Dashboard
+from .selectors.figures import WindowFigures
 
 
 def _headers() -> list[tuple[str, float]]:
@@ -80,3 +86,135 @@ def complaints_workbook(rows: list[InboxRow], *, center: Center, at: datetime) -
         count_label=_("件数"),
     )
     return workbook
+
+
+def _name(person: Any) -> str:
+    return person.name if person is not None else ""
+
+
+def dashboard_workbook(
+    board: Dashboard,
+    figures: list[WindowFigures],
+    facts: CaseFacts,
+    *,
+    first: date,
+    last: date,
+    at: datetime,
+) -> IO[bytes]:
+    """The dashboard as an .xlsx file, one sheet per list it shows (each as capped as on the page), rewound."""
+    period = f"{first:%Y-%m-%d} — {last:%Y-%m-%d}"
+    tables: list[tuple[str, Sequence[tuple[str, float]], Any]] = [
+        (
+            _("期间统计"),
+            [(_("窗口"), 24), (_("收件"), 8), (_("办结"), 8), (_("按时办结率（%）"), 14), (_("超时"), 8)]
+            + [(_("投诉"), 8), (_("两头跑"), 8)],
+            (
+                [str(w.window), w.received, w.completed, w.on_time_rate, w.overdue, w.complaints, w.shuttles]
+                for w in figures
+            ),
+        ),
+        (
+            _("在办计时"),
+            [
+                (_("窗口"), 24),
+                (_("超时"), 8),
+                (_("预警"), 8),
+                (_("正常"), 8),
+                (_("暂停计时"), 10),
+                (_("合计"), 8),
+            ],
+            ([str(w.window), w.red, w.yellow, w.green, w.suspended, w.total] for w in board.windows),
+        ),
+        (
+            _("超时办件"),
+            [(_("办件编号"), 18), (_("事项"), 30), (_("窗口"), 24), (_("办结期限"), 12)]
+            + [(_("超时（工作日）"), 14), (_("责任人"), 12), (_("身份"), 8)],
+            (
+                [
+                    str(row.case),
+                    row.case.version.name,
+                    str(row.window),
+                    row.deadline,
+                    row.days_overdue,
+                    _name(row.responsible),
+                    row.responsible_acting_as,
+                ]
+                for row in board.overdue.rows
+            ),
+        ),
+        (
+            _("多次补正告知"),
+            [
+                (_("办件编号"), 18),
+                (_("事项"), 30),
+                (_("窗口"), 24),
+                (_("收件人"), 12),
+                (_("补正告知次数"), 14),
+            ],
+            (
+                [str(c), c.version.name, str(c.window), _name(c.received_by), c.correction_notices]
+                for c in board.corrections.rows
+            ),
+        ),
+        (
+            _("两头跑"),
+            [(_("来访时间"), 18), (_("办件编号"), 18), (_("窗口"), 24), (_("事由"), 30), (_("责任人"), 12)],
+            (
+                [v.at, str(v.case), str(v.case.window), v.purpose, _name(v.responsible)]
+                for v in board.shuttles.rows
+            ),
+        ),
+        (
+            _("预警督办记录"),
+            [(_("变色日"), 12), (_("类型"), 8), (_("对象"), 24), (_("依据"), 10), (_("期限"), 12)]
+            + [(_("责任部门"), 16), (_("责任人"), 12), (_("结果"), 12)],
+            (
+                [
+                    r.turned_on,
+                    r.get_colour_display(),
+                    f"{r.get_kind_display()} {r.subject_label}",
+                    r.rule,
+                    r.deadline,
+                    r.department.name if r.department else "",
+                    _name(r.responsible),
+                    r.get_result_display() if r.result else "",
+                ]
+                for r in board.warnings.rows
+            ),
+        ),
+        (
+            _("办件考核事实"),
+            [(_("责任人"), 12), (_("超时办件"), 10), (_("两头跑"), 10), (_("应扣分"), 10)],
+            ([_name(r.staff), r.late, r.shuttles, r.deduction] for r in facts.rows),
+        ),
+        (
+            _("绿色通道跟踪"),
+            [
+                (_("办件编号"), 18),
+                (_("事项"), 30),
+                (_("窗口"), 24),
+                (_("绿色通道事由"), 24),
+                (_("办结期限"), 12),
+            ]
+            + [(_("责任人"), 12)],
+            (
+                [str(c), c.version.name, str(c.window), c.priority_reason, c.deadline, _name(c.responsible)]
+                for c in board.tracking.rows
+            ),
+        ),
+        (
+            _("无B角在岗岗位"),
+            [(_("窗口"), 24), (_("岗位"), 16), (_("A角"), 12)],
+            ([str(p.window), p.name, _name(p.holder_a)] for p in board.gaps),
+        ),
+    ]
+    return tables_workbook(
+        tables=tables,
+        about=[
+            (_("中心"), board.center.name),
+            (_("统计日期"), board.today),
+            (_("统计期间"), period),
+            (_("导出时间"), at),
+            (_("说明"), _("各列表与看板一致，最多列出看板所示的行数；不含申请人个人信息。")),
+        ],
+    )

@@ -8,6 +8,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("", dashboard.supervision, name="dashboard"),
+    path("export/", dashboard.supervision_export, name="dashboard_export"),
     path("chains/", chains.chain_verify, name="chain_verify"),
     # Complaints (R-CMP-1 … R-CMP-7)
     path("complaints/", complaints.complaint_inbox, name="complaint_inbox"),

@@ -1,5 +1,7 @@
-"""Complaints through the API (R-CMP-2 … R-CMP-4): a centre's complaints for the supervision section, the director
-and the coordination section (what it receives), one complaint, registration, and the complainant's identity.
+"""Complaints through the API (R-CMP-2 … R-CMP-7): a centre's complaints for the supervision section, the director
+and the coordination section (what it receives), one complaint, registration, the complainant's identity, and
+the handling — the answer (有诉必复), the explanation of a delay, the graded transfer and the close with its
+finding — each through the same service as the complaint's page, which checks who may act.
 
 No list or detail body ever carries the identity: the complainant is "实名（身份保密）" or "匿名". The identity has
 its own operation, for the supervision section and the director of that very centre; it is a POST naming the
@@ -20,7 +22,14 @@ from common.errors import NotFound
 from org import access
 from org.access import CAN_HANDLE_COMPLAINTS
 from org.models import Center, StaffProfile, Window
-from supervision.models import Complaint, ComplaintChannel, ComplaintGround, ReferredFrom
+from supervision.models import (
+    AnswerVia,
+    Complaint,
+    ComplaintChannel,
+    ComplaintGround,
+    DisposalGrade,
+    ReferredFrom,
+)
 from supervision.selectors.complaints import complaint_for_user, complaints_for_user
 from supervision.services import complaints as services
 
@@ -267,3 +276,139 @@ class ComplaintIdentityView(ApiView):
             actor=request.user, complaint=complaint, purpose=data["purpose"]
         )
         return Response(IdentitySerializer(identity).data)
+
+
+# --- handling: the answer, the explanation of a delay, the transfer, the close (R-CMP-5 … R-CMP-7) -------------
+
+
+class AnswerInSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=2000, help_text="答复意见")
+    via = serializers.ChoiceField(
+        choices=[(v.value, v.label) for v in AnswerVia if v != AnswerVia.SMS],
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="答复方式（无法发送短信时：书面、电话、当面）",
+    )
+
+
+class ExplainInSerializer(serializers.Serializer):
+    explanation = serializers.CharField(max_length=2000, help_text="向投诉人说明的情况")
+
+
+class TransferInSerializer(serializers.Serializer):
+    grade = serializers.ChoiceField(
+        choices=[(g.value, g.label) for g in DisposalGrade if g != DisposalGrade.SIMPLE], help_text="处置级别"
+    )
+    to = serializers.CharField(
+        max_length=100, required=False, default="", allow_blank=True, help_text="移送机关（不填则按级别）"
+    )
+
+
+class CloseInSerializer(serializers.Serializer):
+    substantiated = serializers.BooleanField(help_text="投诉是否属实")
+    finding = serializers.CharField(max_length=2000, help_text="调查结论")
+    person = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=ID_MAX,
+        help_text="责任人编号（登记时未指明的）",
+    )
+
+
+class _ComplaintActionView(ApiView):
+    """POST one handling step of a complaint of the centre: parsed, scoped (404 outside what the user sees), then
+    the service, which checks who may act and cites its rule."""
+
+    permission_classes = [IsAuthenticated]
+    serializer: type[serializers.Serializer]
+
+    def act(self, request: Request, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+        raise NotImplementedError
+
+    def post(self, request: Request, center: str, complaint_id: int) -> Response:
+        data = parse(self.serializer, request.data)
+        where = _handler_center(request, center)
+        complaint = complaint_for_user(request.user, where, complaint_id)
+        return Response(ComplaintSerializer(body(self.act(request, complaint, data))).data)
+
+
+def _action_schema(summary: str, serializer: type[serializers.Serializer]) -> Any:
+    return extend_schema(
+        tags=["complaints"],
+        summary=summary,
+        parameters=[CENTER, COMPLAINT_ID],
+        request=serializer,
+        responses={200: ComplaintSerializer, **errors(400, 401, 403, 404, 422)},
+    )
+
+
+class ComplaintAnswerView(_ComplaintActionView):
+    serializer = AnswerInSerializer
+
+    def act(self, request: Request, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+        return services.complaint_answer(
+            actor=request.user, complaint=complaint, answer=data["answer"], via=data["via"]
+        )
+
+    @_action_schema(
+        "答复投诉人（有诉必复）：实名且留有手机号的以短信发送，网上匿名投诉在查询页答复（R-CMP-5）",
+        AnswerInSerializer,
+    )
+    def post(self, request: Request, center: str, complaint_id: int) -> Response:
+        return super().post(request, center, complaint_id)
+
+
+class ComplaintExplainView(_ComplaintActionView):
+    serializer = ExplainInSerializer
+
+    def act(self, request: Request, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+        return services.complaint_explain_delay(
+            actor=request.user, complaint=complaint, explanation=data["explanation"]
+        )
+
+    @_action_schema("不能按期答复的，向投诉人说明情况，投诉继续跟踪（R-CMP-5）", ExplainInSerializer)
+    def post(self, request: Request, center: str, complaint_id: int) -> Response:
+        return super().post(request, center, complaint_id)
+
+
+class ComplaintTransferView(_ComplaintActionView):
+    serializer = TransferInSerializer
+
+    def act(self, request: Request, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+        return services.complaint_transfer(
+            actor=request.user, complaint=complaint, grade=data["grade"], to=data["to"]
+        )
+
+    @_action_schema(
+        "分级处置：违纪违规的移送纪检监察机关，触犯法律的移送司法机关（R-CMP-6）", TransferInSerializer
+    )
+    def post(self, request: Request, center: str, complaint_id: int) -> Response:
+        return super().post(request, center, complaint_id)
+
+
+class ComplaintCloseView(_ComplaintActionView):
+    serializer = CloseInSerializer
+
+    def act(self, request: Request, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+        person = None
+        if data["person"] is not None:
+            person = referenced(
+                request.user,
+                StaffProfile.objects.filter(center=complaint.center),
+                "person",
+                pk=data["person"],
+            )
+        return services.complaint_close(
+            actor=request.user,
+            complaint=complaint,
+            substantiated=data["substantiated"],
+            finding=data["finding"],
+            person=person,
+        )
+
+    @_action_schema("办结投诉：调查结论，属实的计入考核和零投诉记录（R-CMP-7）", CloseInSerializer)
+    def post(self, request: Request, center: str, complaint_id: int) -> Response:
+        return super().post(request, center, complaint_id)

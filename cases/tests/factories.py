@@ -137,11 +137,13 @@ def suspend_clock(case: Case, *, on: date) -> None:
 
 
 def close_case(case: Case, *, state: str, on: date) -> None:
-    """Close an accepted case (decided, withdrawn) on `on` as the services leave it: the state, and the timer
-    finished (a finish after the deadline records the case as overdue)."""
+    """Close an accepted case (decided, withdrawn) on `on` as the services leave it: the state, the moment of a
+    decision (approved or denied, at 16:00), and the timer finished (a finish after the deadline records the
+    case as overdue)."""
     assert case.timer is not None
-    Case.objects.filter(pk=case.pk).update(state=state)
-    case.state = state
+    decided_at = at(on, 16) if state in (CaseState.APPROVED, CaseState.DENIED) else None
+    Case.objects.filter(pk=case.pk).update(state=state, decided_at=decided_at)
+    case.state, case.decided_at = state, decided_at
     timer_finish(timer=case.timer, on=on)
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import NotFound, PermissionDenied, RuleViolation
+from common.months import parse_month, shift_month
 from common.xlsx import table_workbook, xlsx_response
 from org.access import CAN_CORRECT_ATTENDANCE, CAN_SUPERVISE, has_role, home_center, require_role
 from org.models import Center, StaffProfile, Window
@@ -45,21 +46,9 @@ def _center(request: HttpRequest) -> Center:
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
+    """`?month=YYYY-MM`, else this month."""
     today = timezone.localdate()
-    raw = request.GET.get("month", "")
-    try:
-        year, month = (int(part) for part in raw.split("-", 1))
-        date(year, month, 1)
-    except ValueError:
-        return today.year, today.month
-    if not 2000 <= year <= 2100:
-        return today.year, today.month
-    return year, month
-
-
-def _shift_month(year: int, month: int, by: int) -> str:
-    index = year * 12 + month - 1 + by
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return parse_month(request.GET.get("month")) or (today.year, today.month)
 
 
 def _staff_choices(center: Center) -> Any:
@@ -158,8 +147,8 @@ def _roster_context(
         "year": year,
         "month": month,
         "weeks": weeks,
-        "previous": _shift_month(year, month, -1),
-        "next": _shift_month(year, month, 1),
+        "previous": shift_month(year, month, -1),
+        "next": shift_month(year, month, 1),
         "can_plan": can_plan,
         "proposal": proposal,
         "missed": selectors.missed_duties(center, first, min(last, today - timedelta(days=1))),
@@ -541,8 +530,8 @@ def sheet(request: HttpRequest) -> HttpResponseBase:
         "month": month,
         "days": days,
         "groups": shown,
-        "previous": _shift_month(year, month, -1),
-        "next": _shift_month(year, month, 1),
+        "previous": shift_month(year, month, -1),
+        "next": shift_month(year, month, 1),
         "month_param": f"{year:04d}-{month:02d}",
     }
     return render(request, "staffing/sheet.html", context)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common import files
 from common.errors import NotFound, PermissionDenied, RuleViolation
+from common.months import shift_month
 from org.access import CAN_APPROVE_LEAVE, home_center, require_role
 from org.forms import show_refusal
 from org.models import StaffProfile
@@ -31,7 +32,6 @@ from ..selectors_facts import staffing_facts_of
 from ..selectors_leave import handovers_to, leave_visible_to, leaves_of, leaves_unreturned, leaves_waiting_for
 from ..services import leave as leave_services
 from .duty import _month as month_of
-from .duty import _shift_month as shift_month
 
 
 class LeaveForm(forms.Form):

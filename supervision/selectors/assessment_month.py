@@ -32,6 +32,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cases.selectors.handling import shuttles
 from org.models import Center, StaffProfile, active_at
 from policy.selectors import policy_values
 from staffing.models import AttendanceDay, DayStatus, FindingReason, SpotCheckFinding
@@ -40,7 +41,7 @@ from staffing.selectors_facts import attendance_facts
 
 from .. import scoring
 from ..models import AssessmentEntry, AssessmentMonth, AssessmentScore, Complaint
-from .assessment import case_facts
+from .assessment import late_cases
 from .meetings import meeting_facts
 
 HALF = Decimal("0.5")
@@ -152,11 +153,17 @@ def facts_entries(
     for staff_id, days_set in absent.items():
         add(staff_id, "absent", len(days_set), _days(list(days_set)))
     # Case handling (R-ASM-9): the cases that fell overdue in the month and the shuttles, with their numbers.
-    cases = case_facts(center, first, today=min(today, last), detail=True)
-    for answered in cases.rows:
-        who = answered.staff.pk if answered.staff is not None else None
-        add(who, "late_case", answered.late, [c.number for c in answered.late_cases])
-        add(who, "shuttle", answered.shuttles, [v.case.number for v in answered.shuttle_visits])
+    # The same rows as `case_facts` and the dashboard read, as (who answered, case number) pairs only.
+    for case_code, rows in (
+        ("late_case", late_cases(center, first, today=min(today, last))),
+        ("shuttle", shuttles(center, first)),
+    ):
+        case_numbers: dict[int, list[str]] = defaultdict(list)
+        for who, case_number in rows.values_list("responsible_id", "case__number"):
+            if who is not None:
+                case_numbers[who].append(case_number)
+        for who, listed in case_numbers.items():
+            add(who, case_code, len(listed), listed)
     # The monthly meetings held in the month: late or absent without cause (R-MTG-4).
     for staff_id, (late_on, absent_on) in meeting_facts(center, year, month).items():
         add(staff_id, "meeting_late", len(late_on), late_on)

@@ -23,16 +23,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from cases.models import Case, Overdue
-from org.models import Center, StaffProfile, Window
+from org.models import Center, StaffProfile
 from org.selectors import post_board
 from staffing.selectors_facts import attendance_facts
 
-from ..models import Complaint
 from .assessment_month import assessment_sheet
+from .figures import WindowFigures, figures_chart_data, window_figures
 
 
 @dataclass
@@ -43,27 +41,15 @@ class StaffScore:
 
 
 @dataclass
-class PackWindow:
-    window: Window
-    received: int = 0
-    completed: int = 0
-    on_time: int = 0
-    timed: int = 0  # completed cases that had a deadline (the rate's denominator)
-    overdue: int = 0
-    complaints: int = 0
+class PackWindow(WindowFigures):
+    """A window's month in the pack: its figures (`figures.window_figures`) and its people's."""
+
     scores: list[StaffScore] = field(default_factory=list)
     late: int = 0
     left_early: int = 0
     absent_days: int = 0
     posts_without_b: list[str] = field(default_factory=list)
     uncovered_days: int = 0
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        """Percent, one decimal; None when nothing with a deadline was completed."""
-        if not self.timed:
-            return None
-        return (Decimal(100 * self.on_time) / self.timed).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
     @property
     def average_score(self) -> Decimal | None:
@@ -84,18 +70,9 @@ class Pack:
     def chart_data(self) -> dict[str, Any]:
         """The numbers the charts draw, as plain JSON (the page's ECharts and the PDF's SVG read the same)."""
 
-        def num(value: Decimal | None) -> float | None:
-            return float(value) if value is not None else None
-
         return {
-            "labels": [w.window.number for w in self.windows],
-            "names": [w.window.name for w in self.windows],
-            "received": [w.received for w in self.windows],
-            "completed": [w.completed for w in self.windows],
-            "on_time_rate": [num(w.on_time_rate) for w in self.windows],
-            "overdue": [w.overdue for w in self.windows],
-            "complaints": [w.complaints for w in self.windows],
-            "average_score": [num(w.average_score) for w in self.windows],
+            **figures_chart_data(list(self.windows)),
+            "average_score": [float(a) if (a := w.average_score) is not None else None for w in self.windows],
             "late": [w.late for w in self.windows],
             "left_early": [w.left_early for w in self.windows],
             "absent_days": [w.absent_days for w in self.windows],
@@ -121,56 +98,13 @@ def _bounds(year: int, month: int) -> tuple[date, date, datetime, datetime]:
 
 def meeting_pack(center: Center, year: int, month: int, *, today: date) -> Pack:
     """The pack of `year`-`month` (the month covered, the one before the meeting) for every active window."""
-    first, after, start, end = _bounds(year, month)
-    windows = list(Window.objects.filter(center=center, is_active=True).order_by("number"))
-    rows = {w.pk: PackWindow(window=w) for w in windows}
+    first, after, _start, end = _bounds(year, month)
+    figures = window_figures(center, first, after - timedelta(days=1), make=PackWindow)
+    rows = {w.window.pk: w for w in figures}
 
     def row(window_id: int | None) -> PackWindow | None:
         return rows.get(window_id) if window_id is not None else None
 
-    cases = Case.objects.filter(center=center)
-    for window_id, n in (
-        cases.filter(received_at__gte=start, received_at__lt=end)
-        .values("window_id")
-        .annotate(n=Count("pk"))
-        .values_list("window_id", "n")
-        .order_by()
-    ):
-        if (target := row(window_id)) is not None:
-            target.received = n
-    for window_id, n, timed, on_time in (
-        cases.filter(decided_at__gte=start, decided_at__lt=end)
-        .values("window_id")
-        .annotate(
-            n=Count("pk"),
-            timed=Count("pk", filter=Q(timer__deadline__isnull=False, timer__finished_on__isnull=False)),
-            on_time=Count("pk", filter=Q(timer__finished_on__lte=F("timer__deadline"))),
-        )
-        .values_list("window_id", "n", "timed", "on_time")
-        .order_by()
-    ):
-        if (target := row(window_id)) is not None:
-            target.completed, target.timed, target.on_time = n, timed, on_time
-    for window_id, n in (
-        Overdue.objects.filter(center=center, overdue_on__gte=first, overdue_on__lt=after)
-        .values("window_id")
-        .annotate(n=Count("pk"))
-        .values_list("window_id", "n")
-        .order_by()
-    ):
-        if (target := row(window_id)) is not None:
-            target.overdue = n
-    for window_id, n in (
-        Complaint.objects.filter(
-            center=center, received_on__gte=first, received_on__lt=after, window__isnull=False
-        )
-        .values("window_id")
-        .annotate(n=Count("pk"))
-        .values_list("window_id", "n")
-        .order_by()
-    ):
-        if (target := row(window_id)) is not None:
-            target.complaints = n
     # The assessment scores of the window's staff (the sheet of the month: stored once closed).
     sheet = assessment_sheet(center, year, month, today=today)
     for line in sheet.rows:
@@ -194,4 +128,4 @@ def meeting_pack(center: Center, year: int, month: int, *, today: date) -> Pack:
     for board_row in post_board(center, moment):
         if not board_row.backups and (target := row(board_row.post.window_id)) is not None:
             target.posts_without_b.append(board_row.post.name)
-    return Pack(center, year, month, sheet.closed is not None, [rows[w.pk] for w in windows])
+    return Pack(center, year, month, sheet.closed is not None, figures)

@@ -450,6 +450,12 @@ def _delivered_via(complaint: Complaint, sent: bool, via: str) -> str:
 # --- the answer, the delay explanation (R-CMP-5) ------------------------------------------------------------------
 
 
+def awaits_answer(complaint: Complaint) -> bool:
+    """Not answered yet (R-CMP-5): registered, in hand, or transferred (a transferred complaint is still answered
+    once)."""
+    return complaint.state in ANSWERING_STATES and complaint.answered_at is None
+
+
 @transaction.atomic
 def complaint_answer(
     *, actor: Any, complaint: Complaint, answer: str, via: str = "", at: datetime | None = None
@@ -459,7 +465,7 @@ def complaint_answer(
     answer finishes the complaint's timer (R-CMP-5); a late answer records the timer's overdue day."""
     complaint = _lock(complaint)
     _may_handle(actor, complaint)
-    if complaint.state not in ANSWERING_STATES:
+    if not awaits_answer(complaint):
         raise RuleViolation("R-CMP-5", _("该投诉已答复。"), code="state")
     answer = (answer or "").strip()
     if not answer:
@@ -504,7 +510,7 @@ def complaint_explain_delay(*, actor: Any, complaint: Complaint, explanation: st
     one, on the tracking page for a web one) and stays tracked: its timer keeps running until the answer."""
     complaint = _lock(complaint)
     _may_handle(actor, complaint)
-    if complaint.state not in ANSWERING_STATES:
+    if not awaits_answer(complaint):
         raise RuleViolation("R-CMP-5", _("该投诉已答复，无需延期说明。"), code="state")
     explanation = (explanation or "").strip()
     if not explanation:

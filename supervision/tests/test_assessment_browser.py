@@ -106,7 +106,7 @@ def test_r_asm_16_the_supervision_section_closes_last_month_and_corrects_a_deduc
     page.goto(f"{live_server.url}{reverse('supervision:meeting_detail', args=[meeting.pk])}")
     with page.expect_navigation():
         page.locator("#pack-link").click()
-    expect(page.locator("[data-pack-chart] canvas, [data-pack-chart] svg").first).to_be_visible()
+    expect(page.locator("[data-chart] canvas, [data-chart] svg").first).to_be_visible()
     links = (
         page.locator("a", has_text="下载PDF").get_attribute("href"),
         page.locator("a", has_text="导出Excel").get_attribute("href"),

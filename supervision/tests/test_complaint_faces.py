@@ -350,3 +350,96 @@ def test_r_cmp_4_a_parent_centres_supervision_sees_the_list_but_never_the_identi
     base = f"/api/v1/centers/{hall.center.code}/complaints"
     assert [row["id"] for row in api.get(base).json()["results"]] == [complaint.pk]
     assert api.post(f"{base}/{complaint.pk}/identity", {"purpose": "抽查"}, format="json").status_code == 403
+
+
+def test_r_cmp_5_r_cmp_6_r_cmp_7_the_api_answers_transfers_and_closes_as_the_page_does(hall: Any) -> None:
+    complaint = register(hall).complaint
+    base = f"/api/v1/centers/{hall.center.code}/complaints/{complaint.pk}"
+    api = token_client(hall.supervision)
+    with time_machine.travel(TUESDAY, tick=False):
+        # Closing before the answer is refused (有诉必复), and changes nothing.
+        early = api.post(f"{base}/close", {"substantiated": True, "finding": "属实"}, format="json")
+        assert early.status_code == 422 and early.json()["error"]["rule"] == "R-CMP-5"
+        # Only the supervision section or the director transfers (R-CMP-6); the coordination section may not.
+        coordination = token_client(hall.coordination).post(
+            f"{base}/transfer", {"grade": "discipline"}, format="json"
+        )
+        assert coordination.status_code in (403, 404)
+        bad_grade = api.post(f"{base}/transfer", {"grade": "simple"}, format="json")
+        assert bad_grade.status_code == 400 and bad_grade.json()["error"]["code"] == "invalid"
+        transferred = api.post(f"{base}/transfer", {"grade": "discipline"}, format="json")
+        assert transferred.status_code == 200, transferred.content
+        assert transferred.json()["state"] == ComplaintState.TRANSFERRED
+        assert transferred.json()["transferred_to"]
+        explained = api.post(
+            f"{base}/explain", {"explanation": "已移送纪检监察机关，调查需时。"}, format="json"
+        )
+        assert explained.status_code == 200, explained.content
+        answered = api.post(f"{base}/answer", {"answer": "已核实，移送纪检监察机关处理。"}, format="json")
+        assert answered.status_code == 200, answered.content
+        again = api.post(f"{base}/answer", {"answer": "再答复"}, format="json")
+        assert again.status_code == 422 and again.json()["error"]["rule"] == "R-CMP-5"
+        stranger = api.post(
+            f"{base}/close",
+            {"substantiated": True, "finding": "属实", "person": hall.outsider.pk},
+            format="json",
+        )
+        assert stranger.status_code in (400, 404, 422)
+        closed = api.post(
+            f"{base}/close", {"substantiated": True, "finding": "属实，已批评教育。"}, format="json"
+        )
+    assert closed.status_code == 200, closed.content
+    body = closed.json()
+    assert (body["state"], body["substantiated"], body["finding"]) == ("closed", True, "属实，已批评教育。")
+    assert _shows_identity(str(body)) == []
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.CLOSED and complaint.timer.state == TimerState.FINISHED
+    # The clerk complained about cannot act on it, nor see it.
+    assert token_client(hall.clerk).post(f"{base}/answer", {"answer": "x"}, format="json").status_code in (
+        403,
+        404,
+    )
+
+
+def test_r_med_a_patients_complaint_about_the_medical_insurance_window_is_logged_answered_and_counted(
+    hall: Any, client: Any
+) -> None:
+    """R-MED: the hospital's medical-insurance window takes patients' and families' complaints under R-CMP, with
+    the complaint phone published on every public page; the complaint counts against the window."""
+    window = f.make_window(hall.center, hall.window.department, number="Y01", name="医疗保险窗口")
+    form_url = reverse("portal:complaint_new", args=[hall.center.code])
+    page = client.get(form_url).content.decode()
+    assert hall.center.complaint_phone and f"<strong>{hall.center.complaint_phone}</strong>" in page
+    with time_machine.travel(MONDAY, tick=False):
+        response = client.post(
+            form_url,
+            _public_form(
+                hall,
+                window=window.pk,
+                person="",
+                ground=ComplaintGround.W_DISAGREEMENT,
+                matter="家属来办住院费用报销，窗口迟迟不办理。",
+                place="医院一楼医保窗口",
+            ),
+        )
+    code = re.search(r'id="tracking-code">([A-Z0-9-]+)<', response.content.decode())
+    assert code is not None, response.content.decode()[:2000]
+    complaint = Complaint.objects.get(window=window)
+    assert complaint.timer is not None and complaint.timer.deadline is not None  # R-CMP-5: its answer is due
+    api = token_client(hall.supervision)
+    with time_machine.travel(TUESDAY, tick=False):
+        answered = api.post(
+            f"/api/v1/centers/{hall.center.code}/complaints/{complaint.pk}/answer",
+            {"answer": "已督促医保窗口当日办结报销。"},
+            format="json",
+        )
+    assert answered.status_code == 200, answered.content
+    track = reverse("portal:complaint_track", args=[hall.center.code])
+    assert "已督促医保窗口当日办结报销。" in client.post(track, {"code": code.group(1)}).content.decode()
+    from supervision.selectors.figures import window_figures
+
+    counted = {
+        w.window.number: w.complaints
+        for w in window_figures(hall.center, date(2026, 11, 1), date(2026, 11, 30))
+    }
+    assert counted["Y01"] == 1

@@ -422,3 +422,120 @@ def test_dashboard_query_count_does_not_grow_with_cases(login: Any, hall: Any, s
     board = dashboard(hall.center, TODAY)
     assert (board.overdue.total, board.shuttles.total, board.corrections.total) == (10, 7, 7)
     assert _page_queries(login, hall.supervision) == few
+
+
+# --- the period: the centre's work per window and per day, its charts, and the workbook -------------------------
+
+
+def _period_rows(html: str) -> dict[str, dict[str, str]]:
+    """{window number: {figure: text}} of the period's table."""
+    import re
+
+    rows: dict[str, dict[str, str]] = {}
+    for number, body in re.findall(r'data-period-window="([^"]+)">(.*?)</tr>', html, re.S):
+        rows[number] = dict(re.findall(r'data-figure="(\w+)">([^<]*)<', body))
+    return rows
+
+
+def test_dashboard_period_counts_each_windows_work_between_the_dates(
+    login: Any, hall: Any, scene: Scene
+) -> None:
+    html = _get(login, hall.supervision, start="2026-09-01", end="2026-09-30").content.decode()
+    rows = _period_rows(html)
+    w, o = hall.window.number, hall.other_window.number
+    # W: received red_old, red_recent, suspended and the case decided on 09-08 (in time: 100%); red_old fell
+    # overdue on 09-30 and its applicant came twice on 09-28. O: received other_red.
+    assert rows[w] == {
+        "received": "4",
+        "completed": "1",
+        "on_time_rate": "100.0",
+        "overdue": "1",
+        "complaints": "0",
+        "shuttles": "1",
+    }
+    assert rows[o] == {
+        "received": "1",
+        "completed": "0",
+        "on_time_rate": "—",
+        "overdue": "0",
+        "complaints": "0",
+        "shuttles": "0",
+    }
+    october = _period_rows(
+        _get(login, hall.supervision, start="2026-10-01", end="2026-10-14").content.decode()
+    )
+    assert (october[w]["received"], october[o]["received"], october[o]["shuttles"]) == ("5", "2", "1")
+    assert "期间统计（2026-09-01 至 2026-09-30）" in html
+
+
+def test_dashboard_period_defaults_to_this_month_and_draws_its_charts(
+    login: Any, hall: Any, scene: Scene
+) -> None:
+    import json
+    import re
+
+    html = _get(login, hall.supervision).content.decode()
+    assert "期间统计（2026-10-01 至 2026-10-14）" in html
+    days = json.loads(re.search(r'id="period-days" type="application/json">(.*?)</script>', html, re.S)[1])
+    assert days["labels"][0] == "10-01" and len(days["labels"]) == 14
+    assert sum(days["received"]) == 7  # 5 at W, 2 at O
+    windows = json.loads(
+        re.search(r'id="period-windows" type="application/json">(.*?)</script>', html, re.S)[1]
+    )
+    assert windows["labels"] == [hall.window.number, hall.other_window.number]
+    assert 'data-chart="period-days"' in html and "vendor/echarts/echarts.min.js" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"start": "2026-10-10", "end": "2026-10-01"}, "结束日期不能早于起始日期。"),
+        ({"start": "2025-01-01", "end": "2026-10-01"}, "统计期间最长 366 天。"),
+        ({"start": "not-a-date"}, "起始日期"),
+    ],
+)
+def test_dashboard_period_refuses_a_bad_period_and_shows_this_month(
+    login: Any, hall: Any, params: dict[str, str], error: str
+) -> None:
+    response = _get(login, hall.supervision, **params)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert error in html
+    assert "期间统计（2026-10-01 至 2026-10-14）" in html
+
+
+def test_dashboard_exports_every_list_to_one_workbook(login: Any, hall: Any, scene: Scene) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        response = login(hall.supervision).get(
+            reverse("supervision:dashboard_export"), {"start": "2026-09-01", "end": "2026-09-30"}
+        )
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert book.sheetnames == [
+        "期间统计",
+        "在办计时",
+        "超时办件",
+        "多次补正告知",
+        "两头跑",
+        "预警督办记录",
+        "办件考核事实",
+        "绿色通道跟踪",
+        "无B角在岗岗位",
+        "说明",
+    ]
+    period = list(book["期间统计"].values)
+    assert period[1][:7] == (str(hall.window), 4, 1, 100, 1, 0, 1)
+    overdue = [row[0] for row in list(book["超时办件"].values)[1:]]
+    assert str(scene.red_old) in overdue and str(scene.other_red) in overdue
+    notes = dict(list(book["说明"].values))
+    assert notes["统计期间"] == "2026-09-01 — 2026-09-30"
+
+
+@pytest.mark.parametrize("persona", ["clerk", "chief", "office"])
+def test_dashboard_export_refused_to_other_roles(login: Any, hall: Any, persona: str) -> None:
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        assert login(getattr(hall, persona)).get(reverse("supervision:dashboard_export")).status_code == 403

@@ -117,14 +117,14 @@ def test_r_mtg_2_the_pack_page_draws_with_echarts_from_the_static_files(
     hall: Any, november: Meeting, login: Any
 ) -> None:
     assert finders.find("vendor/echarts/echarts.min.js") is not None
-    assert finders.find("supervision/js/meeting_pack.js") is not None
+    assert finders.find("supervision/js/charts.js") is not None
     with time_machine.travel(at(12, 2, 10), tick=False):
         response = login(hall.chief).get(reverse("supervision:meeting_pack", args=[november.pk]))
     assert response.status_code == 200
     body = response.content.decode()
     assert '<script id="pack-data" type="application/json">' in body
     assert "/static/vendor/echarts/echarts.min.js" in body
-    assert "/static/supervision/js/meeting_pack.js" in body
+    assert "/static/supervision/js/charts.js" in body
     # Every script is a file of this site or the JSON data: the policy's script-src 'self' lets them run.
     assert "script-src 'self'" in response["Content-Security-Policy"]
     for tag in re.findall(r"<script[^>]*>", body):

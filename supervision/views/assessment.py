@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common import files
 from common.errors import NotFound, PermissionDenied, RuleViolation
+from common.months import parse_month, previous_month, shift_month
 from common.xlsx import table_workbook, xlsx_response
 from org.access import CAN_ASSESS, CAN_READ_ASSESSMENT, center_for, has_role, require_role
 from org.forms import show_refusal
@@ -37,20 +38,8 @@ from ..services import assessment as services
 
 def _month(request: HttpRequest) -> tuple[int, int]:
     """`?month=YYYY-MM`, else the previous month (the one to close)."""
-    raw = request.GET.get("month") or request.POST.get("month") or ""
-    try:
-        year, month = (int(part) for part in raw.split("-"))
-        date(year, month, 1)
-        return year, month
-    except ValueError:
-        first = timezone.localdate().replace(day=1)
-        previous = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
-        return previous.year, previous.month
-
-
-def _shift(year: int, month: int, by: int) -> str:
-    index = year * 12 + month - 1 + by
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    raw = request.GET.get("month") or request.POST.get("month")
+    return parse_month(raw) or previous_month(timezone.localdate())
 
 
 def _profile(request: HttpRequest) -> StaffProfile | None:
@@ -122,8 +111,8 @@ def assessment_sheet_view(request: HttpRequest) -> HttpResponseBase:
         "groups": _sheet_groups(sheet),
         "categories": CATEGORY_LABELS,
         "month_param": f"{year:04d}-{month:02d}",
-        "previous": _shift(year, month, -1),
-        "next": _shift(year, month, 1),
+        "previous": shift_month(year, month, -1),
+        "next": shift_month(year, month, 1),
         "may_close": sheet.closed is None
         and last_day <= today
         and has_role(request.user, center, CAN_ASSESS),
@@ -221,8 +210,8 @@ def _person_context(request: HttpRequest, staff: StaffProfile, year: int, month:
         "categories": CATEGORY_LABELS,
         "corrections": corrections,
         "month_param": f"{year:04d}-{month:02d}",
-        "previous": _shift(year, month, -1),
-        "next": _shift(year, month, 1),
+        "previous": shift_month(year, month, -1),
+        "next": shift_month(year, month, 1),
         "may_assess": may_assess,
         "deduct_form": DeductForm() if may_assess and sheet.closed is None else None,
         "correct_form": CorrectForm(entries=entries) if may_assess and sheet.closed is not None else None,

@@ -263,7 +263,7 @@ def _detail(
     today = timezone.localdate()
     row = selectors.inbox_row(complaint, today)
     open_ = complaint.state != ComplaintState.CLOSED
-    answerable = complaint.state in services.ANSWERING_STATES
+    answerable = services.awaits_answer(complaint)
     context = {
         "complaint": complaint,
         "row": row,

@@ -1,35 +1,112 @@
-"""The supervision dashboard (issue 3, item 9): red and yellow cases by window, overdue cases with the person
-responsible, repeated correction notices, shuttles, the green-channel tracking list, posts nobody could
-cover, and this month's case facts of the assessment per person (R-ASM-9). Read-only; no applicant data is
-shown (case numbers link to the case page, which checks access)."""
+"""The supervision dashboard (issue 3, item 9; issue 11, item 5): red and yellow cases by window, overdue cases
+with the person responsible, repeated correction notices, shuttles, the green-channel tracking list, posts
+nobody could cover, this month's case facts of the assessment per person (R-ASM-9), and the centre's work over a
+period chosen by its dates (per window and per day, with charts). Read-only; no applicant data is shown (case
+numbers link to the case page, which checks access). Everything it lists exports to one workbook."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from common.xlsx import xlsx_response
 from org.access import CAN_SUPERVISE, center_for, require_role, visible_centers
 
+from ..exports import dashboard_workbook
 from ..selectors.assessment import case_facts
 from ..selectors.dashboard import dashboard
+from ..selectors.figures import MAX_DAYS, daily_series, figures_chart_data, window_figures
+
+
+class PeriodForm(forms.Form):
+    """The period the dashboard's figures cover: from `start` to `end`, both included (by default this month up
+    to today); at most MAX_DAYS days."""
+
+    start = forms.DateField(label=gettext_lazy("起始日期"), required=False)
+    end = forms.DateField(label=gettext_lazy("结束日期"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError(_("结束日期不能早于起始日期。"), code="order")
+            if (end - start).days + 1 > MAX_DAYS:
+                raise forms.ValidationError(
+                    _("统计期间最长 %(days)s 天。") % {"days": MAX_DAYS}, code="too_long"
+                )
+        return data
+
+
+def period_of(request: HttpRequest, today: date) -> tuple[PeriodForm, date, date]:
+    """The period asked for by `?start=&end=` (either may be left out), or this month up to today when it is
+    left out or invalid (the form then carries the error to show)."""
+    form = PeriodForm(request.GET)
+    first, last = today.replace(day=1), today
+    if form.is_valid():
+        start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+        if start and end:
+            first, last = start, end
+        elif start:
+            first, last = start, min(start + timedelta(days=MAX_DAYS - 1), max(start, today))
+        elif end:
+            first, last = end.replace(day=1), end
+    return form, first, last
+
+
+def _board(request: HttpRequest) -> dict[str, Any]:
+    center = center_for(request.user, request.GET.get("center") or None)
+    require_role(request.user, center, CAN_SUPERVISE)
+    today = timezone.localdate()
+    form, first, last = period_of(request, today)
+    board = dashboard(center, today)
+    return {
+        "center": center,
+        "board": board,
+        "period_form": form,
+        "first": first,
+        "last": last,
+        "figures": window_figures(center, first, last),
+        # This month's case facts of the assessment per responsible person (R-ASM-9).
+        "facts": case_facts(center, board.today, today=board.today),
+    }
 
 
 @login_required
 @require_GET
 def supervision(request: HttpRequest) -> HttpResponse:
     """The dashboard of the centre named by `?center=` (one the user may see), else the user's own."""
-    center = center_for(request.user, request.GET.get("center") or None)
-    require_role(request.user, center, CAN_SUPERVISE)
-    board = dashboard(center, timezone.localdate())
+    context = _board(request)
     centers = list(visible_centers(request.user))
-    context = {
-        "center": center,
-        "centers": centers if len(centers) > 1 else [],
-        "board": board,
-        # This month's case facts of the assessment per responsible person (R-ASM-9).
-        "facts": case_facts(center, board.today, today=board.today),
-    }
+    context["centers"] = centers if len(centers) > 1 else []
+    context["figures_chart"] = figures_chart_data(context["figures"])
+    context["daily_chart"] = daily_series(context["center"], context["first"], context["last"]).chart_data()
+    context["export_query"] = request.GET.urlencode()
     return render(request, "supervision/supervision.html", context)
+
+
+@login_required
+@require_GET
+def supervision_export(request: HttpRequest) -> HttpResponseBase:
+    """Every list of the dashboard (and the period's figures per window) as one .xlsx workbook."""
+    context = _board(request)
+    workbook = dashboard_workbook(
+        context["board"],
+        context["figures"],
+        context["facts"],
+        first=context["first"],
+        last=context["last"],
+        at=timezone.localtime(),
+    )
+    filename = _("督办看板-%(day)s.xlsx") % {"day": f"{context['board'].today:%Y%m%d}"}
+    return xlsx_response(workbook, filename)
