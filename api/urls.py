@@ -12,6 +12,7 @@ from .views import (
     catalog,
     complaints,
     docs,
+    joint,
     org,
     staffing,
     staffing_duty,
@@ -191,6 +192,59 @@ urlpatterns = [
         complaints.ComplaintCloseView.as_view(),
         name="complaint_close",
     ),
+    # Joint approval (R-PAR-1 … R-PAR-11)
+    path(
+        "centers/<slug:center>/items/<int:item_id>/joint-flow",
+        joint.JointFlowView.as_view(),
+        name="joint_flow",
+    ),
+    path("centers/<slug:center>/cases/<int:case_id>/joint", joint.JointOpenView.as_view(), name="joint_open"),
+    path(
+        "centers/<slug:center>/joint-cases/<int:joint_case_id>",
+        joint.JointCaseView.as_view(),
+        name="joint_case",
+    ),
+    path(
+        "centers/<slug:center>/joint-cases/<int:joint_case_id>/provincial",
+        joint.JointProvincialView.as_view(),
+        name="joint_provincial",
+    ),
+    path(
+        "centers/<slug:center>/joint-cases/<int:joint_case_id>/correction",
+        joint.JointCorrectionView.as_view(),
+        name="joint_correction",
+    ),
+    path(
+        "centers/<slug:center>/joint-cases/<int:joint_case_id>/inspect",
+        joint.JointInspectView.as_view(),
+        name="joint_inspect",
+    ),
+    path(
+        "centers/<slug:center>/joint-lanes/<int:lane_id>/notify",
+        joint.JointNotifyView.as_view(),
+        name="joint_notify",
+    ),
+    path(
+        "centers/<slug:center>/joint-lanes/<int:lane_id>/receive",
+        joint.JointReceiveView.as_view(),
+        name="joint_receive",
+    ),
+    path(
+        "centers/<slug:center>/joint-lanes/<int:lane_id>/opinion",
+        joint.JointOpinionView.as_view(),
+        name="joint_opinion",
+    ),
+    path(
+        "centers/<slug:center>/joint-lanes/<int:lane_id>/report-up",
+        joint.JointReportUpView.as_view(),
+        name="joint_report_up",
+    ),
+    path(
+        "centers/<slug:center>/joint-lanes/<int:lane_id>/second-procedure",
+        joint.JointSecondProcedureView.as_view(),
+        name="joint_second_procedure",
+    ),
+    path("centers/<slug:center>/joint-lateness", joint.JointLatenessView.as_view(), name="joint_lateness"),
     # The public progress lookup (R-PUB-2)
     path("progress", cases_desk.ProgressView.as_view(), name="progress"),
     # Clock events from terminals that speak JSON (R-ATT-2; the iClock protocol is at /iclock/)

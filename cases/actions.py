@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from catalog.models import CaseType
 
 from . import forms_case as f
+from . import hooks
 from .acting import (
     COORDINATION,
     DECIDER,
@@ -166,6 +167,13 @@ def _state(*states: str) -> Callable[[Acting], bool]:
         return acting.case.state in states
 
     return applies
+
+
+def _may_decide(acting: Acting) -> bool:
+    """Accepted, and nothing built on the case stands in the way (`cases.hooks`: a joint case waits for the
+    lead's final inspection, R-PAR-11)."""
+    assert acting.case is not None
+    return acting.case.state == CaseState.ACCEPTED and hooks.decision_refused(acting.case) is None
 
 
 def _statuses(acting: Acting) -> set[str]:
@@ -388,7 +396,7 @@ ACTIONS: tuple[CaseAction, ...] = (
         who=DECIDER,
         service=handling.case_decide,
         form=f.DecideForm,
-        applies=_state(CaseState.ACCEPTED),
+        applies=_may_decide,
         success=lambda notice: (
             _("已作出决定，%(kind)s %(number)s。")
             % {"kind": notice.get_kind_display(), "number": notice.number}

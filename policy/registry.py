@@ -74,6 +74,13 @@ KEYS: dict[str, PolicyKey] = {
         ),
         PolicyKey("bad_review_days", 15, "int", "R-PUB-5", gettext_noop("差评整改答复时限（工作日）")),
         PolicyKey("joint_meeting_day", 10, "int", "R-PAR-7", gettext_noop("联审会议日（每月几日）")),
+        PolicyKey(
+            "joint_restart_after_correction",
+            False,
+            "bool",
+            "R-PAR-8",
+            gettext_noop("二次程序补正后相关部门时限重新计算（否则暂停后接续计算）"),
+        ),
         PolicyKey("meeting_latest_day", 10, "int", "R-MTG-1", gettext_noop("月例会最迟召开日（每月几日）")),
         PolicyKey(
             "assessment_late_case_points", 5, "int", "R-ASM-9", gettext_noop("办件管理：超时办件每件扣分")

@@ -1,7 +1,7 @@
 """The supervision section's lists as spreadsheets (.xlsx through `common.xlsx`): the complaint inbox, without
 any complainant's identity (the complainant column says "实名（身份保密）" or "匿名" only, R-CMP-4), and the
 dashboard, every list it shows as a sheet of one workbook (no applicant's personal data: case numbers, items,
-windows and the staff who answered)."""
+windows and the staff who answered), and a monthly meeting's record (attendance, agenda, action items)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .selectors.assessment import CaseFacts
 from .selectors.complaints import InboxRow
 from .selectors.dashboard import Dashboard
 from .selectors.figures import WindowFigures
+from .selectors.meetings import MeetingPage
 
 
 def _headers() -> list[tuple[str, float]]:
@@ -218,3 +219,94 @@ def dashboard_workbook(
             (_("说明"), _("各列表与看板一致，最多列出看板所示的行数；不含申请人个人信息。")),
         ],
     )
+
+
+def _action_rows(items: list[Any], *, with_meeting: bool) -> Any:
+    for item in items:
+        meeting = [f"{item.meeting.year}-{item.meeting.month:02d}"] if with_meeting else []
+        deadline = item.timer.deadline if item.timer is not None else None
+        yield [*meeting, item.title, _name(item.owner), item.due_days, deadline, item.get_state_display()] + [
+            item.result,
+            item.closed_at,
+        ]
+
+
+def meeting_workbook(page: MeetingPage, *, at: datetime) -> IO[bytes]:
+    """A meeting's record as an .xlsx file: the attendees with their sign-in (R-MTG-1), the agenda, and the
+    action items, its own and those carried over from earlier meetings (R-MTG-3); rewound."""
+    meeting = page.meeting
+    actions = [(_("督办事项"), 40), (_("责任人"), 12), (_("办理时限（工作日）"), 16), (_("期限"), 12)]
+    actions += [(_("状态"), 10), (_("办理结果"), 40), (_("办结时间"), 16)]
+    return tables_workbook(
+        tables=[
+            (
+                _("参会签到"),
+                [(_("姓名"), 12), (_("类别"), 16), (_("窗口"), 10), (_("签到"), 10), (_("签到时间"), 16)]
+                + [(_("原因"), 30)],
+                (
+                    [
+                        row.staff.name,
+                        row.get_category_display(),
+                        row.window.number if row.window is not None else "",
+                        row.get_status_display(),
+                        row.signed_in_at,
+                        row.cause if row.excused else "",
+                    ]
+                    for row in page.attendees
+                ),
+            ),
+            (
+                _("议题"),
+                [(_("议题"), 40), (_("窗口"), 10), (_("提交人"), 12), (_("提交时间"), 16), (_("说明"), 50)],
+                (
+                    [
+                        item.title,
+                        item.window.number if item.window is not None else "",
+                        _name(item.submitted_by),
+                        item.submitted_at,
+                        item.details,
+                    ]
+                    for item in page.agenda
+                ),
+            ),
+            (_("督办事项"), actions, _action_rows(page.actions, with_meeting=False)),
+            (
+                _("以前例会未办结"),
+                [(_("例会"), 10), *actions],
+                _action_rows(page.carried_over, with_meeting=True),
+            ),
+        ],
+        about=[
+            (_("中心"), meeting.center.name),
+            (_("例会"), f"{meeting.year}-{meeting.month:02d}"),
+            (_("时间"), meeting.starts_at),
+            (_("地点"), meeting.place),
+            (_("会议纪要"), meeting.minutes),
+            (_("导出时间"), at),
+        ],
+    )
+
+
+def meetings_workbook(meetings: list[Any], *, center: Center, at: datetime) -> IO[bytes]:
+    """The list of monthly meetings with their attendance counts as an .xlsx file, rewound."""
+    workbook, _count = table_workbook(
+        title=_("月例会"),
+        headers=[(_("月份"), 10), (_("开会时间"), 16), (_("地点"), 20), (_("主持人"), 12), (_("记录人"), 12)]
+        + [(_("状态"), 10), (_("应到"), 8), (_("迟到"), 8), (_("缺席"), 8)],
+        rows=(
+            [
+                f"{m.year}-{m.month:02d}",
+                m.starts_at,
+                m.place,
+                _name(m.chair),
+                _name(m.recorder),
+                m.get_state_display(),
+                m.expected,
+                m.late,
+                m.absent,
+            ]
+            for m in meetings
+        ),
+        about=[(_("中心"), center.name), (_("导出时间"), at)],
+    )
+    return workbook

@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     # The monthly meeting (R-MTG-1 … R-MTG-4)
     path("meetings/", meetings.meeting_list, name="meeting_list"),
+    path("meetings/export/", meetings.meeting_list_xlsx, name="meeting_list_xlsx"),
     path("meetings/new/", meetings.meeting_schedule, name="meeting_schedule"),
     path("meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting_detail"),
     path("meetings/<int:meeting_id>/sign-in/", meetings.meeting_sign_in, name="meeting_sign_in"),
@@ -47,6 +48,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/minutes/", meetings.meeting_minutes, name="meeting_minutes"),
     path("meetings/<int:meeting_id>/agenda/", meetings.meeting_agenda, name="meeting_agenda"),
     path("meetings/<int:meeting_id>/actions/", meetings.meeting_action, name="meeting_action"),
+    path("meetings/<int:meeting_id>/record.xlsx", meetings.meeting_record_xlsx, name="meeting_record_xlsx"),
     path("meetings/<int:meeting_id>/pack/", meetings.meeting_pack_view, name="meeting_pack"),
     path("meetings/<int:meeting_id>/pack.pdf", meetings.meeting_pack_pdf, name="meeting_pack_pdf"),
     path("meetings/<int:meeting_id>/pack.xlsx", meetings.meeting_pack_xlsx, name="meeting_pack_xlsx"),

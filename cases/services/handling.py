@@ -27,6 +27,7 @@ from policy.selectors import policy_value
 from workdays.services import add_working_days
 from workdays.timers import timer_finish
 
+from .. import hooks
 from .. import milestones as notify
 from ..acting import DECIDER, GREEN_CHANNEL, STEP_HOLDER, WINDOW
 from ..models import (
@@ -254,6 +255,9 @@ def case_decide(
     moment = case_moment(at)
     case = lock_case(case, expected_revision=expected_revision)
     _refuse_unless_accepted(case, rule="R-CASE-7", doing=_("作出决定"))
+    refusal = hooks.decision_refused(case)  # e.g. a joint case before its final inspection (R-PAR-11)
+    if refusal is not None:
+        raise refusal
     permit = DECIDER.permit(actor=actor, case=case, at=moment, steps=_plan(case, None))
     reasons = _text(reasons)
     result_number = _text(result_number)

@@ -21,6 +21,7 @@ PREFIXES = {
     "extension": "延期",
     "approval": "准予",
     "denial": "不准",
+    "joint_notice": "抄告",
 }
 
 

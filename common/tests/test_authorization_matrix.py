@@ -32,12 +32,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from agency.models import AgencyProject
 from cases.access import can_see_applicant, cases_for_user
 from cases.models import Case, CaseState, Extension, ExtensionRequest, Inquiry, Notice
 from catalog.models import Item
 from common.models import PersonalDataAccess
 from common.tests.routes import named_routes
+from demo.agency_history import CONFIRMED, HANDED_OVER
 from hall.models import Appointment
+from joint.models import JointCase, JointLane
 from org.models import (
     Absence,
     Authorization,
@@ -112,6 +115,10 @@ class World:
         ).complaint
         # Next month's meeting (the demo has none): its pages and pack are walked on a real row.
         self.meeting = _schedule_meeting(county)
+        # The demo's full-agency projects and joint cases (`load_demo` plays them): their pages are walked on
+        # real rows.
+        agency_projects = AgencyProject.objects.filter(center=county)
+        self.agency_ids = [agency_projects.get(name=name).pk for name in (CONFIRMED, HANDED_OVER)]
         self.ids: dict[str, list[int]] = {
             "case": [c.pk for c in self.cases],
             "inquiry": _first(Inquiry.objects.filter(center=county)),
@@ -134,6 +141,13 @@ class World:
             "assessment_entry": _first(AssessmentEntry.objects.filter(center=county)),
             "meeting": [self.meeting.pk],
             "action_item": _first(ActionItem.objects.filter(center=county)),
+            "agency_project": self.agency_ids,
+            "joint_case": list(
+                JointCase.objects.filter(center=county).order_by("pk").values_list("pk", flat=True)[:2]
+            ),
+            "joint_lane": _first(
+                JointLane.objects.filter(center=county, opinion="", received_at__isnull=False)
+            ),
         }
 
     def markers(self, case: Case) -> dict[str, str]:
@@ -167,6 +181,10 @@ class World:
         "entries": "assessment_entry",
         "meetings": "meeting",
         "actions": "action_item",
+        "agency": "agency_project",
+        "items": "item",
+        "joint-cases": "joint_case",
+        "joint-lanes": "joint_lane",
     }
 
     def values(self, route: str, kwarg: str) -> list[Any]:

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "catalog",
     "cases",
     "staffing",
+    "joint",
+    "agency",
     "supervision",
     "hall",
     "desk",

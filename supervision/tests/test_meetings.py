@@ -387,3 +387,33 @@ def test_r_mtg_1_r_mtg_3_a_meeting_s_page_is_read_in_a_fixed_number_of_queries(h
             actor=hall.office.user, meeting=december, title="本月事项", owner=hall.chief, due_days=3
         )
     assert count() == before
+
+
+def test_r_mtg_1_r_mtg_3_the_meeting_s_lists_export_to_excel(hall: Any, login: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    november = schedule(hall, NOV_START)
+    december = schedule(hall, DEC_START)
+    with time_machine.travel(at(11, 3, 10), tick=False):
+        action_item_create(
+            actor=hall.office.user, meeting=november, title="整改排队过长", owner=hall.clerk, due_days=5
+        )
+
+    def book(response: Any) -> Any:
+        assert response.status_code == 200, response.content[:500]
+        return load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+
+    client = login(hall.office)
+    with time_machine.travel(at(12, 3, 10), tick=False):
+        record = book(client.get(reverse("supervision:meeting_record_xlsx", args=[december.pk])))
+        listing = book(client.get(reverse("supervision:meeting_list_xlsx")))
+        outsider = login(hall.outsider).get(reverse("supervision:meeting_record_xlsx", args=[december.pk]))
+    assert record.sheetnames == ["参会签到", "议题", "督办事项", "以前例会未办结", "说明"]
+    attendees = list(record["参会签到"].values)[1:]
+    assert len(attendees) == MeetingAttendee.objects.filter(meeting=december).count() > 0
+    carried = list(record["以前例会未办结"].values)[1:]
+    assert [(row[0], row[1], row[2]) for row in carried] == [("2026-11", "整改排队过长", hall.clerk.name)]
+    assert [row[0] for row in list(listing["月例会"].values)[1:]] == ["2026-12", "2026-11"]
+    assert outsider.status_code == 404

@@ -40,6 +40,7 @@ from org.forms import show_refusal
 from org.models import Center, Role, RoleGrant, StaffProfile, Window
 
 from ..charts import Series, bar_chart_svg
+from ..exports import meeting_workbook, meetings_workbook
 from ..models_meetings import ActionItem, ActionItemState, AttendanceStatus, Meeting, MeetingState
 from ..selectors.meetings import MeetingPage, meeting_page, meetings_of
 from ..selectors.pack import Pack, meeting_pack, previous_month
@@ -173,6 +174,15 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def meeting_list_xlsx(request: HttpRequest) -> HttpResponseBase:
+    """The list of meetings as the page shows it, as a workbook."""
+    center = center_for(request.user, request.GET.get("center") or None)
+    workbook = meetings_workbook(list(meetings_of(center)), center=center, at=timezone.localtime())
+    return xlsx_response(workbook, _("月例会-%(day)s.xlsx") % {"day": f"{timezone.localdate():%Y%m%d}"})
+
+
+@login_required
 @require_POST
 def meeting_schedule(request: HttpRequest) -> HttpResponse:
     center = center_for(request.user, request.POST.get("center") or None)
@@ -283,6 +293,15 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms_given: Any) 
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     return render(request, "supervision/meeting_detail.html", _detail_context(request, meeting))
+
+
+@login_required
+@require_GET
+def meeting_record_xlsx(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
+    """What the meeting's page lists — attendees and sign-in, agenda, action items — as one workbook."""
+    meeting = _meeting(request, meeting_id)
+    workbook = meeting_workbook(meeting_page(meeting), at=timezone.localtime())
+    return xlsx_response(workbook, _("例会记录-%(y)s%(m)02d.xlsx") % {"y": meeting.year, "m": meeting.month})
 
 
 def _refused(request: HttpRequest, meeting: Meeting, **forms_given: Any) -> HttpResponse:

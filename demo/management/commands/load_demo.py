@@ -6,7 +6,9 @@ number, badge number, post name, authorisation document number, item code) and c
 item is published only if it is not published yet. Running it twice changes nothing. Then it plays a year of
 case history through the case services (as `load_demo_cases`), which adds nothing once the centre has cases,
 then the clocking, duty rosters, a spot check and leave through the staffing services (`demo.staffing_history`,
-which leaves what exists as it is), and prints the demo logins (as `demo_logins`). It prints each stage as it goes, with a progress bar for the
+which leaves what exists as it is), a year of assessments and meetings (`demo.supervision_history`), the major
+projects — joint cases and full-agency projects, one at every stage (`demo.joint_history`,
+`demo.agency_history`) — and prints the demo logins (as `demo_logins`). It prints each stage as it goes, with a progress bar for the
 year of cases on a terminal (see `demo.progress`).
 """
 
@@ -31,10 +33,12 @@ from catalog import services as catalog
 from catalog.models import Item, ItemLevel, ItemStatus, ItemVersion
 from common.errors import RuleViolation
 from common.history import record
+from demo.agency_history import play_agency
 from demo.data import Centre as CentreSpec
 from demo.data import DemoCentre, DemoDataError, read
 from demo.data import Item as ItemSpec
 from demo.data import Section as SectionSpec
+from demo.joint_history import play_joint
 from demo.loading import without_query_log
 from demo.management.commands.demo_logins import PLATFORM_OPERATOR
 from demo.management.commands.load_demo_cases import play_history
@@ -474,6 +478,18 @@ def play_supervision(command: BaseCommand, *, center: Center) -> None:
         command.stdout.write(command.style.WARNING(f"  {message}"))
 
 
+def play_projects(command: BaseCommand, *, center: Center) -> None:
+    """The joint cases (one at every stage) and the full-agency projects (one at every stage) at `center`."""
+    joint = play_joint(center)
+    agency = play_agency(center)
+    made = [f"并联审批{len(joint.made)}件"] if joint.made else []
+    made += [f"全程代办项目{len(agency.made)}个"] if agency.made else []
+    if made:
+        command.stdout.write(command.style.SUCCESS("示范重大项目已生成：" + "、".join(made) + "。"))
+    else:
+        command.stdout.write(command.style.SUCCESS("示范重大项目已是最新，没有任何改动。"))
+
+
 class Command(BaseCommand):
     help = (
         "载入示范中心（示范市政务服务中心 / 示范县政务服务中心）的机构、人员、岗位和服务事项（demo/data/），"
@@ -513,5 +529,7 @@ class Command(BaseCommand):
             play_staffing(self, center=county)
             # A year of assessments: deductions with evidence, closed months, a correction.
             play_supervision(self, center=county)
+            # Major projects: joint approval and full agency, one at every stage.
+            play_projects(self, center=county)
         self.stdout.write("")
         call_command("demo_logins", stdout=self.stdout, stderr=self.stderr)
