@@ -19,6 +19,8 @@ Needs the demo centre (make bench loads it). Sections:
             bare INSERT of the same rows, closing the month's assessment vs a hand-written aggregation and
             write of the same rows, and the closed month's sheet vs one SELECT (BENCH_STAFFING_SHEETS,
             BENCH_STAFFING_BATCHES)
+  joint     10,000 joint cases with 5 departments each on PostgreSQL: the supervision section's view of lateness
+            by department vs the equivalent hand-written SQL (BENCH_JOINT_CASES, BENCH_JOINT_RUNS)
 """
 
 from __future__ import annotations
@@ -33,9 +35,17 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import case_life, http_bench, pages_bench, pdf_bench, staffing_bench, workdays_bench
+    from bench import (
+        case_life,
+        http_bench,
+        joint_bench,
+        pages_bench,
+        pdf_bench,
+        staffing_bench,
+        workdays_bench,
+    )
 
-    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf", "life", "pages", "staffing"}
+    wanted = set(sys.argv[1:]) or {"workdays", "http", "pdf", "life", "pages", "staffing", "joint"}
     print("govhall benchmarks (ratios against a baseline measured in this run)")
     if "workdays" in wanted:
         workdays_bench.main()
@@ -49,6 +59,8 @@ def main() -> int:
         pages_bench.main()
     if "staffing" in wanted:
         staffing_bench.main()
+    if "joint" in wanted:
+        joint_bench.main()
     return 0
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/cases/", include("cases.urls")),
     path("staff/supervision/", include("supervision.urls")),
     path("staff/agency/", include("agency.urls")),
+    path("staff/joint/", include("joint.urls")),
     path("staff/hall/", include("hall.urls")),
     path("staff/staffing/", include("staffing.urls")),
     # Clock-in terminals (iClock / ADMS push): at the root, where a terminal configured with an address and

@@ -1,8 +1,9 @@
 """Reads for the window workbench (issue 3, item 9): my queue, my window's queue, the posts I cover as B
 (R-ORG-7), my inquiries (R-CASE-1) and the day's appointments (R-CASE-13).
 
-Every case carries its state, deadline and warning colour, computed in the database (`annotate_warning`); the
-workbench costs a fixed number of queries however many cases there are. Scoping is `cases.access`'s.
+Every case carries its state, deadline and warning colour, from its timer's stored columns read with the row
+(`cases.selectors.rows`); the workbench costs a fixed number of queries however many cases there are. Scoping
+is `cases.access`'s.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from cases.access import cases_for_user, work_windows
 from cases.models import OPEN_STATES, Case, CaseState, Inquiry
-from cases.selectors.intake import workbench_inquiries
+from cases.selectors.intake import workbench_inquiry_lists
 from cases.selectors.rows import CaseRow, case_rows
 from catalog.models import Item
 from catalog.selectors import published_items
@@ -127,7 +128,7 @@ def workbench(user: Any, staff: StaffProfile, now: datetime) -> Workbench:
         | Q(current_post_id__in=held_as_a)
         | Q(state__in=PRE_ACCEPTANCE, received_by=staff, responsible=None)
     )
-    inquiries = workbench_inquiries(staff)
+    inquiries = workbench_inquiry_lists(staff)
     return Workbench(
         staff=staff,
         today=today,
@@ -135,9 +136,9 @@ def workbench(user: Any, staff: StaffProfile, now: datetime) -> Workbench:
         mine=_panel(mine, today),
         window_queue=_panel(open_cases.filter(window__in=[w.pk for w in home]), today),
         covered=_covered(open_cases, [row for row in board if _holds(row, staff, "B")], today),
-        inquiries_open=list(inquiries.open),
-        inquiries_incoming=list(inquiries.incoming),
-        inquiries_sent=list(inquiries.sent),
+        inquiries_open=inquiries.open,
+        inquiries_incoming=inquiries.incoming,
+        inquiries_sent=inquiries.sent,
         appointments=appointments_by_window(serving, today),
     )
 

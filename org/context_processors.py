@@ -110,6 +110,7 @@ STAFF_MENU: tuple[Entry, ...] = (
     Entry(_("工作日历"), "workdays:calendar"),
     Entry(_("制度参数"), "policy:policy_list"),
     Entry(_("月例会"), "supervision:meeting_list"),
+    Entry(_("并联审批"), "joint:list", PROFILE),
     Entry(_("全程代办"), "agency:board"),
 )
 

@@ -14,7 +14,7 @@ from org.models import StaffProfile
 
 from ..acting import WINDOW, Acting
 from ..actions import ACTIONS, offered
-from ..models import Case
+from ..models import Case, CaseStep
 
 
 def staff_of(user: Any) -> StaffProfile | None:
@@ -25,13 +25,16 @@ def staff_of(user: Any) -> StaffProfile | None:
     return staff if staff is not None and staff.is_active else None
 
 
-def acting_of(user: Any, case: Case, *, at: datetime | None = None) -> Acting | None:
+def acting_of(
+    user: Any, case: Case, *, at: datetime | None = None, steps: list[CaseStep] | None = None
+) -> Acting | None:
     """What the rules ask about `user` acting on `case` at `at` (now by default), None for anyone who is not
-    active staff; its facts are read once however many questions are asked of it."""
+    active staff; its facts are read once however many questions are asked of it. `steps`: the case's steps
+    in order, when the caller has read them already."""
     staff = staff_of(user)
     if staff is None:
         return None
-    return Acting.on_case(actor=staff, case=case, moment=at or timezone.now())
+    return Acting.on_case(actor=staff, case=case, moment=at or timezone.now(), steps=steps)
 
 
 def available_actions(

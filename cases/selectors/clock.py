@@ -18,6 +18,7 @@ from django.db.models import Count, QuerySet
 from catalog.models import CaseType
 from org.models import Center, StaffProfile, Window
 from workdays.clock import WorkCalendar
+from workdays.models import TimerState
 from workdays.selectors import calendar_for
 from workdays.timer import ONE_DAY, TimerView, overdue_working_days
 from workdays.timers import colour_expression, colour_filter, view_of
@@ -81,19 +82,26 @@ def clock_view(case: Case, *, calendar: WorkCalendar | None = None) -> TimerView
     return view_of(case.timer, calendar=calendar or calendar_for(case.center))
 
 
+def warning_from(state: str | None, deadline: date | None, warn_from: date | None, today: date) -> str:
+    """The colour on `today` of a timer stored with `state`, `deadline` and `warn_from` (all None: no timer),
+    exactly as `annotate_warning` computes it in the database: "" for a finished timer or none."""
+    if state == TimerState.STOPPED:
+        return Warning.SUSPENDED
+    if state != TimerState.RUNNING:
+        return ""
+    if deadline is not None and deadline < today:
+        return Warning.RED
+    if warn_from is not None and warn_from <= today:
+        return Warning.YELLOW
+    return Warning.GREEN
+
+
 def stored_warning(case: Case, today: date) -> str:
     """The colour from the stored timer, exactly as `annotate_warning` computes it in the database."""
     timer = case.timer
-    if timer is None or timer.state == "finished":
+    if timer is None:
         return ""
-    if timer.state == "stopped":
-        return Warning.SUSPENDED
-    assert timer.deadline is not None
-    if today > timer.deadline:
-        return Warning.RED
-    if timer.warn_from is not None and today >= timer.warn_from:
-        return Warning.YELLOW
-    return Warning.GREEN
+    return warning_from(timer.state, timer.deadline, timer.warn_from, today)
 
 
 # --- many cases, in the database ------------------------------------------------------------------------

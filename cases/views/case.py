@@ -51,7 +51,7 @@ from ..models import (
     Visit,
     Warning,
 )
-from ..selectors.actions import available_actions, staff_of
+from ..selectors.actions import acting_of, available_actions, staff_of
 from ..selectors.clock import clock_view, reported_spans, stored_warning
 from ..selectors.intake import case_checklist
 
@@ -151,7 +151,9 @@ def _context(
     today = timezone.localdate()
     checklist = case_checklist(case)
     facts = {"checklist": checklist}
-    names = available_actions(request.user, case)
+    # The steps, in order, for the page and for the rule of who completes the current one (one read).
+    steps = list(case.steps.select_related("post", "handler").order_by("order"))
+    names = available_actions(request.user, case, acting=acting_of(request.user, case, steps=steps))
     bound = bound or {}
     panel = []
     for action in PANEL:
@@ -200,7 +202,7 @@ def _context(
         "checklist": checklist,
         "show_applicant": show_applicant,
         "notices": notices,
-        "steps": list(case.steps.select_related("post", "handler").order_by("order")),
+        "steps": steps,
         "payments": list(Payment.objects.filter(case=case).select_related("fee", "recorded_by")),
         "visits": list(Visit.objects.filter(case=case).select_related("responsible", "recorded_by")),
         "extensions": extensions,

@@ -40,7 +40,7 @@ from common.models import PersonalDataAccess
 from common.tests.routes import named_routes
 from demo.agency_history import CONFIRMED, HANDED_OVER
 from hall.models import Appointment
-from joint.models import JointCase, JointLane
+from joint.models import JointCase, JointLane, ReviewMeeting, SiteSurvey
 from org.models import (
     Absence,
     Authorization,
@@ -148,6 +148,8 @@ class World:
             "joint_lane": _first(
                 JointLane.objects.filter(center=county, opinion="", received_at__isnull=False)
             ),
+            "joint_survey": _first(SiteSurvey.objects.filter(center=county)),
+            "review_meeting": _first(ReviewMeeting.objects.filter(center=county)),
         }
 
     def markers(self, case: Case) -> dict[str, str]:
@@ -185,6 +187,10 @@ class World:
         "items": "item",
         "joint-cases": "joint_case",
         "joint-lanes": "joint_lane",
+        "joint": "joint_case",
+        "lanes": "joint_lane",
+        "surveys": "joint_survey",
+        "review-meetings": "review_meeting",
     }
 
     def values(self, route: str, kwarg: str) -> list[Any]:

@@ -2,8 +2,8 @@
 
 - `workbench`: my queue (open cases I am responsible for, or whose current step is at a post I hold as A),
   my window's queue, the posts I cover as B today while their A is away (R-ORG-7), my inquiries (R-CASE-1)
-  and today's appointments (R-CASE-13). Each case shows its state, deadline and warning colour, computed in
-  the database (`annotate_warning`); the page costs a fixed number of queries however many cases there are.
+  and today's appointments (R-CASE-13). Each case shows its state, deadline and warning colour, read with
+  its row (`cases.selectors.rows`); the page costs a fixed number of queries however many cases there are.
 - inquiries: log one (the signed-in staff member is the first receiver), its page, and one POST per action
   (handle, refer, acknowledge, escalate), each calling one `cases.services.intake` function.
 - `case_receive`: receive an application at the window, with optional uploads per material (R-CASE-2).

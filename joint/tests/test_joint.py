@@ -373,3 +373,17 @@ def test_r_par_9_r_par_10_the_provincial_platform_s_data_and_the_lateness_by_dep
     late = lateness_by_department(hall.center, date(2026, 11, 1), date(2026, 11, 30))
     assert [(row.name, row.late) for row in late] == [("自然资源和规划局", 1)]
     assert lateness_by_department(hall.center, date(2026, 12, 1), date(2026, 12, 31)) == []
+
+
+def test_r_par_10_r_asm_9_a_late_department_counts_in_its_chief_representative_s_assessment(
+    hall: Any, project: Project
+) -> None:
+    from supervision.selectors.assessment_month import facts_entries
+
+    opened(hall, project)
+    with time_machine.travel(at(11, 10, 1), tick=False):
+        timers_sweep(today=date(2026, 11, 10))
+    facts = facts_entries(hall.center, 2026, 11, today=date(2026, 11, 30))
+    late = [f for f in facts.get(project.planning.chief.pk, []) if f.code == "late_case"]
+    assert [(f.quantity, f.facts) for f in late] == [(1, [project.case.number])]
+    assert not [f for f in facts.get(project.housing.chief.pk, []) if f.code == "late_case"]

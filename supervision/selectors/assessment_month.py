@@ -10,7 +10,9 @@ facts imply, the policy in force, and the sheet — stored once the month is clo
   R-ATT-5), each missed holiday duty (R-ATT-1), the official and private leave taken in days (a half-day is 0.5,
   R-ATT-8), and each day absent without leave (a closed day absent, or a day a spot check found the person off
   post without leave: each day once, R-ATT-7);
-- case handling (R-ASM-9), from the overdue records and the shuttles (`supervision.selectors.assessment`);
+- case handling (R-ASM-9), from the overdue records and the shuttles (`supervision.selectors.assessment`), and
+  the joint cases' departments that overran their limits, counted against the chief representative who
+  answered for the department then (R-PAR-10, `joint.JointLateness`);
 - the complaints substantiated against a person and closed in the month (R-CMP-7): the deduction that fits its
   ground (`scoring.COMPLAINT_DEDUCTIONS`), with the complaint's number.
 
@@ -33,6 +35,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases.selectors.handling import shuttles
+from joint.models import JointLateness
 from org.models import Center, StaffProfile, active_at
 from policy.selectors import policy_values
 from staffing.models import AttendanceDay, DayStatus, FindingReason, SpotCheckFinding
@@ -161,6 +164,18 @@ def facts_entries(
         case_numbers: dict[int, list[str]] = defaultdict(list)
         for who, case_number in rows.values_list("responsible_id", "case__number"):
             if who is not None:
+                case_numbers[who].append(case_number)
+        if case_code == "late_case":  # a joint case's department that overran its limit (R-PAR-10)
+            for who, case_number in (
+                JointLateness.objects.filter(
+                    center=center,
+                    overdue_on__gte=first,
+                    overdue_on__lte=min(last, today),
+                    responsible__isnull=False,
+                )
+                .order_by("overdue_on", "pk")
+                .values_list("responsible_id", "lane__joint_case__case__number")
+            ):
                 case_numbers[who].append(case_number)
         for who, listed in case_numbers.items():
             add(who, case_code, len(listed), listed)

@@ -1,0 +1,130 @@
+"""The joint-approval pages (R-PAR-4 … R-PAR-7, R-PAR-10, R-PAR-11): each person is offered the steps they may
+take, each step is one POST through the services, a refusal is shown with its rule and changes nothing, and the
+supervision section reads lateness by department and exports it."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from workdays.timers import timers_sweep
+
+from ..models import JointLane, ReviewItem
+from ..services import joint_case_open
+from .helpers import at, lane_of, make_project, opened
+
+pytestmark = pytest.mark.usefixtures("national_calendar")
+
+
+def _page(client: Any, url: str, when: Any) -> str:
+    with time_machine.travel(when, tick=False):
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def _post(client: Any, url: str, data: dict[str, Any] | None = None, *, when: Any) -> Any:
+    with time_machine.travel(when, tick=False):
+        return client.post(url, data or {})
+
+
+def test_r_par_4_r_par_5_the_joint_case_page_offers_each_person_their_steps(hall: Any, login: Any) -> None:
+    project = make_project(hall)
+    joint_case = joint_case_open(actor=hall.chief.user, case=project.case, at=at(11, 2, 9))
+    detail = reverse("joint:detail", args=[joint_case.pk])
+    planning = lane_of(joint_case, project.planning)
+    notify = reverse("joint:lane_notify", args=[planning.pk])
+    receive = reverse("joint:lane_receive", args=[planning.pk])
+    assert notify in _page(login(hall.chief), detail, at(11, 2, 10))  # the lead notifies
+    assert notify not in _page(login(project.planning.chief), detail, at(11, 2, 10))
+    # Someone of neither the lead nor an involved department does not see the case at all.
+    with time_machine.travel(at(11, 2, 10), tick=False):
+        assert login(hall.other_clerk).get(detail).status_code == 404
+    assert _post(login(hall.chief), notify, when=at(11, 2, 10)).status_code == 302
+    assert receive in _page(login(project.planning.clerk), detail, at(11, 2, 11))
+    assert _post(login(project.planning.clerk), receive, when=at(11, 2, 15)).status_code == 302
+    html = _page(login(project.planning.chief), detail, at(11, 3))
+    assert "2026-11-09" in html  # its deadline, 5 working days from Monday 2 November
+    opinion = reverse("joint:lane_opinion", args=[planning.pk])
+    assert opinion in html and opinion not in _page(login(project.planning.clerk), detail, at(11, 3))
+    refused = _post(
+        login(project.planning.chief), opinion, {"opinion": "disagree", "text": ""}, when=at(11, 3)
+    )
+    assert refused.status_code == 422 and "R-PAR-5" in refused.content.decode()
+    assert JointLane.objects.get(pk=planning.pk).opinion == ""
+    given = _post(
+        login(project.planning.chief),
+        opinion,
+        {"opinion": "conditions", "text": "退让道路红线。", "signed_by": "王局长"},
+        when=at(11, 3),
+    )
+    assert given.status_code == 302 and JointLane.objects.get(pk=planning.pk).opinion == "conditions"
+    with time_machine.travel(at(11, 3), tick=False):
+        assert login(hall.chief).get(reverse("joint:list")).status_code == 200
+        inbox = login(project.housing.chief).get(reverse("joint:list")).content.decode()
+    assert "本部门没有待办的并联审批件。" in inbox  # housing has not been notified yet
+
+
+def test_r_par_10_the_supervision_section_reads_lateness_by_department_and_exports_it(
+    hall: Any, login: Any
+) -> None:
+    project = make_project(hall)
+    opened(hall, project)
+    with time_machine.travel(at(11, 10, 1), tick=False):
+        timers_sweep(today=date(2026, 11, 10))
+    url = reverse("joint:lateness")
+    html = _page(login(hall.supervision), url + "?start=2026-11-01&end=2026-11-30", at(11, 20))
+    assert 'data-department="自然资源和规划局"' in html
+    with time_machine.travel(at(11, 20), tick=False):
+        assert login(hall.clerk).get(url).status_code == 403
+        exported = login(hall.supervision).get(
+            url, {"start": "2026-11-01", "end": "2026-11-30", "format": "xlsx"}
+        )
+    book = load_workbook(io.BytesIO(b"".join(exported.streaming_content)), read_only=True)
+    rows = list(book.worksheets[0].values)[1:]
+    assert [(row[1], row[4]) for row in rows] == [("自然资源和规划局", project.planning.chief.name)]
+
+
+def test_r_par_7_r_par_11_the_meeting_pages_countersign_and_the_lead_inspects(hall: Any, login: Any) -> None:
+    project = make_project(hall)
+    joint_case = opened(hall, project)
+    convened = _post(
+        login(hall.coordination), reverse("joint:meetings"), {"place": "三楼会议室"}, when=at(11, 2, 16)
+    )
+    assert convened.status_code == 302
+    refused = _post(login(hall.clerk), reverse("joint:meetings"), {"place": "x"}, when=at(11, 2, 16))
+    assert refused.status_code == 403
+    item = ReviewItem.objects.get()
+    meeting = reverse("joint:meeting", args=[item.meeting_id])
+    opinion = reverse("joint:meeting_opinion", args=[item.meeting_id])
+    countersign = reverse("joint:meeting_countersign", args=[item.meeting_id])
+    early = _post(login(hall.chief), opinion, {"item": item.pk, "opinion": "原则同意"}, when=at(11, 9))
+    assert early.status_code == 422 and "R-PAR-7" in early.content.decode()
+    assert (
+        _post(
+            login(hall.chief), opinion, {"item": item.pk, "opinion": "原则同意"}, when=at(11, 10)
+        ).status_code
+        == 302
+    )
+    assert countersign in _page(login(project.housing.chief), meeting, at(11, 10, 11))
+    assert countersign not in _page(login(project.housing.clerk), meeting, at(11, 10, 11))
+    for chief in (hall.chief, project.planning.chief, project.housing.chief, project.environment.chief):
+        assert _post(login(chief), countersign, {"item": item.pk}, when=at(11, 10, 11)).status_code == 302
+    assert item.countersignatures.count() == 4
+    # Every opinion in, the lead inspects on the case's page.
+    for co in (project.planning, project.housing, project.environment):
+        lane = lane_of(joint_case, co)
+        url = reverse("joint:lane_opinion", args=[lane.pk])
+        assert _post(login(co.chief), url, {"opinion": "agree"}, when=at(11, 11)).status_code == 302
+    inspect = reverse("joint:case_inspect", args=[joint_case.pk])
+    assert inspect in _page(login(hall.chief), reverse("joint:detail", args=[joint_case.pk]), at(11, 12))
+    done = _post(login(hall.chief), inspect, {"result": "验收通过。"}, when=at(11, 12))
+    assert done.status_code == 302
+    joint_case.refresh_from_db()
+    assert joint_case.state == "inspected"
