@@ -142,3 +142,22 @@ def lane_for_user(user: Any, center: Center, pk: int) -> JointLane:
     if lane is None or not may_read(user, lane.joint_case):
         raise NotFound()
     return lane
+
+
+def awaiting_opening(center: Center, department_id: int) -> list[Any]:
+    """The cases of joint items accepted at the department's windows whose joint case is not opened yet (the
+    lead opens it: R-PAR-3), the earliest first."""
+    from cases.models import Case, CaseState
+    from catalog.models import CaseType
+
+    return list(
+        Case.objects.filter(
+            center=center,
+            case_type=CaseType.JOINT,
+            state=CaseState.ACCEPTED,
+            window__department_id=department_id,
+            joint__isnull=True,
+        )
+        .select_related("version", "window", "item")
+        .order_by("accepted_on", "pk")[:INBOX_LIMIT]
+    )

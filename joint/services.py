@@ -238,12 +238,18 @@ def joint_flow_publish(
 
 
 def _lock(joint_case: JointCase) -> JointCase:
-    return JointCase.objects.select_for_update().select_related("case", "center").get(pk=joint_case.pk)
+    return (
+        JointCase.objects.select_for_update(of=("self",))
+        .select_related("case", "center")
+        .get(pk=joint_case.pk)
+    )
 
 
 def _lock_lane(lane: JointLane) -> JointLane:
     return (
-        JointLane.objects.select_for_update().select_related("joint_case", "center", "timer").get(pk=lane.pk)
+        JointLane.objects.select_for_update(of=("self",))
+        .select_related("joint_case", "center", "timer")
+        .get(pk=lane.pk)
     )
 
 
@@ -261,7 +267,11 @@ def joint_case_open(
     lead's chief representative names the involved departments (by default every co-department of the table in
     force on the acceptance day) and who of their chief representatives were present; the applicant keeps
     seeing this one case. `project_code` is the provincial joint-approval platform's (R-PAR-9)."""
-    case = Case.objects.select_for_update().select_related("center", "window", "item").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("center", "window", "item")
+        .get(pk=case.pk)
+    )
     center = case.center
     if case.case_type != CaseType.JOINT:
         raise RuleViolation("R-PAR-3", _("该办件不是联办件。"), code="not_joint")
@@ -522,7 +532,7 @@ def joint_correction_receive(*, actor: Any, joint_case: JointCase, at: datetime 
     today = timezone.localdate(now)
     restart = bool(policy_value(joint_case.center, "joint_restart_after_correction", today))
     resumed: list[str] = []
-    for lane in joint_case.lanes.select_related("timer", "department").select_for_update():
+    for lane in joint_case.lanes.select_related("timer", "department").select_for_update(of=("self",)):
         timer = lane.timer
         if timer is None or timer.state != TimerState.STOPPED:
             continue
@@ -796,7 +806,11 @@ def joint_meeting_opinion(
 ) -> ReviewItem:
     """The meeting's joint opinion on a pending joint case, written by its lead at the meeting (R-PAR-7); the
     chief representatives then countersign it. Changing it after a countersignature is refused."""
-    item = ReviewItem.objects.select_for_update().select_related("meeting", "joint_case").get(pk=item.pk)
+    item = (
+        ReviewItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "joint_case")
+        .get(pk=item.pk)
+    )
     _require_for(actor, item.meeting.center, item.joint_case.lead_department_id, "R-PAR-7")
     now = _now(at)
     _meeting_started(item.meeting, now)
@@ -815,7 +829,11 @@ def joint_meeting_opinion(
 def joint_countersign(*, actor: Any, item: ReviewItem, at: datetime | None = None) -> Countersignature:
     """A chief representative of the lead or of an involved department countersigns (会签) the meeting's joint
     opinion in their own login (R-PAR-7); once per department."""
-    item = ReviewItem.objects.select_for_update().select_related("meeting", "joint_case").get(pk=item.pk)
+    item = (
+        ReviewItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "joint_case")
+        .get(pk=item.pk)
+    )
     profile = _profile(actor)
     if not item.opinion:
         raise RuleViolation("R-PAR-7", _("联审意见尚未形成，不能会签。"), code="no_opinion")
@@ -879,7 +897,9 @@ def joint_matter_decide(
     *, actor: Any, matter: CoordinationMatter, decision: str, decided_on: date, at: datetime | None = None
 ) -> CoordinationMatter:
     """The leading group's decision, recorded once by the coordination section or the director (R-PAR-7)."""
-    matter = CoordinationMatter.objects.select_for_update().select_related("meeting").get(pk=matter.pk)
+    matter = (
+        CoordinationMatter.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=matter.pk)
+    )
     may_act(_user(actor), matter.meeting.center, CAN_CONVENE)
     if matter.decided_on is not None:
         raise RuleViolation("R-PAR-7", _("领导小组的决定已记录。"), code="decided")

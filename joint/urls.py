@@ -10,6 +10,7 @@ MEETING_STEPS = ("opinion", "countersign", "refer", "decide")
 
 urlpatterns = [
     path("", views.joint_list, name="list"),
+    path("open/<int:case_id>/", views.joint_open, name="open"),
     path("<int:joint_case_id>/", views.joint_detail, name="detail"),
     path("<int:joint_case_id>/provincial.json", views.joint_provincial, name="provincial"),
     *[
@@ -20,6 +21,7 @@ urlpatterns = [
         path(f"lanes/<int:lane_id>/{step}/", views.lane_action, {"action": step}, name=f"lane_{step}")
         for step in LANE_STEPS
     ],
+    path("lanes/<int:lane_id>/notice.pdf", views.lane_notice_pdf, name="lane_notice_pdf"),
     path("surveys/<int:survey_id>/sign/", views.survey_sign, name="survey_sign"),
     path("lateness/", views.lateness, name="lateness"),
     path("review-meetings/", views.meetings, name="meetings"),

@@ -18,12 +18,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.models import CaseMaterial, MaterialStatus
 from common.errors import NotFound, RuleViolation
+from common.pdf import pdf_serif_family, render_pdf
 from common.xlsx import table_workbook, xlsx_response
 from org.access import CAN_SUPERVISE, CENTER_WIDE_ROLES, center_for, has_role, home_center, require_role
 from org.models import Center, StaffProfile
@@ -74,16 +78,62 @@ def joint_list(request: HttpRequest) -> HttpResponse:
         led = open_cases.filter(lead_department_id=profile.department_id)
         inbox = list(selectors.department_inbox(profile.department))  # type: ignore[arg-type]
     everything = open_cases if has_role(request.user, center, CENTER_WIDE_ROLES) else open_cases.none()
+    to_open: list[dict[str, Any]] = []
+    department_id = profile.department_id if profile is not None else None
+    if department_id is not None and services.acts_for(request.user, center, department_id):
+        for case in selectors.awaiting_opening(center, department_id):
+            flow = services.flow_in_force(case.item, case.accepted_on) if case.accepted_on else None
+            if flow is not None:
+                to_open.append({"case": case, "lanes": list(flow.lanes.select_related("department"))})
     related = ("case", "lead_department")
     context = {
         "center": center,
         "inbox": inbox,
         "led": list(led.select_related(*related).order_by("opened_at")[:LIST_LIMIT]),
+        "to_open": to_open,
         "everything": list(everything.select_related(*related).order_by("opened_at")[:LIST_LIMIT]),
         "may_supervise": has_role(request.user, center, CAN_SUPERVISE),
         "today": timezone.localdate(),
     }
     return render(request, "joint/joint_list.html", context)
+
+
+@login_required
+@require_POST
+def joint_open(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The lead opens the joint case of a case accepted at its window (R-PAR-3): the involved departments and
+    the chief representatives present at the acceptance, as ticked."""
+    from cases.access import case_for_user
+    from org.models import Department, Window
+
+    center = _center(request)
+    case = case_for_user(request.user, case_id)
+    if case.center_id != center.pk:
+        raise NotFound()
+    post = request.POST
+
+    def ids(name: str) -> list[int]:
+        return [int(v) for v in post.getlist(name) if v.isdigit() and len(v) < 10]
+
+    departments = list(Department.objects.filter(center=center, pk__in=ids("departments")))
+    present = [
+        w.chief_representative
+        for w in Window.objects.filter(center=center, department_id__in=ids("present"), is_active=True)
+        .exclude(chief_representative=None)
+        .select_related("chief_representative")
+    ]
+    try:
+        joint_case = services.joint_case_open(
+            actor=request.user,
+            case=case,
+            departments=departments,
+            present=[p for p in present if p is not None],
+            project_code=post.get("project_code", ""),
+        )
+    except RuleViolation as refusal:
+        messages.error(request, f"{refusal.message}（{refusal.rule}）")
+        return redirect(reverse("joint:list"))
+    return _done(request, joint_case, _("已启动并联审批，请向相关部门抄告。"))
 
 
 # --- a joint case --------------------------------------------------------------------------------------------
@@ -190,6 +240,38 @@ def _act(request: HttpRequest, joint_case: JointCase, call: Any, message: str) -
 
 def _lane(request: HttpRequest, lane_id: int) -> JointLane:
     return selectors.lane_for_user(request.user, _center(request), lane_id)
+
+
+@login_required
+@require_GET
+def lane_notice_pdf(request: HttpRequest, lane_id: int) -> HttpResponse:
+    """The notification (抄告单) sent to the department, as a printable PDF (R-PAR-4): once sent."""
+    lane = _lane(request, lane_id)
+    if lane.notified_at is None:
+        raise NotFound()
+    lane = JointLane.objects.select_related(
+        "department", "notified_by", "received_by", "joint_case__case__version", "joint_case__lead_department"
+    ).get(pk=lane.pk)
+    case = lane.joint_case.case
+    materials = list(
+        CaseMaterial.objects.filter(case=case, status=MaterialStatus.PRESENT)
+        .order_by("material__order")
+        .values_list("material__name", flat=True)
+    )
+    html = render_to_string(
+        "joint/notice_pdf.html",
+        {
+            "lane": lane,
+            "joint_case": lane.joint_case,
+            "case": case,
+            "materials": materials,
+            "font_family": pdf_serif_family(),
+        },
+    )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    filename = _("抄告单-%(number)s.pdf") % {"number": lane.notice_number}
+    response["Content-Disposition"] = content_disposition_header(False, filename) or "inline"
+    return response
 
 
 @login_required

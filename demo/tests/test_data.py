@@ -21,7 +21,7 @@ def test_the_files_hold_the_demo_centre() -> None:
     assert len(data.posts) == 53
     assert len(data.staff) == 84
     assert len(data.authorizations) == 18
-    assert len(data.items) == 82
+    assert len(data.items) == 83
     assert [login.username for login in data.logins] == [
         "director",
         "deputy",

@@ -70,7 +70,7 @@ def test_load_demo_plays_a_year_of_cases_in_every_state_and_a_second_run_adds_no
     assert "示范办件历史已生成" in first
     # Printed for a log (not a terminal): a line per stage, no carriage return, the logins at the end.
     assert "\r" not in first
-    assert "  服务事项及其材料、收费、环节 … items 82，published items 82，" in first
+    assert "  服务事项及其材料、收费、环节 … items 83，published items 83，" in first
     assert "  示范办件历史（366天，约" in first
     assert first.rstrip().endswith("其他工作人员没有登录账号，或账号密码不可用（仅用于授予角色）。")
     assert "计划中被规则拒绝的操作" not in first  # every planned action passed the rules

@@ -47,7 +47,7 @@ def test_r_cat_5_the_notices_of_the_demo_items_with_the_most_to_say_fit_one_a4_p
         .prefetch_related("materials", "fees", "steps__post__window")
     )
     fullest = sorted(current, key=_size, reverse=True)[:3]
-    assert len(current) == 82
+    assert len(current) == 83
     for version in fullest:
         reader = PdfReader(io.BytesIO(onetime.notice_pdf_for(version)))
         assert len(reader.pages) == 1, (version.item.code, version.name, len(reader.pages))

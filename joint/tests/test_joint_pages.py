@@ -128,3 +128,55 @@ def test_r_par_7_r_par_11_the_meeting_pages_countersign_and_the_lead_inspects(ha
     assert done.status_code == 302
     joint_case.refresh_from_db()
     assert joint_case.state == "inspected"
+
+
+def test_r_par_3_r_par_4_the_lead_opens_the_joint_case_from_its_list_and_prints_each_notification(
+    hall: Any, login: Any
+) -> None:
+    from pypdf import PdfReader
+
+    from ..models import JointCase
+
+    project = make_project(hall)
+    home = reverse("joint:list")
+    opener = reverse("joint:open", args=[project.case.pk])
+    assert opener in _page(login(hall.chief), home, at(11, 2, 9))  # awaiting its opening
+    assert opener not in _page(login(hall.clerk), home, at(11, 2, 9))  # the lead's chief opens it
+    refused = _post(
+        login(hall.clerk), opener, {"departments": [project.planning.department.pk]}, when=at(11, 2, 9)
+    )
+    assert refused.status_code == 403 and not JointCase.objects.exists()
+    opened_page = _post(
+        login(hall.chief),
+        opener,
+        {
+            "departments": [project.planning.department.pk, project.housing.department.pk],
+            "present": [project.planning.department.pk],
+            "project_code": "2611-P-9",
+        },
+        when=at(11, 2, 9),
+    )
+    assert opened_page.status_code == 302
+    joint_case = JointCase.objects.get()
+    assert sorted(lane.department.name for lane in joint_case.lanes.all()) == [
+        "住房和城乡建设局",
+        "自然资源和规划局",
+    ]
+    assert [p.name for p in joint_case.present.all()] == [project.planning.chief.name]
+    lane = lane_of(joint_case, project.planning)
+    pdf_url = reverse("joint:lane_notice_pdf", args=[lane.pk])
+    with time_machine.travel(at(11, 2, 10), tick=False):
+        assert login(hall.chief).get(pdf_url).status_code == 404  # not sent yet
+    assert (
+        _post(login(hall.chief), reverse("joint:lane_notify", args=[lane.pk]), when=at(11, 2, 10)).status_code
+        == 302
+    )
+    with time_machine.travel(at(11, 2, 11), tick=False):
+        pdf = login(project.planning.clerk).get(pdf_url)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    lane.refresh_from_db()
+    assert len(reader.pages) == 1
+    assert "并联审批抄告单" in text and lane.notice_number in text and "自然资源和规划局" in text
+    assert project.case.applicant_id_number not in text

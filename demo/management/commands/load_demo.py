@@ -34,11 +34,12 @@ from catalog.models import Item, ItemLevel, ItemStatus, ItemVersion
 from common.errors import RuleViolation
 from common.history import record
 from demo.agency_history import play_agency
+from demo.cases_history import default_scale
 from demo.data import Centre as CentreSpec
 from demo.data import DemoCentre, DemoDataError, read
 from demo.data import Item as ItemSpec
 from demo.data import Section as SectionSpec
-from demo.joint_history import play_joint
+from demo.joint_history import JointSummary, play_joint
 from demo.loading import without_query_log
 from demo.management.commands.demo_logins import PLATFORM_OPERATOR
 from demo.management.commands.load_demo_cases import play_history
@@ -479,8 +480,9 @@ def play_supervision(command: BaseCommand, *, center: Center) -> None:
 
 
 def play_projects(command: BaseCommand, *, center: Center) -> None:
-    """The joint cases (one at every stage) and the full-agency projects (one at every stage) at `center`."""
-    joint = play_joint(center)
+    """The joint cases (one at every stage) and the full-agency projects (one at every stage) at `center`; no
+    joint case when the case history's scale is 0 (a demo without cases)."""
+    joint = play_joint(center) if default_scale() > 0 else JointSummary()
     agency = play_agency(center)
     made = [f"并联审批{len(joint.made)}件"] if joint.made else []
     made += [f"全程代办项目{len(agency.made)}个"] if agency.made else []
