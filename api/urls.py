@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from .views import (
+    agency,
     assessment,
     auth,
     calendar,
@@ -245,6 +246,50 @@ urlpatterns = [
         name="joint_second_procedure",
     ),
     path("centers/<slug:center>/joint-lateness", joint.JointLatenessView.as_view(), name="joint_lateness"),
+    # Full agency (R-AGT-1 … R-AGT-4, R-AGT-6)
+    path(
+        "centers/<slug:center>/agency-projects", agency.AgencyProjectsView.as_view(), name="agency_projects"
+    ),
+    path(
+        "centers/<slug:center>/agency-projects/<int:project_id>",
+        agency.AgencyProjectView.as_view(),
+        name="agency_project",
+    ),
+    path(
+        "centers/<slug:center>/agency-projects/<int:project_id>/confirm",
+        agency.AgencyConfirmView.as_view(),
+        name="agency_confirm",
+    ),
+    path(
+        "centers/<slug:center>/agency-projects/<int:project_id>/tasks",
+        agency.AgencyTasksView.as_view(),
+        name="agency_tasks",
+    ),
+    path(
+        "centers/<slug:center>/agency-projects/<int:project_id>/licences",
+        agency.AgencyLicencesView.as_view(),
+        name="agency_licences",
+    ),
+    path(
+        "centers/<slug:center>/agency-projects/<int:project_id>/delays",
+        agency.AgencyDelaysView.as_view(),
+        name="agency_delays",
+    ),
+    path(
+        "centers/<slug:center>/agency-licences/<int:licence_id>/move",
+        agency.AgencyLicenceMoveView.as_view(),
+        name="agency_licence_move",
+    ),
+    path(
+        "centers/<slug:center>/agency-tasks/<int:task_id>/take",
+        agency.AgencyTaskTakeView.as_view(),
+        name="agency_task_take",
+    ),
+    path(
+        "centers/<slug:center>/agency-tasks/<int:task_id>/finish",
+        agency.AgencyTaskFinishView.as_view(),
+        name="agency_task_finish",
+    ),
     # The public progress lookup (R-PUB-2)
     path("progress", cases_desk.ProgressView.as_view(), name="progress"),
     # Clock events from terminals that speak JSON (R-ATT-2; the iClock protocol is at /iclock/)

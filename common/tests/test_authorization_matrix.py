@@ -32,7 +32,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from agency.models import AgencyProject
+from agency.models import AgencyLicence, AgencyProject, AgencyTask
 from cases.access import can_see_applicant, cases_for_user
 from cases.models import Case, CaseState, Extension, ExtensionRequest, Inquiry, Notice
 from catalog.models import Item
@@ -142,6 +142,8 @@ class World:
             "meeting": [self.meeting.pk],
             "action_item": _first(ActionItem.objects.filter(center=county)),
             "agency_project": self.agency_ids,
+            "agency_licence": _first(AgencyLicence.objects.filter(center=county)),
+            "agency_task": _first(AgencyTask.objects.filter(center=county)),
             "joint_case": list(
                 JointCase.objects.filter(center=county).order_by("pk").values_list("pk", flat=True)[:2]
             ),
@@ -184,6 +186,9 @@ class World:
         "meetings": "meeting",
         "actions": "action_item",
         "agency": "agency_project",
+        "agency-projects": "agency_project",
+        "agency-licences": "agency_licence",
+        "agency-tasks": "agency_task",
         "items": "item",
         "joint-cases": "joint_case",
         "joint-lanes": "joint_lane",

@@ -1,0 +1,200 @@
+"""Full agency through the API (R-AGT-1 … R-AGT-4, R-AGT-6), with token clients as an API client signs in: each
+operation's success, its refusal (the rule id in `error.rule`, or 403 for who may not act) leaving nothing
+changed, and 404 for a user of another centre. The hand-over recipient's identity number is only ever masked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+import time_machine
+
+from agency import services
+from agency.models import AgencyDelay, AgencyLicence, AgencyProject, AgencyTask, LicenceStage, ProjectState
+from api.tests.helpers import token_client
+from org.models import StaffProfile
+
+from .helpers import CREDIT_CODE, ID_NUMBER, at, confirmed, issue, propose
+
+pytestmark = pytest.mark.usefixtures("national_calendar")
+
+
+def _base(hall: Any) -> str:
+    return f"/api/v1/centers/{hall.center.code}"
+
+
+def _post(staff: StaffProfile, url: str, data: dict[str, Any] | None = None, *, when: datetime) -> Any:
+    with time_machine.travel(when, tick=False):
+        return token_client(staff).post(url, data or {}, format="json")
+
+
+def _rule(response: Any) -> str:
+    assert response.status_code == 422, response.content
+    return str(response.json()["error"]["rule"])
+
+
+def test_r_agt_1_a_project_is_proposed_and_shown_on_the_board(hall: Any) -> None:
+    url = f"{_base(hall)}/agency-projects"
+    values = {
+        "name": "新能源电池生产线项目",
+        "enterprise_name": "示范新能源科技有限公司",
+        "credit_code": CREDIT_CODE,
+        "scope": "development_zone",
+    }
+    assert _post(hall.clerk, url, values, when=at(4, 1)).status_code == 403
+    assert _rule(
+        _post(hall.coordination, url, {**values, "credit_code": "91331000MA2A0B1C0X"}, when=at(4, 1))
+    ) == ("R-AGT-1")
+    assert (
+        _rule(_post(hall.coordination, url, {**values, "scope": "major_project"}, when=at(4, 1))) == "R-AGT-1"
+    )
+    assert not AgencyProject.objects.exists()
+
+    proposed = _post(hall.coordination, url, values, when=at(4, 1))
+    assert proposed.status_code == 201, proposed.content
+    assert proposed.json()["state"] == ProjectState.PROPOSED and proposed.json()["team"] == []
+
+    board = token_client(hall.clerk).get(url)
+    assert board.status_code == 200
+    (row,) = board.json()
+    assert row["id"] == proposed.json()["id"] and row["licences"] == 0
+    assert row["by_stage"] == dict.fromkeys(LicenceStage.values, 0)
+    assert token_client(hall.clerk).get(url, {"state": "closed"}).json() == []
+    assert token_client(hall.clerk).get(url, {"state": "nonsense"}).status_code == 400
+
+    outsider = token_client(hall.outsider)
+    assert outsider.get(url).status_code == 404
+    assert outsider.get(f"{url}/{row['id']}").status_code == 404
+
+
+def test_r_agt_2_the_director_confirms_a_project_and_forms_its_team(hall: Any, deputy: Any) -> None:
+    project = propose(hall)
+    url = f"{_base(hall)}/agency-projects/{project.pk}/confirm"
+    team = {"leader": deputy.pk, "coordination_head": hall.coordination.pk, "windows": [hall.window.pk]}
+
+    assert _post(hall.coordination, url, team, when=at(4, 2)).status_code == 403
+    assert _rule(_post(hall.director, url, {**team, "leader": hall.clerk.pk}, when=at(4, 2))) == "R-AGT-2"
+    assert _post(hall.director, url, {**team, "windows": [2**31 - 1]}, when=at(4, 2)).status_code == 400
+    assert _post(hall.outsider, url, team, when=at(4, 2)).status_code == 404
+    project.refresh_from_db()
+    assert project.state == ProjectState.PROPOSED
+
+    done = _post(hall.director, url, team, when=at(4, 2))
+    assert done.status_code == 200, done.content
+    assert done.json()["state"] == ProjectState.CONFIRMED
+    assert {(m["staff"], m["role"]) for m in done.json()["team"]} == {
+        (deputy.pk, "leader"),
+        (hall.coordination.pk, "coordination"),
+        (hall.chief.pk, "chief_representative"),
+    }
+    assert _rule(_post(hall.director, url, team, when=at(4, 2))) == "R-AGT-2"
+
+
+def test_r_agt_3_the_team_assigns_a_task_the_window_takes_and_finishes_it(hall: Any, deputy: Any) -> None:
+    project = confirmed(hall, deputy)
+    url = f"{_base(hall)}/agency-projects/{project.pk}/tasks"
+    task = {"window": hall.window.pk, "title": "准备外商投资备案材料", "due_days": 3}
+
+    assert _post(hall.clerk, url, task, when=at(4, 7)).status_code == 403
+    assert _post(hall.outsider, url, task, when=at(4, 7)).status_code == 404
+    assert _post(deputy, url, {**task, "due_days": 0}, when=at(4, 7)).status_code == 400
+    assert not AgencyTask.objects.exists()
+
+    assigned = _post(deputy, url, task, when=at(4, 7))
+    assert assigned.status_code == 201, assigned.content
+    (row,) = assigned.json()["tasks"]
+    assert row["state"] == "assigned" and row["window"] == "A01" and row["due_on"] == "2026-04-10"
+
+    take = f"{_base(hall)}/agency-tasks/{row['id']}/take"
+    finish = f"{_base(hall)}/agency-tasks/{row['id']}/finish"
+    assert _rule(_post(hall.chief, finish, {"result": "已办结"}, when=at(4, 7, 10))) == "R-AGT-3"
+    assert _post(hall.clerk, take, when=at(4, 7, 10)).status_code == 403
+    assert _post(hall.outsider, take, when=at(4, 7, 10)).status_code == 404
+    taken = _post(hall.chief, take, when=at(4, 7, 10))
+    assert taken.status_code == 200, taken.content
+    assert taken.json()["tasks"][0]["taken_by"] == hall.chief.name
+    assert _rule(_post(hall.chief, take, when=at(4, 7, 11))) == "R-AGT-3"
+
+    finished = _post(hall.chief, finish, {"result": "材料已备齐并提交"}, when=at(4, 9))
+    assert finished.status_code == 200, finished.content
+    assert finished.json()["tasks"][0]["state"] == "done"
+    assert finished.json()["tasks"][0]["result"] == "材料已备齐并提交"
+
+
+def test_r_agt_4_a_licence_is_listed_and_moved_stage_by_stage(hall: Any, deputy: Any) -> None:
+    project = confirmed(hall, deputy)
+    url = f"{_base(hall)}/agency-projects/{project.pk}/licences"
+    licence = {"name": "外商投资企业备案回执", "window": hall.window.pk}
+
+    assert _post(hall.clerk, url, licence, when=at(4, 3)).status_code == 403
+    assert _post(hall.outsider, url, licence, when=at(4, 3)).status_code == 404
+    listed = _post(deputy, url, licence, when=at(4, 3))
+    assert listed.status_code == 201, listed.content
+    assert _rule(_post(deputy, url, licence, when=at(4, 3))) == "R-AGT-4"
+    (row,) = listed.json()["licences"]
+    assert row["stage"] == LicenceStage.GATHERING
+
+    move = f"{_base(hall)}/agency-licences/{row['id']}/move"
+    assert _rule(_post(hall.coordination, move, {"to_stage": "issued"}, when=at(4, 8))) == "R-AGT-4"
+    assert _post(hall.outsider, move, {"to_stage": "complete"}, when=at(4, 8)).status_code == 404
+    moved = _post(hall.chief, move, {"to_stage": "complete"}, when=at(4, 8))
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["licences"][0]["stage"] == LicenceStage.COMPLETE
+    assert [c["to_stage"] for c in moved.json()["licences"][0]["log"]][-1] == LicenceStage.COMPLETE
+    # The joint review is the team's act, not the window's.
+    assert _post(hall.chief, move, {"to_stage": "joint_review"}, when=at(4, 9)).status_code == 403
+    assert _rule(_post(deputy, move, {"to_stage": "gathering"}, when=at(4, 9))) == "R-AGT-4"
+    assert AgencyLicence.objects.get().stage == LicenceStage.COMPLETE
+
+    board = token_client(hall.clerk).get(f"{_base(hall)}/agency-projects").json()
+    assert board[0]["licences"] == 1 and board[0]["by_stage"]["complete"] == 1
+
+
+def test_r_agt_6_a_delay_is_recorded_against_a_window_involved(hall: Any, deputy: Any) -> None:
+    proposed = propose(hall)
+    delay = {"kind": "overdue", "description": "逾期未提交材料", "window": hall.window.pk}
+    early = _post(
+        hall.coordination, f"{_base(hall)}/agency-projects/{proposed.pk}/delays", delay, when=at(4, 2)
+    )
+    assert _rule(early) == "R-AGT-6"
+
+    project = confirmed(hall, deputy, when=at(4, 2))
+    url = f"{_base(hall)}/agency-projects/{project.pk}/delays"
+    assert _post(hall.clerk, url, delay, when=at(4, 20)).status_code == 403
+    assert _post(hall.outsider, url, delay, when=at(4, 20)).status_code == 404
+    assert _rule(_post(deputy, url, {**delay, "window": hall.other_window.pk}, when=at(4, 20))) == "R-AGT-6"
+    assert not AgencyDelay.objects.exists()
+
+    recorded = _post(deputy, url, delay, when=at(4, 20))
+    assert recorded.status_code == 201, recorded.content
+    (row,) = recorded.json()["delays"]
+    assert row["kind"] == "overdue" and row["window"] == "A01" and row["reported_on"] is None
+
+
+def test_r_agt_5_the_project_shows_the_hand_over_recipient_s_id_number_only_masked(
+    hall: Any, deputy: Any
+) -> None:
+    project = confirmed(hall, deputy)
+    licence = services.agency_licence_add(
+        actor=hall.coordination.user,
+        project=project,
+        name="外商投资企业备案回执",
+        window=hall.window,
+        at=at(4, 3),
+    )
+    issue(hall, licence)
+    services.handover_sign(
+        actor=deputy.user,
+        project=project,
+        recipient_name="陈接收",
+        recipient_id_number=ID_NUMBER,
+        at=at(4, 22),
+    )
+    response = token_client(hall.clerk).get(f"{_base(hall)}/agency-projects/{project.pk}")
+    assert response.status_code == 200
+    hand_over = response.json()["hand_over"]
+    assert hand_over["recipient_name"] == "陈接收" and hand_over["licences"] == 1
+    assert hand_over["recipient_id_number"] == ID_NUMBER[:3] + "*" * 11 + ID_NUMBER[-4:]
+    assert ID_NUMBER not in response.content.decode()
+    assert response.json()["licences"][0]["licence_number"] == "证字001号"
