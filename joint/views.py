@@ -149,15 +149,16 @@ def _detail(
     joint_case = selectors.joint_case_of(joint_case.center, joint_case.pk) or joint_case
     user = request.user
     center = joint_case.center
-    leads = services.acts_for(user, center, joint_case.lead_department_id)
-    lead_staff = services.acts_for(user, center, joint_case.lead_department_id, represents=False)
+    speaks = services.departments_of(user, center)  # once for every lane (the same rule the services ask)
+    leads = joint_case.lead_department_id in speaks.leads
+    lead_staff = joint_case.lead_department_id in speaks.works
     open_ = joint_case.state != JointState.INSPECTED
     lanes: list[dict[str, Any]] = []
     departments = [joint_case.lead_department_id]
     for lane in joint_case.lanes.all():
         departments.append(lane.department_id)
-        represents = services.acts_for(user, center, lane.department_id)
-        works = services.acts_for(user, center, lane.department_id, represents=False)
+        represents = lane.department_id in speaks.leads
+        works = lane.department_id in speaks.works
         reviewing = lane.received_at is not None and not lane.opinion
         lanes.append(
             {
@@ -479,6 +480,7 @@ def _meeting_page(
         .order_by("pk")
     )
     user = request.user
+    speaks = services.departments_of(user, meeting.center)  # once for the whole agenda
     rows = []
     for item in items:
         joint_case = item.joint_case
@@ -490,12 +492,9 @@ def _meeting_page(
         rows.append(
             {
                 "item": item,
-                "may_write": services.acts_for(user, meeting.center, joint_case.lead_department_id)
-                and not signed,
+                "may_write": joint_case.lead_department_id in speaks.leads and not signed,
                 "may_sign": bool(item.opinion)
-                and any(
-                    services.acts_for(user, meeting.center, pk) and pk not in signed for pk in departments
-                ),
+                and any(pk in speaks.leads and pk not in signed for pk in departments),
             }
         )
     context = {
