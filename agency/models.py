@@ -180,8 +180,10 @@ class TaskState(models.TextChoices):
 
 class AgencyTask(CenterOwned):
     """A task the team assigns to a window (R-AGT-3): the window must take it (its head or chief representative
-    acknowledges it; there is no refusing), and reports it done. Due `due_days` working days after it was
-    assigned (`due_on`, from the centre's calendar)."""
+    acknowledges it; there is no refusing), and reports it done. Due `due_days` working days after the day it was
+    assigned, on a working-day timer (`TimerKind.AGENCY_TASK`) started when it is assigned and finished when it is
+    done; `due_on` is the timer's deadline, kept with it when the calendar moves it. Its colour (yellow, red) is
+    the timer's; overdue, it is recorded as the window's delay (R-AGT-6)."""
 
     project = models.ForeignKey(AgencyProject, on_delete=models.PROTECT, related_name="tasks")
     meeting = models.ForeignKey(
@@ -221,6 +223,10 @@ class AgencyTask(CenterOwned):
     )
     done_at = models.DateTimeField(null=True, blank=True, verbose_name=_("完成时间"))
     result = models.TextField(blank=True, verbose_name=_("办理结果"))
+    # Tasks assigned before the timers came have none: their `due_on` alone tells their deadline.
+    timer = models.OneToOneField(
+        "workdays.Timer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("代办任务")

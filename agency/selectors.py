@@ -1,5 +1,9 @@
-"""Reading full agency (R-AGT-1 … R-AGT-6): the project board (each project with its licences counted by stage)
-and one project's page. Each read is a fixed number of queries, bounded."""
+"""Reading full agency (R-AGT-1 … R-AGT-6): the project board (each project with its licences counted by stage,
+its open tasks and how many of them are yellow or red) and one project's page (each task with its colour). Each
+read is a fixed number of queries, bounded.
+
+A task's colour is its working-day timer's (R-AGT-3, R-CLK-6): yellow from the timer's first yellow day, red after
+its deadline, none once done. A task assigned before the timers came has only its `due_on`: red after it."""
 
 from __future__ import annotations
 
@@ -8,8 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from org.models import Center
+from workdays.models import TimerState
+from workdays.timers import GREEN, RED, YELLOW, colour_filter
 
 from .models import (
     STAGE_ORDER,
@@ -38,6 +45,7 @@ class BoardRow:
     leader: str = ""
     by_stage: dict[str, int] = field(default_factory=dict)
     open_tasks: int = 0
+    yellow_tasks: int = 0
     overdue_tasks: int = 0
     delays: int = 0
 
@@ -51,9 +59,34 @@ class BoardRow:
         return [self.by_stage.get(stage, 0) for stage in STAGE_ORDER]
 
 
+def task_colour(task: AgencyTask, today: date) -> str:
+    """The colour of `task` on `today` (R-AGT-3): "red", "yellow", "green", or "" when done (or its timer
+    finished). From the timer's stored deadline and first yellow day, read with the task."""
+    if task.state == TaskState.DONE:
+        return ""
+    timer = task.timer
+    if timer is None:
+        return RED if today > task.due_on else ""
+    if timer.state != TimerState.RUNNING or timer.deadline is None:
+        return ""
+    if today > timer.deadline:
+        return RED
+    if timer.warn_from is not None and today >= timer.warn_from:
+        return YELLOW
+    return GREEN
+
+
+def _colour_of_tasks(colour: str, today: date) -> Q:
+    """Open tasks whose colour on `today` is `colour`, in SQL (the same as `task_colour`)."""
+    found = colour_filter(colour, today, prefix="timer__")
+    if colour == RED:
+        found |= Q(timer__isnull=True, due_on__lt=today)
+    return found
+
+
 def project_board(center: Center, *, state: str = "", today: date) -> list[BoardRow]:
     """The centre's projects (the latest first, at most `BOARD_LIMIT`), each with its leader, its licences
-    counted by stage, its open and overdue tasks and its delays. Four queries."""
+    counted by stage, its open tasks (how many yellow, how many red) and its delays. Four queries."""
     projects = AgencyProject.objects.filter(center=center)
     if state in ProjectState.values:
         projects = projects.filter(state=state)
@@ -71,14 +104,19 @@ def project_board(center: Center, *, state: str = "", today: date) -> list[Board
         .order_by()
     ):
         rows[project_id].by_stage[stage] = count
-    for project_id, open_count, overdue in (
+    for project_id, open_count, yellow, overdue in (
         AgencyTask.objects.filter(project_id__in=ids)
         .exclude(state=TaskState.DONE)
         .values_list("project_id")
-        .annotate(n=Count("id"), late=Count("id", filter=Q(due_on__lt=today)))
+        .annotate(
+            n=Count("id"),
+            yellow=Count("id", filter=_colour_of_tasks(YELLOW, today)),
+            late=Count("id", filter=_colour_of_tasks(RED, today)),
+        )
         .order_by()
     ):
         rows[project_id].open_tasks = open_count
+        rows[project_id].yellow_tasks = yellow
         rows[project_id].overdue_tasks = overdue
     for project_id, name in AgencyTeamMember.objects.filter(
         project_id__in=ids, role=TeamRole.LEADER
@@ -116,6 +154,12 @@ class ProjectPage:
     delays: list[AgencyDelay]
     hand_over: HandOver | None
     hand_over_rows: list[HandOverRow]
+    today: date = field(default_factory=timezone.localdate)
+
+    @property
+    def task_rows(self) -> list[tuple[AgencyTask, str]]:
+        """Each task with its colour today (`task_colour`)."""
+        return [(task, task_colour(task, self.today)) for task in self.tasks]
 
     @property
     def all_issued(self) -> bool:
@@ -129,8 +173,9 @@ class ProjectPage:
         return sorted(w for w in found if w is not None)
 
 
-def project_page(project: AgencyProject) -> ProjectPage:
-    """Everything one project's page shows; a fixed number of queries, each bounded."""
+def project_page(project: AgencyProject, *, today: date | None = None) -> ProjectPage:
+    """Everything one project's page shows, its tasks coloured on `today` (the centre's today by default); a fixed
+    number of queries, each bounded."""
     members = list(
         AgencyTeamMember.objects.filter(project=project).select_related("staff", "window").order_by("id")
     )
@@ -141,7 +186,7 @@ def project_page(project: AgencyProject) -> ProjectPage:
     )
     tasks = list(
         AgencyTask.objects.filter(project=project)
-        .select_related("window", "taken_by", "meeting")
+        .select_related("window", "taken_by", "meeting", "timer")
         .order_by("assigned_at", "id")[:PAGE_LIMIT]
     )
     licences = list(
@@ -178,4 +223,5 @@ def project_page(project: AgencyProject) -> ProjectPage:
         delays=delays,
         hand_over=hand_over,
         hand_over_rows=rows,
+        today=today or timezone.localdate(),
     )

@@ -7,15 +7,20 @@
   director role, the coordination section's head holds the coordination role, and each window involved is
   represented by its own chief representative. Anyone else is refused.
 - **Meetings and tasks (R-AGT-3).** The team's leader, the coordination section or the director records a
-  meeting and assigns tasks to windows with a due date in working days. The window must take its task: its head
-  or chief representative acknowledges it (there is no refusing), then reports it done.
+  meeting and assigns tasks to windows with a limit in working days, on a working-day timer (yellow, then red,
+  like every limit of the centre). The window must take its task: its head or chief representative acknowledges
+  it (there is no refusing), then reports it done, which finishes the timer. The hand-over finishes the timers
+  of the tasks still open: nothing is done for the project after it.
 - **Licences (R-AGT-4).** Each licence moves one stage at a time from gathering materials through the joint
   review (集中会审, the team's act) to issuance (with its number and date); going back needs a reason. Every
   change is kept in the licence's stage log.
 - **Hand-over (R-AGT-5).** Once every licence is issued, the register is signed by the centre's staff member in
   their own login and by the enterprise's recipient; the project is then handed over, and closed afterwards.
 - **Delays (R-AGT-6).** The team's leader, a deputy, the coordination section or the director records a delay
-  caused by a member or a window involved, and the date it was reported to the discipline authority.
+  caused by a member or a window involved, and the date it was reported to the discipline authority. A task whose
+  timer runs out is recorded by the system as its window's delay (逾期), once, on the day it falls overdue (the
+  daily sweep, or the window finishing it late); `workdays.hooks` asks this module through the functions at its
+  end, registered in `AgencyConfig.ready`.
 """
 
 from __future__ import annotations
@@ -33,7 +38,10 @@ from common.history import record
 from common.identifiers import credit_code_problem, looks_like_resident_id, resident_id_problem
 from org.access import has_role, may_act, roles_at
 from org.models import Center, Role, StaffProfile, Window
-from workdays.selectors import calendar_for
+from workdays import hooks
+from workdays.models import Timer, TimerKind, TimerState
+from workdays.selectors import yellow_days_for
+from workdays.timers import timer_finish, timer_start
 
 from .models import (
     STAGE_ORDER,
@@ -427,24 +435,37 @@ def agency_task_assign(
     if meeting is not None and meeting.project_id != project.pk:
         raise RuleViolation("R-AGT-3", _("该会议不属于本项目。"), field="meeting", code="meeting")
     now = _now(at)
+    today = timezone.localdate(now)
+    center = project.center
     _add_chief(project, window, now)
-    due = calendar_for(project.center).add_working_days(timezone.localdate(now), due_days)
-    task = AgencyTask.objects.create(
-        center=project.center,
+    task = AgencyTask(
+        center=center,
         project=project,
         meeting=meeting,
         window=window,
         title=title,
         due_days=due_days,
-        due_on=due.date,
         assigned_at=now,
         assigned_by=_user(actor),
     )
+    task.due_on = today  # until the timer, started on the task's key, gives the deadline
+    task.save()
+    task.timer = timer_start(
+        center=center,
+        kind=TimerKind.AGENCY_TASK,
+        subject_id=task.pk,
+        started_on=today,
+        budget_days=due_days,
+        yellow_days=yellow_days_for(center=center, limit_days=due_days, on=today),
+    )
+    assert task.timer.deadline is not None
+    task.due_on = task.timer.deadline
+    task.save(update_fields=["timer", "due_on"])
     record(
         subject=project,
         action="agency_task_assign",
         actor=actor,
-        changes={"task": title, "window": window.number, "due_on": due.date},
+        changes={"task": title, "window": window.number, "due_on": task.due_on},
         rule="R-AGT-3",
     )
     return task
@@ -452,8 +473,8 @@ def agency_task_assign(
 
 def _locked_task(task: AgencyTask) -> AgencyTask:
     return (
-        AgencyTask.objects.select_for_update()
-        .select_related("project__center", "window", "center")
+        AgencyTask.objects.select_for_update(of=("self",))
+        .select_related("project__center", "window", "center", "timer")
         .get(pk=task.pk)
     )
 
@@ -504,15 +525,21 @@ def agency_task_finish(
     result = _text(result, 5000)
     if not result:
         raise RuleViolation("R-AGT-3", _("请填写办理结果。"), field="result", code="no_result")
+    now = _now(at)
+    today = timezone.localdate(now)
+    late = today > task.due_on
     task.state = TaskState.DONE
-    task.done_at = _now(at)
+    task.done_at = now
     task.result = result
     task.save(update_fields=["state", "done_at", "result"])
+    if task.timer is not None and task.timer.state != TimerState.FINISHED:
+        # Finished after its deadline and not yet swept: the timer's owner records the delay now.
+        timer_finish(timer=task.timer, on=today)
     record(
         subject=task.project,
         action="agency_task_finish",
         actor=actor,
-        changes={"task": task.title, "window": task.window.number},
+        changes={"task": task.title, "window": task.window.number, "late": late},
         rule="R-AGT-3",
     )
     return task
@@ -702,6 +729,7 @@ def handover_sign(
             "R-AGT-5", _("接收人身份证号无效。"), field="recipient_id_number", code="bad_id_number"
         )
     now = _now(at)
+    _finish_open_timers(project, timezone.localdate(now))
     hand_over = HandOver.objects.create(
         center=project.center,
         project=project,
@@ -739,6 +767,17 @@ def handover_sign(
         rule="R-AGT-5",
     )
     return hand_over
+
+
+def _finish_open_timers(project: AgencyProject, on: date) -> None:
+    """The timers of the tasks still open when the licences are handed over stop for good (a task finished late
+    is recorded as the window's delay first, while the project is still in progress)."""
+    timers = Timer.objects.select_for_update().filter(
+        kind=TimerKind.AGENCY_TASK,
+        subject_id__in=AgencyTask.objects.filter(project=project).exclude(state=TaskState.DONE).values("pk"),
+    )
+    for timer in timers.exclude(state=TimerState.FINISHED).order_by("pk"):
+        timer_finish(timer=timer, on=on)
 
 
 @transaction.atomic
@@ -873,3 +912,94 @@ def agency_delay_report(
         rule="R-AGT-6",
     )
     return delay
+
+
+# --- the task's timer (workdays.hooks) --------------------------------------------------------------------------
+
+
+def _task_of(timer: Timer) -> AgencyTask | None:
+    return (
+        AgencyTask.objects.select_related("project", "window", "taken_by").filter(pk=timer.subject_id).first()
+    )
+
+
+def _answers_for(task: AgencyTask) -> StaffProfile | None:
+    """Who answers for a task: the window's head or chief representative who took it, else the window's head."""
+    if task.taken_by is not None:
+        return task.taken_by
+    return task.window.head if task.window.head_id is not None else None
+
+
+def agency_task_responsible(timer: Timer, *, on: date) -> hooks.Responsible:
+    """Who answers for a task's timer in the warning records (R-DATA-3): its window, and the head or chief
+    representative who took it (the window's head while it is not taken)."""
+    task = _task_of(timer)
+    if task is None:
+        return hooks.Responsible()
+    person = _answers_for(task)
+    label = _("全程代办：%(title)s") % {"title": task.title}
+    return hooks.Responsible(
+        label=label[:100],
+        department_id=task.window.department_id,
+        staff_id=person.pk if person is not None else None,
+    )
+
+
+def agency_task_overdue_record(timer: Timer) -> None:
+    """A task's timer ran out (R-AGT-3): its window's delay (逾期) is recorded for the discipline authority
+    (R-AGT-6), once per task, naming the team member who answers for it when they are on the team. Nothing is
+    recorded for a project no longer in progress."""
+    task = _task_of(timer)
+    if task is None or task.project.state != ProjectState.CONFIRMED:
+        return
+    if AgencyDelay.objects.filter(task=task, kind=DelayKind.OVERDUE).exists():
+        return
+    person = _answers_for(task)
+    member = (
+        person
+        if person is not None and AgencyTeamMember.objects.filter(project=task.project, staff=person).exists()
+        else None
+    )
+    delay = AgencyDelay.objects.create(
+        center_id=task.center_id,
+        project=task.project,
+        kind=DelayKind.OVERDUE,
+        member=member,
+        window=task.window,
+        task=task,
+        description=_("代办任务“%(title)s”超过办理时限（期限%(deadline)s）未完成，由系统登记。")
+        % {"title": task.title, "deadline": timer.deadline},
+        recorded_at=timezone.now(),
+        recorded_by=None,
+    )
+    record(
+        subject=task.project,
+        action="agency_task_overdue",
+        actor=None,
+        changes={
+            "task": task.title,
+            "window": task.window.number,
+            "deadline": timer.deadline,
+            "delay": delay.pk,
+            "member": member.name if member is not None else "",
+        },
+        rule="R-AGT-6",
+    )
+
+
+def agency_task_timer_recomputed(timer: Timer, *, old: dict[str, Any], reason: str) -> None:
+    """The calendar moved a task's deadline (R-CLK-3): `due_on` follows it, and the project's history says so."""
+    task = _task_of(timer)
+    if task is None or timer.deadline is None or timer.deadline == task.due_on:
+        return
+    before = task.due_on
+    task.due_on = timer.deadline
+    task.save(update_fields=["due_on"])
+    record(
+        subject=task.project,
+        action="agency_task_deadline_moved",
+        actor=None,
+        changes={"task": task.title, "due_on": [before, task.due_on]},
+        reason=reason,
+        rule="R-AGT-3",
+    )

@@ -8,6 +8,7 @@ refusal is shown on the project's page with its rule id (422). Every staff membe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -262,6 +263,7 @@ def board_xlsx(request: HttpRequest) -> HttpResponseBase:
         (_("证照数"), 8.0),
         *[(str(label), 10.0) for _value, label in LicenceStage.choices],
         (_("未完成任务"), 10.0),
+        (_("黄灯任务"), 10.0),
         (_("逾期任务"), 10.0),
         (_("延误记录"), 10.0),
         (_("确认时间"), 12.0),
@@ -277,6 +279,7 @@ def board_xlsx(request: HttpRequest) -> HttpResponseBase:
             r.licences,
             *r.stage_counts,
             r.open_tasks,
+            r.yellow_tasks,
             r.overdue_tasks,
             r.delays,
             r.project.confirmed_at or "",
@@ -367,6 +370,30 @@ def _back(project: AgencyProject, anchor: str = "") -> HttpResponse:
     return redirect(reverse("agency:project_detail", args=[project.pk]) + anchor)
 
 
+def _act(
+    request: HttpRequest,
+    project: AgencyProject,
+    call: Callable[[], Any],
+    message: str,
+    anchor: str = "",
+    *,
+    form: tuple[str, forms.Form] | None = None,
+) -> HttpResponse:
+    """Call one service; on success say `message` and go back to the project's page at `anchor`. A refusal is
+    shown on the page (422): on `form` (its context name and the form) next to the field it concerns, or at the
+    top of the page."""
+    try:
+        call()
+    except RuleViolation as violation:
+        if form is None:
+            return _refused(request, project, refusal=violation)
+        name, bound = form
+        show_refusal(bound, violation)
+        return _refused(request, project, **{name: bound})
+    messages.success(request, message)
+    return _back(project, anchor)
+
+
 def _staff(project: AgencyProject, staff_id: int | None) -> StaffProfile | None:
     if staff_id is None:
         return None
@@ -393,26 +420,31 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 def project_confirm(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
     form = ConfirmForm(request.POST, center=project.center)
-    if form.is_valid():
-        leader = _staff(project, form.cleaned_data["leader"])
-        head = _staff(project, form.cleaned_data["coordination_head"])
-        windows = list(
-            Window.objects.filter(pk__in=form.cleaned_data["windows"], center_id=project.center_id)
-            .select_related("chief_representative")
-            .order_by("number")
+    if not form.is_valid():
+        return _refused(request, project, confirm_form=form)
+    leader = _staff(project, form.cleaned_data["leader"])
+    head = _staff(project, form.cleaned_data["coordination_head"])
+    windows = list(
+        Window.objects.filter(pk__in=form.cleaned_data["windows"], center_id=project.center_id)
+        .select_related("chief_representative")
+        .order_by("number")
+    )
+
+    def call() -> Any:
+        if leader is None or head is None:
+            raise RuleViolation("R-AGT-2", _("请选择牵头副主任和协调科负责人。"), field="leader")
+        return services.agency_project_confirm(
+            actor=request.user, project=project, leader=leader, coordination_head=head, windows=windows
         )
-        try:
-            if leader is None or head is None:
-                raise RuleViolation("R-AGT-2", _("请选择牵头副主任和协调科负责人。"), field="leader")
-            services.agency_project_confirm(
-                actor=request.user, project=project, leader=leader, coordination_head=head, windows=windows
-            )
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
-            messages.success(request, _("项目已确认，全程代办工作专班已成立。"))
-            return _back(project, "#team")
-    return _refused(request, project, confirm_form=form)
+
+    return _act(
+        request,
+        project,
+        call,
+        _("项目已确认，全程代办工作专班已成立。"),
+        "#team",
+        form=("confirm_form", form),
+    )
 
 
 @login_required
@@ -420,19 +452,17 @@ def project_confirm(request: HttpRequest, project_id: int) -> HttpResponse:
 def member_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
     form = MemberForm(request.POST, center=project.center)
-    if form.is_valid():
-        staff = _staff(project, form.cleaned_data["staff"])
-        window = _window(project, form.cleaned_data["window"])
-        try:
-            if staff is None or window is None:
-                raise RuleViolation("R-AGT-2", _("请选择窗口及其首席代表。"), field="staff")
-            services.agency_member_add(actor=request.user, project=project, staff=staff, window=window)
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
-            messages.success(request, _("已加入专班。"))
-            return _back(project, "#team")
-    return _refused(request, project, member_form=form)
+    if not form.is_valid():
+        return _refused(request, project, member_form=form)
+    staff = _staff(project, form.cleaned_data["staff"])
+    window = _window(project, form.cleaned_data["window"])
+
+    def call() -> Any:
+        if staff is None or window is None:
+            raise RuleViolation("R-AGT-2", _("请选择窗口及其首席代表。"), field="staff")
+        return services.agency_member_add(actor=request.user, project=project, staff=staff, window=window)
+
+    return _act(request, project, call, _("已加入专班。"), "#team", form=("member_form", form))
 
 
 @login_required
@@ -440,25 +470,25 @@ def member_add(request: HttpRequest, project_id: int) -> HttpResponse:
 def meeting_record(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
     form = MeetingForm(request.POST, page=project_page(project))
-    if form.is_valid():
-        attendees = list(
-            StaffProfile.objects.filter(pk__in=form.cleaned_data["attendees"], center_id=project.center_id)
-        )
-        try:
-            services.agency_meeting_record(
-                actor=request.user,
-                project=project,
-                held_at=form.cleaned_data["held_at"],
-                place=form.cleaned_data["place"],
-                minutes=form.cleaned_data["minutes"],
-                attendees=attendees,
-            )
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
-            messages.success(request, _("联席会议已登记。"))
-            return _back(project, "#meetings")
-    return _refused(request, project, meeting_form=form)
+    if not form.is_valid():
+        return _refused(request, project, meeting_form=form)
+    data = form.cleaned_data
+    attendees = list(StaffProfile.objects.filter(pk__in=data["attendees"], center_id=project.center_id))
+    return _act(
+        request,
+        project,
+        lambda: services.agency_meeting_record(
+            actor=request.user,
+            project=project,
+            held_at=data["held_at"],
+            place=data["place"],
+            minutes=data["minutes"],
+            attendees=attendees,
+        ),
+        _("联席会议已登记。"),
+        "#meetings",
+        form=("meeting_form", form),
+    )
 
 
 @login_required
@@ -467,26 +497,25 @@ def task_assign(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
     page = project_page(project)
     form = TaskForm(request.POST, page=page)
-    if form.is_valid():
-        window = _window(project, form.cleaned_data["window"])
-        meeting = next((m for m in page.meetings if m.pk == form.cleaned_data["meeting"]), None)
-        try:
-            if window is None:
-                raise RuleViolation("R-AGT-3", _("请选择承办窗口。"), field="window")
-            services.agency_task_assign(
-                actor=request.user,
-                project=project,
-                window=window,
-                title=form.cleaned_data["title"],
-                due_days=form.cleaned_data["due_days"],
-                meeting=meeting,
-            )
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
-            messages.success(request, _("任务已布置，承办窗口须接收。"))
-            return _back(project, "#tasks")
-    return _refused(request, project, task_form=form)
+    if not form.is_valid():
+        return _refused(request, project, task_form=form)
+    data = form.cleaned_data
+    window = _window(project, data["window"])
+    meeting = next((m for m in page.meetings if m.pk == data["meeting"]), None)
+
+    def call() -> Any:
+        if window is None:
+            raise RuleViolation("R-AGT-3", _("请选择承办窗口。"), field="window")
+        return services.agency_task_assign(
+            actor=request.user,
+            project=project,
+            window=window,
+            title=data["title"],
+            due_days=data["due_days"],
+            meeting=meeting,
+        )
+
+    return _act(request, project, call, _("任务已布置，承办窗口须接收。"), "#tasks", form=("task_form", form))
 
 
 def _task(project: AgencyProject, task_id: int) -> AgencyTask | None:
@@ -499,14 +528,13 @@ def task_take(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
     form = TaskTakeForm(request.POST)
     task = _task(project, form.cleaned_data["task"]) if form.is_valid() else None
-    if task is None:
-        return _refused(request, project, refusal=RuleViolation("R-AGT-3", _("请选择任务。")))
-    try:
-        services.agency_task_take(actor=request.user, task=task)
-    except RuleViolation as violation:
-        return _refused(request, project, refusal=violation)
-    messages.success(request, _("任务已接收。"))
-    return _back(project, "#tasks")
+
+    def call() -> Any:
+        if task is None:
+            raise RuleViolation("R-AGT-3", _("请选择任务。"))
+        return services.agency_task_take(actor=request.user, task=task)
+
+    return _act(request, project, call, _("任务已接收。"), "#tasks")
 
 
 @login_required
@@ -515,14 +543,13 @@ def task_finish(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
     form = TaskFinishForm(request.POST)
     task = _task(project, form.cleaned_data["task"]) if form.is_valid() else None
-    if task is None:
-        return _refused(request, project, refusal=RuleViolation("R-AGT-3", _("请填写办理结果。")))
-    try:
-        services.agency_task_finish(actor=request.user, task=task, result=form.cleaned_data["result"])
-    except RuleViolation as violation:
-        return _refused(request, project, refusal=violation)
-    messages.success(request, _("任务已报告完成。"))
-    return _back(project, "#tasks")
+
+    def call() -> Any:
+        if task is None:
+            raise RuleViolation("R-AGT-3", _("请填写办理结果。"))
+        return services.agency_task_finish(actor=request.user, task=task, result=form.cleaned_data["result"])
+
+    return _act(request, project, call, _("任务已报告完成。"), "#tasks")
 
 
 @login_required
@@ -530,39 +557,28 @@ def task_finish(request: HttpRequest, project_id: int) -> HttpResponse:
 def licence_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
     form = LicenceForm(request.POST, center=project.center)
-    if form.is_valid():
-        window = _window(project, form.cleaned_data["window"])
-        item_code, case_number = (
-            form.cleaned_data["item_code"].strip(),
-            form.cleaned_data["case_number"].strip(),
+    if not form.is_valid():
+        return _refused(request, project, licence_form=form)
+    data = form.cleaned_data
+    window = _window(project, data["window"])
+    item_code, case_number = data["item_code"].strip(), data["case_number"].strip()
+    item = Item.objects.filter(center_id=project.center_id, code=item_code).first() if item_code else None
+    case = (
+        Case.objects.filter(center_id=project.center_id, number=case_number).first() if case_number else None
+    )
+
+    def call() -> Any:
+        if window is None:
+            raise RuleViolation("R-AGT-4", _("请选择办理窗口。"), field="window")
+        if item_code and item is None:
+            raise RuleViolation("R-AGT-4", _("未找到该事项编号。"), field="item_code")
+        if case_number and case is None:
+            raise RuleViolation("R-AGT-4", _("未找到该办件编号。"), field="case_number")
+        return services.agency_licence_add(
+            actor=request.user, project=project, name=data["name"], window=window, item=item, case=case
         )
-        item = Item.objects.filter(center_id=project.center_id, code=item_code).first() if item_code else None
-        case = (
-            Case.objects.filter(center_id=project.center_id, number=case_number).first()
-            if case_number
-            else None
-        )
-        try:
-            if window is None:
-                raise RuleViolation("R-AGT-4", _("请选择办理窗口。"), field="window")
-            if item_code and item is None:
-                raise RuleViolation("R-AGT-4", _("未找到该事项编号。"), field="item_code")
-            if case_number and case is None:
-                raise RuleViolation("R-AGT-4", _("未找到该办件编号。"), field="case_number")
-            services.agency_licence_add(
-                actor=request.user,
-                project=project,
-                name=form.cleaned_data["name"],
-                window=window,
-                item=item,
-                case=case,
-            )
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
-            messages.success(request, _("证照已列入。"))
-            return _back(project, "#licences")
-    return _refused(request, project, licence_form=form)
+
+    return _act(request, project, call, _("证照已列入。"), "#licences", form=("licence_form", form))
 
 
 @login_required
@@ -575,23 +591,21 @@ def licence_move(request: HttpRequest, project_id: int) -> HttpResponse:
         licence = AgencyLicence.objects.filter(pk=form.cleaned_data["licence"], project=project).first()
     if licence is None:
         return _refused(request, project, refusal=RuleViolation("R-AGT-4", _("请选择证照和进度。")))
-    try:
-        services.agency_licence_move(
+    data = form.cleaned_data
+    return _act(
+        request,
+        project,
+        lambda: services.agency_licence_move(
             actor=request.user,
             licence=licence,
-            to_stage=form.cleaned_data["to_stage"],
-            reason=form.cleaned_data["reason"],
-            licence_number=form.cleaned_data["licence_number"],
-            issued_on=form.cleaned_data["issued_on"],
-        )
-    except RuleViolation as violation:
-        return _refused(request, project, refusal=violation)
-    messages.success(
-        request,
-        _("%(name)s：%(stage)s。")
-        % {"name": licence.name, "stage": LicenceStage(form.cleaned_data["to_stage"]).label},
+            to_stage=data["to_stage"],
+            reason=data["reason"],
+            licence_number=data["licence_number"],
+            issued_on=data["issued_on"],
+        ),
+        _("%(name)s：%(stage)s。") % {"name": licence.name, "stage": LicenceStage(data["to_stage"]).label},
+        "#licences",
     )
-    return _back(project, "#licences")
 
 
 @login_required
@@ -599,15 +613,16 @@ def licence_move(request: HttpRequest, project_id: int) -> HttpResponse:
 def hand_over_sign(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
     form = HandOverForm(request.POST, auto_id="handover_%s")
-    if form.is_valid():
-        try:
-            services.handover_sign(actor=request.user, project=project, **form.cleaned_data)
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
-            messages.success(request, _("证照已如数移交，交接登记已签字。"))
-            return _back(project, "#hand-over")
-    return _refused(request, project, hand_over_form=form)
+    if not form.is_valid():
+        return _refused(request, project, hand_over_form=form)
+    return _act(
+        request,
+        project,
+        lambda: services.handover_sign(actor=request.user, project=project, **form.cleaned_data),
+        _("证照已如数移交，交接登记已签字。"),
+        "#hand-over",
+        form=("hand_over_form", form),
+    )
 
 
 def hand_over_html(page: ProjectPage) -> str:
@@ -642,24 +657,26 @@ def delay_record(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
     page = project_page(project)
     form = DelayForm(request.POST, page=page)
-    if form.is_valid():
-        task = next((t for t in page.tasks if t.pk == form.cleaned_data["task"]), None)
-        try:
-            services.agency_delay_record(
-                actor=request.user,
-                project=project,
-                kind=form.cleaned_data["kind"],
-                description=form.cleaned_data["description"],
-                member=_staff(project, form.cleaned_data["member"]),
-                window=_window(project, form.cleaned_data["window"]),
-                task=task,
-            )
-        except RuleViolation as violation:
-            show_refusal(form, violation)
-        else:
-            messages.success(request, _("延误已登记。"))
-            return _back(project, "#delays")
-    return _refused(request, project, delay_form=form)
+    if not form.is_valid():
+        return _refused(request, project, delay_form=form)
+    data = form.cleaned_data
+    task = next((t for t in page.tasks if t.pk == data["task"]), None)
+    return _act(
+        request,
+        project,
+        lambda: services.agency_delay_record(
+            actor=request.user,
+            project=project,
+            kind=data["kind"],
+            description=data["description"],
+            member=_staff(project, data["member"]),
+            window=_window(project, data["window"]),
+            task=task,
+        ),
+        _("延误已登记。"),
+        "#delays",
+        form=("delay_form", form),
+    )
 
 
 @login_required
@@ -670,25 +687,24 @@ def delay_report(request: HttpRequest, project_id: int) -> HttpResponse:
     delay = None
     if form.is_valid():
         delay = AgencyDelay.objects.filter(pk=form.cleaned_data["delay"], project=project).first()
-    if delay is None:
-        return _refused(request, project, refusal=RuleViolation("R-AGT-6", _("请填写报送日期。")))
-    try:
-        services.agency_delay_report(
+
+    def call() -> Any:
+        if delay is None:
+            raise RuleViolation("R-AGT-6", _("请填写报送日期。"))
+        return services.agency_delay_report(
             actor=request.user, delay=delay, reported_on=form.cleaned_data["reported_on"]
         )
-    except RuleViolation as violation:
-        return _refused(request, project, refusal=violation)
-    messages.success(request, _("已登记报送纪检监察机关的日期。"))
-    return _back(project, "#delays")
+
+    return _act(request, project, call, _("已登记报送纪检监察机关的日期。"), "#delays")
 
 
 @login_required
 @require_POST
 def project_close(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
-    try:
-        services.agency_project_close(actor=request.user, project=project)
-    except RuleViolation as violation:
-        return _refused(request, project, refusal=violation)
-    messages.success(request, _("项目已办结。"))
-    return _back(project)
+    return _act(
+        request,
+        project,
+        lambda: services.agency_project_close(actor=request.user, project=project),
+        _("项目已办结。"),
+    )

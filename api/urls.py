@@ -246,7 +246,7 @@ urlpatterns = [
         name="joint_second_procedure",
     ),
     path("centers/<slug:center>/joint-lateness", joint.JointLatenessView.as_view(), name="joint_lateness"),
-    # Full agency (R-AGT-1 … R-AGT-4, R-AGT-6)
+    # Full agency (R-AGT-1 … R-AGT-6)
     path(
         "centers/<slug:center>/agency-projects", agency.AgencyProjectsView.as_view(), name="agency_projects"
     ),
@@ -259,6 +259,16 @@ urlpatterns = [
         "centers/<slug:center>/agency-projects/<int:project_id>/confirm",
         agency.AgencyConfirmView.as_view(),
         name="agency_confirm",
+    ),
+    path(
+        "centers/<slug:center>/agency-projects/<int:project_id>/members",
+        agency.AgencyMembersView.as_view(),
+        name="agency_members",
+    ),
+    path(
+        "centers/<slug:center>/agency-projects/<int:project_id>/meetings",
+        agency.AgencyMeetingsView.as_view(),
+        name="agency_meetings",
     ),
     path(
         "centers/<slug:center>/agency-projects/<int:project_id>/tasks",
@@ -274,6 +284,21 @@ urlpatterns = [
         "centers/<slug:center>/agency-projects/<int:project_id>/delays",
         agency.AgencyDelaysView.as_view(),
         name="agency_delays",
+    ),
+    path(
+        "centers/<slug:center>/agency-projects/<int:project_id>/hand-over",
+        agency.AgencyHandOverView.as_view(),
+        name="agency_hand_over",
+    ),
+    path(
+        "centers/<slug:center>/agency-projects/<int:project_id>/close",
+        agency.AgencyCloseView.as_view(),
+        name="agency_close",
+    ),
+    path(
+        "centers/<slug:center>/agency-delays/<int:delay_id>/report",
+        agency.AgencyDelayReportView.as_view(),
+        name="agency_delay_report",
     ),
     path(
         "centers/<slug:center>/agency-licences/<int:licence_id>/move",

@@ -7,7 +7,8 @@ cases is only what goes into it:
   plus the approved extensions (R-CLK-5); a green-channel case with a shorter target keeps the shorter of the
   two (R-CASE-11). The legal limit (`limit_days`) itself is never changed.
 - **The yellow threshold** is max(yellow_min_days, ceil(limit × ratio / 100)) working days, with the policy
-  in force on the acceptance date, so that a stored warning date does not drift (R-CLK-6).
+  in force on the acceptance date, so that a stored warning date does not drift (R-CLK-6); every timer reads it
+  from `workdays.selectors.yellow_days_for`.
 - **What stops it** (R-CLK-4): hearing, bidding, auction, testing, quarantine, appraisal and expert review
   (听证、招标、拍卖、检验、检疫、鉴定、专家评审), and the time a reported case (报批件) spends with the higher
   authority (R-CASE-5). A site survey or a collective deliberation (现场勘查、集体讨论) keeps a chief
@@ -17,11 +18,10 @@ cases is only what goes into it:
 from __future__ import annotations
 
 from catalog.models import CLOCK_STOPPING_PROCEDURES, CaseType
-from workdays.timer import yellow_threshold
 
 REPORTED_UP = "reported_up"  # the reason of the span a reported case spends with the higher authority
 
-__all__ = ["CLOCK_STOPPING_PROCEDURES", "REPORTED_UP", "budget_days", "stops_the_clock", "yellow_days"]
+__all__ = ["CLOCK_STOPPING_PROCEDURES", "REPORTED_UP", "budget_days", "stops_the_clock"]
 
 
 def budget_days(
@@ -33,13 +33,6 @@ def budget_days(
     if priority_target_days is not None:
         budget = min(budget, priority_target_days)
     return budget
-
-
-def yellow_days(*, limit_days: int, yellow_min_days: int, yellow_ratio_percent: int) -> int:
-    """The case's yellow threshold in working days (R-CLK-6)."""
-    return yellow_threshold(
-        limit_days=limit_days, yellow_min_days=yellow_min_days, yellow_ratio_percent=yellow_ratio_percent
-    )
 
 
 def stops_the_clock(procedure: str) -> bool:

@@ -6,12 +6,17 @@ way; it answers with the refusal (a `RuleViolation` naming its rule) or None. Th
 offer of the decision read the same guards (`cases.actions`), so that what is offered is what is allowed.
 Joint approval registers one (`joint/apps.py`): a joint case is decided only after the lead department's final
 inspection (R-PAR-11).
+
+A *case link* names a page built on the case that its reader may go to from the case page: joint approval
+adds "start the joint approval" for the lead of an accepted joint case, and "the departments' progress" once it
+is opened. A link source answers None for a case it has nothing to say about, without a query where it can.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from common.errors import RuleViolation
 
@@ -20,7 +25,20 @@ if TYPE_CHECKING:
 
 DecisionGuard = Callable[["Case"], RuleViolation | None]
 
+
+@dataclass(frozen=True)
+class CaseLink:
+    """A link of the case page to a page built on the case: its label and where it goes."""
+
+    label: str
+    url: str
+    name: str  # a stable identifier for the page's markup and the tests
+
+
+CaseLinkSource = Callable[["Case", Any], CaseLink | None]
+
 _decision_guards: list[DecisionGuard] = []
+_link_sources: list[CaseLinkSource] = []
 
 
 def register_decision_guard(guard: DecisionGuard) -> DecisionGuard:
@@ -37,3 +55,15 @@ def decision_refused(case: Case) -> RuleViolation | None:
         if refusal is not None:
             return refusal
     return None
+
+
+def register_case_link(source: CaseLinkSource) -> CaseLinkSource:
+    """Add `source` (once) to those asked for the case page's links; it is called with the case and the user."""
+    if source not in _link_sources:
+        _link_sources.append(source)
+    return source
+
+
+def case_links(case: Case, user: Any) -> list[CaseLink]:
+    """The links the case page shows `user` to the pages built on `case`."""
+    return [link for source in _link_sources if (link := source(case, user)) is not None]

@@ -38,10 +38,10 @@ from common.errors import PermissionDenied, RuleViolation
 from common.history import record
 from org.access import may_act
 from org.models import Center, Department, Role, StaffProfile, Window
-from policy.selectors import policy_value, policy_values
+from policy.selectors import policy_value
 from workdays import hooks
 from workdays.models import Timer, TimerKind, TimerState
-from workdays.timer import yellow_threshold
+from workdays.selectors import yellow_days_for
 from workdays.timers import timer_finish, timer_resume, timer_set_budget, timer_start, timer_stop, view_of
 
 from .models import (
@@ -147,15 +147,6 @@ def chief_representative_of(center: Center, department_id: int) -> StaffProfile 
     if window is None:
         return None
     return window.chief_representative or window.head
-
-
-def _yellow(center: Center, limit_days: int, on: date) -> int:
-    values = policy_values(center, ["yellow_min_days", "yellow_ratio_percent"], on)
-    return yellow_threshold(
-        limit_days=limit_days,
-        yellow_min_days=int(values["yellow_min_days"]),
-        yellow_ratio_percent=int(values["yellow_ratio_percent"]),
-    )
 
 
 # --- the flow-and-limits table (R-PAR-1, R-PAR-2) ----------------------------------------------------------------
@@ -393,7 +384,7 @@ def joint_lane_receive(*, actor: Any, lane: JointLane, at: datetime | None = Non
         subject_id=lane.pk,
         started_on=today,
         budget_days=lane.limit_days,
-        yellow_days=_yellow(lane.center, lane.limit_days, today),
+        yellow_days=yellow_days_for(center=lane.center, limit_days=lane.limit_days, on=today),
     )
     lane.received_at, lane.received_by = now, receiver
     lane.save(update_fields=["timer", "received_at", "received_by"])

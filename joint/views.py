@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -25,9 +25,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.hooks import CaseLink
 from cases.models import CaseMaterial, MaterialStatus
 from common.errors import NotFound, RuleViolation
 from common.pdf import pdf_serif_family, render_pdf
+from common.periods import period_of
 from common.xlsx import table_workbook, xlsx_response
 from org.access import CAN_SUPERVISE, CENTER_WIDE_ROLES, center_for, has_role, home_center, require_role
 from org.models import Center, StaffProfile
@@ -82,9 +84,9 @@ def joint_list(request: HttpRequest) -> HttpResponse:
     department_id = profile.department_id if profile is not None else None
     if department_id is not None and services.acts_for(request.user, center, department_id):
         for case in selectors.awaiting_opening(center, department_id):
-            flow = services.flow_in_force(case.item, case.accepted_on) if case.accepted_on else None
-            if flow is not None:
-                to_open.append({"case": case, "lanes": list(flow.lanes.select_related("department"))})
+            row = _opening(case)
+            if row is not None:
+                to_open.append(row)
     related = ("case", "lead_department")
     context = {
         "center": center,
@@ -98,11 +100,38 @@ def joint_list(request: HttpRequest) -> HttpResponse:
     return render(request, "joint/joint_list.html", context)
 
 
+def _opening(case: Any) -> dict[str, Any] | None:
+    """The opening form's row of an accepted case of a joint item: the case and the lanes of the flow-and-limits
+    table in force on its acceptance day (None without one)."""
+    flow = services.flow_in_force(case.item, case.accepted_on) if case.accepted_on else None
+    if flow is None:
+        return None
+    return {"case": case, "lanes": list(flow.lanes.select_related("department"))}
+
+
+def case_link(case: Any, user: Any) -> CaseLink | None:
+    """The case page's link to joint approval (`cases.hooks`): the departments' progress once the joint case is
+    opened (for those who may read it), or, for the lead of an accepted joint case not opened yet, the page that
+    opens it (R-PAR-3). No query for a case of another type."""
+    from catalog.models import CaseType
+
+    if case.case_type != CaseType.JOINT:
+        return None
+    joint_case = JointCase.objects.filter(case=case).first()
+    if joint_case is not None:
+        if not selectors.may_read(user, joint_case):
+            return None
+        return CaseLink(_("并联审批：各部门进度"), reverse("joint:detail", args=[joint_case.pk]), "joint")
+    if case.accepted_on is None or not services.acts_for(user, case.center, case.window.department_id):
+        return None
+    return CaseLink(_("启动并联审批"), reverse("joint:open", args=[case.pk]), "joint_open")
+
+
 @login_required
-@require_POST
 def joint_open(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The lead opens the joint case of a case accepted at its window (R-PAR-3): the involved departments and
-    the chief representatives present at the acceptance, as ticked."""
+    """The lead opens the joint case of a case accepted at its window (R-PAR-3), from the case page or its list:
+    the involved departments and the chief representatives present at the acceptance, as ticked. GET shows the
+    form; a refusal is shown on it with its rule id (422)."""
     from cases.access import case_for_user
     from org.models import Department, Window
 
@@ -110,30 +139,44 @@ def joint_open(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_user(request.user, case_id)
     if case.center_id != center.pk:
         raise NotFound()
-    post = request.POST
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    refusal: RuleViolation | None = None
+    if request.method == "POST":
+        post = request.POST
 
-    def ids(name: str) -> list[int]:
-        return [int(v) for v in post.getlist(name) if v.isdigit() and len(v) < 10]
+        def ids(name: str) -> list[int]:
+            return [int(v) for v in post.getlist(name) if v.isdigit() and len(v) < 10]
 
-    departments = list(Department.objects.filter(center=center, pk__in=ids("departments")))
-    present = [
-        w.chief_representative
-        for w in Window.objects.filter(center=center, department_id__in=ids("present"), is_active=True)
-        .exclude(chief_representative=None)
-        .select_related("chief_representative")
-    ]
-    try:
-        joint_case = services.joint_case_open(
-            actor=request.user,
-            case=case,
-            departments=departments,
-            present=[p for p in present if p is not None],
-            project_code=post.get("project_code", ""),
-        )
-    except RuleViolation as refusal:
-        messages.error(request, f"{refusal.message}（{refusal.rule}）")
-        return redirect(reverse("joint:list"))
-    return _done(request, joint_case, _("已启动并联审批，请向相关部门抄告。"))
+        departments = list(Department.objects.filter(center=center, pk__in=ids("departments")))
+        present = [
+            w.chief_representative
+            for w in Window.objects.filter(center=center, department_id__in=ids("present"), is_active=True)
+            .exclude(chief_representative=None)
+            .select_related("chief_representative")
+        ]
+        try:
+            joint_case = services.joint_case_open(
+                actor=request.user,
+                case=case,
+                departments=departments,
+                present=[p for p in present if p is not None],
+                project_code=post.get("project_code", ""),
+            )
+        except RuleViolation as exc:
+            refusal = exc
+        else:
+            return _done(request, joint_case, _("已启动并联审批，请向相关部门抄告。"))
+    opened = JointCase.objects.filter(case=case).first()
+    if opened is not None and refusal is None:
+        return redirect(reverse("joint:detail", args=[opened.pk]))
+    context = {
+        "case": case,
+        "row": _opening(case) if opened is None else None,
+        "may_open": services.acts_for(request.user, center, case.window.department_id),
+        "refusal": refusal,
+    }
+    return render(request, "joint/open.html", context, status=422 if refusal else 200)
 
 
 # --- a joint case --------------------------------------------------------------------------------------------
@@ -385,22 +428,13 @@ def survey_sign(request: HttpRequest, survey_id: int) -> HttpResponse:
 # --- lateness for the supervision section (R-PAR-10) -------------------------------------------------------------
 
 
-def _lateness_period(request: HttpRequest) -> tuple[date, date]:
-    today = timezone.localdate()
-    end = _date(request.GET.get("end")) or today
-    start = _date(request.GET.get("start")) or end.replace(day=1)
-    if start > end or (end - start).days > 366:
-        start = end.replace(day=1)
-    return start, end
-
-
 @login_required
 @require_GET
 def lateness(request: HttpRequest) -> HttpResponseBase:
     """Lateness by department over a period (R-PAR-10), with the records; `?format=xlsx` exports them."""
     center = center_for(request.user, request.GET.get("center") or None)
     require_role(request.user, center, CAN_SUPERVISE)
-    start, end = _lateness_period(request)
+    period_form, start, end = period_of(request, timezone.localdate())
     by_department = selectors.lateness_by_department(center, start, end)
     records = selectors.lateness_records(center, start, end)
     if request.GET.get("format") == "xlsx":
@@ -430,6 +464,7 @@ def lateness(request: HttpRequest) -> HttpResponseBase:
         "center": center,
         "start": start,
         "end": end,
+        "period_form": period_form,
         "by_department": by_department,
         "records": records,
         "query": request.GET.urlencode(),

@@ -31,7 +31,9 @@ class OutboxMessage(CenterOwned):
 
     key = models.CharField(max_length=200, verbose_name=_("事件键"))
     channel = models.CharField(max_length=20, verbose_name=_("渠道"))
-    # A phone number, an email address or "staff:<pk>": personal data, needed by the channel only.
+    # A phone number, an email address or "staff:<pk>": personal data, needed by the channel only; masked once
+    # the message is sent or given up (`notify.services.deliver`), so that the outbox keeps no address it no
+    # longer needs.
     recipient = models.CharField(max_length=254, verbose_name=_("接收人"))
     subject = models.CharField(max_length=200, blank=True, verbose_name=_("标题"))
     body = models.TextField(verbose_name=_("内容"))

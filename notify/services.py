@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from common.sql import insert
 
-from .channels import ChannelRegistry
+from .channels import ChannelRegistry, mask_recipient
 from .models import OutboxMessage
 
 if TYPE_CHECKING:
@@ -135,6 +135,7 @@ def _error_text(exc: BaseException) -> str:
 
 def _fail(message: OutboxMessage, *, worker: str, error: str, now: datetime) -> None:
     attempts = message.attempts + 1
+    error = error.replace(message.recipient, mask_recipient(message.recipient))  # a gateway may echo it
     gave_up = attempts >= MAX_ATTEMPTS
     fields = {
         "attempts": attempts,
@@ -145,6 +146,7 @@ def _fail(message: OutboxMessage, *, worker: str, error: str, now: datetime) -> 
     }
     if gave_up:
         fields["failed_at"] = now
+        fields["recipient"] = mask_recipient(message.recipient)  # never to be sent: kept masked only
     else:
         fields["available_at"] = now + backoff(attempts)
     updated = OutboxMessage.objects.filter(
@@ -201,8 +203,14 @@ def deliver(
         _fail(message, worker=worker, error=_error_text(exc), now=clock())
         return False
     # Mark it sent at once: this UPDATE is the end of the only window in which a crash sends twice.
+    # The address was needed by the channel only: from now on the row keeps it masked (data minimisation).
     marked = OutboxMessage.objects.filter(pk=message.pk, sent_at=None).update(
-        sent_at=clock(), claimed_by=worker[:100], claim_token="", claimed_until=None, last_error=""
+        sent_at=clock(),
+        claimed_by=worker[:100],
+        claim_token="",
+        claimed_until=None,
+        last_error="",
+        recipient=mask_recipient(message.recipient),
     )
     if not marked:
         logger.warning(

@@ -85,6 +85,7 @@ class TimerKind(models.TextChoices):
     COMPLAINT = "complaint", _("投诉答复")
     REVIEW = "review", _("差评整改")
     ACTION_ITEM = "action_item", _("例会督办事项")
+    AGENCY_TASK = "agency_task", _("代办任务时限")
 
 
 class TimerState(models.TextChoices):

@@ -21,6 +21,7 @@ from policy.selectors import policy_values
 
 from .clock import WorkCalendar, WorkingHours, parse_hhmm, parse_month_day, working_hours_on
 from .models import CalendarDay, CalendarYear, DayKind
+from .timer import yellow_threshold
 
 
 def _build(center_id: int | None) -> WorkCalendar:
@@ -69,6 +70,17 @@ HOUR_KEYS = (
     "summer_start",
     "summer_end",
 )
+
+
+def yellow_days_for(*, center: Center, limit_days: int, on: date) -> int:
+    """The yellow threshold (R-CLK-6) of a working-day limit started on `on`, from the centre's policy in force
+    that day: every timer (a case, a department's lane, an action item, an agency task) warns alike."""
+    values = policy_values(center, ["yellow_min_days", "yellow_ratio_percent"], on)
+    return yellow_threshold(
+        limit_days=limit_days,
+        yellow_min_days=int(values["yellow_min_days"]),
+        yellow_ratio_percent=int(values["yellow_ratio_percent"]),
+    )
 
 
 def working_hours_for(center: Center | None, on: date) -> WorkingHours:

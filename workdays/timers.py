@@ -178,10 +178,16 @@ def timer_finish(*, timer: Timer, on: date, open_span: bool | None = None) -> No
     sql.update(timer, fields)
     if late:
         hooks.timer_overdue(timer)
-    # The warnings recorded for it get their result (read from the table, not from `timer.warned`, which the
-    # sweep may have changed since this instance was read).
+    # The warnings recorded for it get their result. A timer never warned (`warned` empty, most of them) has
+    # none to close, and no statement is spent on it; should the morning sweep record a warning between this
+    # instance's read and this finish, the next sweep closes it (`_close_finished_warnings`).
+    if timer.warned:
+        _close_warnings(timer, _finished_result(timer, on), on)
+
+
+def _finished_result(timer: Timer, on: date) -> str:
     in_time = timer.deadline is None or on <= timer.deadline
-    _close_warnings(timer, WarningResult.FINISHED_IN_TIME if in_time else WarningResult.FINISHED_LATE, on)
+    return WarningResult.FINISHED_IN_TIME if in_time else WarningResult.FINISHED_LATE
 
 
 def timer_recompute(
@@ -318,7 +324,18 @@ def timers_record_warnings(*, today: date) -> int:
             _close_warnings(timer, WarningResult.CLEARED, today)
             timer.warned = ""
             sql.update(timer, ["warned"])
+    _close_finished_warnings()
     return recorded
+
+
+def _close_finished_warnings() -> None:
+    """Give their result to the open warnings of finished timers: those a finish did not see because the sweep
+    recorded them while the subject was being finished (see `timer_finish`). Rare; one statement when none."""
+    finished = Timer.objects.filter(state=TimerState.FINISHED, finished_on__isnull=False)
+    for timer in finished.filter(pk__in=TimerWarning.objects.filter(result="").values("timer_id")):
+        assert timer.finished_on is not None
+        with transaction.atomic():
+            _close_warnings(timer, _finished_result(timer, timer.finished_on), timer.finished_on)
 
 
 def _close_warnings(timer: Timer, result: str, on: date) -> None:

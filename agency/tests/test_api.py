@@ -198,3 +198,117 @@ def test_r_agt_5_the_project_shows_the_hand_over_recipient_s_id_number_only_mask
     assert hand_over["recipient_id_number"] == ID_NUMBER[:3] + "*" * 11 + ID_NUMBER[-4:]
     assert ID_NUMBER not in response.content.decode()
     assert response.json()["licences"][0]["licence_number"] == "证字001号"
+
+
+def test_r_agt_2_the_team_adds_a_window_s_chief_representative_later(hall: Any, deputy: Any) -> None:
+    project = confirmed(hall, deputy)
+    hall.other_window.chief_representative = hall.other_clerk
+    hall.other_window.save()
+    url = f"{_base(hall)}/agency-projects/{project.pk}/members"
+    member = {"window": hall.other_window.pk, "staff": hall.other_clerk.pk}
+
+    assert _post(hall.clerk, url, member, when=at(4, 3)).status_code == 403
+    assert _post(hall.outsider, url, member, when=at(4, 3)).status_code == 404
+    assert _rule(_post(deputy, url, {**member, "staff": hall.clerk.pk}, when=at(4, 3))) == "R-AGT-2"
+    assert _post(deputy, url, {**member, "window": 2**31 - 1}, when=at(4, 3)).status_code == 400
+    assert project.members.count() == 3
+
+    added = _post(deputy, url, member, when=at(4, 3))
+    assert added.status_code == 201, added.content
+    assert {"staff": hall.other_clerk.pk, "name": hall.other_clerk.name, "role": "chief_representative",
+            "window": "B02"} in added.json()["team"]  # fmt: skip
+    assert _rule(_post(deputy, url, member, when=at(4, 3))) == "R-AGT-2"
+
+
+def test_r_agt_3_the_team_records_a_meeting(hall: Any, deputy: Any) -> None:
+    project = confirmed(hall, deputy)
+    url = f"{_base(hall)}/agency-projects/{project.pk}/meetings"
+    meeting = {
+        "held_at": at(4, 3, 10).isoformat(),
+        "place": "二楼会商室",
+        "minutes": "明确分工",
+        "attendees": [deputy.pk, hall.chief.pk],
+    }
+
+    assert _post(hall.clerk, url, meeting, when=at(4, 3, 12)).status_code == 403
+    assert _post(hall.outsider, url, meeting, when=at(4, 3, 12)).status_code == 404
+    future = _post(deputy, url, {**meeting, "held_at": at(4, 3, 15).isoformat()}, when=at(4, 3, 12))
+    assert _rule(future) == "R-AGT-3" and future.json()["error"]["field"] == "held_at"
+    assert _post(deputy, url, {**meeting, "attendees": []}, when=at(4, 3, 12)).status_code == 400
+    assert not project.meetings.exists()
+
+    recorded = _post(deputy, url, meeting, when=at(4, 3, 12))
+    assert recorded.status_code == 201, recorded.content
+    (row,) = recorded.json()["meetings"]
+    assert row["place"] == "二楼会商室" and sorted(row["attendees"]) == sorted([deputy.name, hall.chief.name])
+
+
+def test_r_agt_6_the_day_a_delay_was_reported_is_recorded(hall: Any, deputy: Any) -> None:
+    project = confirmed(hall, deputy)
+    delay = services.agency_delay_record(
+        actor=deputy.user,
+        project=project,
+        kind="shirking",
+        description="推诿不接收任务",
+        window=hall.window,
+        at=at(4, 20),
+    )
+    url = f"{_base(hall)}/agency-delays/{delay.pk}/report"
+
+    assert _post(hall.clerk, url, {"reported_on": "2026-04-21"}, when=at(4, 22)).status_code == 403
+    assert _post(hall.outsider, url, {"reported_on": "2026-04-21"}, when=at(4, 22)).status_code == 404
+    early = _post(deputy, url, {"reported_on": "2026-04-19"}, when=at(4, 22))
+    assert _rule(early) == "R-AGT-6" and early.json()["error"]["code"] == "reported_on"
+    assert _post(deputy, url, {"reported_on": "nonsense"}, when=at(4, 22)).status_code == 400
+    delay.refresh_from_db()
+    assert delay.reported_on is None
+
+    reported = _post(deputy, url, {"reported_on": "2026-04-21"}, when=at(4, 22))
+    assert reported.status_code == 200, reported.content
+    assert reported.json()["delays"][0]["reported_on"] == "2026-04-21"
+    assert _rule(_post(deputy, url, {"reported_on": "2026-04-22"}, when=at(4, 22))) == "R-AGT-6"
+
+
+def test_r_agt_5_the_hand_over_is_signed_and_the_project_closed(hall: Any, deputy: Any) -> None:
+    project = confirmed(hall, deputy)
+    licence = services.agency_licence_add(
+        actor=hall.coordination.user,
+        project=project,
+        name="外商投资企业备案回执",
+        window=hall.window,
+        at=at(4, 3),
+    )
+    url = f"{_base(hall)}/agency-projects/{project.pk}/hand-over"
+    close = f"{_base(hall)}/agency-projects/{project.pk}/close"
+    sign = {"recipient_name": "陈接收", "recipient_id_number": ID_NUMBER, "note": "如数移交"}
+
+    not_issued = _post(deputy, url, sign, when=at(4, 10))
+    assert _rule(not_issued) == "R-AGT-5" and not_issued.json()["error"]["code"] == "not_all_issued"
+    assert _rule(_post(deputy, close, when=at(4, 10))) == "R-AGT-5"
+    issue(hall, licence)
+    assert _post(hall.clerk, url, sign, when=at(4, 22)).status_code == 403
+    assert _post(hall.outsider, url, sign, when=at(4, 22)).status_code == 404
+    bad_id = _post(deputy, url, {**sign, "recipient_id_number": ID_NUMBER[:-1] + "0"}, when=at(4, 22))
+    assert _rule(bad_id) == "R-AGT-5" and bad_id.json()["error"]["field"] == "recipient_id_number"
+    project.refresh_from_db()
+    assert project.state == ProjectState.CONFIRMED
+
+    signed = _post(deputy, url, sign, when=at(4, 22))
+    assert signed.status_code == 201, signed.content
+    hand_over = signed.json()["hand_over"]
+    assert signed.json()["state"] == ProjectState.HANDED_OVER
+    assert hand_over["signed_by"] == deputy.name and hand_over["note"] == "如数移交"
+    assert hand_over["rows"] == [
+        {"name": "外商投资企业备案回执", "licence_number": "证字001号", "issued_on": "2026-04-20",
+         "issuer": hall.department.name}
+    ]  # fmt: skip
+    assert hand_over["pdf"] == f"/staff/agency/{project.pk}/hand-over.pdf"
+    assert ID_NUMBER not in signed.content.decode()
+    assert _rule(_post(deputy, url, sign, when=at(4, 22))) == "R-AGT-5"
+
+    assert _post(hall.clerk, close, when=at(4, 23)).status_code == 403
+    assert _post(hall.outsider, close, when=at(4, 23)).status_code == 404
+    closed = _post(deputy, close, when=at(4, 23))
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["state"] == ProjectState.CLOSED and closed.json()["closed_at"]
+    assert _rule(_post(deputy, close, when=at(4, 24))) == "R-AGT-5"

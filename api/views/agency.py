@@ -1,8 +1,14 @@
-"""Full agency through the API (R-AGT-1 … R-AGT-4, R-AGT-6): the centre's project board (each project with its
-licences counted by stage), one project (its team, tasks, licences with their stage, delays and the hand-over,
-whose recipient's identity number is only ever masked), and the writes: proposing a project, confirming it with
-its team, assigning a task to a window, the window taking and finishing it, listing a licence and moving it
-through its stages, recording a delay.
+"""Full agency through the API (R-AGT-1 … R-AGT-6): the centre's project board (each project with its licences
+counted by stage, its yellow and red tasks), one project (its team, meetings, tasks with their working-day timer's
+colour, licences with their stage, delays and the hand-over, whose recipient's identity number is only ever
+masked), and the writes the pages make: proposing a project, confirming it with its team, adding a window's chief
+representative to the team later, recording a team meeting, assigning a task to a window, the window taking and
+finishing it, listing a licence and moving it through its stages, signing the hand-over register, closing the
+project, recording a delay and the day it was reported to the discipline authority.
+
+The hand-over register's PDF is not an endpoint of its own: the project names it (`hand_over.pdf`, the address the
+staff pages print it from, for a signed-in staff member), and the register's rows are in the project itself, so
+that a client holds every field the PDF prints without a binary answer in a JSON API.
 
 Each write is one call of `agency.services`, which checks who may act (so the API refuses as the pages do); a
 refusal is a 422 whose body names the rule. Every staff member of the centre reads the board and the projects, as
@@ -12,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -22,6 +29,7 @@ from rest_framework.response import Response
 from agency import services as agency
 from agency.models import (
     STAGE_ORDER,
+    AgencyDelay,
     AgencyLicence,
     AgencyMeeting,
     AgencyProject,
@@ -43,6 +51,7 @@ from .base import CENTER, ApiView, errors, id_param, parse, referenced
 PROJECT_ID = id_param("project_id", "代办项目编号")
 LICENCE_ID = id_param("licence_id", "代办证照编号")
 TASK_ID = id_param("task_id", "代办任务编号")
+DELAY_ID = id_param("delay_id", "代办延误记录编号")
 
 
 def _id(**kw: Any) -> serializers.IntegerField:
@@ -98,6 +107,30 @@ class TaskInSerializer(serializers.Serializer):
     meeting = _optional_id("布置任务的联席会议编号")
 
 
+class MemberInSerializer(serializers.Serializer):
+    window = _id(help_text="新涉及的窗口编号")
+    staff = _id(help_text="该窗口的首席代表（工作人员编号）")
+
+
+class MeetingInSerializer(serializers.Serializer):
+    held_at = serializers.DateTimeField(help_text="开会时间（不晚于现在）")
+    place = serializers.CharField(max_length=200, help_text="地点")
+    minutes = _text(20000, "会议纪要")
+    attendees = serializers.ListField(
+        child=_id(), min_length=1, max_length=200, help_text="参会人员（工作人员编号）"
+    )
+
+
+class HandOverInSerializer(serializers.Serializer):
+    recipient_name = serializers.CharField(max_length=40, help_text="企业接收人姓名")
+    recipient_id_number = serializers.CharField(max_length=18, help_text="接收人身份证号")
+    note = _text(300, "备注")
+
+
+class ReportInSerializer(serializers.Serializer):
+    reported_on = serializers.DateField(help_text="报送纪检监察机关日期")
+
+
 class FinishInSerializer(serializers.Serializer):
     result = serializers.CharField(max_length=5000, help_text="办理结果")
 
@@ -138,7 +171,8 @@ class BoardRowSerializer(serializers.Serializer):
     licences = serializers.IntegerField(help_text="证照数")
     by_stage = serializers.DictField(child=serializers.IntegerField(), help_text="各办理进度的证照数")
     open_tasks = serializers.IntegerField()
-    overdue_tasks = serializers.IntegerField()
+    yellow_tasks = serializers.IntegerField(help_text="黄灯预警的未完成任务数")
+    overdue_tasks = serializers.IntegerField(help_text="超过办理时限（红灯）的未完成任务数")
     delays = serializers.IntegerField()
     proposed_at = serializers.DateTimeField()
     confirmed_at = serializers.DateTimeField(allow_null=True)
@@ -156,13 +190,22 @@ class TaskSerializer(serializers.Serializer):
     title = serializers.CharField()
     window = serializers.CharField()
     due_days = serializers.IntegerField()
-    due_on = serializers.DateField()
+    due_on = serializers.DateField(help_text="完成期限：工作日计时的期限")
+    colour = serializers.CharField(help_text="今日的计时颜色：green、yellow、red；已完成为空")
     state = serializers.CharField()
     assigned_at = serializers.DateTimeField()
     taken_at = serializers.DateTimeField(allow_null=True)
     taken_by = serializers.CharField()
     done_at = serializers.DateTimeField(allow_null=True)
     result = serializers.CharField()
+
+
+class MeetingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    held_at = serializers.DateTimeField()
+    place = serializers.CharField()
+    minutes = serializers.CharField()
+    attendees = serializers.ListField(child=serializers.CharField(), help_text="参会人员姓名")
 
 
 class StageChangeSerializer(serializers.Serializer):
@@ -195,12 +238,22 @@ class DelaySerializer(serializers.Serializer):
     reported_on = serializers.DateField(allow_null=True)
 
 
+class HandOverRowSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    licence_number = serializers.CharField()
+    issued_on = serializers.DateField()
+    issuer = serializers.CharField(help_text="发证部门")
+
+
 class HandOverSerializer(serializers.Serializer):
     signed_by = serializers.CharField()
     signed_at = serializers.DateTimeField()
     recipient_name = serializers.CharField()
     recipient_id_number = serializers.CharField(help_text="接收人身份证号（仅显示首三位与末四位）")
+    note = serializers.CharField()
     licences = serializers.IntegerField()
+    rows = HandOverRowSerializer(many=True, help_text="交接登记所列证照")
+    pdf = serializers.CharField(help_text="交接登记PDF的地址（工作人员登录后打印）")
 
 
 class ProjectSerializer(serializers.Serializer):
@@ -216,6 +269,7 @@ class ProjectSerializer(serializers.Serializer):
     confirmed_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
     team = MemberSerializer(many=True)
+    meetings = MeetingSerializer(many=True)
     tasks = TaskSerializer(many=True)
     licences = LicenceSerializer(many=True)
     delays = DelaySerializer(many=True)
@@ -253,6 +307,16 @@ def body(project: AgencyProject) -> dict[str, Any]:
                 }
                 for m in page.members
             ],
+            "meetings": [
+                {
+                    "id": m.pk,
+                    "held_at": m.held_at,
+                    "place": m.place,
+                    "minutes": m.minutes,
+                    "attendees": [p.name for p in m.attendees.all()],
+                }
+                for m in page.meetings
+            ],
             "tasks": [
                 {
                     "id": t.pk,
@@ -260,6 +324,7 @@ def body(project: AgencyProject) -> dict[str, Any]:
                     "window": t.window.number,
                     "due_days": t.due_days,
                     "due_on": t.due_on,
+                    "colour": colour,
                     "state": t.state,
                     "assigned_at": t.assigned_at,
                     "taken_at": t.taken_at,
@@ -267,7 +332,7 @@ def body(project: AgencyProject) -> dict[str, Any]:
                     "done_at": t.done_at,
                     "result": t.result,
                 }
-                for t in page.tasks
+                for t, colour in page.task_rows
             ],
             "licences": [
                 {
@@ -306,7 +371,18 @@ def body(project: AgencyProject) -> dict[str, Any]:
                 "signed_at": hand_over.signed_at,
                 "recipient_name": hand_over.recipient_name,
                 "recipient_id_number": hand_over.recipient_id_masked,
+                "note": hand_over.note,
                 "licences": len(page.hand_over_rows),
+                "rows": [
+                    {
+                        "name": r.name,
+                        "licence_number": r.licence_number,
+                        "issued_on": r.issued_on,
+                        "issuer": r.issuer,
+                    }
+                    for r in page.hand_over_rows
+                ],
+                "pdf": reverse("agency:hand_over_pdf", args=[fresh.pk]),
             },
         }
     ).data
@@ -364,6 +440,7 @@ class AgencyProjectsView(ApiView):
                         "licences": r.licences,
                         "by_stage": dict(zip(STAGE_ORDER, r.stage_counts, strict=True)),
                         "open_tasks": r.open_tasks,
+                        "yellow_tasks": r.yellow_tasks,
                         "overdue_tasks": r.overdue_tasks,
                         "delays": r.delays,
                         "proposed_at": r.project.proposed_at,
@@ -432,6 +509,53 @@ class AgencyConfirmView(ApiView):
             windows=[w for w in windows if w is not None],
         )
         return Response(body(project))
+
+
+class AgencyMembersView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["agency"],
+        summary="专班吸收新涉及窗口的首席代表为成员（专班成员限于分管副主任、审批协调科负责人和相关窗口首席代表）（R-AGT-2）",
+        parameters=[CENTER, PROJECT_ID],
+        request=MemberInSerializer,
+        responses={201: ProjectSerializer, **errors(400, 401, 403, 404, 422)},
+    )
+    def post(self, request: Request, center: str, project_id: int) -> Response:
+        data = parse(MemberInSerializer, request.data)
+        where = staff_center(request.user, center)
+        project = _project(request, where, project_id)
+        window = _window(request, where, "window", data["window"])
+        staff = _staff(request, where, "staff", data["staff"])
+        assert window is not None and staff is not None
+        agency.agency_member_add(actor=request.user, project=project, staff=staff, window=window)
+        return Response(body(project), status=201)
+
+
+class AgencyMeetingsView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["agency"],
+        summary="登记专班联席会议：开会时间、地点、参会人员、会议纪要（R-AGT-3）",
+        parameters=[CENTER, PROJECT_ID],
+        request=MeetingInSerializer,
+        responses={201: ProjectSerializer, **errors(400, 401, 403, 404, 422)},
+    )
+    def post(self, request: Request, center: str, project_id: int) -> Response:
+        data = parse(MeetingInSerializer, request.data)
+        where = staff_center(request.user, center)
+        project = _project(request, where, project_id)
+        attendees = [_staff(request, where, "attendees", pk) for pk in dict.fromkeys(data["attendees"])]
+        agency.agency_meeting_record(
+            actor=request.user,
+            project=project,
+            held_at=data["held_at"],
+            place=data["place"],
+            minutes=data["minutes"],
+            attendees=[p for p in attendees if p is not None],
+        )
+        return Response(body(project), status=201)
 
 
 class AgencyTasksView(ApiView):
@@ -533,7 +657,42 @@ class AgencyDelaysView(ApiView):
         return Response(body(project), status=201)
 
 
-# --- a licence, a task -------------------------------------------------------------------------------------------
+class AgencyHandOverView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["agency"],
+        summary="证照全部办齐后如数移交企业：移交人以本人账号签字，登记企业接收人（R-AGT-5）",
+        parameters=[CENTER, PROJECT_ID],
+        request=HandOverInSerializer,
+        responses={201: ProjectSerializer, **errors(400, 401, 403, 404, 422)},
+    )
+    def post(self, request: Request, center: str, project_id: int) -> Response:
+        data = parse(HandOverInSerializer, request.data)
+        where = staff_center(request.user, center)
+        project = _project(request, where, project_id)
+        agency.handover_sign(actor=request.user, project=project, **data)
+        return Response(body(project), status=201)
+
+
+class AgencyCloseView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["agency"],
+        summary="证照移交后办结项目（R-AGT-5）",
+        parameters=[CENTER, PROJECT_ID],
+        request=None,
+        responses={200: ProjectSerializer, **errors(401, 403, 404, 422)},
+    )
+    def post(self, request: Request, center: str, project_id: int) -> Response:
+        where = staff_center(request.user, center)
+        project = _project(request, where, project_id)
+        agency.agency_project_close(actor=request.user, project=project)
+        return Response(body(project))
+
+
+# --- a licence, a task, a delay ----------------------------------------------------------------------------------
 
 
 class AgencyLicenceMoveView(ApiView):
@@ -600,3 +759,23 @@ class AgencyTaskFinishView(ApiView):
         )
         agency.agency_task_finish(actor=request.user, task=task, result=data["result"])
         return Response(body(task.project))
+
+
+class AgencyDelayReportView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["agency"],
+        summary="登记延误报送纪检监察机关的日期（登记之日至今天之间，只登记一次）（R-AGT-6）",
+        parameters=[CENTER, DELAY_ID],
+        request=ReportInSerializer,
+        responses={200: ProjectSerializer, **errors(400, 401, 403, 404, 422)},
+    )
+    def post(self, request: Request, center: str, delay_id: int) -> Response:
+        data = parse(ReportInSerializer, request.data)
+        where = staff_center(request.user, center)
+        delay = fetch(
+            request.user, AgencyDelay.objects.filter(center=where).select_related("project"), pk=delay_id
+        )
+        agency.agency_delay_report(actor=request.user, delay=delay, reported_on=data["reported_on"])
+        return Response(body(delay.project))

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from cases.access import case_for_user
 from catalog.models import Item
 from common.errors import NotFound
+from common.periods import MAX_PERIOD_DAYS
 from joint import selectors
 from joint import services as joint
 from joint.models import JointCase, JointLane, Opinion
@@ -435,8 +436,8 @@ class JointLatenessView(ApiView):
         today: date = timezone.localdate()
         end = query.get("end") or today
         start = query.get("start") or min(end, today).replace(day=1)
-        if (end - start) > timedelta(days=366):
-            start = end - timedelta(days=366)
+        if (end - start).days + 1 > MAX_PERIOD_DAYS:  # at most a year, as on the page
+            start = end - timedelta(days=MAX_PERIOD_DAYS - 1)
         rows = selectors.lateness_by_department(where, start, end)
         return Response(
             LatenessRowSerializer([{"department": r.name, "late": r.late} for r in rows], many=True).data

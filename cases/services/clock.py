@@ -37,18 +37,18 @@ from common.errors import RuleViolation
 from common.i18n import stored
 from org.models import StaffProfile
 from org.services import post_holder_at
-from policy.selectors import policy_value, policy_values
+from policy.selectors import policy_value
 from workdays.clock import WorkCalendar
 from workdays.hooks import Responsible
 from workdays.models import Timer, TimerKind
-from workdays.selectors import calendar_for, working_hours_for
+from workdays.selectors import calendar_for, working_hours_for, yellow_days_for
 from workdays.timer import ONE_DAY, TimerView, subtract_working_days
 from workdays.timers import timer_resume, timer_set_budget, timer_start, timer_stop
 
 from .. import milestones as notify
 from ..acting import COORDINATION, EXTENSION_APPROVER, WINDOW, Acting
 from ..clock import REPORTED_UP as REPORTED_UP_SPAN
-from ..clock import budget_days, stops_the_clock, yellow_days
+from ..clock import budget_days, stops_the_clock
 from ..models import (
     NOT_NUMBERED,
     ActingAs,
@@ -93,12 +93,7 @@ def case_budget(case: Case) -> int:
 def case_yellow_days(case: Case) -> int:
     """The yellow threshold of the policy in force on the acceptance date (R-CLK-6)."""
     assert case.accepted_on is not None
-    values = policy_values(case.center, ["yellow_min_days", "yellow_ratio_percent"], case.accepted_on)
-    return yellow_days(
-        limit_days=case.limit_days,
-        yellow_min_days=int(values["yellow_min_days"]),
-        yellow_ratio_percent=int(values["yellow_ratio_percent"]),
-    )
+    return yellow_days_for(center=case.center, limit_days=case.limit_days, on=case.accepted_on)
 
 
 def case_timer_new(case: Case) -> Timer:

@@ -798,10 +798,13 @@ def received_materials(rows: Iterable[CaseMaterial]) -> list[dict[str, Any]]:
     ]
 
 
-def _received_at_acceptance(case: Case) -> list[dict[str, Any]]:
-    """The case's materials received, read in one statement (the version's materials are cached with it)."""
+def _received_at_acceptance(case: Case, read: list[CaseMaterial] | None = None) -> list[dict[str, Any]]:
+    """The case's materials received, read in one statement unless the caller has `read` them under the lock
+    (the version's materials are cached with it)."""
     materials = {m.pk: m for m in case.version.materials.all()}
-    rows = [row for row in sql.select_where(CaseMaterial, case_id=case.pk) if row.material_id in materials]
+    if read is None:
+        read = sql.select_where(CaseMaterial, case_id=case.pk)
+    rows = [row for row in read if row.material_id in materials]
     for row in rows:
         row.material = materials[row.material_id]
     return received_materials(rows)
@@ -1005,9 +1008,17 @@ class Promised:
 
 
 def _accept(
-    *, case: Case, actor: StaffProfile | None, accepted_on: date, at: datetime, deemed: bool, acting_as: str
+    *,
+    case: Case,
+    actor: StaffProfile | None,
+    accepted_on: date,
+    at: datetime,
+    deemed: bool,
+    acting_as: str,
+    materials: list[CaseMaterial] | None = None,
 ) -> Notice:
-    """Accept a locked case: number, query code, clock, acceptance receipt (R-CASE-6)."""
+    """Accept a locked case: number, query code, clock, acceptance receipt (R-CASE-6). `materials`: the case's
+    material rows, when the caller has read them under the lock."""
     responsible = actor or case.received_by
     number, notice_number = next_numbers(
         center=case.center, wanted=[("case", accepted_on), (NoticeKind.ACCEPTANCE, timezone.localdate(at))]
@@ -1074,7 +1085,7 @@ def _accept(
         "promised_provisional": promised.provisional,
         "deemed": deemed,
         "text": reason,
-        "received_materials": _received_at_acceptance(case),
+        "received_materials": _received_at_acceptance(case, materials),
     }
     notice = _notice(
         case=case, kind=NoticeKind.ACCEPTANCE, actor=responsible, at=at, body=body, number=notice_number
@@ -1108,7 +1119,8 @@ def case_accept(
             raise RuleViolation("R-CAT-6", _("事项已取消或停止受理，不能受理新的申请。"))
         if not _checked_since_receipt(case):
             raise RuleViolation("R-CASE-2", _("请先审查本次提交的全部材料，再予受理。"))
-        statuses = {row.material_id: row.status for row in sql.select_where(CaseMaterial, case_id=case.pk)}
+        rows = sql.select_where(CaseMaterial, case_id=case.pk)
+        statuses = {row.material_id: row.status for row in rows}
         blocking = [
             m.name
             for m in case.version.materials.all()
@@ -1128,6 +1140,7 @@ def case_accept(
             at=at,
             deemed=False,
             acting_as=acting_as,
+            materials=rows,
         )
 
 

@@ -41,6 +41,7 @@ from ..actions import (
     CaseAction,
     Target,
 )
+from ..hooks import case_links
 from ..models import (
     ActingAs,
     Case,
@@ -210,6 +211,7 @@ def _context(
         "suspensions": list(case.suspensions.all()),
         "events": _events(case),
         "panel": panel,
+        "links": case_links(case, request.user),
         "refusal": refusal,
         "conflict": conflict,
     }

@@ -32,7 +32,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from agency.models import AgencyLicence, AgencyProject, AgencyTask
+from agency.models import AgencyDelay, AgencyLicence, AgencyProject, AgencyTask
 from cases.access import can_see_applicant, cases_for_user
 from cases.models import Case, CaseState, Extension, ExtensionRequest, Inquiry, Notice
 from catalog.models import Item
@@ -144,6 +144,7 @@ class World:
             "agency_project": self.agency_ids,
             "agency_licence": _first(AgencyLicence.objects.filter(center=county)),
             "agency_task": _first(AgencyTask.objects.filter(center=county)),
+            "agency_delay": _first(AgencyDelay.objects.filter(center=county)),
             "joint_case": list(
                 JointCase.objects.filter(center=county).order_by("pk").values_list("pk", flat=True)[:2]
             ),
@@ -189,6 +190,7 @@ class World:
         "agency-projects": "agency_project",
         "agency-licences": "agency_licence",
         "agency-tasks": "agency_task",
+        "agency-delays": "agency_delay",
         "items": "item",
         "joint-cases": "joint_case",
         "joint-lanes": "joint_lane",

@@ -69,7 +69,9 @@ def publish(hall: Any, project_item: Item, co: list[tuple[CoDepartment, int]], *
     )
 
 
-def make_project(hall: Any) -> Project:
+def make_project(hall: Any, *, accepted: bool = True) -> Project:
+    """The joint item and its co-departments; with `accepted`, its case accepted at the lead window on Monday
+    2 November 2026 (else `case` is None: the test receives and accepts it as the window would)."""
     planning = co_department(hall, "nrp", "自然资源和规划局", "C01")
     housing = co_department(hall, "hud", "住房和城乡建设局", "C02")
     environment = co_department(hall, "eco", "生态环境局", "C03")
@@ -82,6 +84,8 @@ def make_project(hall: Any) -> Project:
         on_spot_decision=True,
     )
     publish(hall, item, [(planning, 5), (housing, 10), (environment, 5)])
+    if not accepted:
+        return Project(item, None, planning, housing, environment)  # type: ignore[arg-type]
     case = make_case(window=hall.window, item=item, received_by=hall.clerk, accepted_on=date(2026, 11, 2))
     clock_start(case=case)
     case.refresh_from_db()

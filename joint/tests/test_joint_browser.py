@@ -1,10 +1,11 @@
 """A major project's joint approval in a real browser (issue 12), each step on its real date of November 2026 on
-the national calendar, each person in their own browser: the case accepted once at the lead window (赵首席 of the
-外经贸局 leads), notifications to 4 departments on 4 different days, each department's receipt starting its own
-clock (its deadline checked on the page after each step), housing's second procedure stopping its clock until
-the one correction, planning overrunning its limit and recorded (seen on the supervision section's page), the
-joint review meeting countersigned by the 5 chief representatives, every opinion in and the lead's final
-inspection; the public lookup shows one case."""
+the national calendar, each person in their own browser: the application received and accepted once at the lead
+window by its clerk, the joint case opened from the case page by the lead's chief (赵首席 of the 外经贸局),
+notifications to 4 departments on 4 different days, each department's receipt starting its own clock (its
+deadline checked on the page after each step), housing's second procedure stopping its clock until the one
+correction, planning overrunning its limit and recorded (seen on the supervision section's page), the joint
+review meeting countersigned by the 5 chief representatives, every opinion in and the lead's final inspection;
+the public lookup shows one case."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from org.tests.factories import PASSWORD
 from workdays.timers import timers_sweep
 
 from ..models import JointCase
-from ..services import joint_case_open, joint_flow_publish
+from ..services import joint_flow_publish
 from .helpers import Project, at, co_department, make_project
 
 pytestmark = pytest.mark.browser
@@ -32,8 +33,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def project(transactional_db: Any, hall: Any, national_calendar: Any) -> Project:
     """The joint item of the hall's department with 4 co-departments (the table's second version adds the
-    transport bureau, 6 working days), and its case accepted at the lead window on Monday 2 November 2026."""
-    made = make_project(hall)
+    transport bureau, 6 working days); its case is received and accepted in the test."""
+    made = make_project(hall, accepted=False)
     transport = co_department(hall, "tr", "交通运输局", "C04")
     joint_flow_publish(
         actor=hall.coordination.user,
@@ -89,8 +90,47 @@ def test_r_par_3_r_par_4_r_par_5_r_par_7_r_par_8_r_par_10_r_par_11_a_major_proje
         "生态环境局": project.environment.chief,
         "交通运输局": project.transport.chief,  # type: ignore[attr-defined]
     }
-    with _on(at(11, 2, 9)):
-        joint_case = joint_case_open(actor=hall.chief.user, case=project.case, project_code="2611-P-1")
+    # Mon 2 Nov: the application is received and accepted once, at the lead window, by its clerk.
+    with _on(at(11, 2, 8)), _signed_in(browser, live_server, hall.clerk, reverse("desk:workbench")) as clerk:
+        with clerk.expect_navigation():
+            clerk.locator(".wb-links").get_by_role("link", name="收件", exact=True).click()
+        clerk.get_by_label("申请事项").select_option(label=str(project.item))
+        with clerk.expect_navigation():
+            clerk.get_by_role("button", name="下一步", exact=True).click()
+        receive = clerk.locator("#receive-form")
+        receive.get_by_label("申请人姓名或名称").fill("江城新材料有限公司")
+        receive.get_by_label("证件号码").fill("91420100MA4K0000XY")
+        receive.get_by_label("联系电话").fill("13900000001")
+        with clerk.expect_navigation():
+            receive.get_by_role("button", name="收件", exact=True).click()
+        expect(clerk.locator(".msg")).to_have_text("已收件，请审查材料。")
+        check = clerk.locator("#action-check")
+        if not check.evaluate("details => details.open"):
+            check.locator("summary").click()
+        for row in check.locator("tbody tr").all():
+            row.locator("select").select_option(label="齐全")
+        with clerk.expect_navigation():
+            check.get_by_role("button", name="保存审查结果", exact=True).click()
+        accept = clerk.locator("#action-accept")
+        if not accept.evaluate("details => details.open"):
+            accept.locator("summary").click()
+        with clerk.expect_navigation():
+            accept.get_by_role("button", name="予以受理", exact=True).click()
+        expect(clerk.locator(".msg")).to_contain_text("已受理")
+        case_url = clerk.url.removeprefix(live_server.url)
+        expect(clerk.locator('[data-link="joint_open"]')).to_have_count(0)  # the lead's chief opens it
+
+    # The lead's chief representative opens the joint case from the case page.
+    with _on(at(11, 2, 9)), _signed_in(browser, live_server, hall.chief, case_url) as lead:
+        with lead.expect_navigation():
+            lead.locator('[data-link="joint_open"]').click()
+        lead.get_by_label("省并联审批平台项目代码").fill("2611-P-1")
+        with lead.expect_navigation():
+            lead.get_by_role("button", name="启动并联审批", exact=True).click()
+        expect(lead.locator(".messages")).to_contain_text("已启动并联审批")
+    joint_case = JointCase.objects.get()
+    project.case = joint_case.case
+    assert joint_case.project_code == "2611-P-1"
     url = reverse("joint:detail", args=[joint_case.pk])
     assert joint_case.lanes.count() == 4  # the table in force: the second version
 

@@ -180,3 +180,44 @@ def test_r_par_3_r_par_4_the_lead_opens_the_joint_case_from_its_list_and_prints_
     assert len(reader.pages) == 1
     assert "并联审批抄告单" in text and lane.notice_number in text and "自然资源和规划局" in text
     assert project.case.applicant_id_number not in text
+
+
+def test_r_par_3_the_lead_opens_the_joint_case_from_the_case_page(hall: Any, login: Any) -> None:
+    from ..models import JointCase
+
+    project = make_project(hall)
+    case_page = reverse("cases:case_detail", args=[project.case.pk])
+    opener = reverse("joint:open", args=[project.case.pk])
+    assert f'href="{opener}"' in _page(login(hall.chief), case_page, at(11, 2, 9))
+    assert opener not in _page(login(hall.clerk), case_page, at(11, 2, 9))  # the lead's chief opens it
+    form = _page(login(hall.chief), opener, at(11, 2, 9))
+    assert 'name="departments"' in form and project.planning.department.name in form
+    # A clerk of the lead window is told who opens it, and offered no form; posting is refused.
+    told = _page(login(hall.clerk), opener, at(11, 2, 9))
+    assert 'name="departments"' not in told
+    refused = _post(
+        login(hall.clerk), opener, {"departments": [project.planning.department.pk]}, when=at(11, 2, 9)
+    )
+    assert refused.status_code == 403 and not JointCase.objects.exists()
+    # Naming a department outside the flow-and-limits table is refused on the form, with its rule.
+    outside = _post(login(hall.chief), opener, {"departments": [hall.department.pk]}, when=at(11, 2, 9))
+    assert outside.status_code == 422 and "R-PAR-4" in outside.content.decode()
+    assert not JointCase.objects.exists()
+    done = _post(
+        login(hall.chief), opener, {"departments": [project.planning.department.pk]}, when=at(11, 2, 9)
+    )
+    joint_case = JointCase.objects.get()
+    assert done.status_code == 302 and done["Location"] == reverse("joint:detail", args=[joint_case.pk])
+    # Once opened the case page links to the departments' progress, and the opener leads there too.
+    detail = reverse("joint:detail", args=[joint_case.pk])
+    assert f'href="{detail}"' in _page(login(hall.clerk), case_page, at(11, 2, 10))
+    with time_machine.travel(at(11, 2, 10), tick=False):
+        assert login(hall.chief).get(opener)["Location"] == detail
+
+
+def test_r_par_10_a_bad_lateness_period_is_told_and_this_month_is_shown(hall: Any, login: Any) -> None:
+    html = _page(
+        login(hall.supervision), reverse("joint:lateness") + "?start=2026-11-30&end=2026-11-01", at(11, 20)
+    )
+    assert "结束日期不能早于起始日期。" in html and "已按本月（截至今天）统计。" in html
+    assert "2026-11-01 至 2026-11-20" in html

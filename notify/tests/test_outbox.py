@@ -156,6 +156,7 @@ def test_dispatch_sends_and_marks(center: Center, recording: Recording) -> None:
 
     message.refresh_from_db()
     assert recording.sent == [("case:1:accepted:3", "13800000001", "您的申请已受理。")]
+    assert message.recipient == "138****0001"  # sent: the outbox keeps the number masked only
     assert (message.sent_at, message.claimed_by, message.claimed_until, message.claim_token) == (
         T0,
         "w1",
@@ -192,7 +193,8 @@ def test_a_failing_channel_retries_with_backoff_and_gives_up(
         assert dispatch(worker="w", now=now) == 0
         message.refresh_from_db()
         assert (message.attempts, message.sent_at, message.failed_at) == (attempt, None, None)
-        assert message.last_error == "ConnectionError: gateway down for 13800000001"
+        assert message.last_error == "ConnectionError: gateway down for 138****0001"  # stored masked
+        assert message.recipient == "13800000001"  # still to be sent
         assert message.claimed_until is None
         waits.append(message.available_at - now)
         # Not tried again before its time.
@@ -204,6 +206,7 @@ def test_a_failing_channel_retries_with_backoff_and_gives_up(
     assert dispatch(worker="w", now=now) == 0  # the 8th attempt
     message.refresh_from_db()
     assert (message.attempts, message.failed_at, message.sent_at) == (MAX_ATTEMPTS, now, None)
+    assert message.recipient == "138****0001"  # never to be sent: the number is kept masked only
     assert message.status_at(now) == OutboxStatus.FAILED
     assert list(failed_messages(center)) == [message]
     # Given up: never tried again.

@@ -27,11 +27,12 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from cases.models import Case, Overdue, Visit
+from common.periods import MAX_PERIOD_DAYS
 from org.models import Center, Window
 
 from ..models import Complaint
 
-MAX_DAYS = 366  # the longest period the dashboard draws: a year
+MAX_DAYS = MAX_PERIOD_DAYS  # the longest period the dashboard draws: a year
 
 
 @dataclass

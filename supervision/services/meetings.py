@@ -29,10 +29,10 @@ from common.history import record
 from org.access import CAN_CHAIR_MEETING, CAN_SCHEDULE_MEETING, CENTER_WIDE_ROLES, has_role, may_act
 from org.models import Absence, Center, Post, Role, RoleGrant, StaffProfile, Window
 from org.services.absences import absence_in_force
-from policy.selectors import policy_value, policy_values
+from policy.selectors import policy_value
 from workdays import hooks
 from workdays.models import Timer, TimerKind
-from workdays.timer import yellow_threshold
+from workdays.selectors import yellow_days_for
 from workdays.timers import timer_finish, timer_start
 
 from ..models_meetings import (
@@ -417,15 +417,6 @@ def _is_chair_or_recorder(actor: Any, meeting: Meeting) -> bool:
     return profile is not None and profile.pk in {meeting.chair_id, meeting.recorder_id}
 
 
-def _yellow(center: Center, due_days: int, on: date) -> int:
-    values = policy_values(center, ["yellow_min_days", "yellow_ratio_percent"], on)
-    return yellow_threshold(
-        limit_days=due_days,
-        yellow_min_days=int(values["yellow_min_days"]),
-        yellow_ratio_percent=int(values["yellow_ratio_percent"]),
-    )
-
-
 @transaction.atomic
 def action_item_create(
     *,
@@ -479,7 +470,7 @@ def action_item_create(
         subject_id=item.pk,
         started_on=today,
         budget_days=int(due_days),
-        yellow_days=_yellow(center, int(due_days), today),
+        yellow_days=yellow_days_for(center=center, limit_days=int(due_days), on=today),
     )
     item.save(update_fields=["timer"])
     record(

@@ -6,62 +6,24 @@ numbers link to the case page, which checks access). Everything it lists exports
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from common.periods import period_of
 from common.xlsx import xlsx_response
 from org.access import CAN_SUPERVISE, center_for, require_role, visible_centers
 
 from ..exports import dashboard_workbook
 from ..selectors.assessment import case_facts
 from ..selectors.dashboard import dashboard
-from ..selectors.figures import MAX_DAYS, daily_series, figures_chart_data, window_figures
-
-
-class PeriodForm(forms.Form):
-    """The period the dashboard's figures cover: from `start` to `end`, both included (by default this month up
-    to today); at most MAX_DAYS days."""
-
-    start = forms.DateField(label=gettext_lazy("起始日期"), required=False)
-    end = forms.DateField(label=gettext_lazy("结束日期"), required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                raise forms.ValidationError(_("结束日期不能早于起始日期。"), code="order")
-            if (end - start).days + 1 > MAX_DAYS:
-                raise forms.ValidationError(
-                    _("统计期间最长 %(days)s 天。") % {"days": MAX_DAYS}, code="too_long"
-                )
-        return data
-
-
-def period_of(request: HttpRequest, today: date) -> tuple[PeriodForm, date, date]:
-    """The period asked for by `?start=&end=` (either may be left out), or this month up to today when it is
-    left out or invalid (the form then carries the error to show)."""
-    form = PeriodForm(request.GET)
-    first, last = today.replace(day=1), today
-    if form.is_valid():
-        start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
-        if start and end:
-            first, last = start, end
-        elif start:
-            first, last = start, min(start + timedelta(days=MAX_DAYS - 1), max(start, today))
-        elif end:
-            first, last = end.replace(day=1), end
-    return form, first, last
+from ..selectors.figures import daily_series, figures_chart_data, window_figures
 
 
 def _board(request: HttpRequest) -> dict[str, Any]:

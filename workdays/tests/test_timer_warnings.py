@@ -96,6 +96,7 @@ def test_r_data_3_a_warning_cleared_by_an_extension_and_a_new_yellow_is_a_new_re
         ("yellow", "R-CLK-6", date(2026, 10, 12), date(2026, 10, 13), "cleared", date(2026, 10, 13))
     ]
     timers_sweep(today=date(2026, 10, 19))
+    timer.refresh_from_db()  # the finishing service reads the timer with its subject, under the subject's lock
     timer_finish(timer=timer, on=date(2026, 10, 20))
     assert _records(timer)[1] == (
         "yellow",
@@ -126,3 +127,22 @@ def test_r_data_3_a_stopped_timer_clears_and_a_kind_without_owner_names_nobody(d
     assert (record.result, record.result_on) == ("cleared", date(2026, 10, 13))
     timer.refresh_from_db()
     assert timer.warned == ""
+
+
+def test_r_data_3_a_finish_closes_its_warnings_and_one_it_did_not_see_is_closed_by_the_next_sweep(
+    owner: Any,
+) -> None:
+    seen, unseen = _timer(owner.center, 1), _timer(owner.center, 2)
+    timers_sweep(today=date(2026, 10, 12))  # both yellow, recorded; `unseen` is an instance read before that
+    seen.refresh_from_db()
+    timer_finish(timer=seen, on=date(2026, 10, 12))
+    timer_finish(
+        timer=unseen, on=date(2026, 10, 12)
+    )  # finished on an instance that does not know its warning
+    assert [r[4:] for r in _records(seen)] == [("in_time", date(2026, 10, 12))]  # closed with the finish
+    assert [r[4:] for r in _records(unseen)] == [("", None)]
+    timers_sweep(today=date(2026, 10, 13))
+    assert [r[4:] for r in _records(unseen)] == [
+        ("in_time", date(2026, 10, 12))
+    ]  # the finish's day and result
+    assert [r[4:] for r in _records(seen)] == [("in_time", date(2026, 10, 12))]  # never rewritten
