@@ -15,17 +15,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext, gettext_lazy
 
+from common import sql
 from common.errors import NotFound, PermissionDenied
 from common.i18n import stored
 from common.models import PersonalDataAccess
 from org.access import CENTER_WIDE_ROLES, grants_of, roles_at, visible_center_ids
-from org.models import Center, Post, PostBackup, Role, StaffProfile, Window
+from org.models import Center, Role, StaffProfile, Window
+from org.selectors import post_window_ids, windows_worked_by
 
 from .models import Case, CaseMaterial, Inquiry
+from .selectors.rows import RowQuery
 
 WINDOW_ROLES = frozenset({Role.WINDOW_STAFF, Role.WINDOW_HEAD, Role.CHIEF_REPRESENTATIVE})
 
@@ -47,9 +51,7 @@ def window_ids_of(user: Any) -> set[int]:
     ids: set[int] = _granted_window_ids(user)
     profile = getattr(user, "staff_profile", None)
     if profile is not None:  # one query for both kinds of post
-        as_b = PostBackup.objects.filter(staff=profile).order_by().values_list("post__window_id", flat=True)
-        as_a = Post.objects.filter(holder_a=profile).order_by().values_list("window_id", flat=True)
-        ids |= set(as_b.union(as_a))
+        ids |= post_window_ids(profile)
         if profile.window_id is not None:
             ids.add(profile.window_id)
     user._govhall_case_windows = frozenset(ids)
@@ -86,14 +88,47 @@ def cases_for_user(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(where)
 
 
-def case_for_user(user: Any, pk: int) -> Case:
-    case = (
-        cases_for_user(user)
-        .select_related("center", "item", "version", "window", "responsible")
-        .filter(pk=pk)
-        .first()
+def case_scope_sql(user: Any, where: RowQuery) -> str:
+    """`cases_for_user(user)`'s filter as SQL over the cases aliased `c`, with its values bound in `where`
+    (for the statements written out, `cases.selectors.rows`): the same ids, the same rule."""
+    wide = wide_center_ids(user)
+    windows = window_ids_of(user)
+    scope = where.in_("center_id", sorted(wide)) if wide else "1 = 0"
+    if windows:
+        mine = where.all_(
+            where.in_("window_id", sorted(windows)), where.in_("center_id", sorted(visible_center_ids(user)))
+        )
+        scope = where.any_(scope, mine)
+    return scope
+
+
+def may_see_case(user: Any, case: Case) -> bool:
+    """Whether `case` is one of `cases_for_user(user)`, asked of a case already read (the same rule in
+    Python: a centre where the user sees every case, or one of their windows in a centre they see)."""
+    if case.center_id in wide_center_ids(user):
+        return True
+    return case.window_id in window_ids_of(user) and case.center_id in visible_center_ids(user)
+
+
+_CASE_PAGE_RELATED = ("center", "item", "version", "window", "responsible")
+
+
+def case_for_user(user: Any, pk: int, *, with_timer: bool = False) -> Case:
+    """The case `pk` with its centre, item, version, window and responsible person (and its timer, for a page
+    that only reads it), when the user may see it (`may_see_case`); NotFound otherwise, the same as a missing
+    case. The row is read by its key with a statement written once per process (`common.sql.select_one`),
+    then its scope is checked."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    low, high = connection.ops.integer_field_range(Case._meta.pk.get_internal_type())
+    if (low is not None and key < low) or (high is not None and key > high):
+        raise NotFound()
+    case = sql.select_one(
+        Case, key, related=(*_CASE_PAGE_RELATED, "timer") if with_timer else _CASE_PAGE_RELATED
     )
-    if case is None:
+    if case is None or not may_see_case(user, case):
         raise NotFound()
     return case
 
@@ -104,9 +139,16 @@ def can_see_applicant(user: Any, case: Case) -> bool:
 
 
 def log_applicant_access(*, user: Any, case: Case, purpose: str) -> None:
-    PersonalDataAccess.objects.create(
-        center=case.center, user=user, subject_type="cases.case", subject_id=str(case.pk), purpose=purpose
+    """One `PersonalDataAccess` row per display of the applicant's personal data (the case page writes one on
+    every request: its INSERT is written once per process, `common.sql.insert`)."""
+    access = PersonalDataAccess(
+        center_id=case.center_id,
+        user_id=user.pk,
+        subject_type="cases.case",
+        subject_id=str(case.pk),
+        purpose=purpose,
     )
+    sql.insert(access, now=True)
 
 
 def applicant_file(user: Any, case: Case, material_id: int) -> tuple[FieldFile, str]:
@@ -127,44 +169,17 @@ def applicant_file(user: Any, case: Case, material_id: int) -> tuple[FieldFile, 
     return row.upload, row.upload_name or row.material.name
 
 
-def _work_window_filter(user: Any, staff: StaffProfile, *, as_backup: bool) -> Q:
-    where = (
-        Q(pk=staff.window_id)
-        | Q(pk__in=_granted_window_ids(user))
-        | Q(head=staff)
-        | Q(chief_representative=staff)
-        | Q(deputy_in_charge=staff)
-        | Q(pk__in=Post.objects.filter(holder_a=staff, is_active=True).values("window_id"))
-    )
-    if as_backup:
-        where |= Q(pk__in=Post.objects.filter(backup_links__staff=staff, is_active=True).values("window_id"))
-    return where
-
-
 def work_windows(user: Any, staff: StaffProfile, *, as_backup: bool) -> list[Window]:
     """The active windows of the staff member's centre where they work: their own window, windows of their
     window roles, windows they head, represent or are in charge of, windows of posts they hold as A — and,
     with `as_backup`, windows of posts where they are a B (R-ORG-7). Cached on `user` for the request; one
-    query answers both questions."""
+    query answers both questions (`org.selectors.windows_worked_by`)."""
     cache: dict[bool, list[Window]] | None = getattr(user, "_govhall_work_windows", None)
     if cache is None:  # set through the attribute: request.user is a lazy proxy
         cache = {}
         user._govhall_work_windows = cache
     if as_backup not in cache:
-        windows: list[Window] = list(
-            Window.objects.filter(
-                _work_window_filter(user, staff, as_backup=True),
-                center_id=staff.center_id,
-                is_active=True,
-            )
-            .annotate(
-                works_as_a=ExpressionWrapper(
-                    _work_window_filter(user, staff, as_backup=False), output_field=BooleanField()
-                )
-            )
-            .select_related("department")
-            .order_by("number", "pk")
-        )
+        windows = windows_worked_by(staff, _granted_window_ids(user))
         cache[True] = windows
         cache[False] = [window for window in windows if getattr(window, "works_as_a", False)]
     return list(cache[as_backup])

@@ -103,6 +103,10 @@ class Acting:
             self._once[key] = read()
         return self._once[key]
 
+    def know(self, key: str, value: Any) -> None:
+        """Give the fact `key` from rows the caller has read in this request already (see `once`)."""
+        self._once[key] = value
+
     @property
     def same_centre(self) -> bool:
         return self.actor.center_id == self.window.center_id

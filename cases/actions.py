@@ -301,7 +301,13 @@ def _undelivered_notice(notice: Notice) -> bool:
 
 
 def _any_unfiled(acting: Acting) -> bool:
-    return Extension.objects.filter(case=acting.case, filed_at=None).exists()
+    return acting.once(
+        "unfiled_extension", lambda: Extension.objects.filter(case=acting.case, filed_at=None).exists()
+    )
+
+
+def _awaits_delivery(notice: Notice) -> bool:
+    return notice.kind in notice_delivery.DELIVERY_RULES and notice.delivered_at is None
 
 
 def _any_undelivered(acting: Acting) -> bool:
@@ -311,6 +317,22 @@ def _any_undelivered(acting: Acting) -> bool:
             case=acting.case, kind__in=list(notice_delivery.DELIVERY_RULES), delivered_at=None
         ).exists(),
     )
+
+
+def know_rows(
+    acting: Acting,
+    *,
+    extensions: list[Extension],
+    notices: list[Notice],
+    requests: list[ExtensionRequest],
+) -> None:
+    """Tell `acting` the facts the rules above would read of the case's rows, from all of its rows a page has
+    read already (the case page lists every extension, notice and extension request), so that asking which
+    actions apply reads them no more. The same conditions as the queries of `_waiting`, `_any_unfiled` and
+    `_any_undelivered`."""
+    acting.know("waiting_request", any(r.status == ExtensionRequestStatus.PENDING for r in requests))
+    acting.know("unfiled_extension", any(e.filed_at is None for e in extensions))
+    acting.know("undelivered_notice", any(_awaits_delivery(n) for n in notices))
 
 
 # --- the actions, in the order the case page's panel shows them ---------------------------------------------

@@ -203,8 +203,11 @@ class VisitForm(ActionForm):
         super().__init__(*args, case=case, **kw)
         field = self.fields["responsible"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = StaffProfile.objects.filter(center_id=case.center_id, is_active=True).order_by(
-            "name", "pk"
+        # An option shows a name: only the key and the name are read (a centre has hundreds of staff).
+        field.queryset = (
+            StaffProfile.objects.filter(center_id=case.center_id, is_active=True)
+            .only("pk", "name")
+            .order_by("name", "pk")
         )
 
 

@@ -9,7 +9,9 @@ fields, an INSERT — and runs it with fresh parameters. Values go through the f
 come back through the same converters the ORM applies, so instances look exactly as the ORM would make them.
 
 Also the rows of a model matching equalities on its columns (a case's steps, its materials), and several rows in
-one INSERT. Only these shapes: anything else is the ORM's.
+one INSERT. Only these shapes: anything else is the ORM's. For the few hot page reads written out elsewhere
+(who holds which post, the workbench's panels, the case page's lists), `joined_columns` and `joined_instances`
+turn a joined row back into the instances the ORM would build, and `field_converters`/`convert` its values.
 """
 
 from __future__ import annotations
@@ -41,12 +43,27 @@ def _fields(model: type[Model]) -> tuple[Field, ...]:
     return tuple(model._meta.concrete_fields)
 
 
-def _converters(fields: Sequence[Field], vendor: str) -> list[list[Any]]:
+Converters = list[tuple[list[Any], Any]]
+
+
+def field_converters(fields: Sequence[Field]) -> Converters:
+    """Per field, the converters the ORM applies to a value read, with the column expression they are called
+    with (some read its field: a decimal's places on SQLite). For a statement written out: `convert` a row."""
+    return _converters(fields, connection.vendor)
+
+
+def convert(values: Sequence[Any], converters: Converters) -> list[Any]:
+    """A row's values as the ORM would hand them over (`field_converters` of its columns)."""
+    return _convert(values, converters, _db())
+
+
+def _converters(fields: Sequence[Field], vendor: str) -> Converters:
     del vendor  # part of the cache key: converters differ per database
     expression_converters = []
     for field in fields:
-        backend = connection.ops.get_db_converters(field.get_col(field.model._meta.db_table))
-        expression_converters.append([*backend, *field.get_db_converters(connection)])
+        col = field.get_col(field.model._meta.db_table)
+        backend = connection.ops.get_db_converters(col)
+        expression_converters.append(([*backend, *field.get_db_converters(connection)], col))
     return expression_converters
 
 
@@ -82,18 +99,18 @@ def _select(
     return sql, layout
 
 
-def _convert(values: Sequence[Any], converters: list[list[Any]], db: Any) -> list[Any]:
+def _convert(values: Sequence[Any], converters: list[tuple[list[Any], Any]], db: Any) -> list[Any]:
     out = list(values)
-    for i, funcs in enumerate(converters):
+    for i, (funcs, col) in enumerate(converters):
         value = out[i]
         for func in funcs:
-            value = func(value, None, db)
+            value = func(value, col, db)
         out[i] = value
     return out
 
 
 @lru_cache(maxsize=256)
-def _model_converters(model: type[Model], vendor: str) -> list[list[Any]]:
+def _model_converters(model: type[Model], vendor: str) -> Converters:
     return _converters(_fields(model), vendor)
 
 
@@ -457,3 +474,39 @@ def insert_values(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
         with cursor.copy(f"COPY {db.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
             for values in params:
                 copy.write_row(values)
+
+
+# --- rows of several models, read by a statement the caller writes out ------------------------------------
+
+# Per model of a row: the model, its attnames, and per column the converters the ORM applies to the value
+# read, with the column expression they are called with (some read its field: a decimal's places).
+Layout = tuple[tuple[type[Model], tuple[str, ...], Converters], ...]
+
+
+def joined_columns(aliased: Any) -> tuple[list[str], Layout]:
+    """For (alias, model) pairs: the columns to select, and each model's attnames with its columns' converters
+    (what the ORM applies to the values it reads), to build the instances of a row with `joined_instances`."""
+    layout = []
+    columns: list[str] = []
+    for alias, model in aliased:
+        fields = _fields(model)
+        columns += [f"{alias}.{_q(f.column)}" for f in fields]
+        layout.append((model, tuple(f.attname for f in fields), _converters(fields, connection.vendor)))
+    return columns, tuple(layout)
+
+
+def joined_instances(layout: Layout, row: Any) -> list[Any]:
+    """The instances of the models of `layout` in one row, as the ORM would build them."""
+    built = []
+    offset = 0
+    for model, attnames, converters in layout:
+        built.append(_joined_instance(model, attnames, converters, row[offset : offset + len(attnames)]))
+        offset += len(attnames)
+    return built
+
+
+def _joined_instance(
+    model: type[Model], attnames: tuple[str, ...], converters: Converters, values: Any
+) -> Any:
+    db = _db()
+    return model.from_db(db.alias, attnames, _convert(values, converters, db))

@@ -15,10 +15,10 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from cases.access import cases_for_user, work_windows
+from cases.access import case_scope_sql, cases_for_user, work_windows
 from cases.models import OPEN_STATES, Case, CaseState, Inquiry
 from cases.selectors.intake import workbench_inquiry_lists
-from cases.selectors.rows import CaseRow, case_rows
+from cases.selectors.rows import CaseRow, RowQuery, count_rows, open_rows
 from catalog.models import Item
 from catalog.selectors import published_items
 from hall.models import Appointment
@@ -65,31 +65,73 @@ class Workbench:
 
 def open_cases_for(user: Any) -> QuerySet[Case]:
     """The open cases `user` may see, soonest deadline first (each case carries the post of its current step,
-    `current_post_id`)."""
+    `current_post_id`): the ORM's statement of what the workbench's panels read (`_OpenCases`)."""
     cases = cases_for_user(user).filter(state__in=list(OPEN_STATES))
     return cases.order_by(F("timer__deadline").asc(nulls_last=True), "received_at", "pk")
 
 
-def _panel(queryset: QuerySet[Case], today: date) -> Panel:
-    rows = case_rows(queryset, today, limit=PANEL_LIMIT)
-    total = len(rows) if len(rows) < PANEL_LIMIT else queryset.count()
-    return Panel(rows, total)
+class _OpenCases:
+    """`open_cases_for(user)` written out (`cases.selectors.rows.RowQuery`): the scope of `cases_for_user`
+    (`cases.access.case_scope_sql`), the open states, and a panel's condition; its rows in the same order.
+    Compiling the queryset of each panel cost more than running it."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+
+    def _where(self, panel: Any) -> tuple[str, RowQuery]:
+        where = RowQuery()
+        scope = case_scope_sql(self.user, where)
+        open_states = where.in_("state", [str(state) for state in OPEN_STATES])
+        return where.all_(scope, open_states, panel(where)), where
+
+    def rows(self, panel: Any, today: date, *, limit: int) -> list[CaseRow]:
+        condition, where = self._where(panel)
+        return open_rows(condition, where, today, limit=limit)
+
+    def panel(self, panel: Any, today: date) -> Panel:
+        rows = self.rows(panel, today, limit=PANEL_LIMIT)
+        if len(rows) < PANEL_LIMIT:
+            return Panel(rows, len(rows))
+        condition, where = self._where(panel)
+        return Panel(rows, count_rows(condition, where))
 
 
 def _holds(row: PostBoardRow, staff: StaffProfile, acting_as: str) -> bool:
     return row.holder is not None and row.holder.pk == staff.pk and row.acting_as == acting_as
 
 
-def _covered_query(posts: list[Post]) -> Q:
+def _mine(staff: StaffProfile, held_as_a: list[int]) -> Any:
+    """My queue: the cases I am responsible for, those whose current step is at a post I hold as A, and
+    those I received that nobody is responsible for yet."""
+
+    def condition(w: RowQuery) -> str:
+        received = w.all_(
+            w.in_("state", [str(s) for s in PRE_ACCEPTANCE]),
+            w.eq("received_by_id", staff.pk),
+            w.is_null("responsible_id"),
+        )
+        return w.any_(w.eq("responsible_id", staff.pk), w.in_("current_post_id", held_as_a), received)
+
+    return condition
+
+
+def _covered_condition(posts: list[Post]) -> Any:
     """The open cases of posts whose A is away: the current step is at the post, or its A answers for them
     at the post's window (responsible, or received and not yet accepted)."""
-    where = Q(pk__in=[])
-    for post in posts:
-        a_at_window = Q(window_id=post.window_id) & (
-            Q(responsible_id=post.holder_a_id) | Q(state__in=PRE_ACCEPTANCE, received_by_id=post.holder_a_id)
-        )
-        where |= Q(current_post_id=post.pk) | a_at_window
-    return where
+
+    def condition(w: RowQuery) -> str:
+        parts = []
+        for post in posts:
+            a_answers = w.any_(
+                w.eq("responsible_id", post.holder_a_id),
+                w.all_(
+                    w.in_("state", [str(s) for s in PRE_ACCEPTANCE]), w.eq("received_by_id", post.holder_a_id)
+                ),
+            )
+            parts += [w.eq("current_post_id", post.pk), w.all_(w.eq("window_id", post.window_id), a_answers)]
+        return w.any_(*parts)
+
+    return condition
 
 
 def _belongs_to(case: CaseRow, post: Post) -> bool:
@@ -102,12 +144,12 @@ def _belongs_to(case: CaseRow, post: Post) -> bool:
     )
 
 
-def _covered(open_cases: QuerySet[Case], rows: list[PostBoardRow], today: date) -> list[CoveredPost]:
+def _covered(open_cases: _OpenCases, rows: list[PostBoardRow], today: date) -> list[CoveredPost]:
     covered = [CoveredPost(post=row.post, holder_a=row.holder_a) for row in rows]
     if not covered:
         return []
-    where = _covered_query([c.post for c in covered])
-    for case in case_rows(open_cases.filter(where), today, limit=PANEL_LIMIT * len(covered)):
+    condition = _covered_condition([c.post for c in covered])
+    for case in open_cases.rows(condition, today, limit=PANEL_LIMIT * len(covered)):
         for entry in covered:
             if _belongs_to(case, entry.post):
                 entry.cases.append(case)
@@ -122,19 +164,15 @@ def workbench(user: Any, staff: StaffProfile, now: datetime) -> Workbench:
     serving = work_windows(user, staff, as_backup=True)
     board = posts_held_by(staff, now)  # only the posts this staff member holds as A or B
     held_as_a = [row.post.pk for row in board if _holds(row, staff, "A")]
-    open_cases = open_cases_for(user)
-    mine = open_cases.filter(
-        Q(responsible=staff)
-        | Q(current_post_id__in=held_as_a)
-        | Q(state__in=PRE_ACCEPTANCE, received_by=staff, responsible=None)
-    )
+    open_cases = _OpenCases(user)
+    home_ids = [w.pk for w in home]
     inquiries = workbench_inquiry_lists(staff)
     return Workbench(
         staff=staff,
         today=today,
         windows=home,
-        mine=_panel(mine, today),
-        window_queue=_panel(open_cases.filter(window__in=[w.pk for w in home]), today),
+        mine=open_cases.panel(_mine(staff, held_as_a), today),
+        window_queue=open_cases.panel(lambda w: w.in_("window_id", home_ids), today),
         covered=_covered(open_cases, [row for row in board if _holds(row, staff, "B")], today),
         inquiries_open=inquiries.open,
         inquiries_incoming=inquiries.incoming,

@@ -9,11 +9,12 @@ a role may use is never missing from its menu.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -115,6 +116,18 @@ STAFF_MENU: tuple[Entry, ...] = (
 )
 
 
+@lru_cache(maxsize=256)
+def _reversed(url_name: str, prefix: str, urlconf: Any) -> str:
+    del prefix, urlconf  # part of the key: the address depends on them
+    return reverse(url_name)
+
+
+def _url(url_name: str) -> str:
+    """The address of a menu page, reversed once per process (and per script prefix and URLconf): the menu
+    names the same few dozen pages on every staff page."""
+    return _reversed(url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 @dataclass
 class Link:
     """A menu entry the user may open, with its address; `current` marks the page being shown."""
@@ -164,9 +177,9 @@ class StaffMenu:
             # Every signed-in user has a home page (it says so when they have no role yet).
             if entry.url_name != "desk:home" and not self.allows(entry.allowed):
                 continue
-            link = Link(entry.label, entry.url_name, reverse(entry.url_name))
+            link = Link(entry.label, entry.url_name, _url(entry.url_name))
             link.children = [
-                Link(child.label, child.url_name, reverse(child.url_name))
+                Link(child.label, child.url_name, _url(child.url_name))
                 for child in entry.children
                 if self.allows(child.allowed)
             ]
@@ -178,7 +191,7 @@ class StaffMenu:
         """Mark the entry of the page being shown: the one whose address is the longest start of the path (the
         home page only for itself), and the group holding it."""
         path = self.request.path
-        home = reverse("desk:home")
+        home = _url("desk:home")
         every: list[tuple[Link, Link | None]] = [(link, None) for link in links if not link.children]
         every += [(child, link) for link in links for child in link.children]
         fitting = [

@@ -5,22 +5,27 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from common.sql import Layout, joined_columns, joined_instances
 from policy.selectors import policy_value
 
 from .access import CAN_VIEW_AUTHORIZATIONS, require_role
 from .models import (
     Absence,
+    AbsenceCover,
     Authorization,
     BackupTraining,
     Center,
     Department,
     PhoneChange,
     Post,
+    PostBackup,
     PostHolding,
     PostRole,
     Role,
@@ -29,7 +34,6 @@ from .models import (
     StaffProfile,
     Window,
     active_at,
-    held_at,
 )
 from .periods import months_before
 from .services import absence_in_force, first_on_duty, holding_on_duty, holdings_at
@@ -134,12 +138,141 @@ def post_board(center: Center, moment: datetime, *, with_training: bool = False)
     )
 
 
+# --- the posts one staff member holds, in one statement written once per process ---------------------------
+#
+# Every staff page with a workbench asks it on every request; building it through the ORM (the posts, then
+# their holdings with two EXISTS) cost several times the database's work. The statement reads the same rows
+# as `_posts_at` over `held_at` and `holdings_at`, in the same order, and builds the same instances.
+
+_HELD_MODELS: tuple[type[Model], ...] = (Post, Window, StaffProfile, PostHolding, StaffProfile)
+
+
+@lru_cache(maxsize=8)
+def _held_by_sql(vendor: str) -> tuple[str, Layout]:
+    """The statement of `posts_held_by` and, for each model of a row (the post, its window, its current A,
+    the holding, its holder), its attnames and its columns' converters."""
+    del vendor  # part of the key: quoting and converters differ per database
+    q = connection.ops.quote_name
+    columns, layout = joined_columns(zip(("p", "w", "pa", "h", "s"), _HELD_MODELS, strict=True))
+    post, window, staff = (q(m._meta.db_table) for m in (Post, Window, StaffProfile))
+    holding, absence, cover = (q(m._meta.db_table) for m in (PostHolding, Absence, AbsenceCover))
+
+    def held(alias: str) -> str:
+        return (
+            f"{alias}.{q('valid_from')} <= %(m)s "
+            f"AND ({alias}.{q('valid_until')} IS NULL OR {alias}.{q('valid_until')} > %(m)s)"
+        )
+
+    in_force = f"a.{q('cancelled_at')} IS NULL AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s"
+    away = f"EXISTS (SELECT 1 FROM {absence} a WHERE a.{q('staff_id')} = h.{q('staff_id')} AND {in_force})"  # noqa: S608 - names from the models
+    named = (
+        f"EXISTS (SELECT 1 FROM {cover} c JOIN {absence} a ON a.{q('id')} = c.{q('absence_id')} "  # noqa: S608 - names from the models
+        f"WHERE c.{q('post_id')} = h.{q('post_id')} AND c.{q('backup_id')} = h.{q('staff_id')} AND {in_force})"
+    )
+    sql = (
+        f"SELECT {', '.join(columns)}, CASE WHEN {away} THEN 1 ELSE 0 END, "  # noqa: S608 - names from the models
+        f"CASE WHEN {named} THEN 1 ELSE 0 END AS named "
+        f"FROM {holding} h JOIN {post} p ON p.{q('id')} = h.{q('post_id')} "
+        f"JOIN {window} w ON w.{q('id')} = p.{q('window_id')} "
+        f"LEFT OUTER JOIN {staff} pa ON pa.{q('id')} = p.{q('holder_a_id')} "
+        f"JOIN {staff} s ON s.{q('id')} = h.{q('staff_id')} "
+        f"WHERE p.{q('center_id')} = %(c)s AND p.{q('is_active')} AND w.{q('is_active')} AND {held('h')} "
+        f"AND h.{q('post_id')} IN (SELECT mine.{q('post_id')} FROM {holding} mine "
+        f"WHERE mine.{q('staff_id')} = %(s)s AND {held('mine')}) "
+        f"ORDER BY w.{q('number')}, p.{q('id')}, h.{q('role')}, named DESC, h.{q('order')}, h.{q('id')}"
+    )
+    return sql, tuple(layout)
+
+
 def posts_held_by(staff: StaffProfile, moment: datetime) -> list[PostBoardRow]:
     """The rows of `post_board` for the active posts where `staff` was the A or a B at `moment`, and nothing
-    else: two queries however large the centre."""
-    mine = PostHolding.objects.filter(held_at(moment), staff_id=staff.pk).values("post_id")
-    posts = _active_posts(staff.center_id).filter(pk__in=mine)
-    return _board_rows(_posts_at(posts, moment), moment)
+    else: one query however large the centre (the posts with their window and current A, and the holdings in
+    force at `moment` with each holder's absence then, as `_posts_at` reads them)."""
+    sql, layout = _held_by_sql(connection.vendor)
+    params = {"m": connection.ops.adapt_datetimefield_value(moment), "c": staff.center_id, "s": staff.pk}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    posts: dict[int, Post] = {}
+    for row in rows:
+        post, window, holder_a, holding, holder = joined_instances(layout, row)
+        if post.pk not in posts:
+            post._state.fields_cache["window"] = window
+            post._state.fields_cache["holder_a"] = holder_a
+            post.held = []  # type: ignore[attr-defined]
+            posts[post.pk] = post
+        holding._state.fields_cache["staff"] = holder
+        holding.away = bool(row[-2])  # type: ignore[attr-defined]
+        holding.named = bool(row[-1])  # type: ignore[attr-defined]
+        posts[post.pk].held.append(holding)  # type: ignore[attr-defined]
+    return _board_rows(list(posts.values()), moment)
+
+
+@lru_cache(maxsize=64)
+def _worked_sql(vendor: str, granted: int) -> tuple[str, Layout]:
+    """The statement of `windows_worked_by` for `granted` window grants."""
+    del vendor  # part of the key: quoting and converters differ per database
+    q = connection.ops.quote_name
+    columns, layout = joined_columns([("w", Window), ("d", Department)])
+    window, department = q(Window._meta.db_table), q(Department._meta.db_table)
+    post, backup = q(Post._meta.db_table), q(PostBackup._meta.db_table)
+    grants = f"w.{q('id')} IN ({', '.join(['%s'] * granted)}) OR " if granted else ""
+    as_a = (
+        f"(w.{q('id')} = %s OR {grants}w.{q('head_id')} = %s OR w.{q('chief_representative_id')} = %s "  # noqa: S608 - names from the models
+        f"OR w.{q('deputy_in_charge_id')} = %s OR w.{q('id')} IN (SELECT pa.{q('window_id')} FROM {post} pa "
+        f"WHERE pa.{q('holder_a_id')} = %s AND pa.{q('is_active')}))"
+    )
+    as_b = (
+        f"w.{q('id')} IN (SELECT pb.{q('window_id')} FROM {backup} b "  # noqa: S608 - names from the models
+        f"JOIN {post} pb ON pb.{q('id')} = b.{q('post_id')} WHERE b.{q('staff_id')} = %s AND pb.{q('is_active')})"
+    )
+    sql = (
+        f"SELECT {', '.join(columns)}, CASE WHEN {as_a} THEN 1 ELSE 0 END "  # noqa: S608 - names from the models
+        f"FROM {window} w JOIN {department} d ON d.{q('id')} = w.{q('department_id')} "
+        f"WHERE w.{q('center_id')} = %s AND w.{q('is_active')} AND ({as_a} OR {as_b}) "
+        f"ORDER BY w.{q('number')}, w.{q('id')}"
+    )
+    return sql, layout
+
+
+def windows_worked_by(staff: StaffProfile, granted_window_ids: set[int]) -> list[Window]:
+    """The active windows of the staff member's centre where they work — their own window, the windows of
+    `granted_window_ids` (their window roles), windows they head, represent or are in charge of, windows of
+    active posts they hold as A, windows of active posts where they are a B (R-ORG-7) — each with its
+    department and `works_as_a` (every reason but the last), by number. One query."""
+    granted = sorted(granted_window_ids)
+    sql, layout = _worked_sql(connection.vendor, len(granted))
+    me = staff.pk
+    as_a = [staff.window_id or 0, *granted, me, me, me, me]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*as_a, staff.center_id, *as_a, me])
+        rows = cursor.fetchall()
+    windows = []
+    for row in rows:
+        window, department = joined_instances(layout, row)
+        window._state.fields_cache["department"] = department
+        window.works_as_a = bool(row[-1])
+        windows.append(window)
+    return windows
+
+
+@lru_cache(maxsize=8)
+def _post_windows_sql(vendor: str) -> str:
+    del vendor  # part of the key: quoting differs per database
+    q = connection.ops.quote_name
+    post, backup = q(Post._meta.db_table), q(PostBackup._meta.db_table)
+    return (
+        f"SELECT p.{q('window_id')} FROM {backup} b JOIN {post} p ON p.{q('id')} = b.{q('post_id')} "  # noqa: S608 - names from the models
+        f"WHERE b.{q('staff_id')} = %s UNION SELECT {q('window_id')} FROM {post} WHERE {q('holder_a_id')} = %s"
+    )
+
+
+def post_window_ids(staff: StaffProfile) -> set[int]:
+    """The windows of the posts (active or not) where `staff` is the A or a B as assigned now. One query,
+    written once per process (every case page and list asks it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_post_windows_sql(connection.vendor), [staff.pk, staff.pk])
+        return {int(window_id) for (window_id,) in cursor.fetchall()}
 
 
 def window_board(window: Window, moment: datetime) -> list[PostBoardRow]:

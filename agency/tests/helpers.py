@@ -65,3 +65,18 @@ def issue(
         issued_on=on,
         at=at(4, 21),
     )
+
+
+def licence_of(hall: Any, project: AgencyProject, *, name: str = "外商投资企业备案回执") -> AgencyLicence:
+    """A licence of `project` at the hall's window, listed by the coordination section on 3 April."""
+    return services.agency_licence_add(
+        actor=hall.coordination.user, project=project, name=name, window=hall.window, at=at(4, 3)
+    )
+
+
+def handed_over(hall: Any, deputy: StaffProfile, project: AgencyProject, *, when: datetime) -> None:
+    """`project`'s one licence listed, issued and handed over to 陈接收, signed by the leading deputy."""
+    issue(hall, licence_of(hall, project))
+    services.handover_sign(
+        actor=deputy.user, project=project, recipient_name="陈接收", recipient_id_number=ID_NUMBER, at=when
+    )

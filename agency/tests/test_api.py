@@ -15,7 +15,7 @@ from agency.models import AgencyDelay, AgencyLicence, AgencyProject, AgencyTask,
 from api.tests.helpers import token_client
 from org.models import StaffProfile
 
-from .helpers import CREDIT_CODE, ID_NUMBER, at, confirmed, issue, propose
+from .helpers import CREDIT_CODE, ID_NUMBER, at, confirmed, handed_over, issue, licence_of, propose
 
 pytestmark = pytest.mark.usefixtures("national_calendar")
 
@@ -176,21 +176,7 @@ def test_r_agt_5_the_project_shows_the_hand_over_recipient_s_id_number_only_mask
     hall: Any, deputy: Any
 ) -> None:
     project = confirmed(hall, deputy)
-    licence = services.agency_licence_add(
-        actor=hall.coordination.user,
-        project=project,
-        name="外商投资企业备案回执",
-        window=hall.window,
-        at=at(4, 3),
-    )
-    issue(hall, licence)
-    services.handover_sign(
-        actor=deputy.user,
-        project=project,
-        recipient_name="陈接收",
-        recipient_id_number=ID_NUMBER,
-        at=at(4, 22),
-    )
+    handed_over(hall, deputy, project, when=at(4, 22))
     response = token_client(hall.clerk).get(f"{_base(hall)}/agency-projects/{project.pk}")
     assert response.status_code == 200
     hand_over = response.json()["hand_over"]
@@ -271,13 +257,7 @@ def test_r_agt_6_the_day_a_delay_was_reported_is_recorded(hall: Any, deputy: Any
 
 def test_r_agt_5_the_hand_over_is_signed_and_the_project_closed(hall: Any, deputy: Any) -> None:
     project = confirmed(hall, deputy)
-    licence = services.agency_licence_add(
-        actor=hall.coordination.user,
-        project=project,
-        name="外商投资企业备案回执",
-        window=hall.window,
-        at=at(4, 3),
-    )
+    licence = licence_of(hall, project)
     url = f"{_base(hall)}/agency-projects/{project.pk}/hand-over"
     close = f"{_base(hall)}/agency-projects/{project.pk}/close"
     sign = {"recipient_name": "陈接收", "recipient_id_number": ID_NUMBER, "note": "如数移交"}

@@ -20,7 +20,7 @@ from workdays.models import Timer, TimerKind, TimerState, TimerWarning
 from workdays.services import calendar_day_set
 from workdays.timers import timers_sweep
 
-from .helpers import ID_NUMBER, at, confirmed, issue
+from .helpers import at, confirmed, handed_over
 
 pytestmark = pytest.mark.usefixtures("national_calendar")
 
@@ -163,21 +163,7 @@ def test_r_agt_3_a_task_finished_late_before_the_sweep_is_recorded_against_the_w
 def test_r_agt_3_the_hand_over_finishes_the_timers_of_the_tasks_still_open(hall: Any, deputy: Any) -> None:
     project = confirmed(hall, deputy)
     task = _assign(hall, project, due_days=20)
-    licence = services.agency_licence_add(
-        actor=hall.coordination.user,
-        project=project,
-        name="外商投资企业备案回执",
-        window=hall.window,
-        at=at(4, 3),
-    )
-    issue(hall, licence)
-    services.handover_sign(
-        actor=deputy.user,
-        project=project,
-        recipient_name="陈接收",
-        recipient_id_number=ID_NUMBER,
-        at=at(4, 30),
-    )
+    handed_over(hall, deputy, project, when=at(4, 30))
     task.refresh_from_db()
     assert task.state == TaskState.ASSIGNED
     assert Timer.objects.get(pk=task.timer_id).state == TimerState.FINISHED

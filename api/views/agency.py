@@ -394,6 +394,12 @@ def _project(request: Request, where: Center, project_id: int) -> AgencyProject:
     )
 
 
+def _of_project(request: Request, center: str, model: type[Any], pk: int) -> Any:
+    """A licence, task or delay of a project of the user's centre (404 otherwise), with its project."""
+    where = staff_center(request.user, center)
+    return fetch(request.user, model.objects.filter(center=where).select_related("project"), pk=pk)
+
+
 def _staff(request: Request, where: Center, field: str, pk: int | None) -> StaffProfile | None:
     if pk is None:
         return None
@@ -707,10 +713,7 @@ class AgencyLicenceMoveView(ApiView):
     )
     def post(self, request: Request, center: str, licence_id: int) -> Response:
         data = parse(MoveInSerializer, request.data)
-        where = staff_center(request.user, center)
-        licence = fetch(
-            request.user, AgencyLicence.objects.filter(center=where).select_related("project"), pk=licence_id
-        )
+        licence = _of_project(request, center, AgencyLicence, licence_id)
         agency.agency_licence_move(
             actor=request.user,
             licence=licence,
@@ -733,10 +736,7 @@ class AgencyTaskTakeView(ApiView):
         responses={200: ProjectSerializer, **errors(401, 403, 404, 422)},
     )
     def post(self, request: Request, center: str, task_id: int) -> Response:
-        where = staff_center(request.user, center)
-        task = fetch(
-            request.user, AgencyTask.objects.filter(center=where).select_related("project"), pk=task_id
-        )
+        task = _of_project(request, center, AgencyTask, task_id)
         agency.agency_task_take(actor=request.user, task=task)
         return Response(body(task.project))
 
@@ -753,10 +753,7 @@ class AgencyTaskFinishView(ApiView):
     )
     def post(self, request: Request, center: str, task_id: int) -> Response:
         data = parse(FinishInSerializer, request.data)
-        where = staff_center(request.user, center)
-        task = fetch(
-            request.user, AgencyTask.objects.filter(center=where).select_related("project"), pk=task_id
-        )
+        task = _of_project(request, center, AgencyTask, task_id)
         agency.agency_task_finish(actor=request.user, task=task, result=data["result"])
         return Response(body(task.project))
 
@@ -773,9 +770,6 @@ class AgencyDelayReportView(ApiView):
     )
     def post(self, request: Request, center: str, delay_id: int) -> Response:
         data = parse(ReportInSerializer, request.data)
-        where = staff_center(request.user, center)
-        delay = fetch(
-            request.user, AgencyDelay.objects.filter(center=where).select_related("project"), pk=delay_id
-        )
+        delay = _of_project(request, center, AgencyDelay, delay_id)
         agency.agency_delay_report(actor=request.user, delay=delay, reported_on=data["reported_on"])
         return Response(body(delay.project))

@@ -5,13 +5,19 @@ Callers scope the centre, window or staff through `org.access` first."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 
 from catalog.models import Material
-from org.models import Center, StaffProfile
+from common import sql
+from common.sql import Layout, joined_columns, joined_instances
+from org.models import Center, Post, PostBackup, StaffProfile, Window
 
 from ..models import Case, CaseMaterial, Inquiry, InquiryStatus, NoticeKind
+from .page import rows_of_case
 
 
 @dataclass(frozen=True)
@@ -71,16 +77,55 @@ class InquiryLists:
     sent: list[Inquiry]
 
 
-def workbench_inquiry_lists(staff: StaffProfile) -> InquiryLists:
-    """The three boxes of `workbench_inquiries` in one query, split here: the boxes do not overlap (an inquiry
-    of the staff member's is open or sent by its status; any other is incoming)."""
-    boxes = _boxes(staff)
-    rows = (
-        Inquiry.objects.filter(center_id=staff.center_id)
-        .filter(boxes["open"] | boxes["incoming"] | boxes["sent"])
-        .select_related("window", "referred_to")
-        .order_by("asked_at", "id")
+@lru_cache(maxsize=8)
+def _lists_sql(vendor: str) -> tuple[str, Layout]:
+    """The statement of `workbench_inquiry_lists`: `_boxes` written out once per process (the ORM built its
+    joins through the referred window's posts and their Bs anew on every workbench)."""
+    del vendor  # part of the key: quoting and converters differ per database
+    q = connection.ops.quote_name
+    columns, layout = joined_columns([("i", Inquiry), ("w", Window), ("r", Window)])
+    inquiry, window = q(Inquiry._meta.db_table), q(Window._meta.db_table)
+    post, backup = q(Post._meta.db_table), q(PostBackup._meta.db_table)
+    served = (  # `_served_windows`: the window the inquiry was referred to is one the staff member serves at
+        f"(r.{q('id')} = %(w)s OR r.{q('head_id')} = %(s)s OR r.{q('chief_representative_id')} = %(s)s "  # noqa: S608 - names from the models
+        f"OR r.{q('id')} IN (SELECT p.{q('window_id')} FROM {post} p WHERE p.{q('is_active')} "
+        f"AND (p.{q('holder_a_id')} = %(s)s OR p.{q('id')} IN "
+        f"(SELECT b.{q('post_id')} FROM {backup} b WHERE b.{q('staff_id')} = %(s)s))))"
     )
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {inquiry} i "  # noqa: S608 - names from the models
+        f"JOIN {window} w ON w.{q('id')} = i.{q('window_id')} "
+        f"LEFT OUTER JOIN {window} r ON r.{q('id')} = i.{q('referred_to_id')} "
+        f"WHERE i.{q('center_id')} = %(c)s AND ("
+        f"(i.{q('first_receiver_id')} = %(s)s AND i.{q('status')} = %(open)s) "
+        f"OR (i.{q('status')} = %(referred)s AND i.{q('referral_acknowledged_at')} IS NULL "
+        f"AND (i.{q('first_receiver_id')} = %(s)s OR {served}))) "
+        f"ORDER BY i.{q('asked_at')}, i.{q('id')}"
+    )
+    return sql, layout
+
+
+def workbench_inquiry_lists(staff: StaffProfile) -> InquiryLists:
+    """The three boxes of `workbench_inquiries` (`_boxes`) in one query, split here: the boxes do not overlap
+    (an inquiry of the staff member's is open or sent by its status; any other is incoming). Each inquiry
+    comes with its window and the window it was referred to."""
+    sql, layout = _lists_sql(connection.vendor)
+    params: dict[str, Any] = {
+        "c": staff.center_id,
+        "s": staff.pk,
+        "w": staff.window_id or 0,  # no window: no referral is to "their window"
+        "open": InquiryStatus.OPEN.value,
+        "referred": InquiryStatus.REFERRED.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    rows = []
+    for row in fetched:
+        inquiry, window, referred_to = joined_instances(layout, row)
+        inquiry._state.fields_cache["window"] = window
+        inquiry._state.fields_cache["referred_to"] = referred_to if referred_to.pk is not None else None
+        rows.append(inquiry)
     lists = InquiryLists([], [], [])
     for inquiry in rows:
         if inquiry.first_receiver_id != staff.pk:
@@ -112,8 +157,10 @@ class ChecklistRow:
 
 
 def case_checklist(case: Case) -> list[ChecklistRow]:
-    """Every material of the case's item version with its latest check, in checklist order. Two queries."""
-    checks = {
-        row.material_id: row for row in CaseMaterial.objects.filter(case=case).select_related("checked_by")
-    }
-    return [ChecklistRow(m, checks.get(m.pk)) for m in case.version.materials.all().order_by("order", "id")]
+    """Every material of the case's item version with its check (one per material), in checklist order. Two
+    queries, each written once per process (the case page reads the checklist on every request)."""
+    checks = {row.material_id: row for row in rows_of_case(CaseMaterial, case, related=("checked_by",))}
+    materials = sql.select_where(Material, order_by=("order", "id"), version_id=case.version_id)
+    for material in materials:  # as `case.version.materials` knows its version
+        material._state.fields_cache["version"] = case.version
+    return [ChecklistRow(m, checks.get(m.pk)) for m in materials]

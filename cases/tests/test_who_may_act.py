@@ -11,15 +11,16 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.tests.helpers import token_client
-from cases.actions import ACTIONS, BY_NAME, CaseAction
+from cases.actions import ACTIONS, BY_NAME, CaseAction, know_rows
 from cases.models import Case, CaseEvent, CaseState, Extension
-from cases.selectors.actions import available_actions
+from cases.selectors.actions import acting_of, available_actions
 from cases.services import clock as clock_services
 from cases.services import handling
 from cases.services.clock import clock_start
@@ -303,6 +304,33 @@ def test_r_org_7_r_case_10_every_action_offered_is_allowed_and_every_other_refus
             if acting_as is not None:
                 allowed[role] = acting_as
         assert allowed == expected[action.name], action.name
+
+
+def test_r_org_7_the_case_page_s_rows_give_the_same_facts_as_asking_the_database(world: World) -> None:
+    """The case page hands the rules the extensions, notices and extension requests it lists (`know_rows`)
+    instead of their asking again: on every case of the walk, every role is offered the same actions."""
+    when = at(DAY, 10)
+    for name in sorted(SETUPS):
+        case = SETUPS[name][0](world)
+        case.refresh_from_db()
+        for role in ROLES:
+            user = world.people[role].user
+            asked = available_actions(user, case, at=when)
+            acting = acting_of(user, case, at=when)
+            if acting is not None:
+                know_rows(
+                    acting,
+                    extensions=list(case.extensions.all()),
+                    notices=list(case.notices.all()),
+                    requests=list(case.extension_requests.all()),
+                )
+            with CaptureQueriesContext(connection) as read:
+                offered = available_actions(user, case, at=when, acting=acting)
+            assert offered == asked, (name, role)
+            rows_read = [
+                q["sql"] for q in read.captured_queries if "extension" in q["sql"] or "notice" in q["sql"]
+            ]
+            assert rows_read == [], (name, role, rows_read)
 
 
 # --- the page and the API refuse alike ----------------------------------------------------------------------
