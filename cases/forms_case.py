@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -192,22 +193,32 @@ class PriorityForm(ActionForm):
     )
 
 
+class _NamesOnly(ModelChoiceIterator):
+    """A staff member's option as (key, name) read straight from the rows, without building a profile per option
+    (a centre has hundreds): the same options as `ModelChoiceIterator`, whose label is `str(profile)`, its name."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name in self.queryset.values_list("pk", "name"):
+            yield (ModelChoiceIteratorValue(pk, None), name)  # type: ignore[arg-type]  # no instance is built
+
+
 class VisitForm(ActionForm):
     purpose = forms.CharField(label=_("来访事由"), max_length=200)
     caused_by_administration = forms.BooleanField(label=_("因行政机关原因再次来访"), required=False)
     responsible = forms.ModelChoiceField(
         label=_("责任人（两头跑时）"), queryset=StaffProfile.objects.none(), required=False
     )
+    responsible.iterator = _NamesOnly
 
     def __init__(self, *args: Any, case: Case, **kw: Any) -> None:
         super().__init__(*args, case=case, **kw)
         field = self.fields["responsible"]
         assert isinstance(field, forms.ModelChoiceField)
         # An option shows a name: only the key and the name are read (a centre has hundreds of staff).
-        field.queryset = (
-            StaffProfile.objects.filter(center_id=case.center_id, is_active=True)
-            .only("pk", "name")
-            .order_by("name", "pk")
+        field.queryset = StaffProfile.objects.filter(center_id=case.center_id, is_active=True).order_by(
+            "name", "pk"
         )
 
 

@@ -800,3 +800,25 @@ def test_r_case_6_notices_are_listed_with_print_and_pdf_links(hall: Any, client:
     assert f'href="{reverse("cases:notice_pdf", args=[notice.pk])}"' in notices
     with time_machine.travel(at(date(2026, 9, 28), 11), tick=False):
         assert client.get(reverse("cases:notice_print", args=[notice.pk])).status_code == 200
+
+
+def test_r_case_12_the_visit_form_lists_the_centre_s_active_staff_as_django_would_without_a_profile_each(
+    hall: Any,
+) -> None:
+    from django import forms
+
+    from cases.forms_case import VisitForm
+    from org.models import StaffProfile
+
+    case = make_case(window=hall.window, item=make_item_for(hall.window, hall.post), received_by=hall.clerk)
+    staff = StaffProfile.objects.filter(center=case.center, is_active=True).order_by("name", "pk")
+    stock = forms.ModelChoiceField(queryset=staff, required=False)
+    form = VisitForm(case=case)
+    field = form.fields["responsible"]
+    assert [(str(v), label) for v, label in field.choices] == [(str(v), label) for v, label in stock.choices]
+    assert len(field.choices) == staff.count() + 1  # and the empty choice
+    chosen = VisitForm({"purpose": "询问进度", "responsible": str(hall.backup.pk)}, case=case)
+    assert chosen.is_valid(), chosen.errors
+    assert chosen.cleaned_data["responsible"] == hall.backup
+    outsider = VisitForm({"purpose": "询问进度", "responsible": str(hall.outsider.pk)}, case=case)
+    assert not outsider.is_valid() and "responsible" in outsider.errors  # only the centre's staff
