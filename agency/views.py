@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -27,13 +26,13 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.models import Case
 from catalog.models import Item
 from common.errors import RuleViolation
-from common.pdf import pdf_font_family, render_pdf
 from common.xlsx import table_workbook, xlsx_response
 from org.access import center_for, get_for_user, has_role
 from org.forms import show_refusal
 from org.models import Center, Role, StaffProfile, Window
 
 from . import services
+from .documents import hand_over_document
 from .models import (
     STAGE_ORDER,
     AgencyDelay,
@@ -625,19 +624,6 @@ def hand_over_sign(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
-def hand_over_html(page: ProjectPage) -> str:
-    """The hand-over register as a self-contained A4 document for WeasyPrint."""
-    return render_to_string(
-        "agency/hand_over_pdf.html",
-        {
-            "project": page.project,
-            "hand_over": page.hand_over,
-            "rows": page.hand_over_rows,
-            "font_family": pdf_font_family(),
-        },
-    )
-
-
 @login_required
 @require_GET
 def hand_over_pdf(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -645,8 +631,8 @@ def hand_over_pdf(request: HttpRequest, project_id: int) -> HttpResponse:
     page = project_page(project)
     if page.hand_over is None:
         return render(request, "404.html", status=404)
-    response = HttpResponse(render_pdf(hand_over_html(page)), content_type="application/pdf")
-    filename = _("代办证照交接登记-%(name)s.pdf") % {"name": project.name}
+    pdf, filename = hand_over_document(page)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, filename) or "inline"
     return response
 

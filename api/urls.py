@@ -291,6 +291,11 @@ urlpatterns = [
         name="agency_hand_over",
     ),
     path(
+        "centers/<slug:center>/agency-projects/<int:project_id>/hand-over.pdf",
+        agency.AgencyHandOverPdfView.as_view(),
+        name="agency_hand_over_pdf",
+    ),
+    path(
         "centers/<slug:center>/agency-projects/<int:project_id>/close",
         agency.AgencyCloseView.as_view(),
         name="agency_close",

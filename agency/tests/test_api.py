@@ -186,6 +186,27 @@ def test_r_agt_5_the_project_shows_the_hand_over_recipient_s_id_number_only_mask
     assert response.json()["licences"][0]["licence_number"] == "证字001号"
 
 
+def test_r_agt_5_the_signed_hand_over_register_prints_through_the_api_with_the_id_number_masked(
+    hall: Any, deputy: Any
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    project = confirmed(hall, deputy)
+    url = f"{_base(hall)}/agency-projects/{project.pk}/hand-over.pdf"
+    assert token_client(hall.clerk).get(url).status_code == 404  # nothing signed yet
+    handed_over(hall, deputy, project, when=at(4, 22))
+    named = token_client(hall.clerk).get(f"{_base(hall)}/agency-projects/{project.pk}").json()
+    assert named["hand_over"]["pdf"] == url
+    assert token_client(hall.outsider).get(url).status_code == 404  # another centre
+    printed = token_client(hall.clerk).get(url)
+    assert printed.status_code == 200 and printed["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(printed.content)).pages)
+    assert "证字001号" in text and "陈接收" in text
+    assert ID_NUMBER not in text and ID_NUMBER[-4:] in text
+
+
 def test_r_agt_2_the_team_adds_a_window_s_chief_representative_later(hall: Any, deputy: Any) -> None:
     project = confirmed(hall, deputy)
     hall.other_window.chief_representative = hall.other_clerk
@@ -282,7 +303,7 @@ def test_r_agt_5_the_hand_over_is_signed_and_the_project_closed(hall: Any, deput
         {"name": "外商投资企业备案回执", "licence_number": "证字001号", "issued_on": "2026-04-20",
          "issuer": hall.department.name}
     ]  # fmt: skip
-    assert hand_over["pdf"] == f"/staff/agency/{project.pk}/hand-over.pdf"
+    assert hand_over["pdf"] == f"{_base(hall)}/agency-projects/{project.pk}/hand-over.pdf"
     assert ID_NUMBER not in signed.content.decode()
     assert _rule(_post(deputy, url, sign, when=at(4, 22))) == "R-AGT-5"
 

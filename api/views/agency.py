@@ -6,9 +6,9 @@ representative to the team later, recording a team meeting, assigning a task to 
 finishing it, listing a licence and moving it through its stages, signing the hand-over register, closing the
 project, recording a delay and the day it was reported to the discipline authority.
 
-The hand-over register's PDF is not an endpoint of its own: the project names it (`hand_over.pdf`, the address the
-staff pages print it from, for a signed-in staff member), and the register's rows are in the project itself, so
-that a client holds every field the PDF prints without a binary answer in a JSON API.
+The signed hand-over register is also printed: `GET …/agency-projects/<id>/hand-over.pdf` answers the same PDF as
+the staff page (`agency.documents`), and the project names that address (`hand_over.pdf`) beside the register's
+rows.
 
 Each write is one call of `agency.services`, which checks who may act (so the API refuses as the pages do); a
 refusal is a 422 whose body names the rule. Every staff member of the centre reads the board and the projects, as
@@ -18,8 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -27,6 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agency import services as agency
+from agency.documents import hand_over_document
 from agency.models import (
     STAGE_ORDER,
     AgencyDelay,
@@ -42,6 +46,7 @@ from agency.models import (
 from agency.selectors import project_board, project_page
 from cases.access import cases_for_user
 from catalog.models import Item
+from common.errors import NotFound
 from org.models import Center, StaffProfile, Window
 
 from ..permissions import fetch, staff_center
@@ -253,7 +258,7 @@ class HandOverSerializer(serializers.Serializer):
     note = serializers.CharField()
     licences = serializers.IntegerField()
     rows = HandOverRowSerializer(many=True, help_text="交接登记所列证照")
-    pdf = serializers.CharField(help_text="交接登记PDF的地址（工作人员登录后打印）")
+    pdf = serializers.CharField(help_text="交接登记PDF的地址（本接口，GET）")
 
 
 class ProjectSerializer(serializers.Serializer):
@@ -382,7 +387,9 @@ def body(project: AgencyProject) -> dict[str, Any]:
                     }
                     for r in page.hand_over_rows
                 ],
-                "pdf": reverse("agency:hand_over_pdf", args=[fresh.pk]),
+                "pdf": reverse(
+                    "api:agency_hand_over_pdf", kwargs={"center": fresh.center.code, "project_id": fresh.pk}
+                ),
             },
         }
     ).data
@@ -679,6 +686,26 @@ class AgencyHandOverView(ApiView):
         project = _project(request, where, project_id)
         agency.handover_sign(actor=request.user, project=project, **data)
         return Response(body(project), status=201)
+
+
+class AgencyHandOverPdfView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["agency"],
+        summary="打印已签字的证照交接登记（PDF；接收人身份证号脱敏）（R-AGT-5）",
+        parameters=[CENTER, PROJECT_ID],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **errors(401, 404)},
+    )
+    def get(self, request: Request, center: str, project_id: int) -> HttpResponse:
+        where = staff_center(request.user, center)
+        page = project_page(_project(request, where, project_id))
+        if page.hand_over is None:
+            raise NotFound()
+        pdf, filename = hand_over_document(page)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, filename) or "inline"
+        return response
 
 
 class AgencyCloseView(ApiView):
