@@ -20,6 +20,6 @@ class JointConfig(AppConfig):
         )
         case_hooks.register_decision_guard(joint_decision_guard)
         # The case page links to the joint case, or, for the lead, to opening it (R-PAR-3).
-        from .views import case_link
+        from .links import case_link
 
         case_hooks.register_case_link(case_link)

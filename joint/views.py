@@ -25,7 +25,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.hooks import CaseLink
 from cases.models import CaseMaterial, MaterialStatus
 from common.errors import NotFound, RuleViolation
 from common.pdf import pdf_serif_family, render_pdf
@@ -107,24 +106,6 @@ def _opening(case: Any) -> dict[str, Any] | None:
     if flow is None:
         return None
     return {"case": case, "lanes": list(flow.lanes.select_related("department"))}
-
-
-def case_link(case: Any, user: Any) -> CaseLink | None:
-    """The case page's link to joint approval (`cases.hooks`): the departments' progress once the joint case is
-    opened (for those who may read it), or, for the lead of an accepted joint case not opened yet, the page that
-    opens it (R-PAR-3). No query for a case of another type."""
-    from catalog.models import CaseType
-
-    if case.case_type != CaseType.JOINT:
-        return None
-    joint_case = JointCase.objects.filter(case=case).first()
-    if joint_case is not None:
-        if not selectors.may_read(user, joint_case):
-            return None
-        return CaseLink(_("并联审批：各部门进度"), reverse("joint:detail", args=[joint_case.pk]), "joint")
-    if case.accepted_on is None or not services.acts_for(user, case.center, case.window.department_id):
-        return None
-    return CaseLink(_("启动并联审批"), reverse("joint:open", args=[case.pk]), "joint_open")
 
 
 @login_required
