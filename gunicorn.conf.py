@@ -7,7 +7,7 @@ starve everyone (docs/decisions.md, "Serving"). Django keeps one database connec
 (CONN_MAX_AGE), so the database sees up to workers x threads connections.
 
 Every value can be set in the environment (GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS,
-GUNICORN_TIMEOUT, GUNICORN_ACCESS_LOG) or overridden on the command line.
+GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG) or overridden on the command line.
 """
 
 import multiprocessing
@@ -22,7 +22,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then, so that no slow leak grows without bound; staggered, not all at once.
-max_requests = 5000
+# GUNICORN_MAX_REQUESTS=0 never recycles (the benchmarks, so that a measure holds no worker's restart).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
 # The access log goes to standard output; GUNICORN_ACCESS_LOG="" turns it off (the benchmarks do).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None

@@ -49,7 +49,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.http_bench import CONNECTIONS, DURATION_S, _free_port, _rps, _wait_up
+from bench.http_bench import CONNECTIONS, DURATION_S, WARM_S, _free_port, _rps, _wait_up
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_PROCESS_REQUESTS = 21  # requests per page timed in the child process (the median is printed)
@@ -537,6 +537,7 @@ def main() -> None:
         SECURE_HSTS_SECONDS="0",
         CONN_MAX_AGE="60",
         GUNICORN_ACCESS_LOG="",  # no access log under wrk
+        GUNICORN_MAX_REQUESTS="0",  # no worker restarts in the middle of a measure
     )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -604,7 +605,8 @@ def _measure(servers: dict[str, dict[str, Any]]) -> None:
     print(
         f"pages: one bench centre, the same 600 open cases in both databases, {small['total']:,} vs "
         f"{large['total']:,} cases in all (the rest closed history); gunicorn as in production (gunicorn.conf.py: 2 threaded workers) per database, "
-        f"{CONNECTIONS} connections, {DURATION_S} s per wrk run, the two servers in turn page by page "
+        f"{CONNECTIONS} connections, {DURATION_S} s per wrk run after {WARM_S} s not counted, no worker recycling, "
+        "the two servers in turn page by page "
         f"(median of {_rounds()} rounds); workbench of the clerk of W01 ({small['shown']['workbench']} at 1k; "
         f"{large['shown']['workbench']} at 1M), case page of {small['shown']['case']}"
     )

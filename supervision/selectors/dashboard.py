@@ -121,7 +121,7 @@ def overdue_listing(center: Center, today: date, *, total: int, limit: int = OVE
     or B) and the working days overdue (R-CLK-9); `total` is the centre's red count."""
     calendar = calendar_for(center)
     # The person is the one stored when the case fell overdue (cases.Overdue), as the assessment reads it.
-    red = red_cases(center, today).select_related("overdue__responsible")
+    red = red_cases(center, today).prefetch_related("overdue__responsible")
     return Listing([overdue_row(case, calendar, today) for case in red[:limit]], total)
 
 

@@ -539,3 +539,15 @@ def test_dashboard_exports_every_list_to_one_workbook(login: Any, hall: Any, sce
 def test_dashboard_export_refused_to_other_roles(login: Any, hall: Any, persona: str) -> None:
     with time_machine.travel(at(TODAY, 10), tick=False):
         assert login(getattr(hall, persona)).get(reverse("supervision:dashboard_export")).status_code == 403
+
+
+def test_dashboard_statements_join_few_tables(login: Any, hall: Any, scene: Scene) -> None:
+    # The planner's work grows with every join: the overdue list joined to seven tables spent 8-13 ms being
+    # planned on PostgreSQL for 1 ms of running. Lists join what they filter or order by and read the rest by
+    # key (docs/decisions.md, "Lists read by key").
+    _accepted(scene.item, hall.window, hall.clerk, date(2026, 9, 21), responsible=hall.clerk)
+    _accepted(scene.long_item, hall.other_window, hall.other_clerk, date(2026, 10, 13), is_priority=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert _get(login, hall.supervision).status_code == 200
+    joins = {query["sql"][:120]: query["sql"].count(" JOIN ") for query in queries.captured_queries}
+    assert max(joins.values()) <= 2, {sql: n for sql, n in joins.items() if n > 2}
