@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from org.models import Center, Department
 
-from .models import JointCase, JointLane, JointLateness
+from .models import JointCase, JointFlow, JointFlowLane, JointLane, JointLateness
 
 INBOX_LIMIT = 200
 
@@ -142,6 +142,33 @@ def lane_for_user(user: Any, center: Center, pk: int) -> JointLane:
     if lane is None or not may_read(user, lane.joint_case):
         raise NotFound()
     return lane
+
+
+def flows_in_force(cases: list[Any]) -> dict[int, JointFlow]:
+    """{case pk: the version of its item's flow-and-limits table in force on its acceptance day} for the cases
+    that have one (as `services.flow_in_force`), with each version's lanes and their departments: two queries
+    whatever the number of cases (every version of the items' tables effective by the latest of those days;
+    an item has a handful)."""
+    accepted = [case for case in cases if case.accepted_on is not None]
+    if not accepted:
+        return {}
+    flows = list(
+        JointFlow.objects.filter(
+            item_id__in={case.item_id for case in accepted},
+            effective_from__lte=max(case.accepted_on for case in accepted),
+        )
+        .select_related("lead_department")
+        .prefetch_related(Prefetch("lanes", queryset=JointFlowLane.objects.select_related("department")))
+        .order_by("-effective_from", "-version")
+    )
+    found = {}
+    for case in accepted:
+        flow = next(
+            (f for f in flows if f.item_id == case.item_id and f.effective_from <= case.accepted_on), None
+        )
+        if flow is not None:
+            found[case.pk] = flow
+    return found
 
 
 def awaiting_opening(center: Center, department_id: int) -> list[Any]:

@@ -82,10 +82,9 @@ def joint_list(request: HttpRequest) -> HttpResponse:
     to_open: list[dict[str, Any]] = []
     department_id = profile.department_id if profile is not None else None
     if department_id is not None and services.acts_for(request.user, center, department_id):
-        for case in selectors.awaiting_opening(center, department_id):
-            row = _opening(case)
-            if row is not None:
-                to_open.append(row)
+        awaiting = selectors.awaiting_opening(center, department_id)
+        flows = selectors.flows_in_force(awaiting)
+        to_open = [_opening_row(case, flows[case.pk]) for case in awaiting if case.pk in flows]
     related = ("case", "lead_department")
     context = {
         "center": center,
@@ -102,10 +101,12 @@ def joint_list(request: HttpRequest) -> HttpResponse:
 def _opening(case: Any) -> dict[str, Any] | None:
     """The opening form's row of an accepted case of a joint item: the case and the lanes of the flow-and-limits
     table in force on its acceptance day (None without one)."""
-    flow = services.flow_in_force(case.item, case.accepted_on) if case.accepted_on else None
-    if flow is None:
-        return None
-    return {"case": case, "lanes": list(flow.lanes.select_related("department"))}
+    flow = selectors.flows_in_force([case]).get(case.pk)
+    return None if flow is None else _opening_row(case, flow)
+
+
+def _opening_row(case: Any, flow: Any) -> dict[str, Any]:
+    return {"case": case, "lanes": list(flow.lanes.all())}
 
 
 @login_required

@@ -16,16 +16,19 @@ not affected. The login page and the API's token endpoint show the refusal (`ref
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from common.net import client_address
+from common.sql import Layout, joined_columns, joined_instances
 from common.throttle import count_attempt, give_back, log_refusal, throttle_key
 
 _REFUSED = "govhall_login_refused_by_address"
@@ -64,9 +67,48 @@ class StaffModelBackend(ModelBackend):
         return user
 
     def get_user(self, user_id: Any) -> Any:
-        user_model = get_user_model()
-        try:
-            user = user_model._default_manager.select_related("staff_profile__center").get(pk=user_id)
-        except user_model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = user_with_profile(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+@lru_cache(maxsize=8)
+def _user_sql(vendor: str) -> tuple[str, Layout]:
+    """The statement of `user_with_profile` and the layout of its row (the user, the profile, its centre)."""
+    del vendor  # part of the key: quoting and converters differ per database
+    from .models import Center, StaffProfile
+
+    q = connection.ops.quote_name
+    user_model = get_user_model()
+    columns, layout = joined_columns([("u", user_model), ("s", StaffProfile), ("c", Center)])
+    user, staff, center = (q(m._meta.db_table) for m in (user_model, StaffProfile, Center))
+    user_key = q(user_model._meta.pk.attname)
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {user} u "  # noqa: S608 - names from the models
+        f"LEFT OUTER JOIN {staff} s ON s.{q('user_id')} = u.{user_key} "
+        f"LEFT OUTER JOIN {center} c ON c.{q('id')} = s.{q('center_id')} WHERE u.{user_key} = %s"
+    )
+    return sql, layout
+
+
+def user_with_profile(user_id: Any) -> Any:
+    """The user with key `user_id` with their staff profile (None when they have none) and its centre cached on
+    it, as `select_related("staff_profile__center")` builds them; None when there is no such user. A statement
+    written once per process: compiling the ORM's query cost more than running it, on every request."""
+    try:
+        key = get_user_model()._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    sql, layout = _user_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user, profile, center = joined_instances(layout, row)
+    if profile.pk is None:
+        user._state.fields_cache["staff_profile"] = None
+        return user
+    profile._state.fields_cache["center"] = center
+    profile._state.fields_cache["user"] = user
+    user._state.fields_cache["staff_profile"] = profile
+    return user

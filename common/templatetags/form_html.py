@@ -13,15 +13,16 @@ widget.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import django.forms
 from django import template
-from django.forms import BoundField, Widget
+from django.forms import BoundField, Select, Widget
 from django.forms.utils import ErrorList
+from django.forms.widgets import ChoiceWidget
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -104,22 +105,73 @@ def _textarea(widget: Mapping[str, Any]) -> str:
     return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{body}</textarea>'
 
 
-def _select(widget: Mapping[str, Any]) -> str:
+# A select's options by group: (group name or None, [(value, label, attributes)]).
+Groups = Iterable[tuple[Any, Iterable[tuple[Any, Any, Mapping[str, Any]]]]]
+_SELECTED = {"selected": True}
+_NOT_SELECTED: Mapping[str, Any] = {}
+
+
+def _select_html(widget: Mapping[str, Any], groups: Groups) -> str:
+    """django/forms/widgets/select.html with its options (select_option.html)."""
     out = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
-    for group_name, options, _index in widget["optgroups"]:
+    for group_name, options in groups:
         if group_name:
             out.append(f'\n  <optgroup label="{_text(group_name)}">')
-        for option in options:
-            if option["template_name"] != _SELECT_OPTION:
-                raise _Unhandled
-            out.append(
-                f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{_text(option['label'])}</option>\n"
-            )
+        for value, label, attrs in options:
+            out.append(f'\n  <option value="{_formatted(value)}"{_attrs(attrs)}>{_text(label)}</option>\n')
         if group_name:
             out.append("\n  </optgroup>")
     out.append("\n</select>")
     return "".join(out)
+
+
+def _select(widget: Mapping[str, Any]) -> str:
+    def options(group: list[dict[str, Any]]) -> Any:
+        for option in group:
+            if option["template_name"] != _SELECT_OPTION:
+                raise _Unhandled
+            yield option["value"], option["label"], option["attrs"]
+
+    return _select_html(widget, ((name, options(group)) for name, group, _index in widget["optgroups"]))
+
+
+def _single_select(widget: Widget) -> bool:
+    """A `Select` of one value whose options are Django's own: `_choices_select` writes it from its choices."""
+    if not isinstance(widget, Select):
+        return False
+    kind = type(widget)
+    return (
+        not widget.allow_multiple_selected
+        and kind.get_context is Select.get_context
+        and kind.optgroups is ChoiceWidget.optgroups
+        and kind.create_option is ChoiceWidget.create_option
+        and widget.option_template_name == _SELECT_OPTION
+        and not widget.option_inherits_attrs
+        and widget.checked_attribute == _SELECTED
+    )
+
+
+def _choices_select(select: Select, widget: Mapping[str, Any]) -> str:
+    """`_select` of what `ChoiceWidget.optgroups` would give, read straight from the choices: Django builds a
+    dict of eleven keys for each option (a staff list has a hundred) only for the template to read three."""
+    value = widget["value"]  # the selected values as text (`format_value`)
+    has_selected = False
+
+    def options(choices: Any) -> Any:
+        nonlocal has_selected
+        for subvalue, sublabel in choices:
+            selected = not has_selected and str(subvalue) in value
+            has_selected |= selected
+            yield subvalue, sublabel, _SELECTED if selected else _NOT_SELECTED
+
+    def groups() -> Any:
+        for option_value, option_label in select.choices:
+            if isinstance(option_label, (list, tuple)):
+                yield option_value, options(option_label)
+            else:
+                yield None, options([("" if option_value is None else option_value, option_label)])
+
+    return _select_html(widget, groups())
 
 
 def _writer(template_name: str) -> Callable[[Mapping[str, Any]], str] | None:
@@ -167,9 +219,14 @@ def widget_html(field: BoundField) -> SafeString:
     attrs = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
-    context = widget.get_context(field.html_name, field.value(), attrs)
     try:
-        html = write(context["widget"])
+        if _single_select(widget):
+            # The context without the options (`Widget.get_context`); the options from the choices.
+            context = Widget.get_context(widget, field.html_name, field.value(), attrs)
+            html = _choices_select(cast(Select, widget), context["widget"])
+        else:
+            context = widget.get_context(field.html_name, field.value(), attrs)
+            html = write(context["widget"])
     except _Unhandled:
         return mark_safe(str(field))  # noqa: S308 - Django's own rendering, safe already
     return mark_safe(html.strip())  # noqa: S308 - every value above is escaped

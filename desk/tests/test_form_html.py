@@ -171,3 +171,20 @@ def test_a_renderer_with_other_widget_templates_is_left_to_django() -> None:
     for field in form:
         assert str(widget_html(field)) == str(field), field.name
     assert "data-x" in str(widget_html(form["text"]))
+
+
+@pytest.mark.django_db
+def test_a_select_of_staff_read_from_its_choices_is_djangos() -> None:
+    """The visit form's list of the centre's staff (a model choice, its options read as (key, name)), unbound
+    and with one chosen; a select is written from its choices without Django's dict per option."""
+    from cases.models import Case
+    from org.tests.factories import make_center, make_staff
+
+    center = make_center()
+    staff = [make_staff(center, name=name) for name in ("乙", TRICKY, "甲")]
+    case = Case(center=center)
+    _same(forms_case.VisitForm(case=case, auto_id="id_v_%s"))
+    chosen = forms_case.VisitForm({"purpose": "x", "responsible": str(staff[1].pk)}, case=case)
+    assert chosen.is_valid(), chosen.errors
+    _same(chosen)
+    assert "selected" in str(widget_html(chosen["responsible"]))

@@ -64,8 +64,7 @@ def publish(hall: Any, project_item: Item, co: list[tuple[CoDepartment, int]], *
         lanes=[
             {"department": c.department, "items": f"{c.department.name}审批", "limit_days": n} for c, n in co
         ],
-        effective_from=date(2026, 1, 1),
-        **kw,
+        **{"effective_from": date(2026, 1, 1), **kw},
     )
 
 

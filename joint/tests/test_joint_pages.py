@@ -221,3 +221,50 @@ def test_r_par_10_a_bad_lateness_period_is_told_and_this_month_is_shown(hall: An
     )
     assert "结束日期不能早于起始日期。" in html and "已按本月（截至今天）统计。" in html
     assert "2026-11-01 至 2026-11-20" in html
+
+
+def test_r_par_2_r_par_3_the_leads_list_reads_each_case_its_table_in_force_in_a_fixed_number_of_queries(
+    hall: Any, login: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.services.clock import clock_start
+    from cases.tests.factories import make_case
+
+    from .helpers import publish
+
+    project = make_project(hall)  # accepted on 2 November under the table of 1 January (planning: 5 days)
+    home = reverse("joint:list")
+    client = login(hall.chief)
+
+    def page() -> tuple[str, int]:
+        with time_machine.travel(at(11, 20, 9), tick=False), CaptureQueriesContext(connection) as captured:
+            response = client.get(home)
+        assert response.status_code == 200
+        return response.content.decode(), len(captured)
+
+    _html, one = page()
+    # A new version from 10 November gives the planning department 8 days: cases accepted since read it.
+    publish(
+        hall,
+        project.item,
+        [(project.planning, 8), (project.housing, 10), (project.environment, 5)],
+        effective_from=date(2026, 11, 10),
+    )
+    later = []
+    for day in (11, 12, 13):
+        case = make_case(
+            window=hall.window, item=project.item, received_by=hall.clerk, accepted_on=date(2026, 11, day)
+        )
+        clock_start(case=case)
+        later.append(case)
+    html, four = page()
+    assert four == one  # the same queries for four cases as for one
+
+    def planning_days(case: Any) -> str:
+        form = html.split(reverse("joint:open", args=[case.pk]), 1)[1].split("</form>", 1)[0]
+        return form.split("自然资源和规划局（", 1)[1].split("）", 1)[0]
+
+    assert planning_days(project.case) == "自然资源和规划局审批，5个工作日"
+    assert [planning_days(case) for case in later] == ["自然资源和规划局审批，8个工作日"] * 3
