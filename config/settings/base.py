@@ -107,9 +107,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     # Starting a parallel worker costs about 5 ms here, more than the whole of the short queries a page runs,
     # yet PostgreSQL's default price for it (1000) lets the planner split a count of a few hundred rows over two
-    # processes (a dashboard figure ran 8 ms in parallel, 1.4 ms alone). At 10000 only scans of some hundred
-    # thousand pages go parallel (docs/decisions.md, "Parallel query"). DB_PARALLEL_SETUP_COST=server keeps
-    # the server's own setting.
+    # processes (a dashboard figure ran 8 ms in parallel, 1.4 ms alone). At 10000 a scan goes parallel only from
+    # the order of ten thousand pages (docs/decisions.md, "Parallel query priced for short statements").
+    # DB_PARALLEL_SETUP_COST=server keeps the server's own setting (behind PgBouncer, which refuses settings it
+    # does not track in `options`: set the price for the database role there, docs/operations.md).
     _parallel = os.environ.get("DB_PARALLEL_SETUP_COST", "10000")
     if _parallel.lower() != "server":
         DATABASES["default"]["OPTIONS"]["options"] = f"-c parallel_setup_cost={int(_parallel)}"
