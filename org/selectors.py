@@ -18,7 +18,6 @@ from policy.selectors import policy_value
 from .access import CAN_VIEW_AUTHORIZATIONS, require_role
 from .models import (
     Absence,
-    AbsenceCover,
     Authorization,
     BackupTraining,
     Center,
@@ -37,6 +36,7 @@ from .models import (
 )
 from .periods import months_before
 from .services import absence_in_force, first_on_duty, holding_on_duty, holdings_at
+from .services.duty import away_sql, held_sql, named_sql
 
 
 @dataclass(frozen=True)
@@ -155,20 +155,8 @@ def _held_by_sql(vendor: str) -> tuple[str, Layout]:
     q = connection.ops.quote_name
     columns, layout = joined_columns(zip(("p", "w", "pa", "h", "s"), _HELD_MODELS, strict=True))
     post, window, staff = (q(m._meta.db_table) for m in (Post, Window, StaffProfile))
-    holding, absence, cover = (q(m._meta.db_table) for m in (PostHolding, Absence, AbsenceCover))
-
-    def held(alias: str) -> str:
-        return (
-            f"{alias}.{q('valid_from')} <= %(m)s "
-            f"AND ({alias}.{q('valid_until')} IS NULL OR {alias}.{q('valid_until')} > %(m)s)"
-        )
-
-    in_force = f"a.{q('cancelled_at')} IS NULL AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s"
-    away = f"EXISTS (SELECT 1 FROM {absence} a WHERE a.{q('staff_id')} = h.{q('staff_id')} AND {in_force})"  # noqa: S608 - names from the models
-    named = (
-        f"EXISTS (SELECT 1 FROM {cover} c JOIN {absence} a ON a.{q('id')} = c.{q('absence_id')} "  # noqa: S608 - names from the models
-        f"WHERE c.{q('post_id')} = h.{q('post_id')} AND c.{q('backup_id')} = h.{q('staff_id')} AND {in_force})"
-    )
+    holding = q(PostHolding._meta.db_table)
+    held, away, named = held_sql, away_sql(f"h.{q('staff_id')}"), named_sql("h")
     sql = (
         f"SELECT {', '.join(columns)}, CASE WHEN {away} THEN 1 ELSE 0 END, "  # noqa: S608 - names from the models
         f"CASE WHEN {named} THEN 1 ELSE 0 END AS named "

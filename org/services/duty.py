@@ -178,6 +178,47 @@ class ActingFacts:
 _ACTING_SQL: dict[str, str] = {}
 
 
+# The rules of who is at work at a moment `%(m)s`, as SQL, written once for every statement that asks them
+# (`acting_facts`, `holder_at`, `org.selectors.posts_held_by`): as `holdings_at`, `absence_in_force` and the
+# cover named for an absence (R-ORG-7) read them through the ORM.
+
+
+def held_sql(alias: str) -> str:
+    """The holding `alias` is in force at %(m)s."""
+    q = connection.ops.quote_name
+    until = f"{alias}.{q('valid_until')}"
+    return f"{alias}.{q('valid_from')} <= %(m)s AND ({until} IS NULL OR {until} > %(m)s)"
+
+
+def _absence_in_force_sql(alias: str) -> str:
+    q = connection.ops.quote_name
+    return f"{alias}.{q('cancelled_at')} IS NULL AND {alias}.{q('starts_at')} <= %(m)s AND {alias}.{q('ends_at')} > %(m)s"
+
+
+def active_sql(staff: str) -> str:
+    """The staff member `staff` (an alias of the staff table) was active at %(m)s."""
+    q = connection.ops.quote_name
+    return f"({staff}.{q('is_active')} OR {staff}.{q('deactivated_at')} > %(m)s)"
+
+
+def away_sql(staff_id: str) -> str:
+    """The staff member whose key is the column `staff_id` was away (an absence in force) at %(m)s."""
+    q = connection.ops.quote_name
+    absence = q(Absence._meta.db_table)
+    return f"EXISTS (SELECT 1 FROM {absence} a WHERE a.{q('staff_id')} = {staff_id} AND {_absence_in_force_sql('a')})"  # noqa: S608 - names from the models
+
+
+def named_sql(holding: str) -> str:
+    """The holder of the holding `holding` was named to cover its post for an absence in force at %(m)s."""
+    q = connection.ops.quote_name
+    absence, cover = q(Absence._meta.db_table), q(AbsenceCover._meta.db_table)
+    return (
+        f"EXISTS (SELECT 1 FROM {cover} c JOIN {absence} a ON a.{q('id')} = c.{q('absence_id')} "  # noqa: S608 - names from the models
+        f"WHERE c.{q('post_id')} = {holding}.{q('post_id')} AND c.{q('backup_id')} = {holding}.{q('staff_id')} "
+        f"AND {_absence_in_force_sql('a')})"
+    )
+
+
 def _acting_sql() -> str:
     """The query of `acting_facts`, written once per database vendor: the holdings in force of the window's
     active posts that the staff member holds at the moment (each with whether its holder was active and away
@@ -187,23 +228,8 @@ def _acting_sql() -> str:
         return _ACTING_SQL[vendor]
     q = connection.ops.quote_name
     holding, post, staff = (q(m._meta.db_table) for m in (PostHolding, Post, StaffProfile))
-    absence, grant = q(Absence._meta.db_table), q(RoleGrant._meta.db_table)
-    cover = q(AbsenceCover._meta.db_table)
-    active = "(s.{a} OR s.{d} > %(m)s)".format(a=q("is_active"), d=q("deactivated_at"))
-    away = (
-        f"EXISTS (SELECT 1 FROM {absence} a WHERE a.{q('staff_id')} = s.{q('id')} AND a.{q('cancelled_at')} IS NULL"  # noqa: S608 - names from the models
-        f" AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s)"
-    )
-
-    named = (
-        f"EXISTS (SELECT 1 FROM {cover} c JOIN {absence} a ON a.{q('id')} = c.{q('absence_id')} "  # noqa: S608
-        f"WHERE c.{q('post_id')} = h.{q('post_id')} AND c.{q('backup_id')} = h.{q('staff_id')} "
-        f"AND a.{q('cancelled_at')} IS NULL AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s)"
-    )
-
-    def held(alias: str) -> str:
-        return f"{alias}.{q('valid_from')} <= %(m)s AND ({alias}.{q('valid_until')} IS NULL OR {alias}.{q('valid_until')} > %(m)s)"
-
+    grant = q(RoleGrant._meta.db_table)
+    active, away, named, held = active_sql("s"), away_sql(f"s.{q('id')}"), named_sql("h"), held_sql
     flag = "CASE WHEN {} THEN 1 ELSE 0 END".format
     sql = (
         f"SELECT 'h', h.{q('post_id')}, h.{q('staff_id')}, h.{q('role')}, h.{q('order')}, h.{q('id')}, "  # noqa: S608
@@ -271,21 +297,14 @@ def _holder_sql() -> str:
     if vendor in _HOLDER_SQL:
         return _HOLDER_SQL[vendor]
     q = connection.ops.quote_name
-    holding, staff, absence = (q(m._meta.db_table) for m in (PostHolding, StaffProfile, Absence))
-    cover = q(AbsenceCover._meta.db_table)
+    holding, staff = (q(m._meta.db_table) for m in (PostHolding, StaffProfile))
+    holder = f"h.{q('staff_id')}"
     sql = (
-        f"SELECT h.{q('staff_id')}, h.{q('role')}, "  # noqa: S608 - names from the models
-        f"CASE WHEN (s.{q('is_active')} OR s.{q('deactivated_at')} > %(m)s) THEN 1 ELSE 0 END, "
-        f"CASE WHEN EXISTS (SELECT 1 FROM {absence} a WHERE a.{q('staff_id')} = h.{q('staff_id')} "
-        f"AND a.{q('cancelled_at')} IS NULL AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s) "
-        f"THEN 1 ELSE 0 END, "
-        f"CASE WHEN EXISTS (SELECT 1 FROM {cover} c JOIN {absence} a ON a.{q('id')} = c.{q('absence_id')} "
-        f"WHERE c.{q('post_id')} = h.{q('post_id')} AND c.{q('backup_id')} = h.{q('staff_id')} "
-        f"AND a.{q('cancelled_at')} IS NULL AND a.{q('starts_at')} <= %(m)s AND a.{q('ends_at')} > %(m)s) "
-        f"THEN 0 ELSE 1 END AS unnamed "
+        f"SELECT {holder}, h.{q('role')}, CASE WHEN {active_sql('s')} THEN 1 ELSE 0 END, "  # noqa: S608 - names from the models
+        f"CASE WHEN {away_sql(holder)} THEN 1 ELSE 0 END, "
+        f"CASE WHEN {named_sql('h')} THEN 0 ELSE 1 END AS unnamed "
         f"FROM {holding} h JOIN {staff} s ON s.{q('id')} = h.{q('staff_id')} "
-        f"WHERE h.{q('post_id')} = %(p)s AND h.{q('valid_from')} <= %(m)s "
-        f"AND (h.{q('valid_until')} IS NULL OR h.{q('valid_until')} > %(m)s) "
+        f"WHERE h.{q('post_id')} = %(p)s AND {held_sql('h')} "
         f"ORDER BY h.{q('role')}, unnamed, h.{q('order')}, h.{q('id')}"
     )
     _HOLDER_SQL[vendor] = sql
