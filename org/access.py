@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
@@ -69,16 +70,6 @@ CAN_READ_MEETING_PACK = frozenset(
 )
 
 
-def _descendant_ids(center_ids: Iterable[int]) -> set[int]:
-    found = set(center_ids)
-    frontier = set(found)
-    while frontier:
-        children = set(Center.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
-        found |= children
-        frontier = children
-    return found
-
-
 def active_grants(user: Any) -> QuerySet[RoleGrant]:
     if not getattr(user, "is_authenticated", False):
         return RoleGrant.objects.none()
@@ -88,18 +79,44 @@ def active_grants(user: Any) -> QuerySet[RoleGrant]:
 Grant = tuple[int, int | None, str]  # (centre id, window id or None, role)
 
 
+# The user's grants in force and the centres they reach (each granted centre and every centre below it), in one
+# statement: a granted row carries its role, a reached centre's row none. `UNION` ends the walk down the tree.
+_GRANTS_AND_REACH_SQL = """
+WITH RECURSIVE granted AS (
+    SELECT center_id, window_id, role FROM org_rolegrant WHERE user_id = %s AND revoked_at IS NULL
+), reached(id) AS (
+    SELECT center_id FROM granted
+    UNION
+    SELECT c.id FROM org_center c JOIN reached r ON c.parent_id = r.id
+)
+SELECT center_id, window_id, role FROM granted
+UNION ALL
+SELECT id, NULL, NULL FROM reached
+"""
+
+
+def _read_grants(user: Any) -> tuple[tuple[Grant, ...], frozenset[int]]:
+    """The user's grants in force, and the centres they reach, read once and kept on `user` for the request
+    (request.user is a lazy proxy: set through its attributes)."""
+    cached = getattr(user, "_govhall_grants", None)
+    if cached is not None:
+        return cached, user._govhall_reached_centers
+    assert RoleGrant._meta.db_table == "org_rolegrant" and Center._meta.db_table == "org_center"
+    with connection.cursor() as cursor:
+        cursor.execute(_GRANTS_AND_REACH_SQL, [user.pk])
+        rows = cursor.fetchall()
+    grants = tuple((center_id, window_id, role) for center_id, window_id, role in rows if role is not None)
+    reached = frozenset(center_id for center_id, _window, role in rows if role is None)
+    user._govhall_grants, user._govhall_reached_centers = grants, reached
+    return grants, reached
+
+
 def grants_of(user: Any) -> tuple[Grant, ...]:
     """The user's role grants in force as (centre, window, role), read once and kept on `user` for the request
-    (every scoping question of a page asks them)."""
+    (every scoping question of a page asks them), with the centres they reach (`visible_center_ids`)."""
     if not getattr(user, "is_authenticated", False):
         return ()
-    cached: tuple[Grant, ...] | None = getattr(
-        user, "_govhall_grants", None
-    )  # (request.user is a lazy proxy)
-    if cached is None:
-        cached = tuple(active_grants(user).values_list("center_id", "window_id", "role"))
-        user._govhall_grants = cached
-    return cached
+    return _read_grants(user)[0]
 
 
 def is_platform_operator(user: Any) -> bool:
@@ -134,12 +151,15 @@ def may_act(actor: Any, center: Center, allowed: Iterable[str], *, operator: boo
 
 
 def visible_center_ids(user: Any) -> set[int]:
-    """The centres the user may see: where they hold a role, and every centre below those."""
+    """The centres the user may see: where they hold a role, and every centre below those (read with the
+    grants, `grants_of`), and the centre of their staff profile."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
     cache_attr = "_govhall_visible_centers"
     if hasattr(user, cache_attr):
         return set(getattr(user, cache_attr))
-    ids = _descendant_ids({center_id for center_id, _window, _role in grants_of(user)})
-    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
+    ids = set(_read_grants(user)[1])
+    profile = getattr(user, "staff_profile", None)
     if profile is not None:
         ids.add(profile.center_id)
     setattr(user, cache_attr, frozenset(ids))

@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Django's database sessions, with the read of every signed-in request written out once (org/sessions.py).
+SESSION_ENGINE = "org.sessions"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "org.auth.StaffModelBackend",

@@ -40,6 +40,8 @@ def case_rows_html(cases: Iterable[CaseRow], show_window: bool) -> SafeString:
     priority = f' <span class="badge bad">{escape(gettext("绿色通道"))}</span>'
     provisional = f'<small class="muted">（{escape(gettext("暂定"))}）</small>'
     badges = _badges()
+    states: dict[str, str] = {}  # each label translated once per table, not once per row
+    acting: dict[str, str] = {}
     out = []
     for c in cases:
         number = escape(c.number) if c.number else not_numbered
@@ -50,10 +52,16 @@ def case_rows_html(cases: Iterable[CaseRow], show_window: bool) -> SafeString:
         else:
             deadline = "—"
         if c.responsible_id:
-            acting_as = f"（{escape(c.acting_as_label)}）" if c.responsible_acting_as else ""
+            if c.responsible_acting_as not in acting:
+                acting[c.responsible_acting_as] = (
+                    f"（{escape(c.acting_as_label)}）" if c.responsible_acting_as else ""
+                )
+            acting_as = acting[c.responsible_acting_as]
             responsible = f"{escape(c.responsible_name)}{acting_as}"
         else:
             responsible = "—"
+        if c.state not in states:
+            states[c.state] = escape(c.state_label)
         out.append(
             f'\n    <tr class="case-row" data-case="{c.pk}">\n'
             f'      <td class="nowrap"><a href="{escape(c.url)}">{number}</a>'
@@ -61,7 +69,7 @@ def case_rows_html(cases: Iterable[CaseRow], show_window: bool) -> SafeString:
             f"      <td>{escape(c.item_code)} {escape(c.version_name)}</td>\n"
             f"      <td>{escape(c.applicant)}</td>\n"
             f"      {window}\n"
-            f"      <td>{escape(c.state_label)}</td>\n"
+            f"      <td>{states[c.state]}</td>\n"
             f'      <td class="nowrap deadline{colour}">{deadline}</td>\n'
             f'      <td class="nowrap">{badges.get(c.warning, badges[""])}</td>\n'
             f"      <td>{responsible}</td>\n"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
 from org import services
+from org.access import grants_of, visible_center_ids
+from org.auth import StaffModelBackend
 from org.models import Role
 from org.tests import factories as f
 
@@ -147,3 +151,22 @@ def test_r_org_1_role_grant_is_idempotent_and_recorded(hall):
     services.role_revoke(actor=hall.sysadmin.user, grant=grant, reason="调岗")
     grant.refresh_from_db()
     assert grant.revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_r_org_1_the_grants_and_the_centres_they_reach_are_read_in_one_query(
+    django_assert_num_queries: Any,
+) -> None:
+    """A role at a centre reaches every centre below it, however deep; one statement reads the grants with
+    the centres they reach."""
+    top = f.make_center(code="top")
+    middle = f.make_center(code="middle", parent=top)
+    bottom = f.make_center(code="bottom", parent=middle)
+    f.make_center(code="elsewhere")
+    user = f.make_user()
+    f.grant(user, top, Role.SUPERVISION)
+    f.grant(user, bottom, Role.OFFICE)
+    user = StaffModelBackend().get_user(user.pk)  # as a request has it: with its staff profile (none here)
+    with django_assert_num_queries(1):
+        assert sorted(role for _c, _w, role in grants_of(user)) == sorted([Role.SUPERVISION, Role.OFFICE])
+        assert visible_center_ids(user) == {top.pk, middle.pk, bottom.pk}
