@@ -111,3 +111,43 @@ def test_a_user_with_a_role_but_no_staff_profile_has_no_workbench_in_the_menu(ha
 def test_a_user_without_any_role_sees_only_the_home_page(db: Any, client: Any) -> None:
     client.force_login(f.make_user())
     assert _menu(client.get(reverse("desk:home")).content.decode()) == [reverse("desk:home")]
+
+
+# The menu of templates/base.html as a template loop, before its links were written out in Python.
+MENU_LOOP = """{% for link in staff_menu %}
+        {% if link.children %}
+        <details class="navgroup{% if link.current %} current{% endif %}">
+          <summary>{{ link.label }}</summary>
+          <div class="navmenu">
+            {% for child in link.children %}<a href="{{ child.url }}"{% if child.current %} aria-current="page"{% endif %}>{{ child.label }}</a>{% endfor %}
+          </div>
+        </details>
+        {% else %}
+        <a href="{{ link.url }}"{% if link.current %} aria-current="page"{% endif %}>{{ link.label }}</a>
+        {% endif %}
+      {% endfor %}"""
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_r_org_1_the_menu_written_out_is_the_menu_the_template_loop_wrote(
+    hall: Any, rf: Any, persona: str, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from org.auth import StaffModelBackend
+    from org.context_processors import StaffMenu
+
+    user = StaffModelBackend().get_user(getattr(hall, persona).user.pk)
+    for path in (reverse("desk:home"), reverse("desk:workbench"), reverse("staffing:board"), "/elsewhere/"):
+        request = rf.get(path)
+        request.user = user
+        with translation.override(language):
+            menu = StaffMenu(request)
+            expected = Template(MENU_LOOP).render(Context({"staff_menu": StaffMenu(request)}))
+            assert menu.html == expected
+            if path == reverse("desk:home"):  # the page being shown is marked: every menu has the home page
+                assert menu.html.count('aria-current="page"') == 1
+            if path == "/elsewhere/":
+                assert 'aria-current="page"' not in menu.html
