@@ -1,9 +1,10 @@
-"""The rows of the workbench's case tables (`desk/workbench_cases.html`), written out in Python.
+"""The workbench's case tables, written out in Python (`{{ cases|case_table_html:show_window }}`).
 
 A workbench shows up to PANEL_LIMIT cases in each of its panels, a dozen cells each; through the template
-engine every cell is a lookup, a test or a translation, and the rows were half of the page's rendering. Here
-a row is one string built from the `CaseRow`'s plain values, every value escaped, the labels translated once
-per table in the request's language. The table's head and its "no cases" row stay in the template.
+engine every cell is a lookup, a test or a translation, and the rows were half of the page's rendering (the
+table itself, included once per panel, was most of the rest). Here a row is one string built from the
+`CaseRow`'s plain values, every value escaped, the labels translated once per table in the request's
+language. `desk/tests/test_rows_html.py` compares the output with the template it replaced.
 """
 
 from __future__ import annotations
@@ -76,3 +77,26 @@ def case_rows_html(cases: Iterable[CaseRow], show_window: bool) -> SafeString:
             "    </tr>\n  "
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.filter(is_safe=True)
+def case_table_html(cases: Iterable[CaseRow], show_window: bool) -> SafeString:
+    """A table of open cases: its head (with the window column when `show_window`), the rows of
+    `case_rows_html`, or one row saying there are none."""
+    heads = [gettext("办件编号"), gettext("事项"), gettext("申请人")]
+    window = f"<th>{escape(gettext('窗口'))}</th>" if show_window else ""
+    tail = [gettext("状态"), gettext("办结期限"), gettext("预警"), gettext("责任人")]
+    cases = list(cases)
+    body: str
+    if cases:
+        body = str(case_rows_html(cases, show_window))
+    else:
+        span = 8 if show_window else 7
+        body = f'\n    <tr><td colspan="{span}" class="muted">{escape(gettext("没有办件。"))}</td></tr>\n  '
+    return mark_safe(  # noqa: S308 - every label is escaped, the rows are
+        '\n<table class="compact cases">\n  <thead><tr>\n'
+        f"    {''.join(f'<th>{escape(h)}</th>' for h in heads)}\n"
+        f"    {window}\n"
+        f"    {''.join(f'<th>{escape(h)}</th>' for h in tail)}\n"
+        f"  </tr></thead>\n  <tbody>\n  {body}\n  </tbody>\n</table>\n"
+    )

@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from cases.selectors.rows import CaseRow
-from desk.templatetags.desk_rows import case_rows_html
+from desk.templatetags.desk_rows import case_rows_html, case_table_html
 
 # The rows of desk/workbench_cases.html as a template loop, before they were written out in Python.
 LOOP = Template(
@@ -80,3 +80,31 @@ def test_the_rows_are_the_template_loops(language: str, show_window: bool) -> No
 
 def test_no_rows_no_html() -> None:
     assert str(case_rows_html([], True)) == ""
+
+
+# The table as desk/workbench_cases.html wrote it, included once per panel, before it was written out in Python.
+TABLE = Template(
+    """{% load i18n desk_rows %}{% comment %}A table of open cases.{% endcomment %}
+<table class="compact cases">
+  <thead><tr>
+    <th>{% translate "办件编号" %}</th><th>{% translate "事项" %}</th><th>{% translate "申请人" %}</th>
+    {% if show_window %}<th>{% translate "窗口" %}</th>{% endif %}
+    <th>{% translate "状态" %}</th><th>{% translate "办结期限" %}</th><th>{% translate "预警" %}</th><th>{% translate "责任人" %}</th>
+  </tr></thead>
+  <tbody>
+  {% if cases %}{{ cases|case_rows_html:show_window }}{% else %}
+    <tr><td colspan="{% if show_window %}8{% else %}7{% endif %}" class="muted">{% translate "没有办件。" %}</td></tr>
+  {% endif %}
+  </tbody>
+</table>
+"""
+)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("show_window", [True, False])
+@pytest.mark.parametrize("rows", [ROWS, []])
+def test_the_table_is_the_template_it_replaced(language: str, show_window: bool, rows: list[CaseRow]) -> None:
+    with translation.override(language):
+        expected = TABLE.render(Context({"cases": rows, "show_window": show_window}))
+        assert str(case_table_html(rows, show_window)) == expected
