@@ -11,7 +11,8 @@ come back through the same converters the ORM applies, so instances look exactly
 Also the rows of a model matching equalities on its columns (a case's steps, its materials), and several rows in
 one INSERT. Only these shapes: anything else is the ORM's. For the few hot page reads written out elsewhere
 (who holds which post, the workbench's panels, the case page's lists), `joined_columns` and `joined_instances`
-turn a joined row back into the instances the ORM would build, and `field_converters`/`convert` its values.
+turn a joined row back into the instances the ORM would build, and `field_converters`/`convert_rows` its
+values.
 """
 
 from __future__ import annotations
@@ -48,13 +49,14 @@ Converters = list[tuple[list[Any], Any]]
 
 def field_converters(fields: Sequence[Field]) -> Converters:
     """Per field, the converters the ORM applies to a value read, with the column expression they are called
-    with (some read its field: a decimal's places on SQLite). For a statement written out: `convert` a row."""
+    with (some read its field: a decimal's places on SQLite). For a statement written out: `convert_rows`."""
     return _converters(fields, connection.vendor)
 
 
-def convert(values: Sequence[Any], converters: Converters) -> list[Any]:
-    """A row's values as the ORM would hand them over (`field_converters` of its columns)."""
-    return _convert(values, converters, _db())
+def convert_rows(rows: Iterable[Sequence[Any]], converters: Converters) -> list[list[Any]]:
+    """Each row's values as the ORM would hand them over (`field_converters` of its columns)."""
+    db = _db()
+    return [_convert(values, converters, db) for values in rows]
 
 
 def _converters(fields: Sequence[Field], vendor: str) -> Converters:
@@ -497,16 +499,11 @@ def joined_columns(aliased: Any) -> tuple[list[str], Layout]:
 
 def joined_instances(layout: Layout, row: Any) -> list[Any]:
     """The instances of the models of `layout` in one row, as the ORM would build them."""
+    db = _db()
     built = []
     offset = 0
     for model, attnames, converters in layout:
-        built.append(_joined_instance(model, attnames, converters, row[offset : offset + len(attnames)]))
+        values = _convert(row[offset : offset + len(attnames)], converters, db)
+        built.append(model.from_db(db.alias, attnames, values))
         offset += len(attnames)
     return built
-
-
-def _joined_instance(
-    model: type[Model], attnames: tuple[str, ...], converters: Converters, values: Any
-) -> Any:
-    db = _db()
-    return model.from_db(db.alias, attnames, _convert(values, converters, db))

@@ -1,23 +1,24 @@
 """What every staff page's header shows: the user's centre and the menu of the pages their roles may use.
 
 The menu is declared once, below (`STAFF_MENU`): each entry names its page and the roles that may use it, the
-same `org.access` table the page itself checks with `require_role`, and the entry is shown when `has_role` —
-the very function `require_role` asks — says yes. So a menu never offers a page that answers 403, and a page
-a role may use is never missing from its menu.
+same `org.access` table the page itself checks with `require_role`, and the entry is shown when the user's
+roles at their centre (`roles_at`, what `has_role` and so `require_role` ask) include one of them. So a menu
+never offers a page that answers 403, and a page a role may use is never missing from its menu.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from html import escape  # what django.utils.html.escape does, without its lazy-string wrapper
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import PermissionDenied
@@ -30,7 +31,6 @@ from .access import (
     CAN_SUPERVISE,
     CAN_VERIFY_CHAINS,
     CAN_VIEW_AUTHORIZATIONS,
-    has_role,
     home_center,
     roles_at,
 )
@@ -127,7 +127,13 @@ def _reversed(url_name: str, prefix: str, urlconf: Any) -> str:
 def _url(url_name: str) -> str:
     """The address of a menu page, reversed once per process (and per script prefix and URLconf): the menu
     names the same few dozen pages on every staff page."""
-    return _reversed(url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return _urls()(url_name)
+
+
+def _urls() -> Any:
+    """`_url` for the request's script prefix and URLconf, read once for a whole menu."""
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    return lambda url_name: _reversed(url_name, prefix, urlconf)
 
 
 @dataclass
@@ -141,9 +147,23 @@ class Link:
     children: list[Link] = field(default_factory=list)
 
 
-def _link_html(link: Link) -> str:
+# Each label of the menu in each language, translated and escaped once per process: the labels are the same few
+# dozen texts (`STAFF_MENU`'s, alive as long as the process) on every staff page. Keyed by the language and the
+# label itself; the label is kept with its text, so that a key is never another label's.
+_LABELS: dict[tuple[str, int], tuple[str | Promise, str]] = {}
+
+
+def _label_html(link: Link, language: str) -> str:
+    key = (language, id(link.label))
+    cached = _LABELS.get(key)
+    if cached is None or cached[0] is not link.label:
+        cached = _LABELS[key] = (link.label, escape(str(link.label)))
+    return cached[1]
+
+
+def _link_html(link: Link, language: str) -> str:
     current = ' aria-current="page"' if link.current else ""
-    return f'<a href="{escape(link.url)}"{current}>{escape(link.label)}</a>'
+    return f'<a href="{escape(link.url)}"{current}>{_label_html(link, language)}</a>'
 
 
 class StaffMenu:
@@ -172,7 +192,12 @@ class StaffMenu:
         if allowed is STAFF:
             return True
         assert isinstance(allowed, frozenset)
-        return has_role(user, self.center, allowed)
+        return not self.roles.isdisjoint(allowed)  # `has_role(user, center, allowed)`, its roles read once
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The user's roles at their centre (`roles_at`), asked once for the whole menu."""
+        return frozenset(roles_at(self.request.user, self.center)) if self.center is not None else frozenset()
 
     @cached_property
     def entries(self) -> list[Link]:
@@ -180,13 +205,14 @@ class StaffMenu:
         if user is None or not user.is_authenticated:
             return []
         links = []
+        url = _urls()
         for entry in STAFF_MENU:
             # Every signed-in user has a home page (it says so when they have no role yet).
             if entry.url_name != "desk:home" and not self.allows(entry.allowed):
                 continue
-            link = Link(entry.label, entry.url_name, _url(entry.url_name))
+            link = Link(entry.label, entry.url_name, url(entry.url_name))
             link.children = [
-                Link(child.label, child.url_name, _url(child.url_name))
+                Link(child.label, child.url_name, url(child.url_name))
                 for child in entry.children
                 if self.allows(child.allowed)
             ]
@@ -222,17 +248,18 @@ class StaffMenu:
         template engine the loop over a few dozen entries was half of the header's rendering on every staff
         page; `org/tests/test_menu.py` checks the output against the loop it replaced."""
         out = []
+        language = get_language()
         for link in self.entries:
             if link.children:
-                children = "".join(_link_html(child) for child in link.children)
+                children = "".join(_link_html(child, language) for child in link.children)
                 entry = (
                     f'\n        <details class="navgroup{" current" if link.current else ""}">\n'
-                    f"          <summary>{escape(link.label)}</summary>\n"
+                    f"          <summary>{_label_html(link, language)}</summary>\n"
                     f'          <div class="navmenu">\n            {children}\n          </div>\n'
                     "        </details>\n        "
                 )
             else:
-                entry = f"\n        {_link_html(link)}\n        "
+                entry = f"\n        {_link_html(link, language)}\n        "
             out.append(f"\n        {entry}\n      ")
         return mark_safe("".join(out))  # noqa: S308 - every label and address is escaped
 
@@ -246,10 +273,7 @@ class StaffMenu:
     @cached_property
     def role_labels(self) -> list[str]:
         """The user's roles at their centre, for the refused page ("您的角色")."""
-        if self.center is None:
-            return []
-        roles = roles_at(self.request.user, self.center)
-        return [str(label) for value, label in Role.choices if value in roles]
+        return [str(label) for value, label in Role.choices if value in self.roles]
 
     def __iter__(self) -> Any:
         return iter(self.entries)

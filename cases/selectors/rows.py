@@ -21,7 +21,7 @@ from django.db.models import Field, QuerySet
 from django.urls import reverse
 
 from catalog.models import Item, ItemVersion
-from common.sql import convert, field_converters
+from common.sql import convert_rows, field_converters
 from org.models import StaffProfile, Window
 from workdays.models import Timer
 
@@ -214,7 +214,7 @@ def open_rows(condition: str, where: RowQuery, today: date, *, limit: int) -> li
     with connection.cursor() as cursor:
         cursor.execute(sql, {**where.params, "limit": limit})
         fetched = cursor.fetchall()
-    return _rows([convert(row, converters) for row in fetched], today)
+    return _rows(convert_rows(fetched, converters), today)
 
 
 def count_rows(condition: str, where: RowQuery) -> int:
