@@ -7,6 +7,7 @@ every centre below it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -79,20 +80,21 @@ def active_grants(user: Any) -> QuerySet[RoleGrant]:
 Grant = tuple[int, int | None, str]  # (centre id, window id or None, role)
 
 
-# The user's grants in force and the centres they reach (each granted centre and every centre below it), in one
-# statement: a granted row carries its role, a reached centre's row none. `UNION` ends the walk down the tree.
-_GRANTS_AND_REACH_SQL = """
-WITH RECURSIVE granted AS (
-    SELECT center_id, window_id, role FROM org_rolegrant WHERE user_id = %s AND revoked_at IS NULL
-), reached(id) AS (
-    SELECT center_id FROM granted
-    UNION
-    SELECT c.id FROM org_center c JOIN reached r ON c.parent_id = r.id
-)
-SELECT center_id, window_id, role FROM granted
-UNION ALL
-SELECT id, NULL, NULL FROM reached
-"""
+@lru_cache(maxsize=8)
+def _grants_and_reach_sql(vendor: str) -> str:
+    """The user's grants in force and the centres they reach (each granted centre and every centre below it), in
+    one statement: a granted row carries its role, a reached centre's row none. `UNION` ends the walk down the
+    tree."""
+    del vendor  # part of the key: quoting differs per database
+    q = connection.ops.quote_name
+    grant, center = q(RoleGrant._meta.db_table), q(Center._meta.db_table)
+    return (
+        f"WITH RECURSIVE granted AS (SELECT {q('center_id')}, {q('window_id')}, {q('role')} FROM {grant} "  # noqa: S608 - names from the models
+        f"WHERE {q('user_id')} = %s AND {q('revoked_at')} IS NULL), "
+        f"reached(id) AS (SELECT {q('center_id')} FROM granted UNION "
+        f"SELECT c.{q('id')} FROM {center} c JOIN reached r ON c.{q('parent_id')} = r.id) "
+        f"SELECT {q('center_id')}, {q('window_id')}, {q('role')} FROM granted UNION ALL SELECT id, NULL, NULL FROM reached"
+    )
 
 
 def _read_grants(user: Any) -> tuple[tuple[Grant, ...], frozenset[int]]:
@@ -101,9 +103,8 @@ def _read_grants(user: Any) -> tuple[tuple[Grant, ...], frozenset[int]]:
     cached = getattr(user, "_govhall_grants", None)
     if cached is not None:
         return cached, user._govhall_reached_centers
-    assert RoleGrant._meta.db_table == "org_rolegrant" and Center._meta.db_table == "org_center"
     with connection.cursor() as cursor:
-        cursor.execute(_GRANTS_AND_REACH_SQL, [user.pk])
+        cursor.execute(_grants_and_reach_sql(connection.vendor), [user.pk])
         rows = cursor.fetchall()
     grants = tuple((center_id, window_id, role) for center_id, window_id, role in rows if role is not None)
     reached = frozenset(center_id for center_id, _window, role in rows if role is None)
