@@ -81,7 +81,7 @@ class _OpenCases:
     def _where(self, panel: Any) -> tuple[str, RowQuery]:
         where = RowQuery()
         scope = case_scope_sql(self.user, where)
-        open_states = where.in_("state", [str(state) for state in OPEN_STATES])
+        open_states = where.in_fixed("state", [str(state) for state in OPEN_STATES])
         return where.all_(scope, open_states, panel(where)), where
 
     def rows(self, panel: Any, today: date, *, limit: int) -> list[CaseRow]:
@@ -106,7 +106,7 @@ def _mine(staff: StaffProfile, held_as_a: list[int]) -> Any:
 
     def condition(w: RowQuery) -> str:
         received = w.all_(
-            w.in_("state", [str(s) for s in PRE_ACCEPTANCE]),
+            w.in_fixed("state", [str(s) for s in PRE_ACCEPTANCE]),
             w.eq("received_by_id", staff.pk),
             w.is_null("responsible_id"),
         )
@@ -125,7 +125,8 @@ def _covered_condition(posts: list[Post]) -> Any:
             a_answers = w.any_(
                 w.eq("responsible_id", post.holder_a_id),
                 w.all_(
-                    w.in_("state", [str(s) for s in PRE_ACCEPTANCE]), w.eq("received_by_id", post.holder_a_id)
+                    w.in_fixed("state", [str(s) for s in PRE_ACCEPTANCE]),
+                    w.eq("received_by_id", post.holder_a_id),
                 ),
             )
             parts += [w.eq("current_post_id", post.pk), w.all_(w.eq("window_id", post.window_id), a_answers)]

@@ -11,6 +11,8 @@ more than the rows.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -157,6 +159,9 @@ def _select_sql(vendor: str) -> tuple[str, str, list[tuple[list[Any], Any]]]:
     return ", ".join(outer), ", ".join(inner), field_converters(fields)
 
 
+_FIXED = re.compile(r"[a-z][a-z_]*")
+
+
 class RowQuery:
     """A WHERE over the cases (alias `c`) built with its parameters: `in_`, `eq`, `is_null`, and `any_`/`all_`
     of conditions. Values are bound by name (so that conditions compose in any order), never written into the
@@ -176,6 +181,27 @@ class RowQuery:
             return "1 = 0"
         marks = ", ".join(self._bind(value) for value in values)
         return f"c.{connection.ops.quote_name(column)} IN ({marks})"
+
+    def in_fixed(self, column: str, values: Iterable[str]) -> str:
+        """`column` among a fixed set of the code's own values (states), written into the text as literals.
+
+        A list's statement is prepared (psycopg, after a few runs on a connection) and PostgreSQL then plans it
+        once for any parameters, unless that generic plan looks dearer than planning each run with the
+        values. A state bound as a parameter hides from the planner which partial index it may use (the open
+        queues are indexed `WHERE state IN (<open states>)`): the generic plan could use none, so every run
+        was planned anew, which cost the database more than running it. Written as literals, the states are
+        part of the statement, the generic plan uses the partial index, and the statement is planned once
+        per connection (docs/decisions.md, "Fixed values written into the statement"). Only values of the
+        code, never a user's: each must be a plain lower-case word.
+        """
+        chosen = sorted(set(values))
+        if not chosen:
+            return "1 = 0"
+        for value in chosen:
+            if not _FIXED.fullmatch(value):
+                raise ValueError(f"not a fixed value of the code: {value!r}")
+        literals = ", ".join(f"'{value}'" for value in chosen)
+        return f"c.{connection.ops.quote_name(column)} IN ({literals})"
 
     def eq(self, column: str, value: Any) -> str:
         return f"c.{connection.ops.quote_name(column)} = {self._bind(value)}"

@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 
 from cases.access import case_for_user, cases_for_user, may_see_case, work_windows
 from cases.models import (
+    OPEN_STATES,
     Case,
     CaseEvent,
     CaseState,
@@ -32,7 +34,7 @@ from cases.models import (
 )
 from cases.selectors.intake import workbench_inquiries, workbench_inquiry_lists
 from cases.selectors.page import rows_of_case
-from cases.selectors.rows import case_rows
+from cases.selectors.rows import RowQuery, case_rows
 from cases.tests.factories import at, make_case, make_item_for, start_step
 from catalog.tests.factories import make_published_item
 from common.errors import NotFound
@@ -466,3 +468,46 @@ def test_r_org_1_the_workbench_panels_read_what_the_orm_read(hall: Any) -> None:
                 c.pk for c in case_rows(orm.filter(at_post), DAY, limit=50)
             ]
     assert any(bench.covered for bench in [workbench(hall.clerk.user, hall.clerk, NOW)])
+
+
+# --- the panels' statements are planned once per connection ----------------------------------------------------
+
+
+def _panel_statements(client: Client, staff: StaffProfile) -> list[tuple[str, Any]]:
+    """The statements of the workbench's case panels on one request, with their parameters."""
+    seen: list[tuple[str, Any]] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if 'FROM "cases_case" c' in sql:
+            seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        _page(client, staff)
+    return seen
+
+
+def test_the_panels_write_the_states_into_their_statements_and_bind_everything_else(hall: Any) -> None:
+    """The states a panel lists are the code's own: written as literals, so that a prepared statement's
+    generic plan can use the partial indexes of the open queues (`RowQuery.in_fixed`). The people, posts,
+    windows and centres are bound as parameters, as before."""
+    _case_at_post(hall, hall.post)
+    statements = _panel_statements(Client(), hall.clerk)
+    assert len(statements) >= 2  # my queue and my window's queue
+    open_states = ", ".join(f"'{s}'" for s in sorted(str(s) for s in OPEN_STATES))
+    for sql, params in statements:
+        assert f"c.{connection.ops.quote_name('state')} IN ({open_states})" in sql, sql
+        assert not any(str(value) in {str(s) for s in CaseState} for value in params.values()), params
+        assert hall.clerk.pk in params.values() or hall.window.pk in params.values()
+
+
+def test_in_fixed_takes_only_plain_words_of_the_code() -> None:
+    where = RowQuery()
+    assert where.in_fixed("state", ["received", "accepted", "received"]) == (
+        f"c.{connection.ops.quote_name('state')} IN ('accepted', 'received')"
+    )
+    assert where.in_fixed("state", []) == "1 = 0"
+    for value in ("accepted' OR 1=1 --", "Accepted", "", "a b"):
+        with pytest.raises(ValueError):
+            where.in_fixed("state", [value])
+    assert where.params == {}
