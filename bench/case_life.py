@@ -11,7 +11,10 @@ BENCH_LIFE_CASES cases (default 200) are received first, then each is checked, t
 so that consecutive transitions touch different rows. Each service is handed the case object the previous
 one returned (a request's own loading of the case is not counted; every service locks and reads it again).
 
-Three figures, one round of each after the other, BENCH_LIFE_RUNS rounds (default 3), medians reported:
+Three figures, measured side by side in each of BENCH_LIFE_RUNS rounds (default 7), each round in a turned
+order (services, bare write, peer; then bare write, peer, services; ...), so that a slow spell of the shared
+machine falls on each figure in turn. Reported: each figure's median over the rounds, and each ratio as the
+median of the rounds' own ratios (the two figures of a ratio measured within seconds of each other):
 
 1. transitions/s through the services, with DEBUG off (as in production);
 2. the peer: `../shared/bench/peer_spiff/bench.py` (BENCH_PEER_DIR overrides the directory), SpiffWorkflow
@@ -77,7 +80,7 @@ def _cases() -> int:
 
 
 def _runs() -> int:
-    return int(os.environ.get("BENCH_LIFE_RUNS", "3"))
+    return int(os.environ.get("BENCH_LIFE_RUNS", "7"))
 
 
 def _peer_instances() -> int:
@@ -611,9 +614,11 @@ def worker() -> None:
                 "(../shared/bench/peer_spiff/ beside the repository, or BENCH_PEER_DIR)"
             )
         try:
-            services_s, bare_s, peer_rates = [], [], []
-            for r in range(runs):
-                services_s.append(lives.run(n))
+            services_s: list[float] = []
+            bare_s: list[float] = []
+            peer_by_round: list[float | None] = []
+
+            def bare_round(r: int) -> None:
                 before = bare.counts()
                 bare_s.append(bare.run(n, tag=f"b{r}-"))
                 after = bare.counts()
@@ -628,15 +633,24 @@ def worker() -> None:
                 }
                 if wrong:
                     raise SystemExit(f"case life: the bare write wrote other rows than the services: {wrong}")
-                rate = _peer_round(peer_n)
-                if rate is not None:
-                    peer_rates.append(rate)
+
+            measures: list[Callable[[int], None]] = [
+                lambda r: services_s.append(lives.run(n)),
+                bare_round,
+                lambda r: peer_by_round.append(_peer_round(peer_n)),
+            ]
+            for r in range(runs):
+                for measure in measures[r % 3 :] + measures[: r % 3]:
+                    measure(r)
         finally:
             bare.close()
+    peer_rates = [rate for rate in peer_by_round if rate is not None]
 
     transitions = len(KINDS) * n
     services = transitions / statistics.median(services_s)
     bare_rate = transitions / statistics.median(bare_s)
+    # Each ratio: the median of the rounds' ratios, both figures of a round measured within seconds.
+    to_bare = statistics.median(b / s for s, b in zip(services_s, bare_s, strict=True))
     by_kind = ", ".join(f"{kind} {counted.per(counted.statements, kind):.1f}" for kind in KINDS)
     savepoints = ", ".join(f"{kind} {counted.per(counted.savepoints, kind):.1f}" for kind in KINDS)
     commits = counted.per(counted.commits)
@@ -644,17 +658,23 @@ def worker() -> None:
     statements = counted.per(counted.statements)
     if peer_rates:
         peer = statistics.median(peer_rates)
-        peer_part, peer_ratio = f"peer {peer:,.0f} tasks/s", f"X/Y = {services / peer:.3f}x the peer, "
+        to_peer = statistics.median(
+            transitions / s / rate
+            for s, rate in zip(services_s, peer_by_round, strict=True)
+            if rate is not None
+        )
+        peer_part, peer_ratio = f"peer {peer:,.0f} tasks/s", f"X/Y = {to_peer:.3f}x the peer, "
     else:
         peer_part, peer_ratio = "peer skipped (see above)", ""
     print(
         f"case life: {services:,.1f} transitions/s through the services | {peer_part} | bare write "
-        f"{bare_rate:,.0f} transitions/s -> {peer_ratio}X/Z = {services / bare_rate:.3f}x the bare write; "
+        f"{bare_rate:,.0f} transitions/s -> {peer_ratio}X/Z = {to_bare:.3f}x the bare write "
+        "(each ratio the median of the rounds' ratios); "
         f"{statements:.1f} statements per transition (by kind: {by_kind}) "
         "[targets: >= 1.0x the peer, >= 0.75x the bare write, <= 6 statements per transition]"
     )
     print(
-        f"case life: {n} cases x {len(KINDS)} transitions per run, median of {runs} runs "
+        f"case life: {n} cases x {len(KINDS)} transitions per run, median of {runs} rounds "
         f"(services {', '.join(f'{transitions / s:,.1f}' for s in services_s)}; bare "
         f"{', '.join(f'{transitions / s:,.0f}' for s in bare_s)}"
         + (

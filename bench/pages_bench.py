@@ -13,7 +13,11 @@ Every table is then analyzed, as a database in service would be (docs/operations
 Each database is served by its own gunicorn as in production (`config.wsgi`, production settings, DEBUG
 off, persistent connections with CONN_MAX_AGE=60, `gunicorn.conf.py` with 2 workers), and wrk (4 connections, BENCH_SECONDS
 each, default 5) measures requests per second, the two servers in turn page by page, BENCH_PAGES_ROUNDS
-rounds (default 2; 1k then 1M, then 1M then 1k, medians), the bare view before the pages and after:
+rounds (default 3; 1k then 1M, then 1M then 1k, ...). Each rate is the median of its rounds; each ratio is
+the median of the rounds' own ratios, whose two figures were measured within seconds of each other: 1M/1k
+pairs a round's two servers, and the bare view is measured on the same server just before each measure of
+the workbench and the case page. (Measured minutes apart, before and after all the pages, the bare view
+moved by half on the shared machine while the pages were measured.) The pages:
 
 - the window workbench (`desk:workbench`), signed in as the clerk of window W01, who holds its post as A and
   is responsible for a third of its open cases;
@@ -26,7 +30,7 @@ rounds (default 2; 1k then 1M, then 1M then 1k, medians), the bare view before t
 - and the bare /healthz view of the same server, the baseline.
 
 Figures: each page's req/s at 1k and at 1M and their ratio 1M/1k (target >= 0.8: the page costs what it
-shows), and for the workbench and the case page the ratio to the bare view (target >= 0.1). Each page's SQL
+shows), and for the workbench and the case page the ratio to the bare view (target >= 0.1), as above. Each page's SQL
 query count is read once through the Django test client with `CaptureQueriesContext`, in a child process with
 the server's settings, which also makes the sessions and the token (deleted afterwards); the same child times
 IN_PROCESS_REQUESTS more requests of each page through the test client, one at a time. The child runs twice
@@ -46,6 +50,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -598,20 +603,52 @@ def main() -> None:
 
 
 def _rounds() -> int:
-    return int(os.environ.get("BENCH_PAGES_ROUNDS", "2"))
+    return int(os.environ.get("BENCH_PAGES_ROUNDS", "3"))
 
 
-def _alternating(servers: dict[str, dict[str, Any]], path_of: Any) -> dict[str, float]:
+BARE = "/healthz"
+# The pages whose req/s is also compared with the bare view (target >= 0.1).
+TO_BARE = ("workbench", "case page")
+
+
+@dataclass
+class Measured:
+    """One page's req/s on each server, round by round; with `bare`, the bare view's req/s measured on the same
+    server just before each of them."""
+
+    rates: dict[str, list[float]]
+    bare: dict[str, list[float]]
+
+    def rate(self, size: str) -> float:
+        return statistics.median(self.rates[size])
+
+    def larger_to_smaller(self) -> float:
+        """1M/1k: the median of the rounds' ratios (both servers measured within seconds of each other)."""
+        return statistics.median(
+            large / small for small, large in zip(self.rates["1k"], self.rates["1M"], strict=True)
+        )
+
+    def to_bare(self, size: str) -> float:
+        """The page against the bare view: the median of the ratios of each measure to the bare view's measure
+        just before it, on the same server."""
+        return statistics.median(
+            page / bare for page, bare in zip(self.rates[size], self.bare[size], strict=True)
+        )
+
+
+def _alternating(servers: dict[str, dict[str, Any]], path_of: Any, *, with_bare: bool = False) -> Measured:
     """req/s of one page on each server, BENCH_PAGES_ROUNDS rounds in turn (1k, 1M, then 1M, 1k, ...) so that
-    a drift of the shared machine's speed falls on both sides; the median of each side's rounds."""
-    import statistics
-
-    rates: dict[str, list[float]] = {size: [] for size in servers}
+    a drift of the shared machine's speed falls on both sides; with `with_bare`, each measure preceded by one
+    of the bare view on the same server."""
+    measured = Measured({size: [] for size in servers}, {size: [] for size in servers})
     for r in range(_rounds()):
         for size in list(servers)[:: 1 if r % 2 == 0 else -1]:
+            base = servers[size]["base"]
+            if with_bare:
+                measured.bare[size].append(_rps(base + BARE))
             path, headers = path_of(servers[size])
-            rates[size].append(_rps(servers[size]["base"] + path, extra_headers=headers))
-    return {size: statistics.median(values) for size, values in rates.items()}
+            measured.rates[size].append(_rps(base + path, extra_headers=headers))
+    return measured
 
 
 def _measure(servers: dict[str, dict[str, Any]]) -> None:
@@ -621,11 +658,13 @@ def _measure(servers: dict[str, dict[str, Any]]) -> None:
         f"{large['total']:,} cases in all (the rest closed history); gunicorn as in production (gunicorn.conf.py: 2 threaded workers) per database, "
         f"{CONNECTIONS} connections, {DURATION_S} s per wrk run after {WARM_S} s not counted, no worker recycling, "
         "the two servers in turn page by page "
-        f"(median of {_rounds()} rounds); workbench of the clerk of W01 ({small['shown']['workbench']} at 1k; "
+        f"({_rounds()} rounds; each rate the median of its rounds, each ratio the median of the rounds' ratios, "
+        f"the bare view measured on the same server just before each measure of {' and '.join(TO_BARE)}); "
+        f"workbench of the clerk of W01 ({small['shown']['workbench']} at 1k; "
         f"{large['shown']['workbench']} at 1M), case page of {small['shown']['case']}"
     )
-    bare_first = _alternating(servers, lambda server: ("/healthz", {}))
-    results: list[tuple[str, dict[str, Any], dict[str, float] | None]] = []
+    results: list[tuple[str, dict[str, Any], Measured | None]] = []
+    bare: dict[str, list[float]] = {size: [] for size in servers}
     for label, page in small["shown"]["pages"].items():
         problems = [
             f"{size} answered {server['shown']['pages'][label]['status']}"
@@ -641,14 +680,17 @@ def _measure(servers: dict[str, dict[str, Any]]) -> None:
                 server["shown"]["pages"][label]["path"],
                 server["shown"]["pages"][label]["headers"],
             ),
+            with_bare=label in TO_BARE,
         )
+        for size in servers:
+            bare[size] += measured.bare[size]
         results.append((label, page, measured))
-    bare_last = _alternating(servers, lambda server: ("/healthz", {}))
-    bare = {size: (bare_first[size] + bare_last[size]) / 2 for size in servers}
-    print(
-        f"pages.bare view (/healthz): 1k {bare['1k']:,.0f} req/s | 1M {bare['1M']:,.0f} req/s (baseline; "
-        "the mean of a measure before the pages and one after)"
-    )
+    if all(bare.values()):
+        print(
+            f"pages.bare view ({BARE}): 1k {statistics.median(bare['1k']):,.0f} req/s | "
+            f"1M {statistics.median(bare['1M']):,.0f} req/s (baseline; the median of its measures, "
+            f"from {min(bare['1k'] + bare['1M']):,.0f} to {max(bare['1k'] + bare['1M']):,.0f})"
+        )
     for label, page, rps in results:
         if rps is None:
             answers = {size: server["shown"]["pages"][label]["status"] for size, server in servers.items()}
@@ -659,14 +701,14 @@ def _measure(servers: dict[str, dict[str, Any]]) -> None:
             size: statistics.mean(server["shown"]["pages"][label]["ms"]) for size, server in servers.items()
         }
         to_bare = ""
-        if label in ("workbench", "case page"):
+        if label in TO_BARE:
             to_bare = (
-                f"; vs the bare view {rps['1k'] / bare['1k']:.3f}x at 1k, {rps['1M'] / bare['1M']:.3f}x at 1M "
+                f"; vs the bare view {rps.to_bare('1k'):.3f}x at 1k, {rps.to_bare('1M'):.3f}x at 1M "
                 "(target >= 0.1)"
             )
         print(
-            f"pages.{label} ({page['path']}): 1k {rps['1k']:,.1f} req/s | 1M {rps['1M']:,.1f} req/s -> "
-            f"1M/1k = {rps['1M'] / rps['1k']:.3f}x (target >= 0.8){to_bare}; "
+            f"pages.{label} ({page['path']}): 1k {rps.rate('1k'):,.1f} req/s | 1M {rps.rate('1M'):,.1f} req/s -> "
+            f"1M/1k = {rps.larger_to_smaller():.3f}x (target >= 0.8){to_bare}; "
             f"in process {ms['1k']:.1f} ms at 1k, {ms['1M']:.1f} ms at 1M -> 1M/1k = {ms['1k'] / ms['1M']:.3f}x; "
             f"{queries['1k']} queries at 1k, {queries['1M']} at 1M; "
             f"{page['bytes']:,} bytes at 1k, {large['shown']['pages'][label]['bytes']:,} at 1M"
