@@ -28,5 +28,7 @@ def stored_text() -> Iterator[None]:
 
 def stored(text: str | Promise) -> str:
     """`text` (a lazy translation: `gettext_lazy(...)`, a choice label) in the centre's language."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return str(text)  # already the centre's language (most requests): nothing to switch
     with stored_text():
         return str(text)
