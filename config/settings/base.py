@@ -87,6 +87,10 @@ TEMPLATES = [
                 "org.context_processors.current_center",
                 "org.context_processors.staff_menu",
             ],
+            # Django's `i18n` library and `url` tag, with a constant rendered once per language (and, for a
+            # link, per address prefix): every other tag is Django's own (common/template_i18n.py).
+            "libraries": {"i18n": "common.template_i18n"},
+            "builtins": ["common.template_url"],
         },
     },
 ]
