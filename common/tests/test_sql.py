@@ -128,3 +128,47 @@ def test_deferred_insert_now_writes_at_once_and_a_nested_block_belongs_to_the_ou
             sql.insert(second)
         assert second.pk is None  # waits for the outer block
     assert second.pk is not None
+
+
+def test_a_deferred_statement_binds_each_repeated_key_moment_and_number_once() -> None:
+    """The writes of a transition repeat the same keys and moments; on PostgreSQL each is bound once, so that
+    the statement stays under psycopg's limit of 50 parameters for keeping its converted form. Texts and
+    NULLs are never shared (each takes its type from where it stands), nor are values of different types."""
+    from datetime import UTC, date, datetime
+
+    moment = datetime(2026, 9, 30, 2, 0, tzinfo=UTC)
+    bound = sql._Bound()
+    first = bound.named("UPDATE t SET a = %s, b = %s, c = %s WHERE id = %s", [7, moment, "x", 1])
+    second = bound.named(
+        "INSERT INTO u VALUES (%s, %s, %s, %s, %s, %s, '%%')", [1, moment, "x", None, True, 7]
+    )
+    assert first == "UPDATE t SET a = %(v0)s, b = %(v1)s, c = %(v2)s WHERE id = %(v3)s"
+    assert second == "INSERT INTO u VALUES (%(v3)s, %(v1)s, %(v4)s, %(v5)s, %(v6)s, %(v0)s, '%%')"
+    assert bound.values == {"v0": 7, "v1": moment, "v2": "x", "v3": 1, "v4": "x", "v5": None, "v6": True}
+    assert bound.named("%s %s", [date(2026, 9, 30), moment.replace(hour=3)]) == "%(v7)s %(v8)s"
+    with pytest.raises(ValueError):
+        bound.named("%s", [1, 2])
+
+
+def test_a_deferred_block_of_many_writes_writes_what_the_writes_say() -> None:
+    center = make_center()
+    departments = [make_department(center, name=f"科室{i}") for i in range(3)]
+    windows = [
+        Window(center=center, department=departments[i % 3], number=f"W{i}", name=f"窗口{i}")
+        for i in range(9)
+    ]
+    with sql.deferred():
+        for i, department in enumerate(departments):
+            department.name = f"改名{i}"
+            department.short_name = ""
+            sql.update(department, ["name", "short_name"])
+        for window in windows:
+            sql.insert(window)
+    assert all(window.pk for window in windows)
+    assert sorted(Department.objects.filter(center=center).values_list("name", flat=True)) == [
+        "改名0",
+        "改名1",
+        "改名2",
+    ]
+    stored = Window.objects.filter(center=center).values_list("number", "department_id", "name")
+    assert sorted(stored) == sorted((w.number, w.department_id, w.name) for w in windows)
