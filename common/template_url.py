@@ -24,7 +24,7 @@ from django.template.base import Parser, Token
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 
-from .template_i18n import is_constant
+from .templatetags.constant_i18n import is_constant
 
 register = template.Library()
 

@@ -87,9 +87,8 @@ TEMPLATES = [
                 "org.context_processors.current_center",
                 "org.context_processors.staff_menu",
             ],
-            # Django's `i18n` library and `url` tag, with a constant rendered once per language (and, for a
-            # link, per address prefix): every other tag is Django's own (common/template_i18n.py).
-            "libraries": {"i18n": "common.template_i18n"},
+            # Django's `url` tag, with a link to a fixed page rendered once per language and address prefix
+            # (common/template_url.py); `{% load constant_i18n %}` does the same for fixed translations.
             "builtins": ["common.template_url"],
         },
     },

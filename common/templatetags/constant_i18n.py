@@ -1,4 +1,4 @@
-"""Django's `i18n` template library, with `{% translate "constant" %}` rendered once per language.
+"""`{% translate "constant" %}` rendered once per language: `{% load i18n constant_i18n %}`.
 
 Every staff page translates a few dozen fixed strings (`{% translate "收件" %}`). Django's tag builds a lazy
 translation, looks it up in the catalogue and escapes it on every render: on the workbench that was about a
@@ -6,10 +6,10 @@ twentieth of the page. A constant's rendering depends only on the language and o
 keeps it per (language, autoescape) after the first render. Anything else (a variable, a filter, a context
 that is not a constant) renders as Django renders it.
 
-The project's template engine loads this module under the name `i18n` (`TEMPLATES[...]["OPTIONS"]
-["libraries"]` in `config/settings/base.py`), so every `{% load i18n %}` gets it; every other tag and filter
-is Django's own. `makemessages` reads the templates' text, not the library, and still finds the strings.
-`common/tests/test_template_constants.py` compares the output with Django's.
+Loaded after `i18n`, this library's `translate` and `trans` replace Django's in that template; every other tag
+is Django's. The pages every staff member opens all day load it (the staff layout, the workbench, the case
+page); others need not. `makemessages` reads the templates' text, not the library, and still finds the
+strings. `common/tests/test_template_constants.py` compares the output with Django's.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from django.templatetags import i18n as django_i18n
 from django.utils import translation
 
 register = template.Library()
-register.tags.update(django_i18n.register.tags)
-register.filters.update(django_i18n.register.filters)
 
 
 def is_constant(expression: FilterExpression | None) -> bool:
