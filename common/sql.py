@@ -339,7 +339,7 @@ class _Bound:
     The writes of a transition repeat the same few values (the case's key, the centre's, the actor's, the
     moment): an acceptance's statement had 62 parameters for 43 distinct values. psycopg converts a statement's
     placeholders once and keeps the result, but not for a statement of more than 50 parameters, which it
-    converted again on every run (about a tenth of the acceptance's own processor time)."""
+    converted again on every run (about a twentieth of the acceptance's own processor time)."""
 
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}

@@ -24,7 +24,7 @@ from django.template.base import Parser, Token
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 
-from .templatetags.constant_i18n import is_constant
+from .templatetags.constant_i18n import KeptRendering, is_constant
 
 register = template.Library()
 
@@ -41,34 +41,18 @@ def _current_app(context: Any) -> str | None:
             return None
 
 
-class ConstantURLNode(defaulttags.URLNode):
-    """`{% url "name" "literal" … %}`: reversed by Django the first time for each URL configuration, script
-    prefix, language, current application and autoescaping, then given again."""
+class ConstantURLNode(KeptRendering, defaulttags.URLNode):
+    """`{% url "name" "literal" … %}`, kept per URL configuration, script prefix, language, current
+    application and autoescaping."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.rendered: dict[tuple[Any, ...], str] = {}
-
-    def render(self, context: Any) -> str:
-        key = (
+    def key(self, context: Any) -> tuple[Any, ...]:
+        return (
             get_urlconf() or settings.ROOT_URLCONF,
             get_script_prefix(),
             translation.get_language(),
             _current_app(context),
             bool(context.autoescape),
         )
-        value = self.rendered.get(key)
-        if value is None:
-            if self.asvar:
-                super().render(context)
-                value = context[self.asvar]
-            else:
-                value = super().render(context)
-            self.rendered[key] = value
-        if self.asvar:
-            context[self.asvar] = value
-            return ""
-        return value
 
 
 @register.tag

@@ -165,7 +165,7 @@ _FIXED = re.compile(r"[a-z][a-z_]*")
 class RowQuery:
     """A WHERE over the cases (alias `c`) built with its parameters: `in_`, `eq`, `is_null`, and `any_`/`all_`
     of conditions. Values are bound by name (so that conditions compose in any order), never written into the
-    text."""
+    text — but for `in_fixed`'s, the code's own states."""
 
     def __init__(self) -> None:
         self.params: dict[str, Any] = {}

@@ -35,28 +35,38 @@ def is_constant(expression: FilterExpression | None) -> bool:
     return isinstance(var, str) or (isinstance(var, Variable) and var.literal is not None)
 
 
-class ConstantTranslateNode(django_i18n.TranslateNode):
-    """`{% translate "text" %}` of a constant: rendered by Django the first time for each language and
-    autoescaping, then given again."""
+class KeptRendering:
+    """A tag node of constants (Django's `TranslateNode` or `URLNode` under it) that renders through Django
+    the first time for each `key` and then gives what it kept; `{% … as var %}` sets the variable either way."""
+
+    asvar: str | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.rendered: dict[tuple[str | None, bool], str] = {}
+        self.rendered: dict[tuple[Any, ...], str] = {}
+
+    def key(self, context: Any) -> tuple[Any, ...]:
+        """What the rendering depends on besides the constants themselves."""
+        raise NotImplementedError
 
     def render(self, context: Any) -> str:
-        key = (translation.get_language(), bool(context.autoescape))
+        key = self.key(context)
         value = self.rendered.get(key)
         if value is None:
-            if self.asvar:
-                super().render(context)
-                value = context[self.asvar]
-            else:
-                value = super().render(context)
+            rendered = super().render(context)  # type: ignore[misc]
+            value = context[self.asvar] if self.asvar else rendered
             self.rendered[key] = value
         if self.asvar:
             context[self.asvar] = value
             return ""
         return value
+
+
+class ConstantTranslateNode(KeptRendering, django_i18n.TranslateNode):
+    """`{% translate "text" %}` of a constant, kept per language and autoescaping."""
+
+    def key(self, context: Any) -> tuple[Any, ...]:
+        return (translation.get_language(), bool(context.autoescape))
 
 
 @register.tag("translate")
