@@ -455,10 +455,62 @@ def test_invalid_input_is_a_form_error_and_changes_nothing(hall: Any, client: Cl
     assert _snapshot(case) == before
 
 
-def test_get_on_an_action_is_not_allowed(hall: Any, client: Client) -> None:
+def _panel(page: str, name: str) -> str:
+    """The `<details>` of action `name` on the case page."""
+    start = page.index(f'id="action-{name}"')
+    return page[page.rindex("<details", 0, start) : page.index("</details>", start)]
+
+
+def _get_form(client: Client, staff: StaffProfile, case: Case, action: str, *, htmx: bool) -> Any:
+    with time_machine.travel(at(date(2026, 9, 28), 10), tick=False):
+        client.force_login(_user(staff))
+        headers = {"HX-Request": "true"} if htmx else {}
+        return client.get(reverse(f"cases:case_{action}", args=[case.pk]), headers=headers)
+
+
+def test_the_first_panel_carries_its_form_and_the_others_fetch_theirs_when_opened(
+    hall: Any, client: Client
+) -> None:
     case = _received(hall)
-    client.force_login(hall.clerk.user)
-    assert client.get(reverse("cases:case_accept", args=[case.pk])).status_code == 405
+    page = _text(_page(client, hall.clerk, case, at(date(2026, 9, 28), 10)))
+    first = _panel(page, "check")
+    assert " open " in first and 'name="revision"' in first and "hx-get" not in first
+    visit = _panel(page, "visit")
+    url = reverse("cases:case_visit", args=[case.pk])
+    assert f'hx-get="{url}" hx-trigger="toggle once" hx-target="find .action-form"' in visit
+    assert "<form" not in visit and f'<a href="{url}">打开办理表单</a>' in visit  # without scripts: its page
+    before = _snapshot(case)
+    # Opened on the page (htmx): the form alone, as the first panel carries its own.
+    fragment = _text(_get_form(client, hall.clerk, case, "visit", htmx=True))
+    assert fragment.lstrip().startswith(f'<form method="post" action="{url}" class="stacked">')
+    assert f'<input type="hidden" name="revision" value="{case.revision}">' in fragment
+    assert 'name="csrfmiddlewaretoken"' in fragment and "<html" not in fragment
+    assert 'id="id_visit_responsible"' in fragment
+    # Without scripts: a page of its own, with the way back to the case.
+    own = _get_form(client, hall.clerk, case, "visit", htmx=False)
+    assert own.status_code == 200
+    assert f'<form method="post" action="{url}"' in _text(own)
+    assert f'href="{reverse("cases:case_detail", args=[case.pk])}"' in _text(own)
+    # Fetching a form changes nothing.
+    assert _snapshot(case) == before
+
+
+def test_the_form_of_an_action_not_offered_is_refused_like_its_post(hall: Any, client: Client) -> None:
+    case = _received(hall)
+    before = _snapshot(case)
+    # Not offered to this role: refused (403), and on the page the panel says so instead of a form.
+    assert _get_form(client, hall.supervision, case, "accept", htmx=False).status_code == 403
+    refused = _get_form(client, hall.supervision, case, "accept", htmx=True)
+    assert refused.status_code == 200
+    assert "您当前不能办理该操作" in _text(refused) and "<form" not in _text(refused)
+    # Not offered in this state (nothing checked yet: nothing to accept), to the clerk either.
+    assert _get_form(client, hall.clerk, case, "decide", htmx=False).status_code == 403
+    # Another window's clerk does not see the case at all; an action on a row is a POST only.
+    assert _get_form(client, hall.other_clerk, case, "visit", htmx=True).status_code == 404
+    with time_machine.travel(at(date(2026, 9, 28), 10), tick=False):
+        client.force_login(_user(hall.clerk))
+        assert client.get(reverse("cases:case_notice_delivered", args=[1])).status_code == 405
+    assert _snapshot(case) == before
 
 
 def test_action_by_a_role_that_may_not_is_refused(hall: Any, client: Client) -> None:

@@ -1,5 +1,6 @@
 """The case page (issue 3, item 9): the case with its clock, checklist, notices, steps, payments, visits,
-extensions, special procedures and history, and one POST view per action.
+extensions, special procedures and history, and one view per action: POST takes the action, GET shows its
+form (the page builds only the open panel's form; another panel fetches its form when it is opened).
 
 Thin: every fetch goes through `cases.access.case_for_user`; each action parses its form, calls ONE service
 with the revision the page showed, and redirects back. A refusal re-renders the page with the rule's message
@@ -13,14 +14,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from common.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from common.i18n import stored
@@ -41,6 +41,7 @@ from ..actions import (
     CaseAction,
     Target,
     know_rows,
+    offered,
 )
 from ..hooks import case_links
 from ..models import (
@@ -53,6 +54,7 @@ from ..models import (
     ExtensionRequest,
     Notice,
     Payment,
+    Suspension,
     Visit,
     Warning,
 )
@@ -93,7 +95,7 @@ EVENT_LABELS: dict[str, Any] = {
 # --- the page ---------------------------------------------------------------------------------------------
 
 
-def _clock(case: Case, today: Any) -> dict[str, Any] | None:
+def _clock(case: Case, today: Any, suspensions: list[Suspension]) -> dict[str, Any] | None:
     """What the clock panel shows (R-CLK-4..8): stored deadline and colour, and for a running clock the
     derived view (remaining days, frozen while suspended)."""
     timer = case.timer
@@ -108,7 +110,7 @@ def _clock(case: Case, today: Any) -> dict[str, Any] | None:
         if warning == Warning.RED and view.deadline is not None:
             # Past the deadline the page says by how much (R-CLK-9), not "0 left".
             overdue = overdue_working_days(calendar, view.deadline, today)
-    running = next((s for s in case.suspensions.all() if s.ended_on is None), None)
+    running = next((s for s in suspensions if s.ended_on is None), None)
     return {
         "view": view,
         "warning": warning,
@@ -143,6 +145,18 @@ def _row_key(action: CaseAction, pk: int) -> str:
     return f"{action.name}:{pk}"
 
 
+def _panel(action: CaseAction, case: Case, form: f.ActionForm | None, *, opened: bool) -> dict[str, Any]:
+    """One action's panel on the case page (`form` None: fetched when the panel is opened)."""
+    return {
+        "name": action.name,
+        "title": action.title,
+        "url": reverse(f"cases:{action.page_url_name}", args=[case.pk]),
+        "form": form,
+        "confirm": action.confirm,
+        "open": opened,
+    }
+
+
 def _context(
     request: HttpRequest,
     case: Case,
@@ -153,12 +167,12 @@ def _context(
     failed: str = "",
 ) -> dict[str, Any]:
     """The page. `bound` holds the forms of a failed POST, by action name (a row's: "<name>:<row pk>")."""
-    prefetch_related_objects([case], "suspensions")
     today = timezone.localdate()
     checklist = case_checklist(case)
     facts = {"checklist": checklist}
     # The steps, in order, for the page and for the rule of who completes the current one (one read).
     steps = rows_of_case(CaseStep, case, related=("post", "handler"), order_by=("order", "id"))
+    suspensions = rows_of_case(Suspension, case, order_by=("started_on", "id"))
     # The rows listed below, read first: the actions' rules take their facts from them instead of asking again.
     extensions = rows_of_case(
         Extension, case, related=("approved_by", "notice"), order_by=("approved_at", "id")
@@ -175,20 +189,16 @@ def _context(
         know_rows(acting, extensions=extensions, notices=notices, requests=requests)
     names = available_actions(request.user, case, acting=acting)
     bound = bound or {}
-    panel = []
+    panel: list[dict[str, Any]] = []
     for action in PANEL:
         if action.name not in names and action.name not in bound:
             continue
-        panel.append(
-            {
-                "name": action.name,
-                "title": action.title,
-                "url": reverse(f"cases:{action.page_url_name}", args=[case.pk]),
-                "form": bound.get(action.name) or action.form_for(case, facts=facts),
-                "confirm": action.confirm,
-                "open": action.name == failed,
-            }
-        )
+        # The open panels carry their forms: the first, and the one whose POST failed. Another panel fetches its
+        # form when it is opened (`_action_form`): most visits to a case open none of them.
+        form = bound.get(action.name)
+        if form is None and (not panel or action.name == failed):
+            form = action.form_for(case, facts=facts)
+        panel.append(_panel(action, case, form, opened=action.name == failed))
     show_applicant = can_see_applicant(request.user, case)
     if show_applicant:
         log_applicant_access(user=request.user, case=case, purpose=stored(gettext_lazy("查看办件")))
@@ -213,7 +223,7 @@ def _context(
     return {
         "case": case,
         "today": today,
-        "clock": _clock(case, today),
+        "clock": _clock(case, today, suspensions),
         "checklist": checklist,
         "show_applicant": show_applicant,
         "notices": notices,
@@ -222,7 +232,7 @@ def _context(
         "visits": rows_of_case(Visit, case, related=("responsible", "recorded_by"), order_by=("at", "id")),
         "extensions": extensions,
         "extension_requests": requests,
-        "suspensions": list(case.suspensions.all()),
+        "suspensions": suspensions,
         "events": _events(case),
         "panel": panel,
         "links": case_links(case, request.user),
@@ -283,14 +293,36 @@ def _act(request: HttpRequest, action: CaseAction, pk: int) -> HttpResponse:
     return redirect("cases:case_detail", pk=case_id)
 
 
+def _action_form(request: HttpRequest, action: CaseAction, pk: int) -> HttpResponse:
+    """GET: the form of an action on the case, as its panel on the case page shows it — fetched by the panel
+    when it is opened (htmx), or on a page of its own (without scripts). Only while the action is offered to
+    the user (`cases.actions.offered`, the rule its service asks): otherwise the panel says so (htmx), or the
+    request is refused like any other (403)."""
+    case = case_for_user(request.user, pk)
+    acting = acting_of(request.user, case)
+    if acting is None or not offered(acting, action):
+        message = _("您当前不能办理该操作（办件可能已变化），请刷新办件页面。")
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "cases/_action_refused.html", {"message": message, "case": case})
+        raise PermissionDenied(message)
+    context = {"a": _panel(action, case, action.form_for(case), opened=True), "case": case}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "cases/_action_form.html", context)
+    return render(request, "cases/case_action.html", context)
+
+
 def _action_view(action: CaseAction) -> Callable[[HttpRequest, int], HttpResponse]:
+    methods = ["GET", "POST"] if action.on_case else ["POST"]
+
     @login_required
-    @require_POST
+    @require_http_methods(methods)
     def view(request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method == "GET":
+            return _action_form(request, action, pk)
         return _act(request, action, pk)
 
     view.__name__ = view.__qualname__ = action.page_url_name
-    view.__doc__ = f"POST: {action.name} (one service call)."
+    view.__doc__ = f"POST: {action.name} (one service call)" + (", GET: its form." if action.on_case else ".")
     return view
 
 
