@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext, gettext_lazy
 
+from catalog.selectors import published_version
 from common import sql
 from common.errors import NotFound, PermissionDenied
 from common.i18n import stored
@@ -110,14 +111,15 @@ def may_see_case(user: Any, case: Case) -> bool:
     return case.window_id in window_ids_of(user) and case.center_id in visible_center_ids(user)
 
 
-_CASE_PAGE_RELATED = ("center", "item", "version", "window", "responsible")
+_CASE_PAGE_RELATED = ("center", "item", "window", "responsible")
 
 
 def case_for_user(user: Any, pk: int, *, with_timer: bool = False) -> Case:
     """The case `pk` with its centre, item, version, window and responsible person (and its timer, for a page
     that only reads it), when the user may see it (`may_see_case`); NotFound otherwise, the same as a missing
     case. The row is read by its key with a statement written once per process (`common.sql.select_one`),
-    then its scope is checked."""
+    then its scope is checked. Its version, immutable once published (R-CAT-3), comes with its materials,
+    fees and steps from the process's store (`catalog.selectors.published_version`), as the services take it."""
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -130,6 +132,7 @@ def case_for_user(user: Any, pk: int, *, with_timer: bool = False) -> Case:
     )
     if case is None or not may_see_case(user, case):
         raise NotFound()
+    case._state.fields_cache["version"] = published_version(case.version_id)
     return case
 
 

@@ -256,7 +256,9 @@ def _decision_authority(acting: Acting) -> dict[str, Any]:
     """How the actor may decide the case at the moment, or the refusal (R-ORG-4, R-ORG-5)."""
     case, actor, moment = acting.case, acting.actor, acting.moment
     assert case is not None
-    if can_decide_on_spot(staff=actor, version=case.version, moment=moment, department=case.item.department):
+    if can_decide_on_spot(
+        staff=actor, version=case.version, moment=moment, department_id=case.item.department_id
+    ):
         return {"authority": "on_spot"}
     pending = acting.current_step
     if pending is not None:
@@ -268,7 +270,7 @@ def _decision_authority(acting: Acting) -> dict[str, Any]:
         representative=actor,
         scope=AuthorizationScope.DECIDE_GENERAL,
         moment=moment,
-        department=case.item.department,
+        department_id=case.item.department_id,
     )
     if authorization is None:
         raise RuleViolation(

@@ -443,7 +443,7 @@ class History:
                 representative=person,
                 scope=AuthorizationScope.DECIDE_GENERAL,
                 moment=moment,
-                department=item.department,
+                department_id=item.department_id,
             ):
                 return person
         return None

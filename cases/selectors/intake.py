@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 
 from catalog.models import Material
-from common import sql
+from catalog.selectors import published_version
 from common.sql import Layout, joined_columns, joined_instances
 from org.models import Center, Post, PostBackup, StaffProfile, Window
 
@@ -157,10 +157,9 @@ class ChecklistRow:
 
 
 def case_checklist(case: Case) -> list[ChecklistRow]:
-    """Every material of the case's item version with its check (one per material), in checklist order. Two
-    queries, each written once per process (the case page reads the checklist on every request)."""
+    """Every material of the case's item version with its check (one per material), in checklist order. One
+    query, written once per process (the case page reads the checklist on every request); the materials are
+    the published version's (`catalog.selectors.published_version`, immutable, R-CAT-3)."""
     checks = {row.material_id: row for row in rows_of_case(CaseMaterial, case, related=("checked_by",))}
-    materials = sql.select_where(Material, order_by=("order", "id"), version_id=case.version_id)
-    for material in materials:  # as `case.version.materials` knows its version
-        material._state.fields_cache["version"] = case.version
+    materials = sorted(published_version(case.version_id).materials.all(), key=lambda m: (m.order, m.pk))
     return [ChecklistRow(m, checks.get(m.pk)) for m in materials]

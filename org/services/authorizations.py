@@ -148,9 +148,10 @@ def authorization_revoke(*, actor: Any, authorization: Authorization, reason: st
 
 
 def authorization_in_force(
-    *, representative: StaffProfile, scope: str, moment: datetime, department: Department | None = None
+    *, representative: StaffProfile, scope: str, moment: datetime, department_id: int | None = None
 ) -> Authorization | None:
-    """The authorisation that gives `representative` the power `scope` at `moment` (R-ORG-4), if any.
+    """The authorisation that gives `representative` the power `scope` at `moment` (R-ORG-4), if any (for the
+    department `department_id`, when given).
 
     In force: valid on the local date of `moment` and not revoked at or before `moment`. An expired or revoked
     authorisation decides nothing.
@@ -159,9 +160,9 @@ def authorization_in_force(
     # Asked on every decision: written out once (common.sql) rather than built by the ORM each time.
     where = "representative_id = %s AND valid_from <= %s AND valid_until >= %s AND (revoked_at IS NULL OR revoked_at > %s)"
     params = [representative.pk, sql.adapt(day), sql.adapt(day), sql.adapt(moment)]
-    if department is not None:
+    if department_id is not None:
         where += " AND department_id = %s"
-        params.append(department.pk)
+        params.append(department_id)
     candidates = sql.select_rows(Authorization, where + " ORDER BY valid_from DESC, id DESC", params)
     for authorization in candidates:  # JSON containment is not portable to SQLite: check in Python.
         if scope in (authorization.scopes or []):
@@ -170,23 +171,22 @@ def authorization_in_force(
 
 
 def can_decide_on_spot(
-    *, staff: StaffProfile, version: ItemVersion, moment: datetime, department: Department | None = None
+    *, staff: StaffProfile, version: ItemVersion, moment: datetime, department_id: int | None = None
 ) -> bool:
     """R-ORG-5: the chief representative decides at the window only for an item marked for it, with no
     special procedure (hearing, bidding, testing, quarantine, appraisal, expert review, site survey,
     collective deliberation), under an authorisation in force for deciding general applications of the
-    item's department (`department`, when the caller has it at hand)."""
+    item's department (`department_id`, when the caller has it at hand)."""
     if not version.on_spot_decision or version.special_procedures:
         return False
     if not staff.is_active:
         return False
-    department = department or version.item.department
     return (
         authorization_in_force(
             representative=staff,
             scope=AuthorizationScope.DECIDE_GENERAL,
             moment=moment,
-            department=department,
+            department_id=version.item.department_id if department_id is None else department_id,
         )
         is not None
     )
