@@ -45,22 +45,26 @@ def _wait_up(url: str, timeout: float = 30) -> None:
 WARM_S = 1  # each measure is preceded by this much load on the same page, not counted
 
 
-def _rps(url: str, cookie: str = "", extra_headers: dict[str, str] | None = None) -> float:
+def _rps(
+    url: str, cookie: str = "", extra_headers: dict[str, str] | None = None, connections: int = CONNECTIONS
+) -> float:
     """Requests per second from wrk, or from a small threaded Python client when wrk is missing, after WARM_S
     seconds of the same load not counted (each worker's first requests of a page compile its templates and
     prepare its statements: the steady state is measured, not the start). Any answer other than 2xx (a
     redirect to the login page included) is an error, not a request counted."""
-    _measure_rps(url, cookie, extra_headers, WARM_S)
-    return _measure_rps(url, cookie, extra_headers, DURATION_S)
+    _measure_rps(url, cookie, extra_headers, WARM_S, connections)
+    return _measure_rps(url, cookie, extra_headers, DURATION_S, connections)
 
 
-def _measure_rps(url: str, cookie: str, extra_headers: dict[str, str] | None, seconds: int) -> float:
+def _measure_rps(
+    url: str, cookie: str, extra_headers: dict[str, str] | None, seconds: int, connections: int
+) -> float:
     headers = {"Cookie": cookie} if cookie else {}
     headers.update(extra_headers or {})
     if shutil.which("wrk"):
         header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
         out = subprocess.run(
-            ["wrk", f"-c{CONNECTIONS}", "-t2", f"-d{seconds}s", *header_args, url],
+            ["wrk", f"-c{connections}", "-t2", f"-d{seconds}s", *header_args, url],
             capture_output=True,
             text=True,
             check=True,
@@ -82,8 +86,8 @@ def _measure_rps(url: str, cookie: str, extra_headers: dict[str, str] | None, se
             n += 1
         return n
 
-    with ThreadPoolExecutor(CONNECTIONS) as pool:
-        total = sum(pool.map(lambda _: worker(), range(CONNECTIONS)))
+    with ThreadPoolExecutor(connections) as pool:
+        total = sum(pool.map(lambda _: worker(), range(connections)))
     return total / seconds
 
 

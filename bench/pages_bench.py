@@ -11,13 +11,22 @@ and the open cases' materials and events, each with one INSERT ... SELECT; the d
 Every table is then analyzed, as a database in service would be (docs/operations.md, "Statistics").
 
 Each database is served by its own gunicorn as in production (`config.wsgi`, production settings, DEBUG
-off, persistent connections with CONN_MAX_AGE=60, `gunicorn.conf.py` with 2 workers), and wrk (4 connections, BENCH_SECONDS
-each, default 5) measures requests per second, the two servers in turn page by page, BENCH_PAGES_ROUNDS
-rounds (default 3; 1k then 1M, then 1M then 1k, ...). Each rate is the median of its rounds; each ratio is
-the median of the rounds' own ratios, whose two figures were measured within seconds of each other: 1M/1k
-pairs a round's two servers, and the bare view is measured on the same server just before each measure of
-the workbench and the case page. (Measured minutes apart, before and after all the pages, the bare view
-moved by half on the shared machine while the pages were measured.) The pages:
+off, persistent connections with CONN_MAX_AGE=60, `gunicorn.conf.py`'s threaded worker, BENCH_PAGES_WORKERS
+of them, default 1: see WORKERS), and wrk (BENCH_PAGES_CONNECTIONS keep-alive connections, default 4;
+BENCH_SECONDS each, default 5) measures requests per second, page by page, in BENCH_PAGES_ROUNDS rounds (default 3). Each
+ratio is the median of the rounds' own ratios (all printed), and each of a round's ratios compares two
+figures measured under the same conditions:
+
+- 1M/1k: both servers are measured AT ONCE, one wrk each, started together, sharing the machine. The shared
+  machine's speed moves by half within seconds (the bare view answered 1,119 to 3,195 req/s within one run),
+  so two figures measured one after the other differed by as much as the pages' costs; at once, each server
+  meets the same moments. Each gets about half the machine: these rates are printed as "at once", and their
+  ratio is the ratio of the two pages' costs.
+- against the bare view (the workbench and the case page): each server alone, the bare view just before the
+  page on the same server (1k then 1M, then 1M then 1k, ...). A page and the bare view cannot be measured at
+  once: wrk spends far more of the machine driving the bare view at thousands of requests a second.
+
+The pages:
 
 - the window workbench (`desk:workbench`), signed in as the clerk of window W01, who holds its post as A and
   is responsible for a third of its open cases;
@@ -29,8 +38,9 @@ moved by half on the shared machine while the pages were measured.) The pages:
 - the supervision dashboard (`supervision:dashboard`) signed in as the centre's supervision section;
 - and the bare /healthz view of the same server, the baseline.
 
-Figures: each page's req/s at 1k and at 1M and their ratio 1M/1k (target >= 0.8: the page costs what it
-shows), and for the workbench and the case page the ratio to the bare view (target >= 0.1), as above. Each page's SQL
+Figures: each page's req/s at 1k and at 1M measured at once and their ratio 1M/1k (target >= 0.8: the page
+costs what it shows), and for the workbench and the case page its req/s alone and the ratio to the bare view
+(target >= 0.1), as above. Each page's SQL
 query count is read once through the Django test client with `CaptureQueriesContext`, in a child process with
 the server's settings, which also makes the sessions and the token (deleted afterwards); the same child times
 IN_PROCESS_REQUESTS more requests of each page through the test client, one at a time. The child runs twice
@@ -50,12 +60,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.http_bench import CONNECTIONS, DURATION_S, WARM_S, _free_port, _rps, _wait_up
+from bench.http_bench import DURATION_S, WARM_S, _free_port, _rps, _wait_up
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_PROCESS_REQUESTS = 21  # requests per page timed in the child process (the median is printed)
@@ -571,7 +582,8 @@ def main() -> None:
             server["port"] = _free_port()
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi", "-w", "2"]
+                    [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi"]
+                    + ["-w", str(WORKERS)]
                     + ["-b", f"127.0.0.1:{server['port']}", "--log-level", "warning"],
                     cwd=ROOT,
                     env=server["env"],
@@ -607,47 +619,81 @@ def _rounds() -> int:
 
 
 BARE = "/healthz"
+# One worker per server (gunicorn.conf.py's threaded worker, 8 threads), and 4 keep-alive connections per wrk
+# run. With two workers, a run's connections fell on one worker or on both, each run anew (a worker accepts
+# every connection that arrives while it is awake, and wrk opens them all at once): the bare view measured
+# 1,119 or 3,195 req/s within one run, and the same page 0.5x or 1.0x of itself from one round to the next,
+# with 4 connections or 16. With one worker, every figure is one process's, and the ratios compare costs.
+WORKERS = int(os.environ.get("BENCH_PAGES_WORKERS", "1"))
+CONNECTIONS = int(os.environ.get("BENCH_PAGES_CONNECTIONS", "4"))
 # The pages whose req/s is also compared with the bare view (target >= 0.1).
 TO_BARE = ("workbench", "case page")
 
 
 @dataclass
 class Measured:
-    """One page's req/s on each server, round by round; with `bare`, the bare view's req/s measured on the same
-    server just before each of them."""
+    """One page's req/s round by round: `together`, both servers measured at once; with the bare view, `alone`,
+    each server by itself, and `bare`, the bare view's req/s measured on the same server just before."""
 
-    rates: dict[str, list[float]]
+    together: dict[str, list[float]]
+    alone: dict[str, list[float]]
     bare: dict[str, list[float]]
 
-    def rate(self, size: str) -> float:
-        return statistics.median(self.rates[size])
+    def larger_to_smaller_rounds(self) -> list[float]:
+        """1M/1k of each round, both servers measured at once."""
+        return [large / small for small, large in zip(self.together["1k"], self.together["1M"], strict=True)]
 
     def larger_to_smaller(self) -> float:
-        """1M/1k: the median of the rounds' ratios (both servers measured within seconds of each other)."""
-        return statistics.median(
-            large / small for small, large in zip(self.rates["1k"], self.rates["1M"], strict=True)
-        )
+        """1M/1k: the median of the rounds' ratios."""
+        return statistics.median(self.larger_to_smaller_rounds())
+
+    def to_bare_rounds(self, size: str) -> list[float]:
+        """Each measure of the page alone against the bare view's measure just before it, on the same server."""
+        return [page / bare for page, bare in zip(self.alone[size], self.bare[size], strict=True)]
 
     def to_bare(self, size: str) -> float:
-        """The page against the bare view: the median of the ratios of each measure to the bare view's measure
-        just before it, on the same server."""
-        return statistics.median(
-            page / bare for page, bare in zip(self.rates[size], self.bare[size], strict=True)
-        )
+        """The page against the bare view: the median of `to_bare_rounds`."""
+        return statistics.median(self.to_bare_rounds(size))
 
 
-def _alternating(servers: dict[str, dict[str, Any]], path_of: Any, *, with_bare: bool = False) -> Measured:
-    """req/s of one page on each server, BENCH_PAGES_ROUNDS rounds in turn (1k, 1M, then 1M, 1k, ...) so that
-    a drift of the shared machine's speed falls on both sides; with `with_bare`, each measure preceded by one
-    of the bare view on the same server."""
-    measured = Measured({size: [] for size in servers}, {size: [] for size in servers})
+def _listed(ratios: list[float]) -> str:
+    return ", ".join(f"{ratio:.3f}" for ratio in ratios)
+
+
+def _rates(figures: dict[str, list[float]]) -> str:
+    return " | ".join(f"{size} {statistics.median(rates):,.1f} req/s" for size, rates in figures.items())
+
+
+def _at_once(servers: dict[str, dict[str, Any]], path_of: Any) -> dict[str, float]:
+    """req/s of one page on every server, measured at the same time (one wrk each, started together)."""
+    with ThreadPoolExecutor(len(servers)) as pool:
+        running = {}
+        for size, server in servers.items():
+            path, headers = path_of(server)
+            running[size] = pool.submit(
+                _rps, server["base"] + path, extra_headers=headers, connections=CONNECTIONS
+            )
+        return {size: future.result() for size, future in running.items()}
+
+
+def _measure_page(servers: dict[str, dict[str, Any]], path_of: Any, *, with_bare: bool = False) -> Measured:
+    """BENCH_PAGES_ROUNDS rounds of one page: at once on both servers; with `with_bare`, then on each server
+    alone, preceded by the bare view on the same server (1k, 1M, then 1M, 1k, ...)."""
+
+    def empty() -> dict[str, list[float]]:
+        return {size: [] for size in servers}
+
+    measured = Measured(empty(), empty(), empty())
     for r in range(_rounds()):
+        for size, rate in _at_once(servers, path_of).items():
+            measured.together[size].append(rate)
+        if not with_bare:
+            continue
         for size in list(servers)[:: 1 if r % 2 == 0 else -1]:
             base = servers[size]["base"]
-            if with_bare:
-                measured.bare[size].append(_rps(base + BARE))
+            measured.bare[size].append(_rps(base + BARE, connections=CONNECTIONS))
             path, headers = path_of(servers[size])
-            measured.rates[size].append(_rps(base + path, extra_headers=headers))
+            measured.alone[size].append(_rps(base + path, extra_headers=headers, connections=CONNECTIONS))
     return measured
 
 
@@ -655,11 +701,11 @@ def _measure(servers: dict[str, dict[str, Any]]) -> None:
     small, large = servers["1k"], servers["1M"]
     print(
         f"pages: one bench centre, the same 600 open cases in both databases, {small['total']:,} vs "
-        f"{large['total']:,} cases in all (the rest closed history); gunicorn as in production (gunicorn.conf.py: 2 threaded workers) per database, "
+        f"{large['total']:,} cases in all (the rest closed history); gunicorn as in production (gunicorn.conf.py, {WORKERS} threaded worker(s)) per database, "
         f"{CONNECTIONS} connections, {DURATION_S} s per wrk run after {WARM_S} s not counted, no worker recycling, "
-        "the two servers in turn page by page "
-        f"({_rounds()} rounds; each rate the median of its rounds, each ratio the median of the rounds' ratios, "
-        f"the bare view measured on the same server just before each measure of {' and '.join(TO_BARE)}); "
+        f"page by page in {_rounds()} rounds (each rate the median of its rounds, each ratio the median of the "
+        "rounds' ratios, listed in brackets): 1M/1k of both servers measured at once, sharing the machine; "
+        f"{' and '.join(TO_BARE)} also measured alone, each just after the bare view on the same server; "
         f"workbench of the clerk of W01 ({small['shown']['workbench']} at 1k; "
         f"{large['shown']['workbench']} at 1M), case page of {small['shown']['case']}"
     )
@@ -674,7 +720,7 @@ def _measure(servers: dict[str, dict[str, Any]]) -> None:
         if problems:
             results.append((label, page, None))
             continue
-        measured = _alternating(
+        measured = _measure_page(
             servers,
             lambda server, label=label: (
                 server["shown"]["pages"][label]["path"],
@@ -703,12 +749,14 @@ def _measure(servers: dict[str, dict[str, Any]]) -> None:
         to_bare = ""
         if label in TO_BARE:
             to_bare = (
-                f"; vs the bare view {rps.to_bare('1k'):.3f}x at 1k, {rps.to_bare('1M'):.3f}x at 1M "
-                "(target >= 0.1)"
+                f"; alone {_rates(rps.alone)}, vs the bare view {rps.to_bare('1k'):.3f}x at 1k "
+                f"({_listed(rps.to_bare_rounds('1k'))}), {rps.to_bare('1M'):.3f}x at 1M "
+                f"({_listed(rps.to_bare_rounds('1M'))}) (target >= 0.1)"
             )
         print(
-            f"pages.{label} ({page['path']}): 1k {rps.rate('1k'):,.1f} req/s | 1M {rps.rate('1M'):,.1f} req/s -> "
-            f"1M/1k = {rps.larger_to_smaller():.3f}x (target >= 0.8){to_bare}; "
+            f"pages.{label} ({page['path']}): at once {_rates(rps.together)} -> "
+            f"1M/1k = {rps.larger_to_smaller():.3f}x ({_listed(rps.larger_to_smaller_rounds())}) "
+            f"(target >= 0.8){to_bare}; "
             f"in process {ms['1k']:.1f} ms at 1k, {ms['1M']:.1f} ms at 1M -> 1M/1k = {ms['1k'] / ms['1M']:.3f}x; "
             f"{queries['1k']} queries at 1k, {queries['1M']} at 1M; "
             f"{page['bytes']:,} bytes at 1k, {large['shown']['pages'][label]['bytes']:,} at 1M"
