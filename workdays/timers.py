@@ -45,8 +45,13 @@ SUSPENDED = "suspended"  # the colour of a stopped timer
 
 
 def spans_of(timer: Timer) -> list[Span]:
-    """The timer's ledger (uses the prefetched `spans` when there)."""
-    return [(span.stopped_on, span.resumed_on) for span in timer.spans.all()]
+    """The timer's ledger: the prefetched `spans` when there, else read by a statement written once per
+    process (the case page derives its clock on every request)."""
+    if "spans" in getattr(timer, "_prefetched_objects_cache", {}):
+        rows = list(timer.spans.all())
+    else:
+        rows = sql.select_where(TimerSpan, order_by=("stopped_on", "id"), timer_id=timer.pk)
+    return [(span.stopped_on, span.resumed_on) for span in rows]
 
 
 def view_of(
