@@ -461,8 +461,10 @@ def _panel(page: str, name: str) -> str:
     return page[page.rindex("<details", 0, start) : page.index("</details>", start)]
 
 
-def _get_form(client: Client, staff: StaffProfile, case: Case, action: str, *, htmx: bool) -> Any:
-    with time_machine.travel(at(date(2026, 9, 28), 10), tick=False):
+def _get_form(
+    client: Client, staff: StaffProfile, case: Case, action: str, *, htmx: bool, when: datetime | None = None
+) -> Any:
+    with time_machine.travel(when or at(date(2026, 9, 28), 10), tick=False):
         client.force_login(_user(staff))
         headers = {"HX-Request": "true"} if htmx else {}
         return client.get(reverse(f"cases:case_{action}", args=[case.pk]), headers=headers)
@@ -500,11 +502,18 @@ def test_the_form_of_an_action_not_offered_is_refused_like_its_post(hall: Any, c
     before = _snapshot(case)
     # Not offered to this role: refused (403), and on the page the panel says so instead of a form.
     assert _get_form(client, hall.supervision, case, "accept", htmx=False).status_code == 403
-    refused = _get_form(client, hall.supervision, case, "accept", htmx=True)
-    assert refused.status_code == 200
-    assert "您当前不能办理该操作" in _text(refused) and "<form" not in _text(refused)
-    # Not offered in this state (nothing checked yet: nothing to accept), to the clerk either.
+    refused = _get_form(client, hall.supervision, case, "visit", htmx=True)
+    assert refused.status_code == 200 and "<form" not in _text(refused)
+    assert "只有本窗口的工作人员可以办理此操作。" in _text(refused)  # what its POST answers
+    # Not offered in this state (received, not accepted: nothing to decide), to the clerk either.
+    not_now = _get_form(client, hall.clerk, case, "decide", htmx=True)
+    assert "办件当前的状态下不能办理“作出决定”" in _text(not_now) and "<form" not in _text(not_now)
     assert _get_form(client, hall.clerk, case, "decide", htmx=False).status_code == 403
+    # The case in that state, but the rule of who may decide refuses: the panel cites it, as the service would.
+    accepted = _accepted(hall)
+    day = at(date(2026, 10, 8), 9)
+    pending = _text(_get_form(client, hall.chief, accepted, "decide", htmx=True, when=day))
+    assert "（R-ORG-5）" in pending and "<form" not in pending
     # Another window's clerk does not see the case at all; an action on a row is a POST only.
     assert _get_form(client, hall.other_clerk, case, "visit", htmx=True).status_code == 404
     with time_machine.travel(at(date(2026, 9, 28), 10), tick=False):
