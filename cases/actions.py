@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import CaseType
+from common.errors import PermissionDenied, RuleViolation
 
 from . import forms_case as f
 from . import hooks
@@ -649,3 +650,20 @@ ROW_ACTIONS: tuple[CaseAction, ...] = tuple(action for action in ACTIONS if not 
 def offered(acting: Acting, action: CaseAction) -> bool:
     """Whether `action` applies to the case now and the rule of who may take it allows `acting.actor`."""
     return action.applies(acting) and action.who.allows(acting)
+
+
+def not_offered_because(acting: Acting | None, action: CaseAction) -> str:
+    """Why `action` is not offered now ("" when it is): what `offered` asks, said as the service would say it —
+    the case's state, or the refusal of the rule of who may act with its rule id. For a form asked for from a
+    page that has become stale; `offered` stays the quick yes or no for the lists."""
+    if acting is None:
+        return str(PermissionDenied().message)
+    if not action.applies(acting):
+        return _("办件当前的状态下不能办理“%(action)s”，请刷新办件页面。") % {"action": action.title}
+    try:
+        action.who.check(acting)
+    except RuleViolation as exc:
+        return f"{exc.message}（{exc.rule}）"
+    except PermissionDenied as exc:
+        return str(exc.message)
+    return ""

@@ -161,5 +161,5 @@ def case_checklist(case: Case) -> list[ChecklistRow]:
     query, written once per process (the case page reads the checklist on every request); the materials are
     the published version's (`catalog.selectors.published_version`, immutable, R-CAT-3)."""
     checks = {row.material_id: row for row in rows_of_case(CaseMaterial, case, related=("checked_by",))}
-    materials = sorted(published_version(case.version_id).materials.all(), key=lambda m: (m.order, m.pk))
+    materials = published_version(case.version_id).materials.all()  # in checklist order (`Material.Meta`)
     return [ChecklistRow(m, checks.get(m.pk)) for m in materials]

@@ -31,7 +31,6 @@ from workdays.timer import overdue_working_days, remaining_working_days
 
 from .. import forms_case as f
 from ..access import can_see_applicant, case_for_user, log_applicant_access
-from ..acting import Acting
 from ..actions import (
     ACTIONS,
     EXTENSION,
@@ -42,6 +41,7 @@ from ..actions import (
     CaseAction,
     Target,
     know_rows,
+    not_offered_because,
 )
 from ..hooks import case_links
 from ..models import (
@@ -293,29 +293,14 @@ def _act(request: HttpRequest, action: CaseAction, pk: int) -> HttpResponse:
     return redirect("cases:case_detail", pk=case_id)
 
 
-def _not_offered(action: CaseAction, acting: Acting | None) -> str:
-    """Why `action` is not offered to the user now ("" when it is): the case's state, or the refusal of the rule
-    of who may act, with its id, as the action's service would give it."""
-    if acting is None:
-        return str(PermissionDenied().message)
-    if not action.applies(acting):
-        return _("办件当前的状态下不能办理“%(action)s”，请刷新办件页面。") % {"action": action.title}
-    try:
-        action.who.check(acting)
-    except RuleViolation as exc:
-        return f"{exc.message}（{exc.rule}）"
-    except PermissionDenied as exc:
-        return str(exc.message)
-    return ""
-
-
 def _action_form(request: HttpRequest, action: CaseAction, pk: int) -> HttpResponse:
     """GET: the form of an action on the case, as its panel on the case page shows it — fetched by the panel
     when it is opened (htmx), or on a page of its own (without scripts). Only while the action is offered to
-    the user (`_not_offered`: the case's state and the rule its service asks): otherwise the panel says why
+    the user (`cases.actions.not_offered_because`: the case's state and the rule its service asks): otherwise
+    the panel says why
     (htmx), or the request is refused like any other (403)."""
     case = case_for_user(request.user, pk)
-    message = _not_offered(action, acting_of(request.user, case))
+    message = not_offered_because(acting_of(request.user, case), action)
     if message:
         if request.htmx:  # type: ignore[attr-defined]
             return render(request, "cases/_action_refused.html", {"message": message, "case": case})
