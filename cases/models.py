@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CaseType, SpecialProcedureKind
 from common.files import UploadTo
-from common.models import CenterOwned
+from common.models import CenterOwned, Labelled
 from workdays.models import Timer
 
 
@@ -430,7 +430,7 @@ class MaterialStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("不适用")
 
 
-class CaseMaterial(models.Model):
+class CaseMaterial(Labelled):
     """The state of one checklist material for a case (R-CASE-2), as of its latest check."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="materials")
@@ -499,7 +499,7 @@ class Notice(CenterOwned):
         return self.delivery_method
 
 
-class Suspension(models.Model):
+class Suspension(Labelled):
     """A special procedure that stops the clock (R-CLK-4); `ended_on` empty while it runs. The clock's own
     ledger is the timer's (`workdays.TimerSpan`); this is the procedure's record (kind, reason, notice)."""
 
@@ -526,7 +526,7 @@ class Suspension(models.Model):
         return f"{self.case} {self.get_kind_display()} {self.started_on}"
 
 
-class Extension(models.Model):
+class Extension(Labelled):
     """An approved extension of the limit (R-CLK-5)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="extensions")
@@ -554,7 +554,7 @@ class ExtensionRequestStatus(models.TextChoices):
     REFUSED = "refused", _("未获批准")
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(Labelled):
     """A request to extend the limit of a case (R-CLK-5), made at the window and decided by the head of the
     window's department in their own login; only an approved request extends the limit (its `extension`).
     A request by the head (or chief representative) is approved as it is made: they are requester and approver.
@@ -614,7 +614,7 @@ class ExtensionRequest(models.Model):
         return self.status == ExtensionRequestStatus.PENDING
 
 
-class CaseStep(models.Model):
+class CaseStep(Labelled):
     """One processing step of a case (R-DATA-2): action, step, handler (as A or B), opinion, start, end."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps")
@@ -640,7 +640,7 @@ class CaseStep(models.Model):
         return f"{self.case} {self.order}. {self.name}"
 
 
-class Payment(models.Model):
+class Payment(Labelled):
     """A fee paid at the unified payment window, against a fee of the case's item version (R-CAT-7)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments")
@@ -659,7 +659,7 @@ class Payment(models.Model):
         return f"{self.case} {self.amount}"
 
 
-class Visit(models.Model):
+class Visit(Labelled):
     """An applicant's visit about a case (R-CASE-12); a second visit caused by the administration is a shuttle."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="visits")
@@ -681,7 +681,7 @@ class Visit(models.Model):
         return f"{self.case} {self.at:%Y-%m-%d}"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(Labelled):
     """The append-only, hash-chained history of a case (R-CASE-10): who, when, as A or B, from, to, why.
 
     `hash` = sha256 of the previous event's hash and this event's content, so that any change to a stored
