@@ -5,10 +5,13 @@ The page reads half a dozen such lists on every request. Through the ORM each co
 database's work (a queryset with its joins compiled anew every time, for a list that is often empty); here
 each shape — a model, the relations it is read with, its order — is written once per process and run with
 the case's key, and the instances are built as the ORM builds them (`org.selectors.joined_instances`).
+Most cases have no suspension, extension, payment or visit: `kinds_with_rows` asks which lists have rows in
+one statement, and the page reads only those.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import TypeVar, cast
 
@@ -72,3 +75,24 @@ def rows_of_case(
             instance._state.fields_cache[name] = obj if obj.pk is not None else None
         rows.append(cast(M, instance))
     return rows
+
+
+@lru_cache(maxsize=16)
+def _exists_sql(models: tuple[type[Model], ...], vendor: str) -> str:
+    del vendor  # part of the key: quoting differs per database
+    q = connection.ops.quote_name
+    probes = []
+    for model in models:
+        column = str(cast(Field, model._meta.get_field("case")).column)
+        probes.append(f"EXISTS (SELECT 1 FROM {q(model._meta.db_table)} WHERE {q(column)} = %s)")  # noqa: S608 - names from the models
+    return f"SELECT {', '.join(probes)}"
+
+
+def kinds_with_rows(case: Case, models: Sequence[type[Model]]) -> set[type[Model]]:
+    """Which of `models` (each with a `case` foreign key, indexed) have a row of `case`: one statement, each
+    probe an index lookup, so that a page reads only the lists it will show."""
+    models = tuple(models)
+    with connection.cursor() as cursor:
+        cursor.execute(_exists_sql(models, connection.vendor), [case.pk] * len(models))
+        found = cursor.fetchone()
+    return {model for model, present in zip(models, found, strict=True) if present}

@@ -814,6 +814,27 @@ def test_case_detail_query_count_is_bounded(
     assert CaseEvent.objects.filter(case=big).count() == 12
 
 
+def test_the_page_reads_only_the_lists_that_have_rows(hall: Any, client: Client) -> None:
+    """One statement asks which of the page's lists have rows of the case; the empty ones are not read, and a
+    list with rows is read and shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quiet, visited = _accepted(hall), _accepted(hall)
+    _busy(hall, visited, client, 1)
+    with time_machine.travel(at(date(2026, 10, 8), 10), tick=False):
+        client.force_login(hall.clerk.user)
+        pages = {}
+        for case in (quiet, visited):
+            with CaptureQueriesContext(connection) as queries:
+                pages[case.pk] = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+            pages[case.pk, "sql"] = [q["sql"] for q in queries.captured_queries if "cases_visit" in q["sql"]]
+    assert len(pages[quiet.pk, "sql"]) == 1 and "EXISTS" in pages[quiet.pk, "sql"][0]  # asked, not read
+    assert len(pages[visited.pk, "sql"]) == 2  # asked, then read
+    assert 'id="visits"' not in pages[quiet.pk]
+    assert 'id="visits"' in pages[visited.pk] and "咨询进度0" in pages[visited.pk]
+
+
 def test_r_clk_4_delivery_of_the_special_procedure_notice_is_recorded(hall: Any, client: Client) -> None:
     case = _accepted(hall)
     _post(

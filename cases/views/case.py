@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -61,7 +62,7 @@ from ..models import (
 from ..selectors.actions import acting_of, available_actions, staff_of
 from ..selectors.clock import clock_view, reported_spans, stored_warning
 from ..selectors.intake import case_checklist
-from ..selectors.page import rows_of_case
+from ..selectors.page import kinds_with_rows, rows_of_case
 
 # How the history names each action (R-CASE-10).
 EVENT_LABELS: dict[str, Any] = {
@@ -141,6 +142,27 @@ def _events(case: Case) -> list[dict[str, Any]]:
     return rows
 
 
+# The lists of the page other than the history, each read with the relations it names, in its order
+# (`rows_of_case`): only those that have rows of the case are read (`kinds_with_rows`, one statement).
+LISTS: dict[type[Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
+    CaseStep: (("post", "handler"), ("order", "id")),
+    Suspension: ((), ("started_on", "id")),
+    Extension: (("approved_by", "notice"), ("approved_at", "id")),
+    Notice: (("issued_by",), ("issued_at", "id")),
+    ExtensionRequest: (("requested_by", "decided_by", "extension"), ("requested_at", "id")),
+    Payment: (("fee", "recorded_by"), ("paid_at", "id")),
+    Visit: (("responsible", "recorded_by"), ("at", "id")),
+}
+
+
+def _lists(case: Case) -> dict[type[Model], list[Any]]:
+    present = kinds_with_rows(case, tuple(LISTS))
+    return {
+        model: rows_of_case(model, case, related=related, order_by=order) if model in present else []
+        for model, (related, order) in LISTS.items()
+    }
+
+
 def _row_key(action: CaseAction, pk: int) -> str:
     return f"{action.name}:{pk}"
 
@@ -170,20 +192,11 @@ def _context(
     today = timezone.localdate()
     checklist = case_checklist(case)
     facts = {"checklist": checklist}
-    # The steps, in order, for the page and for the rule of who completes the current one (one read).
-    steps = rows_of_case(CaseStep, case, related=("post", "handler"), order_by=("order", "id"))
-    suspensions = rows_of_case(Suspension, case, order_by=("started_on", "id"))
-    # The rows listed below, read first: the actions' rules take their facts from them instead of asking again.
-    extensions = rows_of_case(
-        Extension, case, related=("approved_by", "notice"), order_by=("approved_at", "id")
-    )
-    notices = rows_of_case(Notice, case, related=("issued_by",), order_by=("issued_at", "id"))
-    requests = rows_of_case(
-        ExtensionRequest,
-        case,
-        related=("requested_by", "decided_by", "extension"),
-        order_by=("requested_at", "id"),
-    )
+    # The rows listed below, read first: the steps for the rule of who completes the current one, the others
+    # because the actions' rules take their facts from them instead of asking again.
+    lists = _lists(case)
+    steps, suspensions, extensions = lists[CaseStep], lists[Suspension], lists[Extension]
+    notices, requests = lists[Notice], lists[ExtensionRequest]
     acting = acting_of(request.user, case, steps=steps)
     if acting is not None:
         know_rows(acting, extensions=extensions, notices=notices, requests=requests)
@@ -228,8 +241,8 @@ def _context(
         "show_applicant": show_applicant,
         "notices": notices,
         "steps": steps,
-        "payments": rows_of_case(Payment, case, related=("fee", "recorded_by"), order_by=("paid_at", "id")),
-        "visits": rows_of_case(Visit, case, related=("responsible", "recorded_by"), order_by=("at", "id")),
+        "payments": lists[Payment],
+        "visits": lists[Visit],
         "extensions": extensions,
         "extension_requests": requests,
         "suspensions": suspensions,
