@@ -238,3 +238,59 @@ def errors_html(errors: ErrorList) -> SafeString:
     if not errors:
         return mark_safe("")
     return mark_safe(str(errors))  # noqa: S308 - Django's own rendering, safe already
+
+
+# The widgets whose field takes the whole row (`.field.wide`).
+_WIDE = frozenset({"textarea", "checkboxselectmultiple"})
+
+
+def fields_html(form: Any, *, refusal: Any = None, errors_above: bool = False) -> SafeString:
+    """`templates/_form_fields.html`, which calls it: the fields of `form`, one `.field` block each (a checkbox
+    inside its label), with help text and errors; `.invalid` when the field has errors or `refusal` (the
+    service's RuleViolation shown by the page) names it; text areas and multiple checkboxes `.wide`. The
+    form's other errors go below the fields, or above them in a refusal box with `errors_above`. The markup
+    the template wrote, without the template engine: a form's block was most of an open panel's rendering.
+    `desk/tests/test_form_html.py` compares it with that template."""
+    if not form:
+        return mark_safe("")
+    refused = getattr(refusal, "field", None) if refusal else None
+    out = []
+    if errors_above:
+        errors = form.non_field_errors()
+        if errors:
+            out.append(f'<div class="refusal" role="alert">{"<br>".join(_escaped(e) for e in errors)}</div>')
+    for field in form:
+        kind = field.widget_type
+        errors = field.errors
+        classes = "field"
+        if kind in _WIDE:
+            classes += " wide"
+        if errors or (refused is not None and refused == field.name):
+            classes += " invalid"
+        label = _escaped(field.label)
+        if kind == "checkbox":
+            body = f"<label>{widget_html(field)} {label}</label>"
+        else:
+            body = f'<label for="{_escaped(field.id_for_label)}">{label}</label>\n      {widget_html(field)}'
+        help_text = f'<small class="muted">{_escaped(field.help_text)}</small>' if field.help_text else ""
+        out.append(
+            f'\n  <div class="{classes}">\n      {body}\n    {help_text}\n    {errors_html(errors)}\n  </div>\n'
+        )
+    if not errors_above:
+        out.append(str(errors_html(form.non_field_errors())))
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+def _escaped(value: Any) -> str:
+    """`{{ value }}` under autoescaping, for the text of a form (labels, help texts, messages, ids)."""
+    if value is None:
+        return "None"
+    return str(conditional_escape(value))
+
+
+@register.simple_tag(takes_context=True)
+def form_fields(context: Any) -> SafeString:
+    """`{% form_fields %}`: `fields_html` of the context's `form`, `refusal` and `errors_above`."""
+    return fields_html(
+        context.get("form"), refusal=context.get("refusal"), errors_above=bool(context.get("errors_above"))
+    )

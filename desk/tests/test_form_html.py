@@ -1,5 +1,6 @@
 """`common.templatetags.form_html`: the staff pages' fields written out in Python are Django's own widgets, byte
-for byte, whatever the widget, its value, its attributes and the form's state (unbound, bound, with errors)."""
+for byte, whatever the widget, its value, its attributes and the form's state (unbound, bound, with errors);
+and a form's block of fields (`templates/_form_fields.html`) is the markup of the template it replaced."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.template import Context, Template
+from django.test.html import parse_html
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from cases import forms_case
+from common.errors import RuleViolation
 from common.templatetags.form_html import errors_html, widget_html
 from desk import forms as desk_forms
 
@@ -188,3 +191,43 @@ def test_a_select_of_staff_read_from_its_choices_is_djangos() -> None:
     assert chosen.is_valid(), chosen.errors
     _same(chosen)
     assert "selected" in str(widget_html(chosen["responsible"]))
+
+
+# `templates/_form_fields.html` as it was written in the template language, before `form_html.fields_html`.
+FIELDS_TEMPLATE = """{% load form_html %}{% if errors_above and form.non_field_errors %}<div class="refusal" role="alert">{% for e in form.non_field_errors %}{{ e }}{% if not forloop.last %}<br>{% endif %}{% endfor %}</div>{% endif %}
+{% for field in form %}
+  <div class="field{% if field.widget_type == "textarea" or field.widget_type == "checkboxselectmultiple" %} wide{% endif %}{% if field.errors or refusal.field == field.name %} invalid{% endif %}">
+    {% if field.widget_type == "checkbox" %}
+      <label>{{ field|widget_html }} {{ field.label }}</label>
+    {% else %}
+      <label for="{{ field.id_for_label }}">{{ field.label }}</label>
+      {{ field|widget_html }}
+    {% endif %}
+    {% if field.help_text %}<small class="muted">{{ field.help_text }}</small>{% endif %}
+    {{ field.errors|errors_html }}
+  </div>
+{% endfor %}
+{% if not errors_above %}{{ form.non_field_errors|errors_html }}{% endif %}
+"""
+
+
+@pytest.mark.parametrize("errors_above", [False, True])
+@pytest.mark.parametrize("refused", [None, "note", "flag", "nothing"])
+@pytest.mark.parametrize("data", [None, {}, {"text": TRICKY, "number": "12", "flag": "on", "note": ""}])
+def test_a_forms_block_of_fields_is_the_markup_of_the_template_it_replaced(
+    data: dict[str, Any] | None, refused: str | None, errors_above: bool
+) -> None:
+    form = Everything(data) if data is not None else Everything()
+    if data is not None:
+        form.is_valid()
+        form.add_error(None, TRICKY)
+        form.add_error(None, "第二条")
+    refusal = RuleViolation("R-CASE-2", TRICKY, field=refused) if refused else None
+    context = {"form": form, "refusal": refusal, "errors_above": errors_above}
+    ours = Template('{% include "_form_fields.html" %}').render(Context(context))
+    theirs = Template(FIELDS_TEMPLATE).render(Context(context))
+    assert parse_html(ours) == parse_html(theirs)  # the same elements, attributes and text
+
+
+def test_no_form_no_fields() -> None:
+    assert Template('{% include "_form_fields.html" %}').render(Context({})).strip() == ""
