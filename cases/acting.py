@@ -222,15 +222,25 @@ def _at_window(acting: Acting) -> Permit:
     return Permit(capacity)
 
 
+def _holder_of(acting: Acting, step: CaseStep) -> tuple[int, str] | None:
+    """Who holds the step's post now (`holder_at`): from the facts read about the actor (`Acting.facts`, which
+    the other rules ask too) when it is one of their posts at the window — the same rows in the same order —
+    else by its own query (the post of someone else, whom the refusal names)."""
+    if not step.post_id:
+        return None
+    holders = acting.facts.holders
+    if step.post_id in holders:
+        return holders[step.post_id]
+    return holder_at(step.post_id, acting.moment)
+
+
 def _step_holder(acting: Acting) -> Permit:
     """The current step is done by whoever holds its post now: its A when on duty, else the B covering, who then
     acts with A's rights (R-ORG-5, R-ORG-7)."""
     step = acting.current_step
     if step is None:
         raise RuleViolation("R-ORG-5", _("本办件的办理环节已全部完成。"))
-    holder = acting.once(
-        f"holder:{step.pk}", lambda: holder_at(step.post_id, acting.moment) if step.post_id else None
-    )
+    holder = acting.once(f"holder:{step.pk}", lambda: _holder_of(acting, step))
     if holder is None:
         raise RuleViolation(
             "R-ORG-7",

@@ -12,7 +12,8 @@ from cases.models import Case, CaseEvent, CaseState, NoticeKind
 from cases.services import clock as clock_services
 from cases.services import handling, intake
 from common.errors import PermissionDenied, RuleViolation
-from org.services import acting_capacity, acting_facts, is_on_duty
+from org.models import PostHolding
+from org.services import acting_capacity, acting_facts, holder_at, is_on_duty
 from org.tests import factories as f
 
 from .factories import at, check_in_order, make_case, make_item_for
@@ -114,6 +115,10 @@ def test_r_org_7_acting_facts_agree_with_capacity_and_duty_read_apart(hall: Any)
                     acting_capacity(person, window, moment),
                     is_on_duty(person, moment),
                 ), (person.name, window.number)
+                # Who holds each of the person's posts there, as the step's rule asks (`holder_at`).
+                assert all(holder == holder_at(post, moment) for post, holder in facts.holders.items())
+                holds = PostHolding.objects.filter(post=hall.post, staff=person, valid_until=None).exists()
+                assert (hall.post.pk in facts.holders) == (holds and window == hall.window), person.name
 
     agree()
     assert acting_facts(hall.chief, hall.window, moment).window_roles == {"chief_representative"}
@@ -132,6 +137,7 @@ def test_r_org_7_acting_facts_agree_with_capacity_and_duty_read_apart(hall: Any)
     agree()
     assert acting_facts(outside_b, hall.window, moment) == acting_facts(outside_b, hall.window, moment)
     assert acting_facts(outside_b, hall.window, moment).on_duty is False
+    assert acting_facts(hall.clerk, hall.window, moment).holders == {hall.post.pk: None}  # nobody on duty
 
 
 # --- every event says A, B or by role -----------------------------------------------------------------------

@@ -10,8 +10,8 @@ The case services call these on hot paths; each costs one query, stated in its d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 
@@ -173,6 +173,9 @@ class ActingFacts:
     capacity: str  # "A", "B" or ""
     on_duty: bool
     window_roles: frozenset[str]
+    # Who holds each of the staff's active posts at the window at the moment, as `holder_at` answers (the same
+    # rows and order): (staff id, "A" or "B"), or None when nobody is on duty. Other posts are not here.
+    holders: Mapping[int, tuple[int, str] | None] = field(default_factory=dict)
 
 
 _ACTING_SQL: dict[str, str] = {}
@@ -275,16 +278,17 @@ def acting_facts(staff: StaffProfile, window: Window, moment: datetime) -> Actin
                 (staff_id, str(role), order, holding_id, bool(active) and not away, bool(named))
             )
     capacity = ""
-    for holdings in posts.values():
-        if any(staff_id == staff.pk and role == PostRole.A for staff_id, role, *_rest in holdings):
-            capacity = "A"
-            break
+    holders: dict[int, tuple[int, str] | None] = {}
+    for post_id, holdings in posts.items():
         # The post goes to its A when on duty, else to the named B, else to the first B on duty (R-ORG-7).
         ordered = sorted(holdings, key=lambda h: (h[1] != PostRole.A, not h[5], h[2], h[3]))
         first = next((h for h in ordered if h[4]), None)
-        if first is not None and first[1] == PostRole.B and first[0] == staff.pk:
+        holders[post_id] = (first[0], first[1]) if first is not None else None
+        if any(staff_id == staff.pk and role == PostRole.A for staff_id, role, *_rest in holdings):
+            capacity = "A"
+        elif capacity != "A" and first is not None and first[1] == PostRole.B and first[0] == staff.pk:
             capacity = "B"
-    return ActingFacts(capacity=capacity, on_duty=on_duty, window_roles=frozenset(roles))
+    return ActingFacts(capacity=capacity, on_duty=on_duty, window_roles=frozenset(roles), holders=holders)
 
 
 _HOLDER_SQL: dict[str, str] = {}
