@@ -88,8 +88,10 @@ TEMPLATES = [
                 "org.context_processors.staff_menu",
             ],
             # Django's `url` tag, with a link to a fixed page rendered once per language and address prefix
-            # (common/template_url.py); `{% load constant_i18n %}` does the same for fixed translations.
-            "builtins": ["common.template_url"],
+            # (common/template_url.py); `{% load constant_i18n %}` does the same for fixed translations. Django's
+            # `date` filter, with the numeric formats written out without parsing them each time
+            # (common/template_date.py).
+            "builtins": ["common.template_url", "common.template_date"],
         },
     },
 ]
