@@ -5,22 +5,22 @@ The page reads half a dozen such lists on every request. Through the ORM each co
 database's work (a queryset with its joins compiled anew every time, for a list that is often empty); here
 each shape — a model, the relations it is read with, its order — is written once per process and run with
 the case's key, and the instances are built as the ORM builds them (`org.selectors.joined_instances`).
-Most cases have no suspension, extension, payment or visit: `kinds_with_rows` asks which lists have rows in
-one statement, and the page reads only those.
+Most cases have no suspension, extension, payment or visit: `page_lists` asks which lists have rows in one
+statement (`kinds_with_rows`) and reads only those.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from django.db import connection
 from django.db.models import Field, Model
 
 from common.sql import Layout, joined_columns, joined_instances
 
-from ..models import Case
+from ..models import Case, CaseStep, Extension, ExtensionRequest, Notice, Payment, Suspension, Visit
 
 M = TypeVar("M", bound=Model)
 
@@ -96,3 +96,25 @@ def kinds_with_rows(case: Case, models: Sequence[type[Model]]) -> set[type[Model
         cursor.execute(_exists_sql(models, connection.vendor), [case.pk] * len(models))
         found = cursor.fetchone()
     return {model for model, present in zip(models, found, strict=True) if present}
+
+
+# The lists of the case page other than the history, each read with the relations it names, in its order.
+PAGE_LISTS: dict[type[Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
+    CaseStep: (("post", "handler"), ("order", "id")),
+    Suspension: ((), ("started_on", "id")),
+    Extension: (("approved_by", "notice"), ("approved_at", "id")),
+    Notice: (("issued_by",), ("issued_at", "id")),
+    ExtensionRequest: (("requested_by", "decided_by", "extension"), ("requested_at", "id")),
+    Payment: (("fee", "recorded_by"), ("paid_at", "id")),
+    Visit: (("responsible", "recorded_by"), ("at", "id")),
+}
+
+
+def page_lists(case: Case) -> dict[type[Model], list[Any]]:
+    """The rows of each of `PAGE_LISTS` of `case` (`rows_of_case`), by model: only the lists that have rows are
+    read (`kinds_with_rows`, one statement), the others are empty."""
+    present = kinds_with_rows(case, tuple(PAGE_LISTS))
+    return {
+        model: rows_of_case(model, case, related=related, order_by=order) if model in present else []
+        for model, (related, order) in PAGE_LISTS.items()
+    }

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -62,7 +61,7 @@ from ..models import (
 from ..selectors.actions import acting_of, available_actions, staff_of
 from ..selectors.clock import clock_view, reported_spans, stored_warning
 from ..selectors.intake import case_checklist
-from ..selectors.page import kinds_with_rows, rows_of_case
+from ..selectors.page import page_lists, rows_of_case
 
 # How the history names each action (R-CASE-10).
 EVENT_LABELS: dict[str, Any] = {
@@ -142,27 +141,6 @@ def _events(case: Case) -> list[dict[str, Any]]:
     return rows
 
 
-# The lists of the page other than the history, each read with the relations it names, in its order
-# (`rows_of_case`): only those that have rows of the case are read (`kinds_with_rows`, one statement).
-LISTS: dict[type[Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
-    CaseStep: (("post", "handler"), ("order", "id")),
-    Suspension: ((), ("started_on", "id")),
-    Extension: (("approved_by", "notice"), ("approved_at", "id")),
-    Notice: (("issued_by",), ("issued_at", "id")),
-    ExtensionRequest: (("requested_by", "decided_by", "extension"), ("requested_at", "id")),
-    Payment: (("fee", "recorded_by"), ("paid_at", "id")),
-    Visit: (("responsible", "recorded_by"), ("at", "id")),
-}
-
-
-def _lists(case: Case) -> dict[type[Model], list[Any]]:
-    present = kinds_with_rows(case, tuple(LISTS))
-    return {
-        model: rows_of_case(model, case, related=related, order_by=order) if model in present else []
-        for model, (related, order) in LISTS.items()
-    }
-
-
 def _row_key(action: CaseAction, pk: int) -> str:
     return f"{action.name}:{pk}"
 
@@ -194,7 +172,7 @@ def _context(
     facts = {"checklist": checklist}
     # The rows listed below, read first: the steps for the rule of who completes the current one, the others
     # because the actions' rules take their facts from them instead of asking again.
-    lists = _lists(case)
+    lists = page_lists(case)
     steps, suspensions, extensions = lists[CaseStep], lists[Suspension], lists[Extension]
     notices, requests = lists[Notice], lists[ExtensionRequest]
     acting = acting_of(request.user, case, steps=steps)
@@ -310,8 +288,7 @@ def _action_form(request: HttpRequest, action: CaseAction, pk: int) -> HttpRespo
     """GET: the form of an action on the case, as its panel on the case page shows it — fetched by the panel
     when it is opened (htmx), or on a page of its own (without scripts). Only while the action is offered to
     the user (`cases.actions.not_offered_because`: the case's state and the rule its service asks): otherwise
-    the panel says why
-    (htmx), or the request is refused like any other (403)."""
+    the panel says why (htmx), or the request is refused like any other (403)."""
     case = case_for_user(request.user, pk)
     message = not_offered_because(acting_of(request.user, case), action)
     if message:
