@@ -25,9 +25,9 @@ from common import sql
 from common.errors import NotFound, PermissionDenied
 from common.i18n import stored
 from common.models import PersonalDataAccess
-from org.access import CENTER_WIDE_ROLES, grants_of, roles_at, visible_center_ids
+from org.access import CENTER_WIDE_ROLES, grants_of, post_windows_of, roles_at, visible_center_ids
 from org.models import Center, Role, StaffProfile, Window
-from org.selectors import post_window_ids, windows_worked_by
+from org.selectors import windows_worked_by
 
 from .models import Case, CaseMaterial, Inquiry
 from .selectors.rows import RowQuery
@@ -51,8 +51,8 @@ def window_ids_of(user: Any) -> set[int]:
         return set(cached)
     ids: set[int] = _granted_window_ids(user)
     profile = getattr(user, "staff_profile", None)
-    if profile is not None:  # one query for both kinds of post
-        ids |= post_window_ids(profile)
+    if profile is not None:  # read with the grants (`post_windows_of`)
+        ids |= post_windows_of(user)
         if profile.window_id is not None:
             ids.add(profile.window_id)
     user._govhall_case_windows = frozenset(ids)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import NotFound, PermissionDenied, RuleViolation
 
-from .models import Center, Role, RoleGrant, StaffProfile
+from .models import Center, Post, PostBackup, Role, RoleGrant, StaffProfile
 
 # Roles that run the centre as a whole (see all of its windows).
 CENTER_WIDE_ROLES = frozenset(
@@ -80,36 +80,56 @@ def active_grants(user: Any) -> QuerySet[RoleGrant]:
 Grant = tuple[int, int | None, str]  # (centre id, window id or None, role)
 
 
+POST_WINDOW = ""  # the role column of a row that names a window of the user's posts, not a grant
+
+
 @lru_cache(maxsize=8)
 def _grants_and_reach_sql(vendor: str) -> str:
-    """The user's grants in force and the centres they reach (each granted centre and every centre below it), in
-    one statement: a granted row carries its role, a reached centre's row none. `UNION` ends the walk down the
-    tree."""
+    """The user's grants in force, the centres they reach (each granted centre and every centre below it) and
+    the windows of the posts where their staff profile is the A or a B, in one statement: a granted row carries
+    its role, a reached centre's row none, a post's window `POST_WINDOW`. `UNION` ends the walk down the tree."""
     del vendor  # part of the key: quoting differs per database
     q = connection.ops.quote_name
     grant, center = q(RoleGrant._meta.db_table), q(Center._meta.db_table)
+    post, backup, staff = q(Post._meta.db_table), q(PostBackup._meta.db_table), q(StaffProfile._meta.db_table)
+    # The user's staff profile, if any.
+    me = f"(SELECT s.{q('id')} FROM {staff} s WHERE s.{q('user_id')} = %s)"  # noqa: S608 - names from the models
     return (
         f"WITH RECURSIVE granted AS (SELECT {q('center_id')}, {q('window_id')}, {q('role')} FROM {grant} "  # noqa: S608 - names from the models
         f"WHERE {q('user_id')} = %s AND {q('revoked_at')} IS NULL), "
         f"reached(id) AS (SELECT {q('center_id')} FROM granted UNION "
         f"SELECT c.{q('id')} FROM {center} c JOIN reached r ON c.{q('parent_id')} = r.id) "
-        f"SELECT {q('center_id')}, {q('window_id')}, {q('role')} FROM granted UNION ALL SELECT id, NULL, NULL FROM reached"
+        f"SELECT {q('center_id')}, {q('window_id')}, {q('role')} FROM granted UNION ALL SELECT id, NULL, NULL FROM reached "
+        f"UNION ALL SELECT NULL, p.{q('window_id')}, '{POST_WINDOW}' FROM {post} p WHERE p.{q('id')} IN "
+        f"(SELECT b.{q('post_id')} FROM {backup} b WHERE b.{q('staff_id')} = {me}) "
+        f"UNION ALL SELECT NULL, p.{q('window_id')}, '{POST_WINDOW}' FROM {post} p WHERE p.{q('holder_a_id')} = {me}"
     )
 
 
 def _read_grants(user: Any) -> tuple[tuple[Grant, ...], frozenset[int]]:
     """The user's grants in force, and the centres they reach, read once and kept on `user` for the request
-    (request.user is a lazy proxy: set through its attributes)."""
+    with the windows of their posts (`post_windows_of`)."""
     cached = getattr(user, "_govhall_grants", None)
     if cached is not None:
         return cached, user._govhall_reached_centers
     with connection.cursor() as cursor:
-        cursor.execute(_grants_and_reach_sql(connection.vendor), [user.pk])
+        cursor.execute(_grants_and_reach_sql(connection.vendor), [user.pk] * 3)
         rows = cursor.fetchall()
-    grants = tuple((center_id, window_id, role) for center_id, window_id, role in rows if role is not None)
+    grants = tuple((center_id, window_id, role) for center_id, window_id, role in rows if role)
     reached = frozenset(center_id for center_id, _window, role in rows if role is None)
-    user._govhall_grants, user._govhall_reached_centers = grants, reached
+    posts = frozenset(window_id for _center, window_id, role in rows if role == POST_WINDOW)
+    user._govhall_grants, user._govhall_reached_centers, user._govhall_post_windows = grants, reached, posts
     return grants, reached
+
+
+def post_windows_of(user: Any) -> frozenset[int]:
+    """The windows of the posts (active or not) where the user's staff profile is the A or a B as assigned now:
+    `org.selectors.post_window_ids` of their profile, read with their grants (every case page and list asks
+    both)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    _read_grants(user)
+    return frozenset(user._govhall_post_windows)
 
 
 def grants_of(user: Any) -> tuple[Grant, ...]:

@@ -44,14 +44,27 @@ SUSPENDED = "suspended"  # the colour of a stopped timer
 # --- one timer ----------------------------------------------------------------------------------------
 
 
+LEDGER = "_govhall_ledger"  # the ledger as spans, kept on a timer whose reader already knows it (`no_spans`)
+
+
 def spans_of(timer: Timer) -> list[Span]:
-    """The timer's ledger: the prefetched `spans` when there, else read by a statement written once per
-    process (the case page derives its clock on every request)."""
+    """The timer's ledger: as already known (`no_spans`), else the prefetched `spans` when there, else read by a
+    statement written once per process (the case page derives its clock on every request)."""
+    known = timer.__dict__.get(LEDGER)
+    if known is not None:
+        return list(known)
     if "spans" in getattr(timer, "_prefetched_objects_cache", {}):
         rows = list(timer.spans.all())
     else:
         rows = sql.select_where(TimerSpan, order_by=("stopped_on", "id"), timer_id=timer.pk)
     return [(span.stopped_on, span.resumed_on) for span in rows]
+
+
+def no_spans(timer: Timer) -> None:
+    """Record on `timer` that its ledger is empty, known from a read that asked, so that `spans_of` does not ask
+    again: a page that already probes for rows in one statement (`cases.selectors.page.page_lists`) saves the
+    clock its own read when the timer never stopped."""
+    timer.__dict__[LEDGER] = ()
 
 
 def view_of(

@@ -5,8 +5,8 @@ The page reads half a dozen such lists on every request. Through the ORM each co
 database's work (a queryset with its joins compiled anew every time, for a list that is often empty); here
 each shape — a model, the relations it is read with, its order — is written once per process and run with
 the case's key, and the instances are built as the ORM builds them (`org.selectors.joined_instances`).
-Most cases have no suspension, extension, payment or visit: `page_lists` asks which lists have rows in one
-statement (`kinds_with_rows`) and reads only those.
+Most cases have no suspension, extension, payment or visit, and most clocks never stopped: `page_lists` asks
+which lists have rows, and whether the clock's ledger has any, in one statement, and reads only those.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from django.db import connection
 from django.db.models import Field, Model
 
 from common.sql import Layout, joined_columns, joined_instances
+from workdays.models import TimerSpan
+from workdays.timers import no_spans
 
 from ..models import Case, CaseStep, Extension, ExtensionRequest, Notice, Payment, Suspension, Visit
 
@@ -77,24 +79,34 @@ def rows_of_case(
     return rows
 
 
+Probe = tuple[type[Model], str]  # a model and the name of its indexed foreign key
+
+
 @lru_cache(maxsize=16)
-def _exists_sql(models: tuple[type[Model], ...], vendor: str) -> str:
+def _exists_sql(probes: tuple[Probe, ...], vendor: str) -> str:
     del vendor  # part of the key: quoting differs per database
     q = connection.ops.quote_name
-    probes = []
-    for model in models:
-        column = str(cast(Field, model._meta.get_field("case")).column)
-        probes.append(f"EXISTS (SELECT 1 FROM {q(model._meta.db_table)} WHERE {q(column)} = %s)")  # noqa: S608 - names from the models
-    return f"SELECT {', '.join(probes)}"
+    asked = []
+    for model, key in probes:
+        column = str(cast(Field, model._meta.get_field(key)).column)
+        asked.append(f"EXISTS (SELECT 1 FROM {q(model._meta.db_table)} WHERE {q(column)} = %s)")  # noqa: S608 - names from the models
+    return f"SELECT {', '.join(asked)}"
+
+
+def _rows_exist(probes: Sequence[tuple[type[Model], str, Any]]) -> list[bool]:
+    """For each (model, foreign key, value) whether `model` has a row with that value: one statement, each probe
+    an index lookup."""
+    sql = _exists_sql(tuple((model, key) for model, key, _value in probes), connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for _model, _key, value in probes])
+        found = cursor.fetchone()
+    return [bool(present) for present in found]
 
 
 def kinds_with_rows(case: Case, models: Sequence[type[Model]]) -> set[type[Model]]:
     """Which of `models` (each with a `case` foreign key, indexed) have a row of `case`: one statement, each
     probe an index lookup, so that a page reads only the lists it will show."""
-    models = tuple(models)
-    with connection.cursor() as cursor:
-        cursor.execute(_exists_sql(models, connection.vendor), [case.pk] * len(models))
-        found = cursor.fetchone()
+    found = _rows_exist([(model, "case", case.pk) for model in models])
     return {model for model, present in zip(models, found, strict=True) if present}
 
 
@@ -112,9 +124,17 @@ PAGE_LISTS: dict[type[Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 def page_lists(case: Case) -> dict[type[Model], list[Any]]:
     """The rows of each of `PAGE_LISTS` of `case` (`rows_of_case`), by model: only the lists that have rows are
-    read (`kinds_with_rows`, one statement), the others are empty."""
-    present = kinds_with_rows(case, tuple(PAGE_LISTS))
+    read, the others are empty. The same statement asks whether the case's clock ever stopped: when its ledger
+    is empty, the timer is told so (`workdays.timers.no_spans`) and the clock does not read it."""
+    models = tuple(PAGE_LISTS)
+    probes: list[tuple[type[Model], str, Any]] = [(model, "case", case.pk) for model in models]
+    timer = case.timer if case.timer_id is not None and Case.timer.is_cached(case) else None
+    if timer is not None:
+        probes.append((TimerSpan, "timer", timer.pk))
+    found = _rows_exist(probes)
+    if timer is not None and not found[-1]:
+        no_spans(timer)
     return {
-        model: rows_of_case(model, case, related=related, order_by=order) if model in present else []
-        for model, (related, order) in PAGE_LISTS.items()
+        model: rows_of_case(model, case, related=related, order_by=order) if present else []
+        for (model, (related, order)), present in zip(PAGE_LISTS.items(), found[: len(models)], strict=True)
     }

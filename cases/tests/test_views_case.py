@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from cases.models import Case, CaseEvent, CaseMaterial, CaseState, Extension, NoticeKind, Payment, Visit
 from cases.selectors.actions import available_actions
+from cases.selectors.clock import clock_view
 from catalog.models import Item
 from common.models import PersonalDataAccess
 from org.models import StaffProfile
@@ -904,3 +905,36 @@ def test_r_case_12_the_visit_form_lists_the_centre_s_active_staff_as_django_woul
     assert chosen.cleaned_data["responsible"] == hall.backup
     outsider = VisitForm({"purpose": "询问进度", "responsible": str(hall.outsider.pk)}, case=case)
     assert not outsider.is_valid() and "responsible" in outsider.errors  # only the centre's staff
+
+
+def test_the_clock_reads_its_ledger_only_when_it_ever_stopped(hall: Any, client: Client) -> None:
+    """The statement that asks which lists have rows also asks whether the clock ever stopped: a clock that
+    never did is derived without reading its ledger, one that did reads it and shows the frozen days."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quiet, stopped = _accepted(hall), _accepted(hall)
+    _post(
+        client,
+        hall.clerk,
+        stopped,
+        "suspend",
+        at(date(2026, 10, 9), 10),
+        {"kind": "testing", "reason": "送检", "expected_days": 5},
+    )
+    with time_machine.travel(at(date(2026, 10, 12), 10), tick=False):
+        client.force_login(hall.clerk.user)
+        pages = {}
+        for case in (quiet, stopped):
+            with CaptureQueriesContext(connection) as queries:
+                pages[case.pk] = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+            pages[case.pk, "sql"] = [
+                q["sql"] for q in queries.captured_queries if "workdays_timerspan" in q["sql"]
+            ]
+    assert len(pages[quiet.pk, "sql"]) == 1 and "EXISTS" in pages[quiet.pk, "sql"][0]  # asked, not read
+    assert len(pages[stopped.pk, "sql"]) == 2  # asked, then read
+    frozen = clock_view(Case.objects.get(pk=stopped.pk)).remaining_at_stop
+    assert frozen is not None and "剩余时限（已冻结）" in pages[stopped.pk]
+    remaining = pages[stopped.pk].split('<dd class="remaining">', 1)[1].split("</dd>", 1)[0]
+    assert remaining == f"{frozen} 个工作日"
+    assert "剩余时限（已冻结）" not in pages[quiet.pk]

@@ -3,13 +3,13 @@
 Every staff page translates a few dozen fixed strings (`{% translate "收件" %}`). Django's tag builds a lazy
 translation, looks it up in the catalogue and escapes it on every render: on the workbench that was about a
 twentieth of the page. A constant's rendering depends only on the language and on autoescaping, so the node
-keeps it per (language, autoescape) after the first render. Anything else (a variable, a filter, a context
-that is not a constant) renders as Django renders it.
+keeps it per (language, autoescape) after the first render, the language asked once per template rendered.
+Anything else (a variable, a filter, a context that is not a constant) renders as Django renders it.
 
-Loaded after `i18n`, this library's `translate` and `trans` replace Django's in that template; every other tag
-is Django's. The pages every staff member opens all day load it (the staff layout, the workbench, the case
-page); others need not. `makemessages` reads the templates' text, not the library, and still finds the
-strings. `common/tests/test_template_constants.py` compares the output with Django's.
+Loaded after `i18n`, this library's `translate`, `trans` and `language` replace Django's in that template;
+every other tag is Django's. The pages every staff member opens all day load it (the staff layout, the
+workbench, the case page); others need not. `makemessages` reads the templates' text, not the library, and
+still finds the strings. `common/tests/test_template_constants.py` compares the output with Django's.
 """
 
 from __future__ import annotations
@@ -62,11 +62,40 @@ class KeptRendering:
         return value
 
 
+# The active language, asked once per template rendered (the render context's own scope) rather than once per
+# node: asking is a lookup in the request's thread-and-task-local state, and a page has fifty constants.
+_LANGUAGE = "govhall_language"
+
+
+def current_language(context: Any) -> str | None:
+    """`translation.get_language()`, kept in the render context of the template being rendered. `{% language %}`
+    (this library's) renders its block with a scope of its own, so a constant inside it is asked again."""
+    render_context = context.render_context
+    language = render_context.get(_LANGUAGE)
+    if language is None:
+        language = render_context[_LANGUAGE] = translation.get_language()
+    return language
+
+
 class ConstantTranslateNode(KeptRendering, django_i18n.TranslateNode):
     """`{% translate "text" %}` of a constant, kept per language and autoescaping."""
 
     def key(self, context: Any) -> tuple[Any, ...]:
-        return (translation.get_language(), bool(context.autoescape))
+        return (current_language(context), bool(context.autoescape))
+
+
+class LanguageNode(django_i18n.LanguageNode):
+    """Django's `{% language %}`, its block rendered in a render-context scope of its own (`current_language`)."""
+
+    def render(self, context: Any) -> str:
+        with context.render_context.push():
+            return super().render(context)
+
+
+@register.tag("language")
+def language(parser: Parser, token: Token) -> LanguageNode:
+    node = django_i18n.language(parser, token)
+    return LanguageNode(node.nodelist, node.language)
 
 
 @register.tag("translate")

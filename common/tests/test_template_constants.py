@@ -16,7 +16,8 @@ from django.utils import translation
 from common.template_url import ConstantURLNode
 from common.templatetags.constant_i18n import ConstantTranslateNode
 
-# Every form of the two tags, constants and not, with text to escape.
+# Every form of the two tags, constants and not, with text to escape; constants in a block of another language
+# and after it.
 SOURCE = """{% load i18n constant_i18n %}
 [{% translate "收件" %}]
 [{% translate "退出" noop %}]
@@ -25,6 +26,9 @@ SOURCE = """{% load i18n constant_i18n %}
 [{% translate word %}]
 [{% translate "收件"|upper %}]
 [{% translate "<b>" %}]
+[{% language "en" %}{% translate "收件" %}{% endlanguage %}]
+[{% language "zh-hans" %}{% translate "收件" %}{% endlanguage %}]
+[{% translate "收件" %}]
 [{% url 'desk:workbench' %}]
 [{% url "cases:case_detail" 7 %}]
 [{% url 'cases:case_detail' pk %}]
@@ -84,12 +88,32 @@ def test_a_constant_is_rendered_in_each_language_in_turn() -> None:
     assert seen[1] == _render(_djangos(), language="en", source=template.source)
 
 
+def test_a_constant_in_a_language_block_is_in_the_blocks_language() -> None:
+    """The language is asked once per template rendered, and again inside `{% language %}`: a constant there
+    follows the block's language, whichever it is on each render, and the constants after the block the
+    page's."""
+    source = (
+        '{% load i18n constant_i18n %}[{% translate "收件" %}]'
+        '[{% language other %}{% translate "收件" %}{% endlanguage %}][{% translate "收件" %}]'
+    )
+    template, djangos = (
+        _project().from_string(source),
+        _djangos().from_string(source.replace(" constant_i18n", "")),
+    )
+    with translation.override("zh-hans"):
+        for other in ("en", "zh-hans", "en"):
+            shown = template.render(Context({"other": other}))
+            assert shown == djangos.render(Context({"other": other}))
+            assert ("Receive an application" in shown) == (other == "en")
+
+
 def test_only_constants_are_kept() -> None:
     nodes = {type(node) for node in _project().from_string(SOURCE).nodelist}
     assert ConstantTranslateNode in nodes and ConstantURLNode in nodes
     kept = [node for node in _project().from_string(SOURCE).nodelist if hasattr(node, "rendered")]
-    # Constants: 5 translations and 5 links ("收件"|upper and the two variables are Django's own nodes).
-    assert len(kept) == 10, kept
+    # Constants at the top level: 6 translations and 5 links ("收件"|upper and the two variables are Django's own
+    # nodes; the two in a language block are inside it).
+    assert len(kept) == 11, kept
 
 
 def test_a_link_follows_the_address_prefix_and_the_url_configuration() -> None:

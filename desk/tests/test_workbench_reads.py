@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Q
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.access import case_for_user, cases_for_user, may_see_case, work_windows
@@ -42,6 +44,7 @@ from desk.selectors import PANEL_LIMIT, PRE_ACCEPTANCE, open_cases_for, workbenc
 from hall.models import Appointment, AppointmentStatus
 from hall.selectors import appointments_by_window, todays_appointments
 from org import services
+from org.access import grants_of, post_windows_of
 from org.models import Post, PostBackup, Role, StaffProfile, Window
 from org.selectors import post_board, post_window_ids, posts_held_by, windows_worked_by
 from org.tests import factories as f
@@ -410,8 +413,15 @@ def test_r_org_7_post_window_ids_are_the_windows_of_the_posts_held_as_a_or_b(hal
         as_b = PostBackup.objects.filter(staff=staff).values_list("post__window_id", flat=True)
         as_a = Post.objects.filter(holder_a=staff).values_list("window_id", flat=True)
         assert post_window_ids(staff) == {*as_b, *as_a}, staff.name
+        # Read with the user's grants, in the same statement: the same windows.
+        user = type(staff.user).objects.get(pk=staff.user.pk)  # fresh: nothing kept from another read
+        grants_of(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert post_windows_of(user) == {*as_b, *as_a}, staff.name
+        assert not queries.captured_queries
     assert post_window_ids(hall.clerk) == {hall.window.pk, hall.other_window.pk, third.pk}
-    assert post_window_ids(hall.director) == set()
+    assert post_window_ids(hall.director) == set() and post_windows_of(hall.director.user) == set()
+    assert post_windows_of(AnonymousUser()) == set()
 
 
 def test_r_org_1_the_workbench_panels_read_what_the_orm_read(hall: Any) -> None:
