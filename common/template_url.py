@@ -22,9 +22,8 @@ from django.conf import settings
 from django.template import defaulttags
 from django.template.base import Parser, Token
 from django.urls import get_script_prefix, get_urlconf
-from django.utils import translation
 
-from .templatetags.constant_i18n import KeptRendering, is_constant
+from .templatetags.constant_i18n import KeptRendering, current_language, is_constant
 
 register = template.Library()
 
@@ -49,7 +48,7 @@ class ConstantURLNode(KeptRendering, defaulttags.URLNode):
         return (
             get_urlconf() or settings.ROOT_URLCONF,
             get_script_prefix(),
-            translation.get_language(),
+            current_language(context),
             _current_app(context),
             bool(context.autoescape),
         )

@@ -44,7 +44,7 @@ PROFILE = "profile"
 Allowed = frozenset[str] | str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per entry: compared and hashed as itself (see `Shape`)
 class Entry:
     label: str | Promise
     url_name: str
@@ -124,18 +124,6 @@ def _reversed(url_name: str, prefix: str, urlconf: Any) -> str:
     return reverse(url_name)
 
 
-def _url(url_name: str) -> str:
-    """The address of a menu page, reversed once per process (and per script prefix and URLconf): the menu
-    names the same few dozen pages on every staff page."""
-    return _urls()(url_name)
-
-
-def _urls() -> Any:
-    """`_url` for the request's script prefix and URLconf, read once for a whole menu."""
-    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-    return lambda url_name: _reversed(url_name, prefix, urlconf)
-
-
 @dataclass
 class Link:
     """A menu entry the user may open, with its address; `current` marks the page being shown."""
@@ -150,20 +138,95 @@ class Link:
 # Each label of the menu in each language, translated and escaped once per process: the labels are the same few
 # dozen texts (`STAFF_MENU`'s, alive as long as the process) on every staff page. Keyed by the language and the
 # label itself; the label is kept with its text, so that a key is never another label's.
-_LABELS: dict[tuple[str, int], tuple[str | Promise, str]] = {}
+_LABELS: dict[tuple[str | None, int], tuple[str | Promise, str]] = {}
 
 
-def _label_html(link: Link, language: str) -> str:
-    key = (language, id(link.label))
+def _label_html(label: str | Promise, language: str | None) -> str:
+    key = (language, id(label))
     cached = _LABELS.get(key)
-    if cached is None or cached[0] is not link.label:
-        cached = _LABELS[key] = (link.label, escape(str(link.label)))
+    if cached is None or cached[0] is not label:
+        cached = _LABELS[key] = (label, escape(str(label)))
     return cached[1]
 
 
-def _link_html(link: Link, language: str) -> str:
-    current = ' aria-current="page"' if link.current else ""
-    return f'<a href="{escape(link.url)}"{current}>{_label_html(link, language)}</a>'
+def _link_html(label: str | Promise, url: str, current: bool, language: str | None) -> str:
+    shown = ' aria-current="page"' if current else ""
+    return f'<a href="{escape(url)}"{shown}>{_label_html(label, language)}</a>'
+
+
+# The entries a user may open, each with the children they may open: the same for every user with the same
+# answers to `allows` (whether they have an active profile, a centre, and which roles there).
+Shape = tuple[tuple[Entry, tuple[Entry, ...]], ...]
+# The addresses of a shape's entries and of their children, in the same order.
+Addresses = tuple[tuple[str, tuple[str, ...]], ...]
+# The entries marked as the page being shown: (entry, child) positions, child -1 for an entry without children.
+Current = frozenset[tuple[int, int]]
+
+
+@lru_cache(maxsize=256)
+def _shape(profile_active: bool, has_center: bool, roles: frozenset[str]) -> Shape:
+    def allows(allowed: Allowed) -> bool:
+        if allowed == PROFILE:
+            return profile_active
+        if not has_center:
+            return False
+        if allowed is STAFF:
+            return True
+        assert isinstance(allowed, frozenset)
+        return not roles.isdisjoint(allowed)  # `has_role(user, center, allowed)`
+
+    # Every signed-in user has a home page (it says so when they have no role yet).
+    return tuple(
+        (entry, tuple(child for child in entry.children if allows(child.allowed)))
+        for entry in STAFF_MENU
+        if entry.url_name == "desk:home" or allows(entry.allowed)
+    )
+
+
+@lru_cache(maxsize=256)
+def _addresses(shape: Shape, prefix: str, urlconf: Any) -> Addresses:
+    return tuple(
+        (
+            _reversed(entry.url_name, prefix, urlconf),
+            tuple(_reversed(c.url_name, prefix, urlconf) for c in children),
+        )
+        for entry, children in shape
+    )
+
+
+def _current(addresses: Addresses, path: str, home: str) -> Current:
+    """The entry of the page being shown: the one whose address is the longest start of the path (the home
+    page only for itself), with the group holding it."""
+    every = [(url, (i, -1)) for i, (url, children) in enumerate(addresses) if not children]
+    every += [(url, (i, j)) for i, (_url, children) in enumerate(addresses) for j, url in enumerate(children)]
+    fitting = [(len(url), at) for url, at in every if path == url or (url != home and path.startswith(url))]
+    if not fitting:
+        return frozenset()
+    best = max(length for length, _at in fitting)
+    return frozenset(at for length, at in fitting if length == best)
+
+
+@lru_cache(maxsize=1024)
+def _menu_html(shape: Shape, addresses: Addresses, current: Current, language: str | None) -> str:
+    """The menu's links (`StaffMenu.html`) for a shape, its addresses, the page being shown and the language."""
+    out = []
+    for i, ((entry, children), (url, child_urls)) in enumerate(zip(shape, addresses, strict=True)):
+        if children:
+            links = "".join(
+                _link_html(child.label, child_url, (i, j) in current, language)
+                for j, (child, child_url) in enumerate(zip(children, child_urls, strict=True))
+            )
+            group_current = any(at[0] == i for at in current)
+            html = (
+                f'\n        <details class="navgroup{" current" if group_current else ""}">\n'
+                f"          <summary>{_label_html(entry.label, language)}</summary>\n"
+                f'          <div class="navmenu">\n            {links}\n          </div>\n'
+                "        </details>\n        "
+            )
+        else:
+            html = f"\n        {_link_html(entry.label, url, (i, -1) in current, language)}\n        "
+        out.append(f"\n        {html}\n      ")
+    return "".join(out)
 
 
 class StaffMenu:
@@ -182,86 +245,55 @@ class StaffMenu:
         except PermissionDenied:  # no staff profile and no role anywhere: only the home page, which says so
             return None
 
-    def allows(self, allowed: Allowed) -> bool:
-        user = self.request.user
-        if allowed == PROFILE:
-            profile = getattr(user, "staff_profile", None)
-            return profile is not None and profile.is_active
-        if self.center is None:
-            return False
-        if allowed is STAFF:
-            return True
-        assert isinstance(allowed, frozenset)
-        return not self.roles.isdisjoint(allowed)  # `has_role(user, center, allowed)`, its roles read once
-
     @cached_property
     def roles(self) -> frozenset[str]:
         """The user's roles at their centre (`roles_at`), asked once for the whole menu."""
         return frozenset(roles_at(self.request.user, self.center)) if self.center is not None else frozenset()
 
-    @cached_property
-    def entries(self) -> list[Link]:
+    def _parts(self) -> tuple[Shape, Addresses, Current] | None:
+        """The user's shape of the menu, its addresses and the page being shown (None: nobody signed in)."""
         user = getattr(self.request, "user", None)
         if user is None or not user.is_authenticated:
+            return None
+        profile = getattr(user, "staff_profile", None)
+        shape = _shape(profile is not None and profile.is_active, self.center is not None, self.roles)
+        prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+        addresses = _addresses(shape, prefix, urlconf)
+        return (
+            shape,
+            addresses,
+            _current(addresses, self.request.path, _reversed("desk:home", prefix, urlconf)),
+        )
+
+    @cached_property
+    def entries(self) -> list[Link]:
+        parts = self._parts()
+        if parts is None:
             return []
+        shape, addresses, current = parts
         links = []
-        url = _urls()
-        for entry in STAFF_MENU:
-            # Every signed-in user has a home page (it says so when they have no role yet).
-            if entry.url_name != "desk:home" and not self.allows(entry.allowed):
-                continue
-            link = Link(entry.label, entry.url_name, url(entry.url_name))
+        for i, ((entry, children), (url, child_urls)) in enumerate(zip(shape, addresses, strict=True)):
+            link = Link(
+                entry.label, entry.url_name, url, (i, -1) in current or any(at[0] == i for at in current)
+            )
             link.children = [
-                Link(child.label, child.url_name, url(child.url_name))
-                for child in entry.children
-                if self.allows(child.allowed)
+                Link(child.label, child.url_name, child_url, (i, j) in current)
+                for j, (child, child_url) in enumerate(zip(children, child_urls, strict=True))
             ]
             links.append(link)
-        self._mark_current(links)
         return links
-
-    def _mark_current(self, links: list[Link]) -> None:
-        """Mark the entry of the page being shown: the one whose address is the longest start of the path (the
-        home page only for itself), and the group holding it."""
-        path = self.request.path
-        home = _url("desk:home")
-        every: list[tuple[Link, Link | None]] = [(link, None) for link in links if not link.children]
-        every += [(child, link) for link in links for child in link.children]
-        fitting = [
-            (len(entry.url), entry, group)
-            for entry, group in every
-            if path == entry.url or (entry.url != home and path.startswith(entry.url))
-        ]
-        if not fitting:
-            return
-        best = max(length for length, _l, _g in fitting)
-        for length, link, group in fitting:
-            if length == best:
-                link.current = True
-                if group is not None:
-                    group.current = True
 
     @cached_property
     def html(self) -> SafeString:
         """The menu's links, written out in Python (`base.html`: `{{ staff_menu.html }}`): a group of pages is a
         `<details>` whose summary is its label, a page a link, the page being shown `aria-current`. Through the
         template engine the loop over a few dozen entries was half of the header's rendering on every staff
-        page; `org/tests/test_menu.py` checks the output against the loop it replaced."""
-        out = []
-        language = get_language()
-        for link in self.entries:
-            if link.children:
-                children = "".join(_link_html(child, language) for child in link.children)
-                entry = (
-                    f'\n        <details class="navgroup{" current" if link.current else ""}">\n'
-                    f"          <summary>{_label_html(link, language)}</summary>\n"
-                    f'          <div class="navmenu">\n            {children}\n          </div>\n'
-                    "        </details>\n        "
-                )
-            else:
-                entry = f"\n        {_link_html(link, language)}\n        "
-            out.append(f"\n        {entry}\n      ")
-        return mark_safe("".join(out))  # noqa: S308 - every label and address is escaped
+        page; `org/tests/test_menu.py` checks the output against the loop it replaced. The markup is kept per
+        set of entries, page shown and language: the same few dozen menus serve every request."""
+        parts = self._parts()
+        if parts is None:
+            return mark_safe("")
+        return mark_safe(_menu_html(*parts, get_language()))  # noqa: S308 - every label and address is escaped
 
     @cached_property
     def names(self) -> frozenset[str]:

@@ -20,9 +20,9 @@ from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Field, QuerySet
-from django.urls import reverse
 
 from catalog.models import Item, ItemVersion
+from common.links import keyed_url
 from common.sql import convert_rows, field_converters
 from org.models import StaffProfile, Window
 from workdays.models import Timer
@@ -88,18 +88,9 @@ _COLUMNS = (
     "current_post_id",
 )
 
-_MARK = 987654321  # a key no case has: its place in the reversed URL is where a case's key goes
-
-
-@cache
-def _case_url_pattern() -> tuple[str, str]:
-    head, _, tail = reverse("cases:case_detail", kwargs={"pk": _MARK}).partition(str(_MARK))
-    return head, tail
-
 
 def _case_url(pk: int) -> str:
-    head, tail = _case_url_pattern()
-    return f"{head}{pk}{tail}"
+    return keyed_url("cases:case_detail", pk)
 
 
 def case_rows(queryset: QuerySet[Any], today: date, *, limit: int) -> list[CaseRow]:

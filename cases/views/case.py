@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from common.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from common.i18n import stored
+from common.links import keyed_url
 from org.models import StaffProfile
 from workdays.models import TimerState
 from workdays.selectors import calendar_for
@@ -150,7 +151,7 @@ def _panel(action: CaseAction, case: Case, form: f.ActionForm | None, *, opened:
     return {
         "name": action.name,
         "title": action.title,
-        "url": reverse(f"cases:{action.page_url_name}", args=[case.pk]),
+        "url": keyed_url(f"cases:{action.page_url_name}", case.pk),
         "form": form,
         "confirm": action.confirm,
         "open": opened,
@@ -206,7 +207,7 @@ def _context(
                 row.offered.append(
                     {
                         "name": action.name,
-                        "url": reverse(f"cases:{action.page_url_name}", args=[row.pk]),
+                        "url": keyed_url(f"cases:{action.page_url_name}", row.pk),
                         "form": bound.get(_row_key(action, row.pk)) or action.form_for(case, pk=row.pk),
                         "confirm": action.confirm or action.title,
                     }

@@ -14,12 +14,15 @@ still finds the strings. `common/tests/test_template_constants.py` compares the 
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.base import FilterExpression, Parser, Token, Variable
 from django.templatetags import i18n as django_i18n
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -105,3 +108,25 @@ def do_translate(parser: Parser, token: Token) -> django_i18n.TranslateNode:
     if not (is_constant(node.filter_expression) and is_constant(node.message_context)):
         return node
     return ConstantTranslateNode(node.filter_expression, node.noop, node.asvar, node.message_context)
+
+
+# The language switch's buttons by the page's language and the languages offered (`other_language_buttons`).
+_BUTTONS: dict[tuple[str | None, tuple[str, ...]], str] = {}
+
+
+@register.simple_tag
+def other_language_buttons(current: str | None) -> SafeString:
+    """The buttons of the language switch (`_language_form.html`): one per language of `LANGUAGES` other than
+    `current`, named in its own language, written once per process for each. It replaced a loop over
+    `{% get_available_languages %}` with `{% get_language_info %}` on every page, staff and public."""
+    codes = tuple(code for code, _name in settings.LANGUAGES)
+    key = (current, codes)
+    buttons = _BUTTONS.get(key)
+    if buttons is None:
+        buttons = _BUTTONS[key] = "".join(
+            f'<button type="submit" class="link" name="language" value="{escape(code)}" lang="{escape(code)}">'
+            f"{escape(str(translation.get_language_info(code)['name_local']))}</button>"
+            for code in codes
+            if code != current
+        )
+    return mark_safe(buttons)  # noqa: S308 - every value is escaped

@@ -143,3 +143,30 @@ def test_a_link_follows_the_requests_application_namespace(rf: RequestFactory) -
 
 
 urlpatterns: list[Any] = []  # the URL configuration of the test above that has no pages
+
+
+# The buttons of templates/_language_form.html as a template loop, before they were written once per language.
+BUTTONS_LOOP = (
+    "{% load i18n %}{% get_available_languages as LANGUAGES %}"
+    "{% for code, name in LANGUAGES %}{% if code != LANGUAGE_CODE %}{% get_language_info for code as other %}"
+    '<button type="submit" class="link" name="language" value="{{ code }}" lang="{{ code }}">'
+    "{{ other.name_local }}</button>{% endif %}{% endfor %}"
+)
+
+
+@pytest.mark.parametrize(
+    "languages",
+    [None, [("zh-hans", "简体中文"), ("en", "English"), ("zh-hant", "繁體中文")]],
+    ids=["offered", "three"],
+)
+@pytest.mark.parametrize("current", ["zh-hans", "en", "zh-hant"])
+def test_the_language_buttons_are_the_template_loop(languages: Any, current: str) -> None:
+    """One button per other language offered, named in its own language, as the loop it replaced wrote."""
+    settings = {} if languages is None else {"LANGUAGES": languages}
+    with override_settings(**settings), translation.override(current):
+        source = "{% load i18n constant_i18n %}{% other_language_buttons LANGUAGE_CODE %}"
+        context = {"LANGUAGE_CODE": current}
+        shown = _project().from_string(source).render(Context(context))
+        assert shown == _djangos().from_string(BUTTONS_LOOP).render(Context(context))
+    offered = [code for code, _name in languages or [("zh-hans", ""), ("en", "")]]
+    assert shown.count("<button") == len(offered) - (current in offered)

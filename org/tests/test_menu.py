@@ -140,7 +140,11 @@ def test_r_org_1_the_menu_written_out_is_the_menu_the_template_loop_wrote(
     from org.context_processors import StaffMenu
 
     user = StaffModelBackend().get_user(getattr(hall, persona).user.pk)
-    for path in (reverse("desk:home"), reverse("desk:workbench"), reverse("staffing:board"), "/elsewhere/"):
+    paths = [
+        reverse(name)
+        for name in ("desk:home", "desk:workbench", "staffing:board", "supervision:chain_verify")
+    ]
+    for path in (*paths, reverse("cases:case_detail", args=[1]), "/elsewhere/"):
         request = rf.get(path)
         request.user = user
         with translation.override(language):
