@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # Django's, not in its stubs
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from common.template_date import date_filter
 
@@ -150,3 +150,149 @@ def step_rows_html(steps: Iterable[CaseStep]) -> SafeString:
             f'\n        <tr><td colspan="7" class="muted">{gettext("受理后按事项的办理环节生成。")}</td></tr>\n      '
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+# --- the clock panel ------------------------------------------------------------------------------------------
+
+
+def _days(n: Any) -> str:
+    """`{% blocktranslate count n=n %}{{ n }} 个工作日{% plural %}…{% endblocktranslate %}`."""
+    return ngettext("%(n)s 个工作日", "%(n)s 个工作日", n) % {"n": _text(n)}
+
+
+def _warning_badge(warning: str) -> str:
+    return {
+        "green": f'<span class="badge ok">{gettext("正常")}</span>',
+        "yellow": f'<span class="badge warn">{gettext("黄色预警")}</span>',
+        "red": f'<span class="badge bad">{gettext("红色（超时）")}</span>',
+    }.get(warning, "")
+
+
+def _running_clock(case: Any, clock: dict[str, Any]) -> list[str]:
+    """The facts of a running clock: a procedure started after the deadline, the deadline, the colour with the
+    working days overdue or left."""
+    out = []
+    running = clock["running"]
+    if running:
+        since = gettext("自 %(d)s 起；已超过办结期限，不暂停计时") % {"d": _when(running.started_on, "Y-m-d")}
+        out.append(
+            f'<dt>{gettext("特别程序")}</dt><dd class="running-procedure">'
+            f"{_text(running.get_kind_display())}（{since}）：{_text(running.reason)}</dd>"
+        )
+    if case.deadline:
+        deadline = _when(case.deadline, "Y-m-d")
+        if case.deadline_provisional:
+            deadline += f' <span class="badge warn provisional">{gettext("暂定（日历未发布）")}</span>'
+    else:
+        deadline = "—"
+    out.append(f'<dt>{gettext("办结期限")}</dt>\n      <dd class="deadline">{deadline}</dd>')
+    warning = clock["warning"]
+    if warning:
+        overdue, remaining = clock["overdue"], clock["remaining"]
+        if overdue is not None:
+            late = (
+                ngettext("逾期%(n)s个工作日", "逾期%(n)s个工作日", overdue) % {"n": _text(overdue)}
+                if overdue
+                else gettext("已过办结期限（逾期不足1个工作日）")
+            )
+            days = f'<strong class="overdue">{late}</strong>'
+        elif remaining is not None:
+            days = ngettext("剩余 %(n)s 个工作日", "剩余 %(n)s 个工作日", remaining) % {"n": _text(remaining)}
+        else:
+            days = ""
+        out.append(
+            f"<dt>{gettext('预警')}</dt>\n"
+            f'        <dd class="warning">{_warning_badge(str(warning))}\n        {days}</dd>'
+        )
+    return out
+
+
+def _stopped_clock(clock: dict[str, Any]) -> list[str]:
+    """The facts of a stopped clock: stopped, by which procedure or report, and the frozen working days left."""
+    out = [
+        f'<dt>{gettext("计时状态")}</dt><dd class="suspended-flag"><strong>{gettext("暂停计时")}</strong></dd>'
+    ]
+    running = clock["running"]
+    if running:
+        n = running.expected_days
+        since = ngettext("自 %(d)s 起，预计 %(n)s 个工作日", "自 %(d)s 起，预计 %(n)s 个工作日", n) % {
+            "d": _when(running.started_on, "Y-m-d"),
+            "n": _text(n),
+        }
+        out.append(
+            f'<dt>{gettext("特别程序")}</dt><dd class="running-procedure">'
+            f"{_text(running.get_kind_display())}（{since}）：{_text(running.reason)}</dd>"
+        )
+    else:
+        for report in clock["reports"]:
+            if not report.returned_on:
+                sent = gettext("已于 %(d)s 上报%(a)s，审批中") % {
+                    "a": _text(report.authority),
+                    "d": _when(report.sent_on, "Y-m-d"),
+                }
+                out.append(f"<dt>{gettext('上报审批')}</dt><dd>{sent}</dd>")
+    remaining = clock["remaining"]
+    out.append(
+        f'<dt>{gettext("剩余时限（已冻结）")}</dt><dd class="remaining">'
+        f"{_days(remaining) if remaining is not None else '—'}</dd>"
+    )
+    return out
+
+
+@register.simple_tag
+def clock_html(case: Any, clock: dict[str, Any] | None) -> SafeString:
+    """The clock panel of the case page (R-CLK-4..9, R-CASE-5): not started yet, or the acceptance (deemed or
+    not), the promised limit, an extension, the green channel; stopped (by which procedure or report, with the
+    frozen days left) or running (the deadline, provisional or not, and the colour with the days overdue or
+    left); the higher authority's time on a reported case; decision, delivery and the person responsible."""
+    head = f'<section class="card clock {_text(clock["warning"]) if clock else ""}" id="clock">\n'
+    head += f"  <h2>{gettext('办理时限')}</h2>\n"
+    if not clock:
+        waiting = gettext("尚未受理，未开始计时。") if case.is_open else gettext("未受理，不计时。")
+        return mark_safe(f'{head}  <p class="muted">{waiting}</p>\n</section>')  # noqa: S308 - the project's own text
+    accepted = _when(case.accepted_on, "Y-m-d")
+    if case.deemed_accepted:
+        accepted += f' <span class="badge warn">{gettext("视为受理")}</span>'
+    out = [
+        f"<dt>{gettext('受理日期')}</dt><dd>{accepted}</dd>",
+        f"<dt>{gettext('承诺时限')}</dt><dd>{_days(case.limit_days)}</dd>",
+    ]
+    if case.extension_days:
+        out.append(f"<dt>{gettext('已批准延期')}</dt><dd>{_days(case.extension_days)}</dd>")
+    if case.is_priority:
+        target = ""
+        if case.priority_target_days is not None:
+            n = case.priority_target_days
+            target = "（" + ngettext("目标 %(n)s 个工作日", "目标 %(n)s 个工作日", n) % {"n": _text(n)} + "）"
+        out.append(
+            f'<dt>{gettext("绿色通道")}</dt><dd><span class="badge bad">{gettext("绿色通道")}</span> '
+            f"{_text(case.priority_reason)}{target}</dd>"
+        )
+    out += _stopped_clock(clock) if clock["suspended"] else _running_clock(case, clock)
+    for report in clock["reports"]:
+        if report.returned_on:
+            n = report.working_days
+            spent = ngettext(
+                "%(a)s：%(s)s 至 %(e)s，%(n)s 个工作日（单独计算）",
+                "%(a)s：%(s)s 至 %(e)s，%(n)s 个工作日（单独计算）",
+                n,
+            ) % {
+                "a": _text(report.authority),
+                "s": _when(report.sent_on, "Y-m-d"),
+                "e": _when(report.returned_on, "Y-m-d"),
+                "n": _text(n),
+            }
+            out.append(f"<dt>{gettext('上级机关审批')}</dt><dd>{spent}</dd>")
+    if case.decided_at:
+        out.append(f"<dt>{gettext('决定时间')}</dt><dd>{_when(case.decided_at, 'Y-m-d H:i')}</dd>")
+    if case.delivery_due:
+        out.append(f"<dt>{gettext('送达期限')}</dt><dd>{_when(case.delivery_due, 'Y-m-d')}</dd>")
+    if case.delivered_at:
+        out.append(f"<dt>{gettext('送达时间')}</dt><dd>{_when(case.delivered_at, 'Y-m-d H:i')}</dd>")
+    if case.responsible:
+        acting = (
+            f"（{_text(case.get_responsible_acting_as_display())}）" if case.responsible_acting_as else ""
+        )
+        out.append(f"<dt>{gettext('责任人')}</dt><dd>{_name(case.responsible)}{acting}</dd>")
+    facts = "\n    ".join(out)
+    return mark_safe(f'{head}  <dl class="facts">\n    {facts}\n  </dl>\n</section>')  # noqa: S308 - every value is escaped

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
+from html import escape as html_escape  # Django's escape, without its lazy-string wrapper
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,7 +25,7 @@ from django.forms import BoundField, Select, Widget
 from django.forms.utils import ErrorList
 from django.forms.widgets import ChoiceWidget
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 register = template.Library()
@@ -68,15 +69,17 @@ def _formatted(value: Any) -> str:
         raise _Unhandled
     if isinstance(value, SafeData):
         return str(value)
-    return escape(f"{value}")
+    return html_escape(f"{value}")
 
 
 def _text(value: Any) -> str:
     """`{{ value }}` under autoescaping, for text (a number or a date would be localised: not handled)."""
+    if isinstance(value, SafeData):
+        return str(value)
     if isinstance(value, str):
-        return str(conditional_escape(value))
+        return html_escape(value)
     if isinstance(value, Promise):
-        return escape(str(value))
+        return html_escape(str(value))
     raise _Unhandled
 
 
@@ -285,6 +288,8 @@ def _escaped(value: Any) -> str:
     """`{{ value }}` under autoescaping, for the text of a form (labels, help texts, messages, ids)."""
     if value is None:
         return "None"
+    if type(value) is str:  # the common case, without the lazy-aware wrapper of Django's escape
+        return html_escape(value)
     return str(conditional_escape(value))
 
 
