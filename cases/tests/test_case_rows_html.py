@@ -12,9 +12,8 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy
 
-from cases.models import ActingAs, Case, CaseEvent, CaseMaterial, CaseStep, MaterialStatus
+from cases.models import ActingAs, Case, CaseEvent, CaseMaterial, CaseState, CaseStep, MaterialStatus
 from cases.selectors.intake import ChecklistRow
 from cases.templatetags.case_rows import checklist_rows_html, history_rows_html, step_rows_html
 from catalog.models import Material
@@ -83,10 +82,10 @@ STEP_ROWS = [
 HISTORY_ROWS = [
     {
         "event": CaseEvent(seq=1, at=AT, actor=CLERK, reason="理由 <i>"),
-        "acting_as": gettext_lazy("A角"),
-        "label": gettext_lazy("受理"),
+        "acting_as": ActingAs.A.label,  # lazy labels, translated when shown
+        "label": MaterialStatus.PRESENT.label,
         "from_label": "收件",
-        "to_label": gettext_lazy("已受理"),
+        "to_label": CaseState.ACCEPTED.label,
         "changed": True,
     },
     {
