@@ -250,6 +250,7 @@ class StaffMenu:
         """The user's roles at their centre (`roles_at`), asked once for the whole menu."""
         return frozenset(roles_at(self.request.user, self.center)) if self.center is not None else frozenset()
 
+    @cached_property
     def _parts(self) -> tuple[Shape, Addresses, Current] | None:
         """The user's shape of the menu, its addresses and the page being shown (None: nobody signed in)."""
         user = getattr(self.request, "user", None)
@@ -267,7 +268,7 @@ class StaffMenu:
 
     @cached_property
     def entries(self) -> list[Link]:
-        parts = self._parts()
+        parts = self._parts
         if parts is None:
             return []
         shape, addresses, current = parts
@@ -290,7 +291,7 @@ class StaffMenu:
         template engine the loop over a few dozen entries was half of the header's rendering on every staff
         page; `org/tests/test_menu.py` checks the output against the loop it replaced. The markup is kept per
         set of entries, page shown and language: the same few dozen menus serve every request."""
-        parts = self._parts()
+        parts = self._parts
         if parts is None:
             return mark_safe("")
         return mark_safe(_menu_html(*parts, get_language()))  # noqa: S308 - every label and address is escaped

@@ -54,6 +54,13 @@ def _when(value: Any, fmt: str) -> str:
     return escape(date_filter(template_localtime(value), fmt))
 
 
+def _body(rows: list[str], *, colspan: int, none: str, indent: str) -> SafeString:
+    """A table's rows joined, or the one row saying there are none (`{% empty %}`), at the loop's indent."""
+    if not rows:
+        rows = [f'\n{indent}  <tr><td colspan="{colspan}" class="muted">{none}</td></tr>\n{indent}']
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped, the label is the project's own
+
+
 def _name(person: Any) -> str:
     """`{{ x.person.name }}`: the name, or "" when there is no one."""
     return "" if person is None else _text(person.name)
@@ -83,9 +90,7 @@ def history_rows_html(events: Iterable[dict[str, Any]]) -> SafeString:
             f"        <td>{_text(event.reason)}</td>\n"
             "      </tr>\n    "
         )
-    if not out:
-        return mark_safe(f'\n      <tr><td colspan="7" class="muted">{gettext("暂无记录。")}</td></tr>\n    ')  # noqa: S308 - the project's own label
-    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+    return _body(out, colspan=7, none=gettext("暂无记录。"), indent="    ")
 
 
 @register.simple_tag
@@ -121,11 +126,7 @@ def checklist_rows_html(checklist: Iterable[ChecklistRow], case: Any, show_appli
             f"          <td>{checked}</td>\n"
             "        </tr>\n      "
         )
-    if not out:
-        return mark_safe(  # noqa: S308 - the project's own label
-            f'\n        <tr><td colspan="5" class="muted">{gettext("该事项没有材料清单。")}</td></tr>\n      '
-        )
-    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+    return _body(out, colspan=5, none=gettext("该事项没有材料清单。"), indent="      ")
 
 
 @register.filter(is_safe=True)
@@ -145,11 +146,7 @@ def step_rows_html(steps: Iterable[CaseStep]) -> SafeString:
             f"          <td>{_when(step.started_at, 'Y-m-d H:i')}</td><td>{_when(step.finished_at, 'Y-m-d H:i')}</td>\n"
             "        </tr>\n      "
         )
-    if not out:
-        return mark_safe(  # noqa: S308 - the project's own label
-            f'\n        <tr><td colspan="7" class="muted">{gettext("受理后按事项的办理环节生成。")}</td></tr>\n      '
-        )
-    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+    return _body(out, colspan=7, none=gettext("受理后按事项的办理环节生成。"), indent="      ")
 
 
 # --- the clock panel ------------------------------------------------------------------------------------------
@@ -168,6 +165,14 @@ def _warning_badge(warning: str) -> str:
     }.get(warning, "")
 
 
+def _procedure(running: Any, since: str) -> str:
+    """The special procedure in progress: its kind, since when (`since`, already escaped), and its reason."""
+    return (
+        f'<dt>{gettext("特别程序")}</dt><dd class="running-procedure">'
+        f"{_text(running.get_kind_display())}（{since}）：{_text(running.reason)}</dd>"
+    )
+
+
 def _running_clock(case: Any, clock: dict[str, Any]) -> list[str]:
     """The facts of a running clock: a procedure started after the deadline, the deadline, the colour with the
     working days overdue or left."""
@@ -175,10 +180,7 @@ def _running_clock(case: Any, clock: dict[str, Any]) -> list[str]:
     running = clock["running"]
     if running:
         since = gettext("自 %(d)s 起；已超过办结期限，不暂停计时") % {"d": _when(running.started_on, "Y-m-d")}
-        out.append(
-            f'<dt>{gettext("特别程序")}</dt><dd class="running-procedure">'
-            f"{_text(running.get_kind_display())}（{since}）：{_text(running.reason)}</dd>"
-        )
+        out.append(_procedure(running, since))
     if case.deadline:
         deadline = _when(case.deadline, "Y-m-d")
         if case.deadline_provisional:
@@ -219,10 +221,7 @@ def _stopped_clock(clock: dict[str, Any]) -> list[str]:
             "d": _when(running.started_on, "Y-m-d"),
             "n": _text(n),
         }
-        out.append(
-            f'<dt>{gettext("特别程序")}</dt><dd class="running-procedure">'
-            f"{_text(running.get_kind_display())}（{since}）：{_text(running.reason)}</dd>"
-        )
+        out.append(_procedure(running, since))
     else:
         for report in clock["reports"]:
             if not report.returned_on:
