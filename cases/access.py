@@ -2,9 +2,10 @@
 default").
 
 Every case page and API call fetches through `case_for_user`. The applicant's ID number, phone and e-mail are
-shown only to the staff of the case's window (and the window's head and chief representative); every time they
-are shown, `log_applicant_access` writes a `PersonalDataAccess` row. The centre-wide roles see the case without
-them.
+shown only to the staff of the case's window (and the window's head and chief representative, and the
+director): masked on the case page, in full when one of them asks (`applicant_contacts`); every time they are
+shown in full, `log_applicant_access` writes a `PersonalDataAccess` row. The centre-wide roles see the case
+without them.
 
 Inquiries are seen by the staff of the windows where they work (`work_window_ids`), the
 first receiver and the leader an inquiry went to, and the centre-wide roles. The web pages and the API fetch
@@ -13,6 +14,7 @@ through the same functions here, so that they cannot disagree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -24,6 +26,7 @@ from catalog.selectors import published_version
 from common import sql
 from common.errors import NotFound, PermissionDenied
 from common.i18n import stored
+from common.masking import mask_email, mask_id_number, mask_phone
 from common.models import PersonalDataAccess
 from org.access import CENTER_WIDE_ROLES, grants_of, post_windows_of, roles_at, visible_center_ids
 from org.models import Center, Role, StaffProfile, Window
@@ -141,9 +144,41 @@ def can_see_applicant(user: Any, case: Case) -> bool:
     return case.window_id in window_ids_of(user) or Role.DIRECTOR in roles_at(user, case.center)
 
 
+@dataclass(frozen=True)
+class ApplicantContacts:
+    """The applicant's ID number, phone and e-mail as a page shows them: masked, or in `full`."""
+
+    id_number: str
+    phone: str
+    email: str
+    full: bool
+
+
+def applicant_contacts(user: Any, case: Case, *, full: bool = False) -> ApplicantContacts | None:
+    """The applicant's contacts as `user` sees them: None for those who do not see the applicant
+    (`can_see_applicant`); masked (`common.masking`), as the case page shows them; in `full` when asked for,
+    and then the display is logged (`log_applicant_access`). Most visits to a case do not need the full
+    numbers: the log then lists the times someone needed them, not every visit."""
+    if not can_see_applicant(user, case):
+        return None
+    if full:
+        log_applicant_access(
+            user=user, case=case, purpose=stored(gettext_lazy("查看申请人证件号码和联系方式"))
+        )
+        return ApplicantContacts(
+            case.applicant_id_number, case.applicant_phone, case.applicant_email, full=True
+        )
+    return ApplicantContacts(
+        mask_id_number(case.applicant_id_number),
+        mask_phone(case.applicant_phone),
+        mask_email(case.applicant_email) if case.applicant_email else "",
+        full=False,
+    )
+
+
 def log_applicant_access(*, user: Any, case: Case, purpose: str) -> None:
-    """One `PersonalDataAccess` row per display of the applicant's personal data (the case page writes one on
-    every request: its INSERT is written once per process, `common.sql.insert`)."""
+    """One `PersonalDataAccess` row per display of the applicant's personal data in full (its INSERT is
+    written once per process, `common.sql.insert`)."""
     access = PersonalDataAccess(
         center_id=case.center_id,
         user_id=user.pk,

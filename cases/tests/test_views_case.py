@@ -731,22 +731,46 @@ def test_extension_file_of_another_centre_is_404(hall: Any, client: Client) -> N
 # --- who sees what ---------------------------------------------------------------------------------------------
 
 
-def test_applicant_personal_data_shown_to_the_window_clerk_and_logged(hall: Any, client: Client) -> None:
+def test_applicant_personal_data_masked_on_the_case_page_and_not_logged(hall: Any, client: Client) -> None:
     case = _accepted(hall, applicant_email="a@example.com")
     text = _text(_page(client, hall.clerk, case))
+    assert '<dd class="personal">420***********1238</dd>' in text
+    assert '<dd class="personal">138****0000</dd>' in text
+    assert '<dd class="personal">a***@example.com</dd>' in text
+    assert "420000199001011238" not in text and "13800000000" not in text and "a@example.com" not in text
+    assert reverse("cases:case_applicant", args=[case.pk]) in text  # the link that shows them in full
+    assert not PersonalDataAccess.objects.exists()  # nothing personal shown in full: nothing to log
+
+
+def _applicant(client: Client, staff: StaffProfile, case: Case, **headers: str) -> Any:
+    with time_machine.travel(at(date(2026, 9, 28), 9, 5), tick=False):
+        client.force_login(_user(staff))
+        return client.get(reverse("cases:case_applicant", args=[case.pk]), headers=headers)
+
+
+def test_applicant_personal_data_shown_in_full_to_the_window_clerk_on_asking_and_each_display_logged(
+    hall: Any, client: Client
+) -> None:
+    case = _accepted(hall, applicant_email="a@example.com")
+    section = _applicant(client, hall.clerk, case, **{"HX-Request": "true"})
+    text = _text(section)
+    assert section.status_code == 200 and text.lstrip().startswith('<section class="card" id="applicant">')
     assert '<dd class="personal">420000199001011238</dd>' in text
     assert '<dd class="personal">13800000000</dd>' in text
     assert '<dd class="personal">a@example.com</dd>' in text
+    assert reverse("cases:case_applicant", args=[case.pk]) not in text  # already in full
     row = PersonalDataAccess.objects.get()
     assert (row.user, row.subject_type, row.subject_id, row.purpose, row.center) == (
         hall.clerk.user,
         "cases.case",
         str(case.pk),
-        "查看办件",
+        "查看申请人证件号码和联系方式",
         hall.center,
     )
-    _page(client, hall.clerk, case)
-    assert PersonalDataAccess.objects.count() == 2  # every display is logged
+    page = _applicant(client, hall.clerk, case)  # without scripts: a page of its own, back to the case
+    assert page.status_code == 200 and "420000199001011238" in _text(page)
+    assert reverse("cases:case_detail", args=[case.pk]) in _text(page)
+    assert PersonalDataAccess.objects.count() == 2  # every display in full is logged
 
 
 def test_applicant_personal_data_hidden_from_the_supervision_section(hall: Any, client: Client) -> None:
@@ -757,6 +781,10 @@ def test_applicant_personal_data_hidden_from_the_supervision_section(hall: Any, 
     assert case.applicant_name in text
     assert "420000199001011238" not in text and "13800000000" not in text
     assert "证件号码、联系方式仅本窗口工作人员可见。" in text
+    assert "420***********1238" not in text and reverse("cases:case_applicant", args=[case.pk]) not in text
+    refused = _applicant(client, hall.supervision, case)
+    assert refused.status_code == 403
+    assert "420000199001011238" not in _text(refused)
     assert not PersonalDataAccess.objects.exists()
 
 

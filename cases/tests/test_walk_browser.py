@@ -209,6 +209,13 @@ def test_r_case_1_r_case_2_r_case_6_r_clk_4_r_clk_5_r_case_7_r_pub_2_one_applica
         expect(page.locator(".msg")).to_have_text("已收件，请审查材料。")
         _expect_state(page, "已收件待审查")
         expect(page.locator("#clock")).to_contain_text("尚未受理，未开始计时。")
+        # The applicant's ID number is masked on the page; asked for, it is shown in full in place (and logged).
+        expect(_fact(page, "#applicant", "证件号码")).to_have_text(
+            f"{APPLICANT_ID[:3]}{'*' * 11}{APPLICANT_ID[-4:]}"
+        )
+        page.get_by_role("link", name="显示完整证件号码和联系方式").click()
+        expect(_fact(page, "#applicant", "证件号码")).to_have_text(APPLICANT_ID)
+        expect(page.locator("#applicant")).not_to_contain_text("显示完整证件号码和联系方式")
 
         check = _action(page, "check")
         check.locator("tbody tr", has_text=MATERIAL_1).locator("select").select_option(label="齐全")

@@ -101,7 +101,12 @@ def test_a_clerk_finds_a_case_by_the_callers_id_number_opens_it_and_exports_the_
         rows.nth(1).get_by_role("link").first.click()
     expect(page).to_have_url(f"{live_server.url}{reverse('cases:case_detail', args=[mine_first.pk])}")
     expect(page.locator("body")).to_contain_text(CALLER)
-    expect(page.locator("body")).to_contain_text(ID_NUMBER)  # the clerk of the window sees the full number
+    # The clerk of the window sees the number masked, and in full on asking.
+    expect(page.locator("#applicant")).to_contain_text(
+        f"{ID_NUMBER[:3]}{'*' * (len(ID_NUMBER) - 7)}{ID_NUMBER[-4:]}"
+    )
+    page.get_by_role("link", name="显示完整证件号码和联系方式").click()
+    expect(page.locator("#applicant")).to_contain_text(ID_NUMBER)
     # The file uploaded with it opens from the checklist (a new tab), answered to the clerk of the window.
     file_link = page.locator("#checklist").get_by_role("link", name="查看上传文件", exact=True)
     expect(file_link).to_have_count(1)
