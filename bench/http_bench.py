@@ -164,7 +164,7 @@ def _signed_in_clerk(root: Path, env: dict[str, str]) -> dict[str, object]:
 
 
 def _forget_session(session_key: str) -> None:
-    from django.contrib.sessions.backends.db import SessionStore
+    from org.sessions import SessionStore
 
     SessionStore(session_key=session_key).delete()
 

@@ -521,7 +521,7 @@ def _forget(url: str, session_keys: list[str]) -> None:
     import psycopg
 
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute("DELETE FROM django_session WHERE session_key = ANY(%s)", [session_keys])
+        conn.execute("DELETE FROM org_staffsession WHERE session_key = ANY(%s)", [session_keys])
 
 
 # --- the run ----------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -513,3 +514,21 @@ class PhoneChange(CenterOwned):
         ordering = ["-changed_on", "-id"]
         verbose_name = "通讯号码变更"
         verbose_name_plural = "通讯号码变更"
+
+
+class StaffSession(AbstractBaseSession):
+    """A session (`org.sessions`, `SESSION_ENGINE`): Django's database session with the key of the user signed in
+    with it, so that the statement that reads a request's session also reads who is signed in (with their staff
+    profile and its centre). A key, not a foreign key: a session saved after its user was removed names nobody
+    (the statement finds no user, and the session signs nobody in), instead of failing its write."""
+
+    user_key = models.BigIntegerField(null=True, blank=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "org_staffsession"
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from .sessions import SessionStore
+
+        return SessionStore

@@ -79,7 +79,7 @@ SKIPPED_NAMES = {"logout"}
 SKIPPED_PREFIXES = ("admin/",)
 JUNK = {"revision": "1", "reason": "矩阵", "day": "2026-01-05", "window": "1", "kind": "x", "days": "1"}
 # Rows that a refused request may still write: the login throttle's and the access logs, sessions.
-LOG_TABLES = {"axes", "sessions", "common.personaldataaccess", "common.cachetable"}
+LOG_TABLES = {"axes", "sessions", "org.staffsession", "common.personaldataaccess", "common.cachetable"}
 
 
 def _routes() -> Iterator[tuple[str, str, list[str]]]:

@@ -549,5 +549,11 @@ def test_dashboard_statements_join_few_tables(login: Any, hall: Any, scene: Scen
     _accepted(scene.long_item, hall.other_window, hall.other_clerk, date(2026, 10, 13), is_priority=True)
     with CaptureQueriesContext(connection) as queries:
         assert _get(login, hall.supervision).status_code == 200
-    joins = {query["sql"][:120]: query["sql"].count(" JOIN ") for query in queries.captured_queries}
+    # The session's read is every request's, not the dashboard's: a row by its key with who is signed in
+    # (org.sessions), the same plan whatever the centre holds.
+    joins = {
+        query["sql"][:120]: query["sql"].count(" JOIN ")
+        for query in queries.captured_queries
+        if "org_staffsession" not in query["sql"]
+    }
     assert max(joins.values()) <= 2, {sql: n for sql, n in joins.items() if n > 2}
