@@ -123,6 +123,23 @@ def case_for_user(user: Any, pk: int, *, with_timer: bool = False) -> Case:
     case. The row is read by its key with a statement written once per process (`common.sql.select_one`),
     then its scope is checked. Its version, immutable once published (R-CAT-3), comes with its materials,
     fees and steps from the process's store (`catalog.selectors.published_version`), as the services take it."""
+    return _visible_case(user, pk, (*_CASE_PAGE_RELATED, "timer") if with_timer else _CASE_PAGE_RELATED, ())[
+        0
+    ]
+
+
+def case_page_for_user(user: Any, pk: int) -> tuple[Case, list[bool]]:
+    """`case_for_user` with its timer, as the case page reads it, and in the same statement the answers to
+    `cases.selectors.page.PAGE_PROBES` (which of the page's lists have rows, whether the clock ever stopped),
+    for `page_lists`."""
+    from .selectors.page import PAGE_PROBES
+
+    return _visible_case(user, pk, (*_CASE_PAGE_RELATED, "timer"), PAGE_PROBES)
+
+
+def _visible_case(
+    user: Any, pk: int, related: tuple[str, ...], probes: tuple[sql.Probe, ...]
+) -> tuple[Case, list[bool]]:
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -130,13 +147,11 @@ def case_for_user(user: Any, pk: int, *, with_timer: bool = False) -> Case:
     low, high = connection.ops.integer_field_range(Case._meta.pk.get_internal_type())
     if (low is not None and key < low) or (high is not None and key > high):
         raise NotFound()
-    case = sql.select_one(
-        Case, key, related=(*_CASE_PAGE_RELATED, "timer") if with_timer else _CASE_PAGE_RELATED
-    )
+    case, answers = sql.select_one_probed(Case, key, related=related, probes=probes)
     if case is None or not may_see_case(user, case):
         raise NotFound()
     case._state.fields_cache["version"] = published_version(case.version_id)
-    return case
+    return case, answers
 
 
 def can_see_applicant(user: Any, case: Case) -> bool:

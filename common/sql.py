@@ -70,16 +70,27 @@ def _converters(fields: Sequence[Field], vendor: str) -> Converters:
     return expression_converters
 
 
+# A question asked with a row: whether `model` has a row whose foreign key `key` points at the row read (`of`
+# None) or at its relation named `of`.
+Probe = tuple[type[Model], str, str | None]
+
+
 @lru_cache(maxsize=256)
 def _select(
-    model: type[Model], related: tuple[str, ...], for_update: bool, vendor: str
+    model: type[Model],
+    related: tuple[str, ...],
+    for_update: bool,
+    vendor: str,
+    probes: tuple[Probe, ...] = (),
 ) -> tuple[str, list[Any]]:
-    """SELECT <model's columns>[, <each relation's columns>] FROM ... WHERE pk = %s [FOR UPDATE OF the row]."""
+    """SELECT <model's columns>[, <each relation's columns>][, EXISTS (<each probe>)] FROM ... WHERE pk = %s
+    [FOR UPDATE OF the row]."""
     del vendor
     table = model._meta.db_table
     parts = [f"T0.{_q(f.column)}" for f in _fields(model)]
     joins = []
     layout: list[Any] = [(model, None, _fields(model))]
+    keys: dict[str | None, str] = {None: f"T0.{_q(model._meta.pk.column)}"}
     for n, name in enumerate(related, start=1):
         field = cast(Field, model._meta.get_field(name))
         target = field.related_model
@@ -93,6 +104,10 @@ def _select(
         )
         parts += [f"{alias}.{_q(f.column)}" for f in _fields(target)]
         layout.append((target, name, _fields(target)))
+        keys[name] = f"{alias}.{_q(target._meta.pk.column)}"
+    for probed, key, of in probes:
+        column = _q(cast(Field, probed._meta.get_field(key)).column)
+        parts.append(f"EXISTS (SELECT 1 FROM {_q(probed._meta.db_table)} WHERE {column} = {keys[of]})")  # noqa: S608
     sql = (
         f"SELECT {', '.join(parts)} FROM {_q(table)} T0 {' '.join(joins)} "  # noqa: S608 - names from the models
         f"WHERE T0.{_q(model._meta.pk.column)} = %s"
@@ -120,14 +135,29 @@ def _model_converters(model: type[Model], vendor: str) -> Converters:
 def select_one(model: type[M], pk: Any, *, related: Iterable[str] = (), for_update: bool = False) -> M | None:
     """The row of `model` with primary key `pk`, with the forward relations `related` joined in (cached on the
     instance as `select_related` would), optionally locked (only its own row). None when there is no such row."""
+    return select_one_probed(model, pk, related=related, for_update=for_update)[0]
+
+
+def select_one_probed(
+    model: type[M],
+    pk: Any,
+    *,
+    related: Iterable[str] = (),
+    probes: Sequence[Probe] = (),
+    for_update: bool = False,
+) -> tuple[M | None, list[bool]]:
+    """`select_one`, and in the same statement, for each of `probes` (model, foreign key, None or the name of
+    one of `related`), whether that model has a row pointing at the row read or at that relation (an index
+    lookup each): the answers in the order of `probes`, all False when there is no such row."""
     db = _db()
     vendor = db.vendor
-    sql, layout = _select(model, tuple(related), for_update, vendor)
+    sql, layout = _select(model, tuple(related), for_update, vendor, tuple(probes))
     with db.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:
-        return None
+        return None, [False] * len(probes)
+    answers = [bool(found) for found in row[len(row) - len(probes) :]] if probes else []
     offset = 0
     instance: Any = None
     for target, name, fields in layout:
@@ -138,7 +168,7 @@ def select_one(model: type[M], pk: Any, *, related: Iterable[str] = (), for_upda
             instance = obj
         else:
             instance._state.fields_cache[name] = obj if obj.pk is not None else None
-    return instance
+    return instance, answers
 
 
 @lru_cache(maxsize=1024)

@@ -122,17 +122,28 @@ PAGE_LISTS: dict[type[Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def page_lists(case: Case) -> dict[type[Model], list[Any]]:
+# The questions `page_lists` asks, as `common.sql.select_one_probed` asks them with the case's row (joined with
+# its timer): whether each list has rows, and whether the clock's ledger has any.
+PAGE_PROBES: tuple[tuple[type[Model], str, str | None], ...] = (
+    *((model, "case", None) for model in PAGE_LISTS),
+    (TimerSpan, "timer", "timer"),
+)
+
+
+def page_lists(case: Case, found: Sequence[bool] | None = None) -> dict[type[Model], list[Any]]:
     """The rows of each of `PAGE_LISTS` of `case` (`rows_of_case`), by model: only the lists that have rows are
     read, the others are empty. The same statement asks whether the case's clock ever stopped: when its ledger
-    is empty, the timer is told so (`workdays.timers.no_spans`) and the clock does not read it."""
+    is empty, the timer is told so (`workdays.timers.no_spans`) and the clock does not read it. `found`: the
+    answers to `PAGE_PROBES` already read with the case (`cases.access.case_page_for_user`); else they are
+    asked here, in one statement."""
     models = tuple(PAGE_LISTS)
-    probes: list[tuple[type[Model], str, Any]] = [(model, "case", case.pk) for model in models]
     timer = case.timer if case.timer_id is not None and Case.timer.is_cached(case) else None
-    if timer is not None:
-        probes.append((TimerSpan, "timer", timer.pk))
-    found = _rows_exist(probes)
-    if timer is not None and not found[-1]:
+    if found is None:
+        probes: list[tuple[type[Model], str, Any]] = [(model, "case", case.pk) for model in models]
+        if timer is not None:
+            probes.append((TimerSpan, "timer", timer.pk))
+        found = _rows_exist(probes)
+    if timer is not None and not found[len(models)]:
         no_spans(timer)
     return {
         model: rows_of_case(model, case, related=related, order_by=order) if present else []

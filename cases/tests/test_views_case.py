@@ -859,6 +859,7 @@ def test_the_page_reads_only_the_lists_that_have_rows(hall: Any, client: Client)
                 pages[case.pk] = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
             pages[case.pk, "sql"] = [q["sql"] for q in queries.captured_queries if "cases_visit" in q["sql"]]
     assert len(pages[quiet.pk, "sql"]) == 1 and "EXISTS" in pages[quiet.pk, "sql"][0]  # asked, not read
+    assert '"cases_case"' in pages[quiet.pk, "sql"][0]  # asked with the case's own row
     assert len(pages[visited.pk, "sql"]) == 2  # asked, then read
     assert 'id="visits"' not in pages[quiet.pk]
     assert 'id="visits"' in pages[visited.pk] and "咨询进度0" in pages[visited.pk]
@@ -936,8 +937,9 @@ def test_r_case_12_the_visit_form_lists_the_centre_s_active_staff_as_django_woul
 
 
 def test_the_clock_reads_its_ledger_only_when_it_ever_stopped(hall: Any, client: Client) -> None:
-    """The statement that asks which lists have rows also asks whether the clock ever stopped: a clock that
-    never did is derived without reading its ledger, one that did reads it and shows the frozen days."""
+    """The statement that reads the case also asks which lists have rows and whether the clock ever stopped: a
+    clock that never did is derived without reading its ledger, one that did reads it and shows the frozen
+    days."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -960,6 +962,7 @@ def test_the_clock_reads_its_ledger_only_when_it_ever_stopped(hall: Any, client:
                 q["sql"] for q in queries.captured_queries if "workdays_timerspan" in q["sql"]
             ]
     assert len(pages[quiet.pk, "sql"]) == 1 and "EXISTS" in pages[quiet.pk, "sql"][0]  # asked, not read
+    assert '"cases_case"' in pages[quiet.pk, "sql"][0]  # asked with the case's own row
     assert len(pages[stopped.pk, "sql"]) == 2  # asked, then read
     frozen = clock_view(Case.objects.get(pk=stopped.pk)).remaining_at_stop
     assert frozen is not None and "剩余时限（已冻结）" in pages[stopped.pk]

@@ -30,7 +30,7 @@ from workdays.selectors import calendar_for
 from workdays.timer import overdue_working_days, remaining_working_days
 
 from .. import forms_case as f
-from ..access import applicant_contacts, case_for_user
+from ..access import applicant_contacts, case_for_user, case_page_for_user
 from ..actions import (
     ACTIONS,
     EXTENSION,
@@ -165,14 +165,16 @@ def _context(
     refusal: RuleViolation | None = None,
     conflict: str = "",
     failed: str = "",
+    found: list[bool] | None = None,
 ) -> dict[str, Any]:
-    """The page. `bound` holds the forms of a failed POST, by action name (a row's: "<name>:<row pk>")."""
+    """The page. `bound` holds the forms of a failed POST, by action name (a row's: "<name>:<row pk>");
+    `found`, the answers to `PAGE_PROBES` read with the case (`case_page_for_user`)."""
     today = timezone.localdate()
     checklist = case_checklist(case)
     facts = {"checklist": checklist}
     # The rows listed below, read first: the steps for the rule of who completes the current one, the others
     # because the actions' rules take their facts from them instead of asking again.
-    lists = page_lists(case)
+    lists = page_lists(case, found)
     steps, suspensions, extensions = lists[CaseStep], lists[Suspension], lists[Extension]
     notices, requests = lists[Notice], lists[ExtensionRequest]
     acting = acting_of(request.user, case, steps=steps)
@@ -241,7 +243,8 @@ def _render(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render(request, case_for_user(request.user, pk, with_timer=True))
+    case, found = case_page_for_user(request.user, pk)
+    return _render(request, case, found=found)
 
 
 @login_required

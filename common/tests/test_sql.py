@@ -26,6 +26,23 @@ def test_select_one_reads_a_row_with_its_relations_as_the_orm_does() -> None:
     assert sql.select_one(Window, window.pk + 10_000) is None
 
 
+def test_select_one_probed_asks_with_the_row_whether_rows_point_at_it_or_at_a_relation(
+    django_assert_num_queries: object,
+) -> None:
+    center = make_center()
+    department = make_department(center)
+    make_window(center, department)
+    probes = [(Window, "department", None), (Department, "center", "center"), (Window, "center", "center")]
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        got, answers = sql.select_one_probed(Department, department.pk, related=["center"], probes=probes)
+    assert got is not None and got.center.pk == center.pk
+    assert answers == [True, True, True]
+    empty = make_department(center)
+    assert sql.select_one_probed(Department, empty.pk, probes=[(Window, "department", None)])[1] == [False]
+    missing = sql.select_one_probed(Department, department.pk + 10_000, related=["center"], probes=probes)
+    assert missing == (None, [False] * 3)
+
+
 def test_select_where_filters_on_equal_columns_in_the_order_asked() -> None:
     center, other = make_center(), make_center()
     names = ["乙科", "甲科", "丙科"]
