@@ -83,43 +83,60 @@ Grant = tuple[int, int | None, str]  # (centre id, window id or None, role)
 POST_WINDOW = ""  # the role column of a row that names a window of the user's posts, not a grant
 
 
-@lru_cache(maxsize=8)
-def _grants_and_reach_sql(vendor: str) -> str:
+def grant_ctes(user_key: str) -> tuple[str, str]:
     """The user's grants in force, the centres they reach (each granted centre and every centre below it) and
-    the windows of the posts where their staff profile is the A or a B, in one statement: a granted row carries
-    its role, a reached centre's row none, a post's window `POST_WINDOW`. `UNION` ends the walk down the tree."""
-    del vendor  # part of the key: quoting differs per database
+    the windows of the posts where their staff profile is the A or a B: the common table expressions (`granted`,
+    `reached`; a statement starts them with WITH RECURSIVE) and the SELECT of their rows — a granted row carries
+    its role, a reached centre's row none, a post's window `POST_WINDOW`. `user_key` is the SQL of the user's
+    key (a parameter, or a subquery), used three times. `UNION` ends the walk down the tree."""
     q = connection.ops.quote_name
     grant, center = q(RoleGrant._meta.db_table), q(Center._meta.db_table)
     post, backup, staff = q(Post._meta.db_table), q(PostBackup._meta.db_table), q(StaffProfile._meta.db_table)
     # The user's staff profile, if any.
-    me = f"(SELECT s.{q('id')} FROM {staff} s WHERE s.{q('user_id')} = %s)"  # noqa: S608 - names from the models
-    return (
-        f"WITH RECURSIVE granted AS (SELECT {q('center_id')}, {q('window_id')}, {q('role')} FROM {grant} "  # noqa: S608 - names from the models
-        f"WHERE {q('user_id')} = %s AND {q('revoked_at')} IS NULL), "
+    me = f"(SELECT s.{q('id')} FROM {staff} s WHERE s.{q('user_id')} = {user_key})"  # noqa: S608 - names from the models
+    ctes = (
+        f"granted AS (SELECT {q('center_id')}, {q('window_id')}, {q('role')} FROM {grant} "  # noqa: S608 - names from the models
+        f"WHERE {q('user_id')} = {user_key} AND {q('revoked_at')} IS NULL), "
         f"reached(id) AS (SELECT {q('center_id')} FROM granted UNION "
-        f"SELECT c.{q('id')} FROM {center} c JOIN reached r ON c.{q('parent_id')} = r.id) "
-        f"SELECT {q('center_id')}, {q('window_id')}, {q('role')} FROM granted UNION ALL SELECT id, NULL, NULL FROM reached "
+        f"SELECT c.{q('id')} FROM {center} c JOIN reached r ON c.{q('parent_id')} = r.id)"
+    )
+    rows = (
+        f"SELECT {q('center_id')}, {q('window_id')}, {q('role')} FROM granted UNION ALL SELECT id, NULL, NULL FROM reached "  # noqa: S608 - names from the models
         f"UNION ALL SELECT NULL, p.{q('window_id')}, '{POST_WINDOW}' FROM {post} p WHERE p.{q('id')} IN "
         f"(SELECT b.{q('post_id')} FROM {backup} b WHERE b.{q('staff_id')} = {me}) "
         f"UNION ALL SELECT NULL, p.{q('window_id')}, '{POST_WINDOW}' FROM {post} p WHERE p.{q('holder_a_id')} = {me}"
     )
+    return ctes, rows
 
 
-def _read_grants(user: Any) -> tuple[tuple[Grant, ...], frozenset[int]]:
-    """The user's grants in force, and the centres they reach, read once and kept on `user` for the request
-    with the windows of their posts (`post_windows_of`)."""
-    cached = getattr(user, "_govhall_grants", None)
-    if cached is not None:
-        return cached, user._govhall_reached_centers
-    with connection.cursor() as cursor:
-        cursor.execute(_grants_and_reach_sql(connection.vendor), [user.pk] * 3)
-        rows = cursor.fetchall()
+@lru_cache(maxsize=8)
+def _grants_and_reach_sql(vendor: str) -> str:
+    """`grant_ctes` of the user whose key is the statement's parameter (given three times)."""
+    del vendor  # part of the key: quoting differs per database
+    ctes, rows = grant_ctes("%s")
+    return f"WITH RECURSIVE {ctes} {rows}"
+
+
+def keep_grants(user: Any, rows: Iterable[tuple[int | None, int | None, str | None]]) -> None:
+    """Keep on `user`, for the request, the rows of `grant_ctes` read for them: their grants, the centres they
+    reach and the windows of their posts."""
+    rows = list(rows)
     grants = tuple((center_id, window_id, role) for center_id, window_id, role in rows if role)
     reached = frozenset(center_id for center_id, _window, role in rows if role is None)
     posts = frozenset(window_id for _center, window_id, role in rows if role == POST_WINDOW)
     user._govhall_grants, user._govhall_reached_centers, user._govhall_post_windows = grants, reached, posts
-    return grants, reached
+
+
+def _read_grants(user: Any) -> tuple[tuple[Grant, ...], frozenset[int]]:
+    """The user's grants in force, and the centres they reach, read once and kept on `user` for the request
+    with the windows of their posts (`post_windows_of`) — already kept when read with the session
+    (`org.sessions`)."""
+    cached = getattr(user, "_govhall_grants", None)
+    if cached is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_grants_and_reach_sql(connection.vendor), [user.pk] * 3)
+            keep_grants(user, cursor.fetchall())
+    return user._govhall_grants, user._govhall_reached_centers
 
 
 def post_windows_of(user: Any) -> frozenset[int]:

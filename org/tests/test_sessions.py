@@ -126,3 +126,39 @@ def test_a_user_read_with_the_session_is_checked_as_django_checks_it() -> None:
             staff.delete()
             user.delete()
         assert not _signed_in_request(client).user.is_authenticated, change
+
+
+def test_the_users_grants_reached_centres_and_post_windows_come_with_the_session(
+    django_assert_num_queries: Any,
+) -> None:
+    """The session's statement also reads what `org.access` asks of every staff page: the same grants, centres
+    reached and windows of the user's posts as its own statement reads, with no query more."""
+    from org import access
+    from org.models import Role
+    from org.tests import factories as f
+
+    top = f.make_center(code="s-top")
+    below = f.make_center(code="s-below", parent=top)
+    window = f.make_window(below)
+    staff, other = f.make_staff(below, window=window), f.make_staff(below, window=window)
+    f.grant(staff.user, top, Role.SUPERVISION)
+    f.grant(staff.user, below, Role.WINDOW_STAFF, window)
+    f.make_post(window, a=staff, name="受理岗")
+    f.make_post(f.make_window(below), a=other, backups=[staff], name="审核岗")
+    client = Client()
+    client.force_login(staff.user, backend="org.auth.StaffModelBackend")
+    request = _signed_in_request(client)
+    with django_assert_num_queries(1):
+        user = request.user
+        read_with_session = (
+            sorted(access.grants_of(user), key=str),
+            access.visible_center_ids(user),
+            access.post_windows_of(user),
+        )
+    fresh = get_user_model().objects.get(pk=staff.user.pk)  # nothing kept: its own statement
+    assert read_with_session == (
+        sorted(access.grants_of(fresh), key=str),
+        access.visible_center_ids(fresh),
+        access.post_windows_of(fresh),
+    )
+    assert read_with_session[1] == {top.pk, below.pk} and len(read_with_session[2]) == 2
