@@ -4,6 +4,7 @@ Callers scope the centre, window or staff through `org.access` first."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -17,7 +18,7 @@ from common.sql import Layout, joined_columns, joined_instances
 from org.models import Center, Post, PostBackup, StaffProfile, Window
 
 from ..models import Case, CaseMaterial, Inquiry, InquiryStatus, NoticeKind
-from .page import rows_of_case
+from .page import Shape, rows_of_case
 
 
 @dataclass(frozen=True)
@@ -156,10 +157,17 @@ class ChecklistRow:
     check: CaseMaterial | None  # None: not checked yet
 
 
-def case_checklist(case: Case) -> list[ChecklistRow]:
+# The checks of a case's materials as `case_checklist` reads them (`cases.selectors.page` shape): with who checked.
+CHECKS: Shape = (CaseMaterial, ("checked_by",), ("id",))
+
+
+def case_checklist(case: Case, checks: Iterable[CaseMaterial] | None = None) -> list[ChecklistRow]:
     """Every material of the case's item version with its check (one per material), in checklist order. One
-    query, written once per process (the case page reads the checklist on every request); the materials are
-    the published version's (`catalog.selectors.published_version`, immutable, R-CAT-3)."""
-    checks = {row.material_id: row for row in rows_of_case(CaseMaterial, case, related=("checked_by",))}
+    query, written once per process (the case page reads the checklist on every request, with its other rows:
+    `checks`, read as `CHECKS`); the materials are the published version's (`catalog.selectors.
+    published_version`, immutable, R-CAT-3)."""
+    if checks is None:
+        checks = rows_of_case(CaseMaterial, case, related=CHECKS[1], order_by=CHECKS[2])
+    by_material = {row.material_id: row for row in checks}
     materials = published_version(case.version_id).materials.all()  # in checklist order (`Material.Meta`)
-    return [ChecklistRow(m, checks.get(m.pk)) for m in materials]
+    return [ChecklistRow(m, by_material.get(m.pk)) for m in materials]

@@ -6,7 +6,8 @@ database's work (a queryset with its joins compiled anew every time, for a list 
 each shape — a model, the relations it is read with, its order — is written once per process and run with
 the case's key, and the instances are built as the ORM builds them (`org.selectors.joined_instances`).
 Most cases have no suspension, extension, payment or visit, and most clocks never stopped: `page_lists` asks
-which lists have rows, and whether the clock's ledger has any, in one statement, and reads only those.
+which lists have rows, and whether the clock's ledger has any, in one statement (or takes the answers read with
+the case), and reads only those — together, with the page's other rows, in one more (`rows_of_case_together`).
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ from ..models import Case, CaseStep, Extension, ExtensionRequest, Notice, Paymen
 M = TypeVar("M", bound=Model)
 
 
-@lru_cache(maxsize=64)
-def _rows_sql(
-    model: type[Model], related: tuple[str, ...], order_by: tuple[str, ...], vendor: str
-) -> tuple[str, Layout]:
-    del vendor  # part of the key: quoting and converters differ per database
+Shape = tuple[type[Model], tuple[str, ...], tuple[str, ...]]  # a model, the relations read with it, its order
+
+
+def _shape_parts(shape: Shape) -> tuple[list[str], list[Field], str, list[tuple[str, Field]], str, Layout]:
+    """A shape's columns (aliased t0 for the model, t1… for its relations) with their fields, its joins, its
+    order (expressions and the SQL of each direction), and the layout of its columns."""
+    model, related, order_by = shape
     q = connection.ops.quote_name
     opts = model._meta
     aliased: list[tuple[str, type[Model]]] = [("t0", model)]
@@ -47,16 +50,76 @@ def _rows_sql(
             f"ON {alias}.{q(str(target._meta.pk.column))} = t0.{q(str(field.column))}"
         )
     columns, layout = joined_columns(aliased)
-    order = ", ".join(
-        f"t0.{q(str(cast(Field, opts.get_field(o.lstrip('-'))).column))}{' DESC' if o.startswith('-') else ''}"
-        for o in order_by
-    )
-    case_column = str(cast(Field, opts.get_field("case")).column)
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {q(opts.db_table)} t0 {' '.join(joins)} "  # noqa: S608 - names from the models
-        f"WHERE t0.{q(case_column)} = %s ORDER BY {order}"
-    )
+    fields = [f for _alias, m in aliased for f in m._meta.concrete_fields]
+    order_fields = [cast(Field, opts.get_field(o.lstrip("-"))) for o in order_by]
+    order = [(f"t0.{q(str(f.column))}", f) for f in order_fields]
+    directions = ["DESC" if o.startswith("-") else "ASC" for o in order_by]
+    return columns, fields, " ".join(joins), order, " ".join(directions), layout
+
+
+def _from(model: type[Model], joins: str) -> str:
+    q = connection.ops.quote_name
+    case_column = str(cast(Field, model._meta.get_field("case")).column)
+    return f"FROM {q(model._meta.db_table)} t0 {joins} WHERE t0.{q(case_column)} = %s"  # noqa: S608 - names from the models
+
+
+@lru_cache(maxsize=64)
+def _rows_sql(
+    model: type[Model], related: tuple[str, ...], order_by: tuple[str, ...], vendor: str
+) -> tuple[str, Layout]:
+    del vendor  # part of the key: quoting and converters differ per database
+    columns, _fields, joins, order, directions, layout = _shape_parts((model, related, order_by))
+    ordering = ", ".join(f"{expr} {way}" for (expr, _f), way in zip(order, directions.split(), strict=True))
+    sql = f"SELECT {', '.join(columns)} {_from(model, joins)} ORDER BY {ordering}"  # noqa: S608 - names from the models
     return sql, layout
+
+
+@lru_cache(maxsize=64)
+def _together_sql(shapes: tuple[Shape, ...], vendor: str) -> tuple[str, list[tuple[int, int, Layout]]]:
+    """One statement for the rows of several shapes: a branch per shape (UNION ALL), each row led by its
+    shape's number, each shape's columns and order in their own places (typed NULLs in the others), ordered
+    by shape and then by each shape's order. With the statement, where each shape's columns lie."""
+    del vendor
+    parts = [_shape_parts(shape) for shape in shapes]
+    widths = [len(columns) for columns, *_rest in parts]
+    orders = [len(order) for _c, _f, _j, order, _d, _l in parts]
+    placed: list[tuple[int, int, Layout]] = []
+    start = 1
+    for width, (_c, _f, _j, _o, _d, layout) in zip(widths, parts, strict=True):
+        placed.append((start, start + width, layout))
+        start += width
+    order_start = start
+    branches = []
+    for n, ((model, _related, _order_by), (_own, _fields, joins, _order, _d, _l)) in enumerate(
+        zip(shapes, parts, strict=True)
+    ):
+        values = [str(n)]
+        for m, (columns, fields, _joins, _orders, _ways, _layout) in enumerate(parts):
+            values += columns if m == n else [f"CAST(NULL AS {f.cast_db_type(connection)})" for f in fields]
+        for m, (_columns, _fields2, _joins, order, _ways, _layout) in enumerate(parts):
+            values += [
+                expr if m == n else f"CAST(NULL AS {field.cast_db_type(connection)})" for expr, field in order
+            ]
+        branches.append(f"SELECT {', '.join(values)} {_from(model, joins)}")  # noqa: S608 - names from the models
+    positions = ["1"]
+    at = order_start
+    for count, (_c, _f, _j, _o, directions, _l) in zip(orders, parts, strict=True):
+        positions += [f"{at + i + 1} {way}" for i, way in enumerate(directions.split())]
+        at += count
+    return f"{' UNION ALL '.join(branches)} ORDER BY {', '.join(positions)}", placed
+
+
+def _instances(
+    case: Case, related: tuple[str, ...], layout: Layout, fetched: Sequence[Sequence[Any]]
+) -> list[Any]:
+    rows = []
+    for row in fetched:
+        instance, *relations = joined_instances(layout, row)
+        instance._state.fields_cache["case"] = case
+        for name, obj in zip(related, relations, strict=True):
+            instance._state.fields_cache[name] = obj if obj.pk is not None else None
+        rows.append(instance)
+    return rows
 
 
 def rows_of_case(
@@ -69,14 +132,32 @@ def rows_of_case(
     with connection.cursor() as cursor:
         cursor.execute(sql, [case.pk])
         fetched = cursor.fetchall()
-    rows: list[M] = []
+    return cast(list[M], _instances(case, tuple(related), layout, fetched))
+
+
+def rows_of_case_together(case: Case, shapes: Sequence[Shape]) -> list[list[Any]]:
+    """`rows_of_case` of each of `shapes` (model, related, order_by), in one statement: the rows of each, as
+    `rows_of_case` gives them."""
+    if not shapes:
+        return []
+    if len(shapes) == 1:
+        model, related, order_by = shapes[0]
+        return [rows_of_case(model, case, related=related, order_by=order_by)]
+    sql, placed = _together_sql(tuple(shapes), connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [case.pk] * len(shapes))
+        fetched = cursor.fetchall()
+    by_shape: list[list[Sequence[Any]]] = [[] for _shape in shapes]
     for row in fetched:
-        instance, *relations = joined_instances(layout, row)
-        instance._state.fields_cache["case"] = case
-        for name, obj in zip(related, relations, strict=True):
-            instance._state.fields_cache[name] = obj if obj.pk is not None else None
-        rows.append(cast(M, instance))
-    return rows
+        n = int(row[0])
+        start, end, _layout = placed[n]
+        by_shape[n].append(row[start:end])
+    return [
+        _instances(case, related, layout, by_shape[n])
+        for n, ((_model, related, _order), (_start, _end, layout)) in enumerate(
+            zip(shapes, placed, strict=True)
+        )
+    ]
 
 
 Probe = tuple[type[Model], str]  # a model and the name of its indexed foreign key
@@ -130,12 +211,15 @@ PAGE_PROBES: tuple[tuple[type[Model], str, str | None], ...] = (
 )
 
 
-def page_lists(case: Case, found: Sequence[bool] | None = None) -> dict[type[Model], list[Any]]:
+def page_lists(
+    case: Case, found: Sequence[bool] | None = None, *, also: Sequence[Shape] = ()
+) -> tuple[dict[type[Model], list[Any]], list[list[Any]]]:
     """The rows of each of `PAGE_LISTS` of `case` (`rows_of_case`), by model: only the lists that have rows are
-    read, the others are empty. The same statement asks whether the case's clock ever stopped: when its ledger
-    is empty, the timer is told so (`workdays.timers.no_spans`) and the clock does not read it. `found`: the
-    answers to `PAGE_PROBES` already read with the case (`cases.access.case_page_for_user`); else they are
-    asked here, in one statement."""
+    read, the others are empty; and the rows of each of `also` (the page's checklist checks and history, which
+    every case has), all in one statement (`rows_of_case_together`). The statement that asks which lists have
+    rows also asks whether the case's clock ever stopped: when its ledger is empty, the timer is told so
+    (`workdays.timers.no_spans`) and the clock does not read it. `found`: the answers to `PAGE_PROBES` already
+    read with the case (`cases.access.case_page_for_user`); else they are asked here, in one statement."""
     models = tuple(PAGE_LISTS)
     timer = case.timer if case.timer_id is not None and Case.timer.is_cached(case) else None
     if found is None:
@@ -145,7 +229,12 @@ def page_lists(case: Case, found: Sequence[bool] | None = None) -> dict[type[Mod
         found = _rows_exist(probes)
     if timer is not None and not found[len(models)]:
         no_spans(timer)
-    return {
-        model: rows_of_case(model, case, related=related, order_by=order) if present else []
-        for (model, (related, order)), present in zip(PAGE_LISTS.items(), found[: len(models)], strict=True)
-    }
+    present: list[Shape] = [
+        (model, related, order)
+        for (model, (related, order)), listed in zip(PAGE_LISTS.items(), found[: len(models)], strict=True)
+        if listed
+    ]
+    read = rows_of_case_together(case, [*present, *also])
+    lists: dict[type[Model], list[Any]] = dict.fromkeys(models, [])
+    lists.update({model: rows for (model, _related, _order), rows in zip(present, read, strict=False)})
+    return lists, read[len(present) :]

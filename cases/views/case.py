@@ -60,8 +60,8 @@ from ..models import (
 )
 from ..selectors.actions import acting_of, available_actions, staff_of
 from ..selectors.clock import clock_view, reported_spans, stored_warning
-from ..selectors.intake import case_checklist
-from ..selectors.page import page_lists, rows_of_case
+from ..selectors.intake import CHECKS, case_checklist
+from ..selectors.page import Shape, page_lists
 
 # How the history names each action (R-CASE-10).
 EVENT_LABELS: dict[str, Any] = {
@@ -123,11 +123,15 @@ def _clock(case: Case, today: Any, suspensions: list[Suspension]) -> dict[str, A
     }
 
 
-def _events(case: Case) -> list[dict[str, Any]]:
+# The history as the page lists it: each event with its actor, in the chain's order.
+HISTORY: Shape = (CaseEvent, ("actor",), ("seq", "id"))
+
+
+def _events(events: list[CaseEvent]) -> list[dict[str, Any]]:
     states = dict(CaseState.choices)
     acting = dict(ActingAs.choices)
     rows = []
-    for event in rows_of_case(CaseEvent, case, related=("actor",), order_by=("seq", "id")):
+    for event in events:
         rows.append(
             {
                 "event": event,
@@ -170,11 +174,12 @@ def _context(
     """The page. `bound` holds the forms of a failed POST, by action name (a row's: "<name>:<row pk>");
     `found`, the answers to `PAGE_PROBES` read with the case (`case_page_for_user`)."""
     today = timezone.localdate()
-    checklist = case_checklist(case)
+    # The rows listed below, read first and together (one statement): the steps for the rule of who completes
+    # the current one, the others because the actions' rules take their facts from them instead of asking
+    # again; with them the checklist's checks and the history.
+    lists, (checks, history) = page_lists(case, found, also=(CHECKS, HISTORY))
+    checklist = case_checklist(case, checks)
     facts = {"checklist": checklist}
-    # The rows listed below, read first: the steps for the rule of who completes the current one, the others
-    # because the actions' rules take their facts from them instead of asking again.
-    lists = page_lists(case, found)
     steps, suspensions, extensions = lists[CaseStep], lists[Suspension], lists[Extension]
     notices, requests = lists[Notice], lists[ExtensionRequest]
     acting = acting_of(request.user, case, steps=steps)
@@ -228,7 +233,7 @@ def _context(
         "extensions": extensions,
         "extension_requests": requests,
         "suspensions": suspensions,
-        "events": _events(case),
+        "events": _events(history),
         "panel": panel,
         "links": case_links(case, request.user),
         "refusal": refusal,

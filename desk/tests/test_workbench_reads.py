@@ -32,10 +32,11 @@ from cases.models import (
     NoticeKind,
     Payment,
     ReferralMode,
+    Suspension,
     Visit,
 )
 from cases.selectors.intake import workbench_inquiries, workbench_inquiry_lists
-from cases.selectors.page import rows_of_case
+from cases.selectors.page import rows_of_case, rows_of_case_together
 from cases.selectors.rows import RowQuery, case_rows
 from cases.tests.factories import at, make_case, make_item_for, start_step
 from catalog.tests.factories import make_published_item
@@ -402,6 +403,24 @@ def test_r_case_10_the_case_pages_rows_are_the_rows_the_orm_read(hall: Any) -> N
         Decimal("25.00"),
         Decimal("12.50"),
     ]
+    # Read together, in one statement (the case page's lists with its checks and history): the same rows in the
+    # same order, an empty list and a descending order included.
+    together = [(model, related, order) for model, _queryset, related, order in shapes]
+    together += [(Suspension, (), ("started_on", "id")), (Payment, ("fee",), ("-paid_at", "id"))]
+    with CaptureQueriesContext(connection) as queries:
+        read = rows_of_case_together(case, together)
+    assert len(queries.captured_queries) == 1
+    for (model, related, order), rows in zip(together, read, strict=True):
+        alone = rows_of_case(model, case, related=related, order_by=order)
+        assert [r.pk for r in rows] == [r.pk for r in alone], (model, order)
+        for row, other in zip(rows, alone, strict=True):
+            assert {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields} == {
+                f.attname: getattr(other, f.attname) for f in model._meta.concrete_fields
+            }
+            for name in related:
+                assert getattr(row, name) == getattr(other, name)
+            assert row.case is case
+    assert read[-2] == [] and [p.amount for p in read[-1]] == [Decimal("12.50"), Decimal("25.00")]
 
 
 def test_r_org_7_post_window_ids_are_the_windows_of_the_posts_held_as_a_or_b(hall: Any) -> None:
