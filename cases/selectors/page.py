@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from django.db import connection
 from django.db.models import Field, Model
@@ -31,9 +31,19 @@ M = TypeVar("M", bound=Model)
 Shape = tuple[type[Model], tuple[str, ...], tuple[str, ...]]  # a model, the relations read with it, its order
 
 
-def _shape_parts(shape: Shape) -> tuple[list[str], list[Field], str, list[tuple[str, Field]], str, Layout]:
-    """A shape's columns (aliased t0 for the model, t1… for its relations) with their fields, its joins, its
-    order (expressions and the SQL of each direction), and the layout of its columns."""
+class _Parts(NamedTuple):
+    """A shape written out: its columns (t0 for the model, t1… for its relations) and their fields, its joins,
+    its order (each column with its field, and its direction), and the layout of its columns."""
+
+    columns: list[str]
+    fields: list[Field]
+    joins: str
+    order: list[tuple[str, Field]]
+    directions: list[str]
+    layout: Layout
+
+
+def _parts(shape: Shape) -> _Parts:
     model, related, order_by = shape
     q = connection.ops.quote_name
     opts = model._meta
@@ -50,11 +60,15 @@ def _shape_parts(shape: Shape) -> tuple[list[str], list[Field], str, list[tuple[
             f"ON {alias}.{q(str(target._meta.pk.column))} = t0.{q(str(field.column))}"
         )
     columns, layout = joined_columns(aliased)
-    fields = [f for _alias, m in aliased for f in m._meta.concrete_fields]
     order_fields = [cast(Field, opts.get_field(o.lstrip("-"))) for o in order_by]
-    order = [(f"t0.{q(str(f.column))}", f) for f in order_fields]
-    directions = ["DESC" if o.startswith("-") else "ASC" for o in order_by]
-    return columns, fields, " ".join(joins), order, " ".join(directions), layout
+    return _Parts(
+        columns=columns,
+        fields=[f for _alias, m in aliased for f in m._meta.concrete_fields],
+        joins=" ".join(joins),
+        order=[(f"t0.{q(str(f.column))}", f) for f in order_fields],
+        directions=["DESC" if o.startswith("-") else "ASC" for o in order_by],
+        layout=layout,
+    )
 
 
 def _from(model: type[Model], joins: str) -> str:
@@ -68,44 +82,42 @@ def _rows_sql(
     model: type[Model], related: tuple[str, ...], order_by: tuple[str, ...], vendor: str
 ) -> tuple[str, Layout]:
     del vendor  # part of the key: quoting and converters differ per database
-    columns, _fields, joins, order, directions, layout = _shape_parts((model, related, order_by))
-    ordering = ", ".join(f"{expr} {way}" for (expr, _f), way in zip(order, directions.split(), strict=True))
-    sql = f"SELECT {', '.join(columns)} {_from(model, joins)} ORDER BY {ordering}"  # noqa: S608 - names from the models
-    return sql, layout
+    parts = _parts((model, related, order_by))
+    ordering = ", ".join(
+        f"{expr} {way}" for (expr, _f), way in zip(parts.order, parts.directions, strict=True)
+    )
+    return f"SELECT {', '.join(parts.columns)} {_from(model, parts.joins)} ORDER BY {ordering}", parts.layout  # noqa: S608
+
+
+def _null(field: Field) -> str:
+    """A NULL of `field`'s type: every branch of a UNION gives each column the same type."""
+    return f"CAST(NULL AS {field.cast_db_type(connection)})"
 
 
 @lru_cache(maxsize=64)
 def _together_sql(shapes: tuple[Shape, ...], vendor: str) -> tuple[str, list[tuple[int, int, Layout]]]:
     """One statement for the rows of several shapes: a branch per shape (UNION ALL), each row led by its
     shape's number, each shape's columns and order in their own places (typed NULLs in the others), ordered
-    by shape and then by each shape's order. With the statement, where each shape's columns lie."""
+    by shape and then by each shape's order. With the statement, where each shape's columns lie in a row."""
     del vendor
-    parts = [_shape_parts(shape) for shape in shapes]
-    widths = [len(columns) for columns, *_rest in parts]
-    orders = [len(order) for _c, _f, _j, order, _d, _l in parts]
+    parts = [_parts(shape) for shape in shapes]
     placed: list[tuple[int, int, Layout]] = []
-    start = 1
-    for width, (_c, _f, _j, _o, _d, layout) in zip(widths, parts, strict=True):
-        placed.append((start, start + width, layout))
-        start += width
-    order_start = start
+    start = 1  # after the shape's number
+    for part in parts:
+        placed.append((start, start + len(part.columns), part.layout))
+        start += len(part.columns)
     branches = []
-    for n, ((model, _related, _order_by), (_own, _fields, joins, _order, _d, _l)) in enumerate(
-        zip(shapes, parts, strict=True)
-    ):
+    for n, (model, _related, _order_by) in enumerate(shapes):
         values = [str(n)]
-        for m, (columns, fields, _joins, _orders, _ways, _layout) in enumerate(parts):
-            values += columns if m == n else [f"CAST(NULL AS {f.cast_db_type(connection)})" for f in fields]
-        for m, (_columns, _fields2, _joins, order, _ways, _layout) in enumerate(parts):
-            values += [
-                expr if m == n else f"CAST(NULL AS {field.cast_db_type(connection)})" for expr, field in order
-            ]
-        branches.append(f"SELECT {', '.join(values)} {_from(model, joins)}")  # noqa: S608 - names from the models
-    positions = ["1"]
-    at = order_start
-    for count, (_c, _f, _j, _o, directions, _l) in zip(orders, parts, strict=True):
-        positions += [f"{at + i + 1} {way}" for i, way in enumerate(directions.split())]
-        at += count
+        for m, part in enumerate(parts):
+            values += part.columns if m == n else [_null(f) for f in part.fields]
+        for m, part in enumerate(parts):
+            values += [expr if m == n else _null(field) for expr, field in part.order]
+        branches.append(f"SELECT {', '.join(values)} {_from(model, parts[n].joins)}")  # noqa: S608
+    positions = ["1"]  # ORDER BY positions count from 1: the shape's number, then the columns
+    for part in parts:
+        positions += [f"{start + i + 1} {way}" for i, way in enumerate(part.directions)]
+        start += len(part.order)
     return f"{' UNION ALL '.join(branches)} ORDER BY {', '.join(positions)}", placed
 
 
