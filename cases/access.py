@@ -123,9 +123,9 @@ def case_for_user(user: Any, pk: int, *, with_timer: bool = False) -> Case:
     case. The row is read by its key with a statement written once per process (`common.sql.select_one`),
     then its scope is checked. Its version, immutable once published (R-CAT-3), comes with its materials,
     fees and steps from the process's store (`catalog.selectors.published_version`), as the services take it."""
-    return _visible_case(user, pk, (*_CASE_PAGE_RELATED, "timer") if with_timer else _CASE_PAGE_RELATED, ())[
-        0
-    ]
+    related = (*_CASE_PAGE_RELATED, "timer") if with_timer else _CASE_PAGE_RELATED
+    case, _answers = _visible_case(user, pk, related, ())
+    return case
 
 
 def case_page_for_user(user: Any, pk: int) -> tuple[Case, list[bool]]:

@@ -23,7 +23,17 @@ from common.sql import Layout, joined_columns, joined_instances
 from workdays.models import TimerSpan
 from workdays.timers import no_spans
 
-from ..models import Case, CaseStep, Extension, ExtensionRequest, Notice, Payment, Suspension, Visit
+from ..models import (
+    Case,
+    CaseEvent,
+    CaseStep,
+    Extension,
+    ExtensionRequest,
+    Notice,
+    Payment,
+    Suspension,
+    Visit,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -213,6 +223,10 @@ PAGE_LISTS: dict[type[Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
     Payment: (("fee", "recorded_by"), ("paid_at", "id")),
     Visit: (("responsible", "recorded_by"), ("at", "id")),
 }
+
+
+# The history as the case page lists it: each event with its actor, in the chain's order.
+HISTORY: Shape = (CaseEvent, ("actor",), ("seq", "id"))
 
 
 # The questions `page_lists` asks, as `common.sql.select_one_probed` asks them with the case's row (joined with

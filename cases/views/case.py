@@ -61,7 +61,7 @@ from ..models import (
 from ..selectors.actions import acting_of, available_actions, staff_of
 from ..selectors.clock import clock_view, reported_spans, stored_warning
 from ..selectors.intake import CHECKS, case_checklist
-from ..selectors.page import Shape, page_lists
+from ..selectors.page import HISTORY, page_lists
 
 # How the history names each action (R-CASE-10).
 EVENT_LABELS: dict[str, Any] = {
@@ -121,10 +121,6 @@ def _clock(case: Case, today: Any, suspensions: list[Suspension]) -> dict[str, A
         "running": running,
         "reports": reported_spans(case),
     }
-
-
-# The history as the page lists it: each event with its actor, in the chain's order.
-HISTORY: Shape = (CaseEvent, ("actor",), ("seq", "id"))
 
 
 def _events(events: list[CaseEvent]) -> list[dict[str, Any]]:

@@ -341,6 +341,19 @@ def test_r_org_1_case_for_user_sees_exactly_the_cases_of_cases_for_user(hall: An
     assert with_timer.timer_id == ours.timer_id
 
 
+def _same_rows(
+    model: Any, related: tuple[str, ...], case: Case, rows: list[Any], expected: list[Any]
+) -> None:
+    """`rows` are `expected`, column by column and relation by relation, each with `case` itself."""
+    for row, other in zip(rows, expected, strict=True):
+        assert {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields} == {
+            f.attname: getattr(other, f.attname) for f in model._meta.concrete_fields
+        }
+        for name in related:
+            assert getattr(row, name) == getattr(other, name)
+        assert row.case is case
+
+
 def test_r_case_10_the_case_pages_rows_are_the_rows_the_orm_read(hall: Any) -> None:
     item = make_published_item(hall.center, hall.department, post=hall.post, fees=2)
     case = make_case(window=hall.window, item=item, received_by=hall.clerk, responsible=hall.clerk)
@@ -392,13 +405,7 @@ def test_r_case_10_the_case_pages_rows_are_the_rows_the_orm_read(hall: Any) -> N
         expected = list(queryset.order_by(*order))
         found = rows_of_case(model, case, related=related, order_by=order)
         assert len(found) == len(expected) and found == expected, model
-        for row, orm in zip(found, expected, strict=True):
-            assert {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields} == {
-                f.attname: getattr(orm, f.attname) for f in model._meta.concrete_fields
-            }
-            for name in related:
-                assert getattr(row, name) == getattr(orm, name)
-            assert row.case is case
+        _same_rows(model, related, case, found, expected)
     assert [p.amount for p in rows_of_case(Payment, case, related=("fee",), order_by=("paid_at",))] == [
         Decimal("25.00"),
         Decimal("12.50"),
@@ -413,13 +420,7 @@ def test_r_case_10_the_case_pages_rows_are_the_rows_the_orm_read(hall: Any) -> N
     for (model, related, order), rows in zip(together, read, strict=True):
         alone = rows_of_case(model, case, related=related, order_by=order)
         assert [r.pk for r in rows] == [r.pk for r in alone], (model, order)
-        for row, other in zip(rows, alone, strict=True):
-            assert {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields} == {
-                f.attname: getattr(other, f.attname) for f in model._meta.concrete_fields
-            }
-            for name in related:
-                assert getattr(row, name) == getattr(other, name)
-            assert row.case is case
+        _same_rows(model, related, case, rows, alone)
     assert read[-2] == [] and [p.amount for p in read[-1]] == [Decimal("12.50"), Decimal("25.00")]
 
 
