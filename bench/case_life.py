@@ -33,8 +33,9 @@ median of the rounds' own ratios (the two figures of a ratio measured within sec
    value it has (`SET col = col`), so that the services' next numbers are left as they were.
 
 Outside the timed part, a few more lives are counted with `CaptureQueriesContext`: SQL statements per
-transition besides BEGIN/COMMIT, by kind of transition, with SAVEPOINT/RELEASE counted apart, and the
-commits per transition. The work happens in the scratch database `govhall_hb_life` on the PostgreSQL server
+transition besides BEGIN/COMMIT, by kind of transition, with SAVEPOINT/RELEASE counted apart, the
+commits per transition, and how many of the statements were sent together with the case's lock in one round
+trip (`common.sql.rows_together`; the bare write sends each of its statements alone). The work happens in the scratch database `govhall_hb_life` on the PostgreSQL server
 (BENCH_POSTGRES_URL, or DATABASE_URL when it is PostgreSQL), dropped, created and migrated afresh for every
 run so that runs start from the same state, in a child process whose DATABASE_URL names it.
 
@@ -211,20 +212,30 @@ class Statements:
     statements: Counter[str] = field(default_factory=Counter)
     savepoints: Counter[str] = field(default_factory=Counter)
     commits: Counter[str] = field(default_factory=Counter)
+    # Statements sent together (`common.sql.rows_together` on PostgreSQL: one round trip a batch), and batches.
+    batched: Counter[str] = field(default_factory=Counter)
+    batches: Counter[str] = field(default_factory=Counter)
 
     @contextmanager
     def __call__(self, kind: str) -> Iterator[None]:
         from django.db import connections
         from django.test.utils import CaptureQueriesContext
 
+        from common import sql as common_sql
+
         connection = connections["default"]
         with (
             CaptureQueriesContext(connection) as queries,
             mock.patch.object(connection, "commit", wraps=connection.commit) as commit,
+            mock.patch.object(common_sql, "rows_together", wraps=common_sql.rows_together) as together,
         ):
             yield
         self.calls[kind] += 1
         self.commits[kind] += commit.call_count
+        for call in together.call_args_list:
+            if len(call.args[0]) > 1:
+                self.batched[kind] += len(call.args[0])
+                self.batches[kind] += 1
         for query in queries.captured_queries:
             sql = query["sql"].lstrip().upper()
             if sql in FRAME_SQL:
@@ -654,6 +665,10 @@ def worker() -> None:
     by_kind = ", ".join(f"{kind} {counted.per(counted.statements, kind):.1f}" for kind in KINDS)
     savepoints = ", ".join(f"{kind} {counted.per(counted.savepoints, kind):.1f}" for kind in KINDS)
     commits = counted.per(counted.commits)
+    batched = ", ".join(
+        f"{kind} {counted.per(counted.batched, kind):.0f} in {counted.per(counted.batches, kind):.0f}"
+        for kind in KINDS
+    )
     rows = {kind: len(probe.writes[kind]) for kind in KINDS}
     statements = counted.per(counted.statements)
     if peer_rates:
@@ -683,7 +698,9 @@ def worker() -> None:
             else ""
         )
         + f" per s); SAVEPOINT/RELEASE per transition besides the statements: {savepoints}; "
-        f"{commits:.2f} commits per transition (counted on {COUNTED_LIVES} more lives)"
+        f"{commits:.2f} commits per transition (counted on {COUNTED_LIVES} more lives); "
+        f"{counted.per(counted.batched):.1f} of the statements per transition sent together with the case's "
+        f"lock, in {counted.per(counted.batches):.1f} round trips (by kind: {batched})"
     )
     print(
         f"case life: {sum(rows.values())} rows written per case life "

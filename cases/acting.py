@@ -81,6 +81,7 @@ class Acting:
         moment: datetime,
         case: Case | None = None,
         steps: list[CaseStep] | None = None,
+        facts: ActingFacts | None = None,
     ) -> None:
         self.actor = actor
         self.window = window
@@ -89,13 +90,29 @@ class Acting:
         self.case = case
         if steps is not None:
             self.__dict__["steps"] = steps
+        if facts is not None:  # read by the caller already (with the case's lock): the same query's answer
+            self.__dict__["facts"] = facts
         self._once: dict[str, Any] = {}
 
     @classmethod
     def on_case(
-        cls, *, actor: StaffProfile, case: Case, moment: datetime, steps: list[CaseStep] | None = None
+        cls,
+        *,
+        actor: StaffProfile,
+        case: Case,
+        moment: datetime,
+        steps: list[CaseStep] | None = None,
+        facts: ActingFacts | None = None,
     ) -> Acting:
-        return cls(actor=actor, window=case.window, center=case.center, moment=moment, case=case, steps=steps)
+        return cls(
+            actor=actor,
+            window=case.window,
+            center=case.center,
+            moment=moment,
+            case=case,
+            steps=steps,
+            facts=facts,
+        )
 
     def once(self, key: str, read: Callable[[], Any]) -> Any:
         """`read()` the first time `key` is asked, its answer after (facts several rules or actions share)."""
@@ -189,9 +206,17 @@ class Who:
     check: Check
 
     def permit(
-        self, *, actor: StaffProfile, case: Case, at: datetime, steps: list[CaseStep] | None = None
+        self,
+        *,
+        actor: StaffProfile,
+        case: Case,
+        at: datetime,
+        steps: list[CaseStep] | None = None,
+        facts: ActingFacts | None = None,
     ) -> Permit:
-        return self.check(Acting.on_case(actor=actor, case=case, moment=at, steps=steps))
+        """`steps` and `facts`: the case's steps and `acting_facts` of `actor` at the case's window at `at`, when
+        the caller read them already (`cases.services.events.lock_case_with`)."""
+        return self.check(Acting.on_case(actor=actor, case=case, moment=at, steps=steps, facts=facts))
 
     def allows(self, acting: Acting) -> bool:
         try:

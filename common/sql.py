@@ -18,7 +18,7 @@ values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
@@ -68,6 +68,10 @@ def _converters(fields: Sequence[Field], vendor: str) -> Converters:
         backend = connection.ops.get_db_converters(col)
         expression_converters.append(([*backend, *field.get_db_converters(connection)], col))
     return expression_converters
+
+
+# A statement and its parameters (a list for %s, a mapping for %(name)s).
+Statement = tuple[str, Sequence[Any] | Mapping[str, Any]]
 
 
 # A question asked with a row: whether `model` has a row whose foreign key `key` points at the row read (`of`
@@ -149,14 +153,30 @@ def select_one_probed(
     """`select_one`, and in the same statement, for each of `probes` (model, foreign key, None or the name of
     one of `related`), whether that model has a row pointing at the row read or at that relation (an index
     lookup each): the answers in the order of `probes`, all False when there is no such row."""
+    instance, answers, _rows = select_one_with(
+        model, pk, related=related, probes=probes, for_update=for_update
+    )
+    return instance, answers
+
+
+def select_one_with(
+    model: type[M],
+    pk: Any,
+    *,
+    related: Iterable[str] = (),
+    probes: Sequence[Probe] = (),
+    for_update: bool = False,
+    also: Sequence[Statement] = (),
+) -> tuple[M | None, list[bool], list[list[tuple[Any, ...]]]]:
+    """`select_one_probed`, and the rows of the reads `also`, sent with it (`rows_together`): after it, so that
+    they run under its lock."""
     db = _db()
     vendor = db.vendor
     sql, layout = _select(model, tuple(related), for_update, vendor, tuple(probes))
-    with db.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
+    found, *rows = rows_together([(sql, [pk]), *also])
+    row = found[0] if found else None
     if row is None:
-        return None, [False] * len(probes)
+        return None, [False] * len(probes), rows
     answers = [bool(found) for found in row[len(row) - len(probes) :]] if probes else []
     offset = 0
     instance: Any = None
@@ -168,7 +188,34 @@ def select_one_probed(
             instance = obj
         else:
             instance._state.fields_cache[name] = obj if obj.pk is not None else None
-    return instance, answers
+    return instance, answers, rows
+
+
+def rows_together(statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]]:
+    """The rows of each of `statements`, in their order. On PostgreSQL they travel together (psycopg's pipeline
+    mode: the server runs them in order, and the client waits for the answers once instead of once per
+    statement — with the transaction's BEGIN too, when they are its first statements); elsewhere one after
+    another. For reads whose parameters do not depend on each other's answers: a statement that fails fails
+    the ones after it. Each is a statement of its own, logged and counted as any other."""
+    db = _db()
+    if len(statements) < 2 or db.vendor != "postgresql":
+        out = []
+        for text, params in statements:
+            with db.cursor() as cursor:
+                cursor.execute(text, params)
+                out.append(cursor.fetchall())
+        return out
+    db.ensure_connection()
+    cursors = [db.cursor() for _statement in statements]
+    try:
+        with db.wrap_database_errors, db.connection.pipeline():
+            for cursor, (text, params) in zip(cursors, statements, strict=True):
+                cursor.execute(text, params)
+        # The end of the pipeline sent them with a Sync and received every answer: one wait in all.
+        return [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 @lru_cache(maxsize=1024)
@@ -449,19 +496,32 @@ def _instances(model: type[M], db: Any, sql: str, params: Sequence[Any]) -> list
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    return instances_of(model, rows)
+
+
+def instances_of(model: type[M], rows: Iterable[Sequence[Any]]) -> list[M]:
+    """Rows of all the model's columns (as `where_statement` reads them) as the instances the ORM would build."""
+    db = _db()
     converters = _model_converters(model, db.vendor)
     attnames = [f.attname for f in _fields(model)]
     return [model.from_db(db.alias, attnames, _convert(row, converters, db)) for row in rows]
 
 
-def select_where(model: type[M], *, order_by: Sequence[str] = (), **equals: Any) -> list[M]:
-    """The rows of `model` whose columns equal `equals` (field names or attnames: `case_id=5`), in the order of
-    `order_by` (field names, "-" for descending) — the ORM's `filter(...).order_by(...)` for plain equalities."""
+def where_statement(model: type[Model], *, order_by: Sequence[str] = (), **equals: Any) -> Statement:
+    """The statement of `select_where`, to read with others (`rows_together`; `instances_of` its rows)."""
     db = _db()
     names = tuple(equals)
     sql, fields = _where_sql(model, names, tuple(order_by), db.vendor)
-    params = [f.get_db_prep_value(equals[n], db, prepared=False) for n, f in zip(names, fields, strict=True)]
-    return _instances(model, db, sql, params)
+    return sql, [
+        f.get_db_prep_value(equals[n], db, prepared=False) for n, f in zip(names, fields, strict=True)
+    ]
+
+
+def select_where(model: type[M], *, order_by: Sequence[str] = (), **equals: Any) -> list[M]:
+    """The rows of `model` whose columns equal `equals` (field names or attnames: `case_id=5`), in the order of
+    `order_by` (field names, "-" for descending) — the ORM's `filter(...).order_by(...)` for plain equalities."""
+    sql, params = where_statement(model, order_by=order_by, **equals)
+    return _instances(model, _db(), sql, cast(Sequence[Any], params))
 
 
 def select_rows(model: type[M], where: str, params: Sequence[Any]) -> list[M]:

@@ -65,7 +65,7 @@ from ..models import (
     Suspension,
 )
 from ..selectors.clock import REPORT_ACTIONS, REPORT_RETURNED, REPORTED_UP, report_spans_from
-from .events import case_change, case_moment, lock_case
+from .events import case_change, case_moment, lock_case, lock_case_as
 from .notice_delivery import notice_delivery_record
 from .numbering import next_number
 
@@ -277,8 +277,8 @@ def special_procedure_start(
     at = case_moment(at)
     reason = (reason or "").strip()
     with transaction.atomic():
-        case = lock_case(case, expected_revision=expected_revision)
-        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
+        case, permit = lock_case_as(WINDOW, case, actor=actor, at=at, expected_revision=expected_revision)
+        acting_as = permit.acting_as
         if case.state != CaseState.ACCEPTED:
             raise RuleViolation("R-CLK-4", _("只有已受理、正在办理的办件可以启动特别程序。"))
         if kind not in (case.version.special_procedures or []):
@@ -392,8 +392,8 @@ def special_procedure_end(
     at = case_moment(at)
     result = (result or "").strip()
     with transaction.atomic():
-        case = lock_case(case, expected_revision=expected_revision)
-        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
+        case, permit = lock_case_as(WINDOW, case, actor=actor, at=at, expected_revision=expected_revision)
+        acting_as = permit.acting_as
         suspension = _open_suspension(case) if case.state == CaseState.SUSPENDED else None
         if suspension is None:
             raise RuleViolation("R-CLK-4", _("该办件没有正在进行的特别程序。"))
@@ -618,8 +618,14 @@ def extension_approve(
     applicant is told now), then the limit is extended and the extension notice issued."""
     at = case_moment(at)
     with transaction.atomic():
-        case = lock_case(extension_request.case, expected_revision=expected_revision)
-        acting_as = EXTENSION_APPROVER.permit(actor=actor, case=case, at=at).acting_as
+        case, permit = lock_case_as(
+            EXTENSION_APPROVER,
+            extension_request.case,
+            actor=actor,
+            at=at,
+            expected_revision=expected_revision,
+        )
+        acting_as = permit.acting_as
         request = _pending(extension_request)
         calendar, today = _check_extension(case, days=request.days, reason=request.reason, at=at)
         return _extension_grant(
@@ -646,8 +652,14 @@ def extension_refuse(
     at = case_moment(at)
     reason = (reason or "").strip()
     with transaction.atomic():
-        case = lock_case(extension_request.case, expected_revision=expected_revision)
-        acting_as = EXTENSION_APPROVER.permit(actor=actor, case=case, at=at).acting_as
+        case, permit = lock_case_as(
+            EXTENSION_APPROVER,
+            extension_request.case,
+            actor=actor,
+            at=at,
+            expected_revision=expected_revision,
+        )
+        acting_as = permit.acting_as
         request = _pending(extension_request)
         if not reason:
             raise RuleViolation("R-CLK-5", _("请写明不予批准的理由。"), field="reason")
@@ -679,8 +691,10 @@ def extension_file(
     `expected_revision` (the case changed since the page or client read it) is a conflict."""
     at = case_moment(at)
     with transaction.atomic():
-        case = lock_case(extension.case, expected_revision=expected_revision)
-        acting_as = COORDINATION.permit(actor=actor, case=case, at=at).acting_as
+        case, permit = lock_case_as(
+            COORDINATION, extension.case, actor=actor, at=at, expected_revision=expected_revision
+        )
+        acting_as = permit.acting_as
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
         if extension.filed_at is not None:
             raise RuleViolation("R-CLK-5", _("该延期已备案。"))
@@ -713,8 +727,8 @@ def case_report_up(
     at = case_moment(at)
     authority = (authority or "").strip()
     with transaction.atomic():
-        case = lock_case(case, expected_revision=expected_revision)
-        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
+        case, permit = lock_case_as(WINDOW, case, actor=actor, at=at, expected_revision=expected_revision)
+        acting_as = permit.acting_as
         if case.case_type != CaseType.REPORTED:
             raise RuleViolation("R-CASE-5", _("只有报批件需要上报上级机关。"))
         if case.state != CaseState.ACCEPTED or case.deadline is None:
@@ -760,8 +774,8 @@ def case_report_returned(
     the working days the file spent with the authority are recorded apart and move the window's deadline."""
     at = case_moment(at)
     with transaction.atomic():
-        case = lock_case(case, expected_revision=expected_revision)
-        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
+        case, permit = lock_case_as(WINDOW, case, actor=actor, at=at, expected_revision=expected_revision)
+        acting_as = permit.acting_as
         spans = report_spans_from(CaseEvent.objects.filter(case=case, action__in=REPORT_ACTIONS))
         if case.state != CaseState.SUSPENDED or not spans or spans[-1][2] is not None:
             raise RuleViolation("R-CASE-5", _("该办件没有在上级机关审批中。"))

@@ -28,10 +28,20 @@ from django.utils import timezone
 from catalog.selectors import published_version
 from common import seal as seals
 from common.errors import Conflict
-from common.sql import deferred, insert, select_one, update_then_insert
+from common.sql import (
+    Statement,
+    deferred,
+    insert,
+    instances_of,
+    select_one_with,
+    update_then_insert,
+    where_statement,
+)
 from org.models import StaffProfile
+from org.services import ActingFacts, acting_facts_of, acting_facts_statement
 
-from ..models import Case, CaseEvent
+from ..acting import Permit, Who
+from ..models import Case, CaseEvent, CaseMaterial, CaseStep
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -104,7 +114,51 @@ def lock_case(case: Case, *, expected_revision: int | None = None) -> Case:
     from `catalog.selectors.published_version`, so that no transition pays for joining them again. Anything
     not carried is read when first used.
     """
-    locked = select_one(Case, case.pk, related=("timer",), for_update=True)
+    return lock_case_with(case, expected_revision=expected_revision).case
+
+
+@dataclass(frozen=True)
+class Locked:
+    """A case locked by `lock_case_with`, and what was read with its lock (None: not asked for, or not known)."""
+
+    case: Case
+    # `org.services.acting_facts` of the actor at the case's window at the moment asked.
+    facts: ActingFacts | None = None
+    steps: list[CaseStep] | None = None  # the case's steps, in order
+    materials: list[CaseMaterial] | None = None  # the case's material rows
+
+
+def lock_case_as(
+    who: Who, case: Case, *, actor: StaffProfile, at: datetime, expected_revision: int | None = None
+) -> tuple[Case, Permit]:
+    """`lock_case`, then the rule `who` asked for `actor` at `at` (its refusal raised): the facts it asks read
+    in the same round trip as the lock (`lock_case_with`)."""
+    locked = lock_case_with(case, expected_revision=expected_revision, actor=actor, at=at)
+    return locked.case, who.permit(actor=actor, case=locked.case, at=at, facts=locked.facts)
+
+
+def lock_case_with(
+    case: Case,
+    *,
+    expected_revision: int | None = None,
+    actor: StaffProfile | None = None,
+    at: datetime | None = None,
+    steps: bool = False,
+    materials: bool = False,
+) -> Locked:
+    """`lock_case`, and what the service will read next, sent in the same round trip as the lock and read under
+    it (`common.sql.rows_together`): the facts the rules of who may act ask about `actor` at `at` (when the
+    caller's instance carries its window: a case whose window has changed under the lock gets none, and its
+    rules read them again), the case's steps, its material rows."""
+    also: list[Statement] = []
+    window = case._state.fields_cache.get("window")
+    if actor is not None and at is not None and window is not None and window.pk == case.window_id:
+        also.append(acting_facts_statement(actor, window, at))
+    if steps:
+        also.append(where_statement(CaseStep, case_id=case.pk, order_by=("order", "id")))
+    if materials:
+        also.append(where_statement(CaseMaterial, case_id=case.pk))
+    locked, _answers, rows = select_one_with(Case, case.pk, related=("timer",), for_update=True, also=also)
     if locked is None:
         raise Case.DoesNotExist()
     if expected_revision is not None and locked.revision != expected_revision:
@@ -120,7 +174,19 @@ def lock_case(case: Case, *, expected_revision: int | None = None) -> Case:
         if center is not None and center.pk == locked.center_id:
             locked._state.fields_cache["center"] = center
     locked._state.fields_cache["version"] = published_version(locked.version_id)
-    return locked
+    read = iter(rows)
+    facts = None
+    if len(rows) > steps + materials:
+        assert actor is not None
+        facts = acting_facts_of(actor, next(read))
+        if locked.window_id != case.window_id:
+            facts = None  # moved to another window meanwhile: the rules ask about that one
+    return Locked(
+        case=locked,
+        facts=facts,
+        steps=instances_of(CaseStep, next(read)) if steps else None,
+        materials=instances_of(CaseMaterial, next(read)) if materials else None,
+    )
 
 
 def _event(

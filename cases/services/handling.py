@@ -45,7 +45,7 @@ from ..models import (
     Visit,
 )
 from . import clock
-from .events import case_change, case_moment, case_write, lock_case
+from .events import case_change, case_moment, case_write, lock_case_as, lock_case_with
 from .numbering import next_number
 
 # Fixed texts of the decision notices (R-CASE-7). They are part of a legal document, kept as issued.
@@ -105,11 +105,17 @@ def _accepted_moment(case: Case) -> datetime:
     return moment or case.received_at
 
 
-def _plan(case: Case, at: datetime | None, *, new: bool = False) -> list[CaseStep]:
+def _plan(
+    case: Case, at: datetime | None, *, new: bool = False, read: list[CaseStep] | None = None
+) -> list[CaseStep]:
     """The case's steps in order, with each post (planned from the item version the first time; `new`: the
-    case is being accepted and has none yet, so they are not looked for)."""
+    case is being accepted and has none yet, so they are not looked for; `read`: the caller has read them)."""
     if not new:
-        existing = sql.select_where(CaseStep, case_id=case.pk, order_by=("order", "id"))
+        existing = (
+            read
+            if read is not None
+            else sql.select_where(CaseStep, case_id=case.pk, order_by=("order", "id"))
+        )
         if existing:
             return existing
     # The published version's steps come with it (`catalog.selectors.published_version`).
@@ -172,10 +178,11 @@ def step_complete(
     """Complete the current step of `case` with an opinion. Only whoever holds the step's post now may do it:
     its A when on duty, or the B covering while A is away, who then acts as A (R-ORG-7)."""
     moment = case_moment(at)
-    case = lock_case(case, expected_revision=expected_revision)
+    locked = lock_case_with(case, expected_revision=expected_revision, actor=actor, at=moment, steps=True)
+    case = locked.case
     _refuse_unless_accepted(case, rule="R-ORG-5", doing=_("办理环节"))
-    steps = _plan(case, None)
-    permit = STEP_HOLDER.permit(actor=actor, case=case, at=moment, steps=steps)
+    steps = _plan(case, None, read=locked.steps)
+    permit = STEP_HOLDER.permit(actor=actor, case=case, at=moment, steps=steps, facts=locked.facts)
     step: CaseStep = permit.detail["step"]
     opinion = _text(opinion)
     if not opinion:
@@ -253,12 +260,15 @@ def case_decide(
     moment (R-ORG-4). False materials are always denied. Returns the numbered decision notice.
     """
     moment = case_moment(at)
-    case = lock_case(case, expected_revision=expected_revision)
+    locked = lock_case_with(case, expected_revision=expected_revision, actor=actor, at=moment, steps=True)
+    case = locked.case
     _refuse_unless_accepted(case, rule="R-CASE-7", doing=_("作出决定"))
     refusal = hooks.decision_refused(case)  # e.g. a joint case before its final inspection (R-PAR-11)
     if refusal is not None:
         raise refusal
-    permit = DECIDER.permit(actor=actor, case=case, at=moment, steps=_plan(case, None))
+    permit = DECIDER.permit(
+        actor=actor, case=case, at=moment, steps=_plan(case, None, read=locked.steps), facts=locked.facts
+    )
     reasons = _text(reasons)
     result_number = _text(result_number)
     result_issuer = _text(result_issuer)
@@ -368,8 +378,8 @@ def payment_record(
     """A payment at the unified payment window against a fee of the case's item version; the amount is the
     published standard times the quantity, never typed by staff (R-CAT-7)."""
     moment = case_moment(at)
-    case = lock_case(case, expected_revision=expected_revision)
-    acting_as = WINDOW.permit(actor=actor, case=case, at=moment).acting_as
+    case, permit = lock_case_as(WINDOW, case, actor=actor, at=moment, expected_revision=expected_revision)
+    acting_as = permit.acting_as
     if case.state not in PAYABLE_STATES:
         raise RuleViolation(
             "R-CAT-7", _("办件当前状态为“%(state)s”，不能收费。") % {"state": _state_label(case.state)}
@@ -451,8 +461,8 @@ def case_deliver(
     """Record the delivery of the decision (window pickup, post or electronic). A delivery after the due
     date is still recorded, and flagged late in the history (R-CASE-8)."""
     moment = case_moment(at)
-    case = lock_case(case, expected_revision=expected_revision)
-    acting_as = WINDOW.permit(actor=actor, case=case, at=moment).acting_as
+    case, permit = lock_case_as(WINDOW, case, actor=actor, at=moment, expected_revision=expected_revision)
+    acting_as = permit.acting_as
     if case.state not in {CaseState.APPROVED, CaseState.DENIED}:
         raise RuleViolation(
             "R-CASE-8",
@@ -488,8 +498,8 @@ def case_archive(
 ) -> Case:
     """Send a delivered case to the archive; it is closed (R-CASE-8)."""
     moment = case_moment(at)
-    case = lock_case(case, expected_revision=expected_revision)
-    acting_as = WINDOW.permit(actor=actor, case=case, at=moment).acting_as
+    case, permit = lock_case_as(WINDOW, case, actor=actor, at=moment, expected_revision=expected_revision)
+    acting_as = permit.acting_as
     if case.state != CaseState.DELIVERED:
         raise RuleViolation(
             "R-CASE-8",
@@ -522,8 +532,8 @@ def case_withdraw(
     """The applicant withdraws the application: an open case closes as withdrawn; a running special
     procedure ends with it (R-CASE-9)."""
     moment = case_moment(at)
-    case = lock_case(case, expected_revision=expected_revision)
-    acting_as = WINDOW.permit(actor=actor, case=case, at=moment).acting_as
+    case, permit = lock_case_as(WINDOW, case, actor=actor, at=moment, expected_revision=expected_revision)
+    acting_as = permit.acting_as
     if case.state in DECIDED_STATES:
         raise RuleViolation("R-CASE-9", _("办件已作出决定，不能撤回。"))
     if case.state not in OPEN_STATES:
@@ -568,8 +578,10 @@ def case_set_priority(
     """Put an open case in the green channel (急事急办、特事特办) with a target shorter than its limit; it then
     shows on the leaders' tracking list (R-CASE-11)."""
     moment = case_moment(at)
-    case = lock_case(case, expected_revision=expected_revision)
-    acting_as = GREEN_CHANNEL.permit(actor=actor, case=case, at=moment).acting_as
+    case, permit = lock_case_as(
+        GREEN_CHANNEL, case, actor=actor, at=moment, expected_revision=expected_revision
+    )
+    acting_as = permit.acting_as
     if not case.is_open:
         raise RuleViolation(
             "R-CASE-11",
@@ -627,8 +639,8 @@ def visit_record(
     """Record an applicant's visit about `case`. For a development-zone enterprise, a second or later visit
     caused by the administration is a shuttle (两头跑), flagged with the staff responsible for it (R-CASE-12)."""
     moment = case_moment(at)
-    case = lock_case(case, expected_revision=expected_revision)
-    acting_as = WINDOW.permit(actor=actor, case=case, at=moment).acting_as
+    case, permit = lock_case_as(WINDOW, case, actor=actor, at=moment, expected_revision=expected_revision)
+    acting_as = permit.acting_as
     purpose = _text(purpose)
     if not purpose or len(purpose) > 200:
         raise RuleViolation("R-CASE-12", _("请填写来访事由（不超过200个字符）。"), field="purpose")

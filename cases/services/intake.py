@@ -53,7 +53,7 @@ from ..models import (
     ReferralMode,
 )
 from . import clock, handling
-from .events import case_change, case_created, case_moment, lock_case
+from .events import case_change, case_created, case_moment, lock_case, lock_case_as, lock_case_with
 from .numbering import next_number, next_numbers
 
 # Online submissions (R-CASE-2): what a file may be, decided by its bytes, never its name (common.files).
@@ -648,8 +648,9 @@ def case_check_materials(
     is recorded as not applicable; a defective material needs a note saying what is wrong."""
     at = case_moment(at)
     with transaction.atomic(), sql.deferred():
-        case = lock_case(case, expected_revision=expected_revision)
-        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
+        locked = lock_case_with(case, expected_revision=expected_revision, actor=actor, at=at, materials=True)
+        case = locked.case
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at, facts=locked.facts).acting_as
         _require_state(case, [CaseState.RECEIVED], _("审查材料"))
         checklist = list(case.version.materials.all())
         by_id = {m.pk: m for m in checklist}
@@ -664,7 +665,8 @@ def case_check_materials(
             except (TypeError, ValueError):
                 raise RuleViolation("R-CASE-2", _("审查结果格式无效。"), field="results") from None
             given[material_id] = (str(status), _text(note))
-        existing = {row.material_id: row for row in sql.select_where(CaseMaterial, case_id=case.pk)}
+        assert locked.materials is not None
+        existing = {row.material_id: row for row in locked.materials}
         rows: dict[int, tuple[str, str]] = {}
         for material in checklist:
             status, note = given.get(material.pk, ("", ""))
@@ -852,8 +854,8 @@ def case_issue_correction(
     naming one that was is the failure to notify at once (未能一次性告知) and is refused (R-CASE-2)."""
     at = case_moment(at)
     with transaction.atomic():
-        case = lock_case(case, expected_revision=expected_revision)
-        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
+        case, permit = lock_case_as(WINDOW, case, actor=actor, at=at, expected_revision=expected_revision)
+        acting_as = permit.acting_as
         _require_state(case, [CaseState.RECEIVED], _("出具补正告知书"))
         _refuse_once_deemed(case, at, doing=_("出具补正告知书，请予受理"))
         if not _checked_since_receipt(case):
@@ -921,8 +923,8 @@ def case_resubmit(
     """The applicant brought the corrected materials: back to received, for a new check."""
     at = case_moment(at)
     with transaction.atomic():
-        case = lock_case(case, expected_revision=expected_revision)
-        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
+        case, permit = lock_case_as(WINDOW, case, actor=actor, at=at, expected_revision=expected_revision)
+        acting_as = permit.acting_as
         _require_state(case, [CaseState.AWAITING_CORRECTION], _("登记补正材料"))
         case_change(
             case=case,
@@ -962,8 +964,8 @@ def case_refuse(
     if not competent_authority:
         raise RuleViolation("R-CASE-4", _("请写明有权受理的窗口或机关。"), field="competent_authority")
     with transaction.atomic():
-        case = lock_case(case, expected_revision=expected_revision)
-        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
+        case, permit = lock_case_as(WINDOW, case, actor=actor, at=at, expected_revision=expected_revision)
+        acting_as = permit.acting_as
         if case.state not in {CaseState.RECEIVED, CaseState.AWAITING_CORRECTION}:
             raise RuleViolation(
                 "R-CASE-4",
@@ -1102,8 +1104,9 @@ def case_accept(
     """Accept a received case whose every required material is present; return the acceptance receipt."""
     at = case_moment(at)
     with transaction.atomic(), sql.deferred():
-        case = lock_case(case, expected_revision=expected_revision)
-        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
+        locked = lock_case_with(case, expected_revision=expected_revision, actor=actor, at=at, materials=True)
+        case = locked.case
+        acting_as = WINDOW.permit(actor=actor, case=case, at=at, facts=locked.facts).acting_as
         _require_state(case, [CaseState.RECEIVED], _("受理"))
         if deemed_accepted_by(case, timezone.localdate(at)):
             # Accepted in law already, as of the day the materials came in (R-CASE-3): the acceptance records it.
@@ -1119,7 +1122,8 @@ def case_accept(
             raise RuleViolation("R-CAT-6", _("事项已取消或停止受理，不能受理新的申请。"))
         if not _checked_since_receipt(case):
             raise RuleViolation("R-CASE-2", _("请先审查本次提交的全部材料，再予受理。"))
-        rows = sql.select_where(CaseMaterial, case_id=case.pk)
+        rows = locked.materials
+        assert rows is not None
         statuses = {row.material_id: row.status for row in rows}
         blocking = [
             m.name

@@ -14,7 +14,7 @@ from org.models import StaffProfile
 
 from ..acting import WINDOW
 from ..models import Notice, NoticeKind
-from .events import case_change, case_moment, lock_case
+from .events import case_change, case_moment, lock_case_as
 
 DELIVERY_METHOD_MAX = 20
 
@@ -56,8 +56,10 @@ def notice_delivery_record(
     if len(method) > DELIVERY_METHOD_MAX:
         raise RuleViolation(rule, _("送达方式过长（最多20个字）。"), field="method")
     with transaction.atomic():
-        case = lock_case(notice.case, expected_revision=expected_revision)
-        acting_as = WINDOW.permit(actor=actor, case=case, at=at).acting_as
+        case, permit = lock_case_as(
+            WINDOW, notice.case, actor=actor, at=at, expected_revision=expected_revision
+        )
+        acting_as = permit.acting_as
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if kinds is not None and notice.kind not in kinds:
             labels = "、".join(str(NoticeKind(kind).label) for kind in sorted(kinds))

@@ -6,11 +6,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from cases.acting import WINDOW
-from cases.models import Case, CaseEvent, CaseState, NoticeKind
+from cases.models import Case, CaseEvent, CaseMaterial, CaseState, CaseStep, NoticeKind
 from cases.services import clock as clock_services
 from cases.services import handling, intake
+from cases.services.events import Locked, lock_case_as, lock_case_with
 from common.errors import PermissionDenied, RuleViolation
 from org.models import PostHolding
 from org.services import acting_capacity, acting_facts, holder_at, is_on_duty
@@ -138,6 +140,47 @@ def test_r_org_7_acting_facts_agree_with_capacity_and_duty_read_apart(hall: Any)
     assert acting_facts(outside_b, hall.window, moment) == acting_facts(outside_b, hall.window, moment)
     assert acting_facts(outside_b, hall.window, moment).on_duty is False
     assert acting_facts(hall.clerk, hall.window, moment).holders == {hall.post.pk: None}  # nobody on duty
+
+
+def test_r_org_7_what_is_read_with_the_case_lock_is_what_is_read_alone(
+    hall: Any, django_assert_num_queries: Any
+) -> None:
+    """The facts about the actor, the steps and the material rows a service reads in the same round trip as
+    the case's lock (`lock_case_with`) are those read one by one — person by person, with A on leave."""
+    case = make_case(window=hall.window, item=_item(hall), received_by=hall.clerk)
+    handling.case_steps_plan(case=case, at=at(MONDAY, 9))
+    for material in case.version.materials.all():
+        CaseMaterial.objects.create(
+            case=case, material=material, status="present", checked_at=at(MONDAY, 9), checked_by=hall.clerk
+        )
+    moment = at(MONDAY, 10)
+    on_leave(hall.clerk, MONDAY)
+    with transaction.atomic():
+        lock_case_with(case)  # the published version, immutable, is read once per process
+    for person in (hall.clerk, hall.backup, hall.chief, hall.other_clerk, hall.supervision):
+        with transaction.atomic(), django_assert_num_queries(4):  # lock, facts, steps, materials
+            locked = lock_case_with(case, actor=person, at=moment, steps=True, materials=True)
+        assert locked.facts == acting_facts(person, hall.window, moment), person.name
+        assert locked.steps == list(CaseStep.objects.filter(case=case).order_by("order", "id"))
+        assert [s.post_id for s in locked.steps] == [hall.post.pk]
+        assert locked.materials == list(CaseMaterial.objects.filter(case=case)) and len(locked.materials) == 2
+    with transaction.atomic(), django_assert_num_queries(1):  # nothing asked: the lock alone
+        assert lock_case_with(case) == Locked(case=case)
+
+
+def test_r_org_7_a_case_moved_to_another_window_under_the_lock_is_judged_at_its_new_window(hall: Any) -> None:
+    """The facts read with the lock are about the window the caller's instance names; when the case has moved
+    meanwhile they are dropped, and the rule asks about the case's window as the lock read it."""
+    stale = make_case(window=hall.window, item=_item(hall), received_by=hall.clerk, state=CaseState.RECEIVED)
+    Case.objects.filter(pk=stale.pk).update(window=hall.other_window)
+    moment = at(MONDAY, 10)
+    with transaction.atomic():
+        assert lock_case_with(stale, actor=hall.clerk, at=moment).facts is None
+    with transaction.atomic(), pytest.raises(PermissionDenied):
+        lock_case_as(WINDOW, stale, actor=hall.clerk, at=moment)
+    with transaction.atomic():
+        case, permit = lock_case_as(WINDOW, stale, actor=hall.other_clerk, at=moment)
+    assert (case.window_id, permit.acting_as) == (hall.other_window.pk, "")
 
 
 # --- every event says A, B or by role -----------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import pytest
 
 from common import sql
@@ -189,3 +191,43 @@ def test_a_deferred_block_of_many_writes_writes_what_the_writes_say() -> None:
     ]
     stored = Window.objects.filter(center=center).values_list("number", "department_id", "name")
     assert sorted(stored) == sorted((w.number, w.department_id, w.name) for w in windows)
+
+
+def test_rows_together_reads_each_statement_as_it_reads_alone_in_order_and_logs_each(
+    django_assert_num_queries: object,
+) -> None:
+    from django.db import transaction
+
+    center = make_center()
+    department = make_department(center, name="甲科")
+    window = make_window(center, department)
+    statements = [
+        sql.where_statement(Department, center_id=center.pk, order_by=("name",)),
+        sql.where_statement(Window, department_id=department.pk),
+        sql.where_statement(Window, department_id=department.pk + 10_000),
+    ]
+    for atomic in (False, True):  # in a transaction, its BEGIN travels with them on PostgreSQL
+        with transaction.atomic() if atomic else nullcontext(), django_assert_num_queries(3):  # type: ignore[operator]
+            got = sql.rows_together(statements)
+        assert [sql.instances_of(Department, got[0]), sql.instances_of(Window, got[1]), got[2]] == [
+            [department],
+            [window],
+            [],
+        ]
+        assert sql.instances_of(Window, got[1])[0].number == window.number
+
+
+def test_rows_together_a_failing_statement_fails_the_block_and_the_connection_goes_on() -> None:
+    from django.db import DatabaseError, transaction
+
+    center = make_center()
+    statements = [
+        sql.where_statement(Department, center_id=center.pk),
+        ("SELECT no_such_column FROM org_department", []),
+        sql.where_statement(Department, center_id=center.pk),
+    ]
+    with pytest.raises(DatabaseError), transaction.atomic():
+        make_department(center, name="不会留下")
+        sql.rows_together(statements)
+    assert not Department.objects.filter(center=center).exists()  # rolled back, and the connection answers
+    assert sql.rows_together(statements[:1] * 2) == [[], []]

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
+from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
@@ -255,16 +256,28 @@ def _acting_sql() -> str:
 def acting_facts(staff: StaffProfile, window: Window, moment: datetime) -> ActingFacts:
     """`acting_capacity`, `is_on_duty` and the window roles of `staff` at `window` at `moment`, in one query
     (the case services ask all three on every transition)."""
-    params = {
+    text, params = acting_facts_statement(staff, window, moment)
+    with connection.cursor() as cursor:
+        cursor.execute(text, params)
+        return acting_facts_of(staff, cursor.fetchall())
+
+
+def acting_facts_statement(
+    staff: StaffProfile, window: Window, moment: datetime
+) -> tuple[str, dict[str, Any]]:
+    """The query of `acting_facts`, for a caller that sends it with other reads (`common.sql.rows_together`);
+    `acting_facts_of` its rows."""
+    return _acting_sql(), {
         "m": connection.ops.adapt_datetimefield_value(moment),
         "w": window.pk,
         "s": staff.pk,
         "u": staff.user_id or 0,
         "c": window.center_id,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_acting_sql(), params)
-        rows = cursor.fetchall()
+
+
+def acting_facts_of(staff: StaffProfile, rows: Iterable[Sequence[Any]]) -> ActingFacts:
+    """The facts the rows of `acting_facts_statement` say about `staff`."""
     on_duty = False
     roles: set[str] = set()
     posts: dict[int, list[tuple[int, str, int, int, bool, bool]]] = {}
