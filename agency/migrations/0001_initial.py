@@ -10,10 +10,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('cases', '0014_case_center_decided'),
         ('catalog', '0003_material_files_random_names'),
         ('org', '0006_absence_cover'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -39,6 +39,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '全程代办项目',
                 'verbose_name_plural': '全程代办项目',
                 'ordering': ['-proposed_at', '-id'],
+                'indexes': [models.Index(fields=['center', 'state'], name='agencyproject_center_state')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('scope', 'major_project'), _negated=True), models.Q(('designation_number', ''), _negated=True), _connector='OR'), name='agencyproject_major_has_designation'), models.CheckConstraint(condition=models.Q(('state', 'proposed'), ('confirmed_at__isnull', False), _connector='OR'), name='agencyproject_confirmed_has_time')],
             },
         ),
         migrations.CreateModel(
@@ -80,6 +82,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '代办证照',
                 'verbose_name_plural': '代办证照',
                 'ordering': ['project', 'id'],
+                'indexes': [models.Index(fields=['project', 'stage'], name='agencylicence_project_stage')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('stage', 'issued'), _negated=True), models.Q(models.Q(('licence_number', ''), _negated=True), ('issued_on__isnull', False)), _connector='OR'), name='agencylicence_issued_has_number'), models.UniqueConstraint(fields=('project', 'name', 'window'), name='agencylicence_once')],
             },
         ),
         migrations.CreateModel(
@@ -105,6 +109,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '代办任务',
                 'verbose_name_plural': '代办任务',
                 'ordering': ['project', 'assigned_at', 'id'],
+                'indexes': [models.Index(fields=['window', 'state'], name='agencytask_window_state')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('state', 'assigned'), ('taken_at__isnull', False), _connector='OR'), name='agencytask_taken_has_time'), models.CheckConstraint(condition=models.Q(('due_days__gte', 1)), name='agencytask_due_days')],
             },
         ),
         migrations.CreateModel(
@@ -126,6 +132,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '代办延误记录',
                 'verbose_name_plural': '代办延误记录',
                 'ordering': ['project', 'recorded_at', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('member__isnull', False), ('window__isnull', False), _connector='OR'), name='agencydelay_has_culprit')],
             },
         ),
         migrations.CreateModel(
@@ -142,6 +149,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '专班成员',
                 'verbose_name_plural': '专班成员',
                 'ordering': ['project', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('project', 'staff', 'window'), name='agencymember_once'), models.UniqueConstraint(condition=models.Q(('role', 'leader')), fields=('project',), name='agencymember_one_leader'), models.UniqueConstraint(condition=models.Q(('role', 'coordination')), fields=('project',), name='agencymember_one_coordination'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'chief_representative'), ('window__isnull', False)), models.Q(models.Q(('role', 'chief_representative'), _negated=True), ('window__isnull', True)), _connector='OR'), name='agencymember_window_for_chief')],
             },
         ),
         migrations.CreateModel(
@@ -194,61 +202,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '证照进度记录',
                 'ordering': ['licence', 'at', 'id'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='agencyproject',
-            index=models.Index(fields=['center', 'state'], name='agencyproject_center_state'),
-        ),
-        migrations.AddConstraint(
-            model_name='agencyproject',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('scope', 'major_project'), _negated=True), models.Q(('designation_number', ''), _negated=True), _connector='OR'), name='agencyproject_major_has_designation'),
-        ),
-        migrations.AddConstraint(
-            model_name='agencyproject',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'proposed'), ('confirmed_at__isnull', False), _connector='OR'), name='agencyproject_confirmed_has_time'),
-        ),
-        migrations.AddIndex(
-            model_name='agencylicence',
-            index=models.Index(fields=['project', 'stage'], name='agencylicence_project_stage'),
-        ),
-        migrations.AddConstraint(
-            model_name='agencylicence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stage', 'issued'), _negated=True), models.Q(models.Q(('licence_number', ''), _negated=True), ('issued_on__isnull', False)), _connector='OR'), name='agencylicence_issued_has_number'),
-        ),
-        migrations.AddConstraint(
-            model_name='agencylicence',
-            constraint=models.UniqueConstraint(fields=('project', 'name', 'window'), name='agencylicence_once'),
-        ),
-        migrations.AddIndex(
-            model_name='agencytask',
-            index=models.Index(fields=['window', 'state'], name='agencytask_window_state'),
-        ),
-        migrations.AddConstraint(
-            model_name='agencytask',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'assigned'), ('taken_at__isnull', False), _connector='OR'), name='agencytask_taken_has_time'),
-        ),
-        migrations.AddConstraint(
-            model_name='agencytask',
-            constraint=models.CheckConstraint(condition=models.Q(('due_days__gte', 1)), name='agencytask_due_days'),
-        ),
-        migrations.AddConstraint(
-            model_name='agencydelay',
-            constraint=models.CheckConstraint(condition=models.Q(('member__isnull', False), ('window__isnull', False), _connector='OR'), name='agencydelay_has_culprit'),
-        ),
-        migrations.AddConstraint(
-            model_name='agencyteammember',
-            constraint=models.UniqueConstraint(fields=('project', 'staff', 'window'), name='agencymember_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='agencyteammember',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'leader')), fields=('project',), name='agencymember_one_leader'),
-        ),
-        migrations.AddConstraint(
-            model_name='agencyteammember',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'coordination')), fields=('project',), name='agencymember_one_coordination'),
-        ),
-        migrations.AddConstraint(
-            model_name='agencyteammember',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'chief_representative'), ('window__isnull', False)), models.Q(models.Q(('role', 'chief_representative'), _negated=True), ('window__isnull', True)), _connector='OR'), name='agencymember_window_for_chief'),
         ),
     ]

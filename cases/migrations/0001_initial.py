@@ -66,6 +66,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '办件',
                 'verbose_name_plural': '办件',
                 'ordering': ['-received_at'],
+                'indexes': [models.Index(fields=['center', 'state', 'deadline'], name='cases_case_center__46e80a_idx'), models.Index(fields=['window', 'state'], name='cases_case_window__753c33_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('center', 'number'), name='case_number_unique'), models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['accepted', 'suspended', 'approved', 'denied', 'delivered', 'archived']), _negated=True), ('accepted_on__isnull', False), _connector='OR'), name='case_accepted_has_date')],
             },
         ),
         migrations.CreateModel(
@@ -109,6 +111,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['case', 'seq'],
+                'constraints': [models.UniqueConstraint(fields=('case', 'seq'), name='caseevent_seq_unique')],
             },
         ),
         migrations.CreateModel(
@@ -126,6 +129,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['case', 'material__order'],
+                'constraints': [models.UniqueConstraint(fields=('case', 'material'), name='casematerial_unique')],
             },
         ),
         migrations.CreateModel(
@@ -145,6 +149,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['case', 'order'],
+                'constraints': [models.UniqueConstraint(fields=('case', 'order'), name='casestep_order_unique')],
             },
         ),
         migrations.CreateModel(
@@ -175,6 +180,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '咨询',
                 'verbose_name_plural': '咨询',
                 'ordering': ['-asked_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'handled'), _negated=True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='inquiry_handled_has_outcome'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'referred'), _negated=True), models.Q(('referred_to__isnull', False), models.Q(('referral_mode', ''), _negated=True)), _connector='OR'), name='inquiry_referral_complete'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'escalated'), _negated=True), ('escalated_to__isnull', False), _connector='OR'), name='inquiry_escalation_has_leader')],
             },
         ),
         migrations.CreateModel(
@@ -193,6 +199,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['case', 'issued_at', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('center', 'number'), name='notice_number_unique')],
             },
         ),
         migrations.CreateModel(
@@ -210,6 +217,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['case', 'approved_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('days__gte', 1)), name='extension_days_positive')],
             },
         ),
         migrations.CreateModel(
@@ -221,6 +229,9 @@ class Migration(migrations.Migration):
                 ('last', models.PositiveIntegerField(default=0)),
                 ('center', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.center', verbose_name='中心')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('center', 'kind', 'year'), name='numbersequence_unique')],
+            },
         ),
         migrations.CreateModel(
             name='Payment',
@@ -236,6 +247,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['case', 'paid_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='payment_amount_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -253,6 +265,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['case', 'started_on', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_on', None)), fields=('case',), name='suspension_one_open'), models.CheckConstraint(condition=models.Q(('ended_on', None), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='suspension_period'), models.CheckConstraint(condition=models.Q(('expected_days__gte', 1)), name='suspension_expected_days')],
             },
         ),
         migrations.CreateModel(
@@ -270,73 +283,5 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['case', 'at'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['center', 'state', 'deadline'], name='cases_case_center__46e80a_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['window', 'state'], name='cases_case_window__753c33_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('center', 'number'), name='case_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['accepted', 'suspended', 'approved', 'denied', 'delivered', 'archived']), _negated=True), ('accepted_on__isnull', False), _connector='OR'), name='case_accepted_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseevent',
-            constraint=models.UniqueConstraint(fields=('case', 'seq'), name='caseevent_seq_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='casematerial',
-            constraint=models.UniqueConstraint(fields=('case', 'material'), name='casematerial_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='casestep',
-            constraint=models.UniqueConstraint(fields=('case', 'order'), name='casestep_order_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='inquiry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'handled'), _negated=True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='inquiry_handled_has_outcome'),
-        ),
-        migrations.AddConstraint(
-            model_name='inquiry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'referred'), _negated=True), models.Q(('referred_to__isnull', False), models.Q(('referral_mode', ''), _negated=True)), _connector='OR'), name='inquiry_referral_complete'),
-        ),
-        migrations.AddConstraint(
-            model_name='inquiry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'escalated'), _negated=True), ('escalated_to__isnull', False), _connector='OR'), name='inquiry_escalation_has_leader'),
-        ),
-        migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.UniqueConstraint(fields=('center', 'number'), name='notice_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='extension',
-            constraint=models.CheckConstraint(condition=models.Q(('days__gte', 1)), name='extension_days_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='numbersequence',
-            constraint=models.UniqueConstraint(fields=('center', 'kind', 'year'), name='numbersequence_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='payment_amount_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='suspension',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on', None)), fields=('case',), name='suspension_one_open'),
-        ),
-        migrations.AddConstraint(
-            model_name='suspension',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on', None), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='suspension_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='suspension',
-            constraint=models.CheckConstraint(condition=models.Q(('expected_days__gte', 1)), name='suspension_expected_days'),
         ),
     ]

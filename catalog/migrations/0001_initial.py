@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('org', '0001_initial'),
     ]
 
     operations = [
@@ -72,6 +72,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '事项版本',
                 'verbose_name_plural': '事项版本',
                 'ordering': ['item', '-number'],
+                'constraints': [models.UniqueConstraint(fields=('item', 'number'), name='itemversion_number_unique'), models.UniqueConstraint(condition=models.Q(('state', 'published')), fields=('item',), name='itemversion_one_published'), models.UniqueConstraint(condition=models.Q(('state', 'draft')), fields=('item',), name='itemversion_one_draft'), models.CheckConstraint(condition=models.Q(('promised_limit_days__lte', models.F('statutory_limit_days'))), name='itemversion_promised_within_statutory'), models.CheckConstraint(condition=models.Q(models.Q(('case_type', 'immediate'), _negated=True), ('promised_limit_days', 0), _connector='OR'), name='itemversion_immediate_same_day')],
             },
         ),
         migrations.AddField(
@@ -94,6 +95,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '收费',
                 'verbose_name_plural': '收费',
                 'ordering': ['version', 'order', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='fee_amount_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -115,6 +117,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '申请材料',
                 'verbose_name_plural': '申请材料',
                 'ordering': ['version', 'order', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('is_required', True), models.Q(('condition', ''), _negated=True), _connector='OR'), name='material_conditional_has_condition')],
             },
         ),
         migrations.CreateModel(
@@ -135,35 +138,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.AddConstraint(
-            model_name='itemversion',
-            constraint=models.UniqueConstraint(fields=('item', 'number'), name='itemversion_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'published')), fields=('item',), name='itemversion_one_published'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'draft')), fields=('item',), name='itemversion_one_draft'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemversion',
-            constraint=models.CheckConstraint(condition=models.Q(('promised_limit_days__lte', models.F('statutory_limit_days'))), name='itemversion_promised_within_statutory'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemversion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('case_type', 'immediate'), _negated=True), ('promised_limit_days', 0), _connector='OR'), name='itemversion_immediate_same_day'),
-        ),
-        migrations.AddConstraint(
             model_name='item',
             constraint=models.UniqueConstraint(fields=('center', 'code'), name='item_code_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='fee',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='fee_amount_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='material',
-            constraint=models.CheckConstraint(condition=models.Q(('is_required', True), models.Q(('condition', ''), _negated=True), _connector='OR'), name='material_conditional_has_condition'),
         ),
     ]

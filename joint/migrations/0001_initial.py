@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '并联审批流程时限表',
                 'verbose_name_plural': '并联审批流程时限表',
                 'ordering': ['item', '-version'],
+                'constraints': [models.UniqueConstraint(fields=('item', 'version'), name='jointflow_item_version')],
             },
         ),
         migrations.CreateModel(
@@ -57,6 +58,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '并联审批件',
                 'verbose_name_plural': '并联审批件',
                 'ordering': ['-opened_at', '-id'],
+                'indexes': [models.Index(condition=models.Q(('state', 'inspected'), _negated=True), fields=['center', 'opened_at'], name='jointcase_open')],
             },
         ),
         migrations.CreateModel(
@@ -71,6 +73,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['flow', 'order', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('flow', 'department'), name='jointflowlane_department')],
             },
         ),
         migrations.CreateModel(
@@ -103,6 +106,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '并联审批部门',
                 'verbose_name_plural': '并联审批部门',
                 'ordering': ['joint_case', 'order', 'id'],
+                'indexes': [models.Index(condition=models.Q(('opinion', '')), fields=['department'], name='jointlane_awaiting_opinion')],
+                'constraints': [models.UniqueConstraint(fields=('joint_case', 'department'), name='jointlane_department')],
             },
         ),
         migrations.CreateModel(
@@ -121,6 +126,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '并联审批部门超时',
                 'verbose_name_plural': '并联审批部门超时',
                 'ordering': ['overdue_on', 'id'],
+                'indexes': [models.Index(fields=['center', 'overdue_on'], name='jointlateness_by_day')],
             },
         ),
         migrations.CreateModel(
@@ -146,6 +152,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['item', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('item', 'department'), name='countersignature_once')],
             },
         ),
         migrations.CreateModel(
@@ -162,6 +169,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '联审会议',
                 'verbose_name_plural': '联审会议',
                 'ordering': ['-held_on', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('center', 'held_on'), name='reviewmeeting_one_a_day')],
             },
         ),
         migrations.AddField(
@@ -213,46 +221,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['survey', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('survey', 'staff'), name='surveysignature_once')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='jointflow',
-            constraint=models.UniqueConstraint(fields=('item', 'version'), name='jointflow_item_version'),
-        ),
-        migrations.AddIndex(
-            model_name='jointcase',
-            index=models.Index(condition=models.Q(('state', 'inspected'), _negated=True), fields=['center', 'opened_at'], name='jointcase_open'),
-        ),
-        migrations.AddConstraint(
-            model_name='jointflowlane',
-            constraint=models.UniqueConstraint(fields=('flow', 'department'), name='jointflowlane_department'),
-        ),
-        migrations.AddIndex(
-            model_name='jointlane',
-            index=models.Index(condition=models.Q(('opinion', '')), fields=['department'], name='jointlane_awaiting_opinion'),
-        ),
-        migrations.AddConstraint(
-            model_name='jointlane',
-            constraint=models.UniqueConstraint(fields=('joint_case', 'department'), name='jointlane_department'),
-        ),
-        migrations.AddIndex(
-            model_name='jointlateness',
-            index=models.Index(fields=['center', 'overdue_on'], name='jointlateness_by_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='countersignature',
-            constraint=models.UniqueConstraint(fields=('item', 'department'), name='countersignature_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='reviewmeeting',
-            constraint=models.UniqueConstraint(fields=('center', 'held_on'), name='reviewmeeting_one_a_day'),
         ),
         migrations.AddConstraint(
             model_name='reviewitem',
             constraint=models.UniqueConstraint(fields=('meeting', 'joint_case'), name='reviewitem_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='surveysignature',
-            constraint=models.UniqueConstraint(fields=('survey', 'staff'), name='surveysignature_once'),
         ),
     ]

@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '政务服务中心',
                 'verbose_name_plural': '政务服务中心',
                 'ordering': ['code'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='center_not_own_parent')],
             },
         ),
         migrations.CreateModel(
@@ -49,6 +50,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '进驻部门',
                 'verbose_name_plural': '进驻部门',
                 'ordering': ['center', 'code'],
+                'constraints': [models.UniqueConstraint(fields=('center', 'code'), name='department_code_unique')],
             },
         ),
         migrations.CreateModel(
@@ -78,6 +80,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '中心科室',
                 'verbose_name_plural': '中心科室',
+                'constraints': [models.UniqueConstraint(fields=('center', 'kind'), name='section_one_per_kind')],
             },
         ),
         migrations.CreateModel(
@@ -114,6 +117,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'B角',
                 'verbose_name_plural': 'B角',
                 'ordering': ['post', 'order'],
+                'constraints': [models.UniqueConstraint(fields=('post', 'staff'), name='postbackup_unique')],
             },
         ),
         migrations.AddField(
@@ -181,6 +185,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '首席代表授权',
                 'verbose_name_plural': '首席代表授权',
                 'ordering': ['-valid_from'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('valid_until__gte', models.F('valid_from'))), name='authorization_valid_period')],
             },
         ),
         migrations.CreateModel(
@@ -199,6 +204,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '离岗记录',
                 'verbose_name_plural': '离岗记录',
                 'ordering': ['-starts_at'],
+                'indexes': [models.Index(fields=['staff', 'starts_at', 'ends_at'], name='org_absence_staff_i_60da68_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='absence_period_positive')],
             },
         ),
         migrations.CreateModel(
@@ -242,6 +249,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '角色授权',
                 'verbose_name_plural': '角色授权',
+                'constraints': [models.UniqueConstraint(condition=models.Q(('revoked_at', None)), fields=('center', 'user', 'role', 'window'), name='rolegrant_unique_active')],
             },
         ),
         migrations.AddField(
@@ -250,44 +258,12 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='org.window', verbose_name='窗口'),
         ),
         migrations.AddConstraint(
-            model_name='center',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='center_not_own_parent'),
-        ),
-        migrations.AddConstraint(
-            model_name='department',
-            constraint=models.UniqueConstraint(fields=('center', 'code'), name='department_code_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('center', 'kind'), name='section_one_per_kind'),
-        ),
-        migrations.AddConstraint(
-            model_name='postbackup',
-            constraint=models.UniqueConstraint(fields=('post', 'staff'), name='postbackup_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='authorization',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__gte', models.F('valid_from'))), name='authorization_valid_period'),
-        ),
-        migrations.AddIndex(
-            model_name='absence',
-            index=models.Index(fields=['staff', 'starts_at', 'ends_at'], name='org_absence_staff_i_60da68_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='absence',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='absence_period_positive'),
-        ),
-        migrations.AddConstraint(
             model_name='window',
             constraint=models.UniqueConstraint(fields=('center', 'number'), name='window_number_unique'),
         ),
         migrations.AddConstraint(
             model_name='staffprofile',
             constraint=models.UniqueConstraint(fields=('center', 'badge_number'), name='staff_badge_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='rolegrant',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at', None)), fields=('center', 'user', 'role', 'window'), name='rolegrant_unique_active'),
         ),
         migrations.AddConstraint(
             model_name='post',

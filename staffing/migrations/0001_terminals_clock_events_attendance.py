@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('org', '0005_center_chinese_short_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('org', '0005_center_chinese_short_name'),
     ]
 
     operations = [
@@ -61,6 +61,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '考勤上传',
                 'verbose_name_plural': '考勤上传',
                 'ordering': ['-received_at', '-id'],
+                'indexes': [models.Index(fields=['terminal', 'received_at'], name='staffing_te_termina_8cf97e_idx')],
             },
         ),
         migrations.CreateModel(
@@ -83,6 +84,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '打卡记录',
                 'verbose_name_plural': '打卡记录',
                 'ordering': ['time', 'id'],
+                'indexes': [models.Index(fields=['center', 'day'], name='staffing_cl_center__0c48f6_idx'), models.Index(fields=['staff', 'day'], name='staffing_cl_staff_i_82c296_idx')],
+                'constraints': [models.UniqueConstraint(fields=('terminal', 'pin', 'time'), name='clockevent_once_per_terminal'), models.CheckConstraint(condition=models.Q(models.Q(('source', 'correction'), ('terminal', None)), models.Q(('source', 'terminal'), ('terminal__isnull', False)), _connector='OR'), name='clockevent_source_matches_terminal')],
             },
         ),
         migrations.CreateModel(
@@ -153,25 +156,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['center', 'pin', 'valid_from'], name='staffing_pi_center__45293f_idx')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('valid_until', None), ('valid_until__gt', models.F('valid_from')), _connector='OR'), name='pinmapping_valid_period'), models.UniqueConstraint(condition=models.Q(('valid_until', None)), fields=('center', 'pin'), name='pinmapping_open_pin'), models.UniqueConstraint(condition=models.Q(('valid_until', None)), fields=('center', 'staff'), name='pinmapping_open_staff')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='terminalupload',
-            index=models.Index(fields=['terminal', 'received_at'], name='staffing_te_termina_8cf97e_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='clockevent',
-            index=models.Index(fields=['center', 'day'], name='staffing_cl_center__0c48f6_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='clockevent',
-            index=models.Index(fields=['staff', 'day'], name='staffing_cl_staff_i_82c296_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='clockevent',
-            constraint=models.UniqueConstraint(fields=('terminal', 'pin', 'time'), name='clockevent_once_per_terminal'),
-        ),
-        migrations.AddConstraint(
-            model_name='clockevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('source', 'correction'), ('terminal', None)), models.Q(('source', 'terminal'), ('terminal__isnull', False)), _connector='OR'), name='clockevent_source_matches_terminal'),
         ),
     ]

@@ -9,9 +9,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('org', '0005_center_chinese_short_name'),
         ('staffing', '0001_terminals_clock_events_attendance'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -67,6 +67,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '请假',
                 'verbose_name_plural': '请假',
                 'ordering': ['-starts_at', '-id'],
+                'indexes': [models.Index(fields=['staff', 'starts_at', 'ends_at'], name='staffing_le_staff_i_5916f3_idx'), models.Index(fields=['center', 'state', 'ends_at'], name='staffing_le_center__e433e0_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='leave_period_positive')],
             },
         ),
         migrations.CreateModel(
@@ -89,6 +91,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '工作移交',
                 'verbose_name_plural': '工作移交',
                 'ordering': ['-recorded_at', '-id'],
+                'indexes': [models.Index(fields=['to_staff', 'starts_at'], name='staffing_le_to_staf_76f9cb_idx')],
             },
         ),
         migrations.CreateModel(
@@ -103,6 +106,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '请假顶岗',
                 'verbose_name_plural': '请假顶岗',
                 'ordering': ['leave', 'post'],
+                'constraints': [models.UniqueConstraint(fields=('leave', 'post'), name='leavecover_post_once')],
             },
         ),
         migrations.CreateModel(
@@ -121,6 +125,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '请假审批',
                 'verbose_name_plural': '请假审批',
                 'ordering': ['leave', 'step'],
+                'constraints': [models.UniqueConstraint(fields=('leave', 'step'), name='leaveapproval_step_once')],
             },
         ),
         migrations.CreateModel(
@@ -137,6 +142,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '在岗稽查',
                 'verbose_name_plural': '在岗稽查',
                 'ordering': ['-at'],
+                'indexes': [models.Index(fields=['center', 'at'], name='staffing_sp_center__7ea497_idx')],
             },
         ),
         migrations.CreateModel(
@@ -155,6 +161,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '稽查结果',
                 'verbose_name_plural': '稽查结果',
                 'ordering': ['spot_check', 'staff'],
+                'indexes': [models.Index(fields=['center', 'day'], name='staffing_sp_center__53a5f7_idx'), models.Index(fields=['staff', 'day'], name='staffing_sp_staff_i_d4d794_idx')],
+                'constraints': [models.UniqueConstraint(fields=('spot_check', 'staff'), name='spotcheckfinding_once_per_check')],
             },
         ),
         migrations.CreateModel(
@@ -196,45 +204,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['center', 'day'], name='staffing_du_center__fa08fe_idx')],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('superseded_at', None)), fields=('center', 'day', 'kind', 'staff'), name='dutyentry_once_per_day_kind')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='leaverequest',
-            index=models.Index(fields=['staff', 'starts_at', 'ends_at'], name='staffing_le_staff_i_5916f3_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='leaverequest',
-            index=models.Index(fields=['center', 'state', 'ends_at'], name='staffing_le_center__e433e0_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='leaverequest',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='leave_period_positive'),
-        ),
-        migrations.AddIndex(
-            model_name='leavehandover',
-            index=models.Index(fields=['to_staff', 'starts_at'], name='staffing_le_to_staf_76f9cb_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='leavecover',
-            constraint=models.UniqueConstraint(fields=('leave', 'post'), name='leavecover_post_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='leaveapproval',
-            constraint=models.UniqueConstraint(fields=('leave', 'step'), name='leaveapproval_step_once'),
-        ),
-        migrations.AddIndex(
-            model_name='spotcheck',
-            index=models.Index(fields=['center', 'at'], name='staffing_sp_center__7ea497_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='spotcheckfinding',
-            index=models.Index(fields=['center', 'day'], name='staffing_sp_center__53a5f7_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='spotcheckfinding',
-            index=models.Index(fields=['staff', 'day'], name='staffing_sp_staff_i_d4d794_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='spotcheckfinding',
-            constraint=models.UniqueConstraint(fields=('spot_check', 'staff'), name='spotcheckfinding_once_per_check'),
         ),
     ]

@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('org', '0006_absence_cover'),
         ('workdays', '0003_timer_unfinished_index'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -62,6 +62,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '投诉',
                 'verbose_name_plural': '投诉',
                 'ordering': ['-received_at', '-id'],
+                'indexes': [models.Index(fields=['center', 'state', 'received_at'], name='complaint_inbox'), models.Index(condition=models.Q(('substantiated', True)), fields=['center', 'closed_on'], name='complaint_substantiated')],
+                'constraints': [models.UniqueConstraint(fields=('center', 'number'), name='complaint_number_unique'), models.UniqueConstraint(condition=models.Q(('tracking_digest', ''), _negated=True), fields=('tracking_digest',), name='complaint_tracking_unique'), models.CheckConstraint(condition=models.Q(('window__isnull', False), ('person__isnull', False), _connector='OR'), name='complaint_has_target'), models.CheckConstraint(condition=models.Q(models.Q(('named', True), models.Q(('identity_sealed', ''), _negated=True)), models.Q(('named', False), ('identity_sealed', '')), _connector='OR'), name='complaint_identity_when_named'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'closed'), _negated=True), models.Q(('answered_at__isnull', False), ('substantiated__isnull', False), ('closed_on__isnull', False)), _connector='OR'), name='complaint_closed_answered'), models.CheckConstraint(condition=models.Q(models.Q(('channel', 'referred'), _negated=True), models.Q(('referred_from', ''), _negated=True), _connector='OR'), name='complaint_referred_from')],
             },
         ),
         migrations.CreateModel(
@@ -80,42 +82,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '投诉处理结果（当事人）',
                 'verbose_name_plural': '投诉处理结果（当事人）',
                 'ordering': ['decided_on', 'id'],
+                'indexes': [models.Index(fields=['person', 'kind'], name='complaint_consequence_person')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['center', 'state', 'received_at'], name='complaint_inbox'),
-        ),
-        migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(condition=models.Q(('substantiated', True)), fields=['center', 'closed_on'], name='complaint_substantiated'),
-        ),
-        migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.UniqueConstraint(fields=('center', 'number'), name='complaint_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.UniqueConstraint(condition=models.Q(('tracking_digest', ''), _negated=True), fields=('tracking_digest',), name='complaint_tracking_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('window__isnull', False), ('person__isnull', False), _connector='OR'), name='complaint_has_target'),
-        ),
-        migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('named', True), models.Q(('identity_sealed', ''), _negated=True)), models.Q(('named', False), ('identity_sealed', '')), _connector='OR'), name='complaint_identity_when_named'),
-        ),
-        migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'closed'), _negated=True), models.Q(('answered_at__isnull', False), ('substantiated__isnull', False), ('closed_on__isnull', False)), _connector='OR'), name='complaint_closed_answered'),
-        ),
-        migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('channel', 'referred'), _negated=True), models.Q(('referred_from', ''), _negated=True), _connector='OR'), name='complaint_referred_from'),
-        ),
-        migrations.AddIndex(
-            model_name='complaintconsequence',
-            index=models.Index(fields=['person', 'kind'], name='complaint_consequence_person'),
         ),
     ]

@@ -8,10 +8,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('org', '0006_absence_cover'),
         ('supervision', '0001_complaints'),
         ('workdays', '0004_timer_warnings'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '考核扣分',
                 'verbose_name_plural': '考核扣分',
+                'indexes': [models.Index(fields=['center', 'year', 'month'], name='assessmententry_month'), models.Index(fields=['staff', 'year', 'month'], name='assessmententry_staff')],
             },
         ),
         migrations.CreateModel(
@@ -56,6 +57,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '考核月',
                 'verbose_name_plural': '考核月',
+                'constraints': [models.UniqueConstraint(fields=('center', 'year', 'month'), name='assessmentmonth_once'), models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='assessmentmonth_month')],
             },
         ),
         migrations.CreateModel(
@@ -81,6 +83,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '月度考核得分',
                 'verbose_name_plural': '月度考核得分',
+                'indexes': [models.Index(fields=['staff', 'assessment'], name='assessmentscore_staff')],
+                'constraints': [models.UniqueConstraint(fields=('assessment', 'staff'), name='assessmentscore_once')],
             },
         ),
         migrations.CreateModel(
@@ -123,6 +127,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '月例会',
                 'verbose_name_plural': '月例会',
                 'ordering': ['-starts_at'],
+                'indexes': [models.Index(fields=['center', 'starts_at'], name='meeting_center_start')],
+                'constraints': [models.UniqueConstraint(fields=('center', 'year', 'month'), name='meeting_once_a_month'), models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='meeting_month')],
             },
         ),
         migrations.CreateModel(
@@ -164,6 +170,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '例会督办事项',
                 'verbose_name_plural': '例会督办事项',
                 'ordering': ['meeting', 'id'],
+                'indexes': [models.Index(condition=models.Q(('state', 'open')), fields=['center', 'created_at'], name='actionitem_open')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('closed_at', None), ('state', 'open')), models.Q(('closed_at__isnull', False), ('state', 'closed')), _connector='OR'), name='actionitem_closed_has_moment')],
             },
         ),
         migrations.CreateModel(
@@ -185,58 +193,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '参会人员',
                 'verbose_name_plural': '参会人员',
                 'ordering': ['meeting', 'id'],
+                'indexes': [models.Index(fields=['staff', 'status'], name='meetingattendee_staff')],
+                'constraints': [models.UniqueConstraint(fields=('meeting', 'staff'), name='meetingattendee_once')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='assessmententry',
-            index=models.Index(fields=['center', 'year', 'month'], name='assessmententry_month'),
-        ),
-        migrations.AddIndex(
-            model_name='assessmententry',
-            index=models.Index(fields=['staff', 'year', 'month'], name='assessmententry_staff'),
-        ),
-        migrations.AddConstraint(
-            model_name='assessmentmonth',
-            constraint=models.UniqueConstraint(fields=('center', 'year', 'month'), name='assessmentmonth_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='assessmentmonth',
-            constraint=models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='assessmentmonth_month'),
-        ),
-        migrations.AddIndex(
-            model_name='assessmentscore',
-            index=models.Index(fields=['staff', 'assessment'], name='assessmentscore_staff'),
-        ),
-        migrations.AddConstraint(
-            model_name='assessmentscore',
-            constraint=models.UniqueConstraint(fields=('assessment', 'staff'), name='assessmentscore_once'),
-        ),
-        migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['center', 'starts_at'], name='meeting_center_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.UniqueConstraint(fields=('center', 'year', 'month'), name='meeting_once_a_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='meeting_month'),
-        ),
-        migrations.AddIndex(
-            model_name='actionitem',
-            index=models.Index(condition=models.Q(('state', 'open')), fields=['center', 'created_at'], name='actionitem_open'),
-        ),
-        migrations.AddConstraint(
-            model_name='actionitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at', None), ('state', 'open')), models.Q(('closed_at__isnull', False), ('state', 'closed')), _connector='OR'), name='actionitem_closed_has_moment'),
-        ),
-        migrations.AddIndex(
-            model_name='meetingattendee',
-            index=models.Index(fields=['staff', 'status'], name='meetingattendee_staff'),
-        ),
-        migrations.AddConstraint(
-            model_name='meetingattendee',
-            constraint=models.UniqueConstraint(fields=('meeting', 'staff'), name='meetingattendee_once'),
         ),
     ]

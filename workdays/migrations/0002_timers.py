@@ -32,6 +32,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '工作日计时',
                 'verbose_name_plural': '工作日计时',
+                'indexes': [models.Index(condition=models.Q(('state', 'running')), fields=['center', 'deadline'], name='timer_running_deadline'), models.Index(condition=models.Q(('state', 'running')), fields=['center', 'warn_from'], name='timer_running_warn'), models.Index(condition=models.Q(('red_since', None), models.Q(('state', 'stopped'), _negated=True)), fields=['deadline'], name='timer_unswept')],
+                'constraints': [models.UniqueConstraint(fields=('kind', 'subject_id'), name='timer_one_per_subject'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'stopped'), ('deadline', None), ('warn_from', None)), models.Q(('state', 'running'), ('deadline__isnull', False), ('warn_from__isnull', False)), ('state', 'finished'), _connector='OR'), name='timer_deadline_while_running'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'finished'), _negated=True), ('finished_on__isnull', False), _connector='OR'), name='timer_finished_has_day')],
             },
         ),
         migrations.CreateModel(
@@ -45,38 +47,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['timer', 'stopped_on', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('resumed_on', None)), fields=('timer',), name='timerspan_one_open'), models.CheckConstraint(condition=models.Q(('resumed_on', None), ('resumed_on__gte', models.F('stopped_on')), _connector='OR'), name='timerspan_period')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='timer',
-            index=models.Index(condition=models.Q(('state', 'running')), fields=['center', 'deadline'], name='timer_running_deadline'),
-        ),
-        migrations.AddIndex(
-            model_name='timer',
-            index=models.Index(condition=models.Q(('state', 'running')), fields=['center', 'warn_from'], name='timer_running_warn'),
-        ),
-        migrations.AddIndex(
-            model_name='timer',
-            index=models.Index(condition=models.Q(('red_since', None), models.Q(('state', 'stopped'), _negated=True)), fields=['deadline'], name='timer_unswept'),
-        ),
-        migrations.AddConstraint(
-            model_name='timer',
-            constraint=models.UniqueConstraint(fields=('kind', 'subject_id'), name='timer_one_per_subject'),
-        ),
-        migrations.AddConstraint(
-            model_name='timer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'stopped'), ('deadline', None), ('warn_from', None)), models.Q(('state', 'running'), ('deadline__isnull', False), ('warn_from__isnull', False)), ('state', 'finished'), _connector='OR'), name='timer_deadline_while_running'),
-        ),
-        migrations.AddConstraint(
-            model_name='timer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'finished'), _negated=True), ('finished_on__isnull', False), _connector='OR'), name='timer_finished_has_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='timerspan',
-            constraint=models.UniqueConstraint(condition=models.Q(('resumed_on', None)), fields=('timer',), name='timerspan_one_open'),
-        ),
-        migrations.AddConstraint(
-            model_name='timerspan',
-            constraint=models.CheckConstraint(condition=models.Q(('resumed_on', None), ('resumed_on__gte', models.F('stopped_on')), _connector='OR'), name='timerspan_period'),
         ),
     ]
