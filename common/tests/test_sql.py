@@ -231,3 +231,23 @@ def test_rows_together_a_failing_statement_fails_the_block_and_the_connection_go
         sql.rows_together(statements)
     assert not Department.objects.filter(center=center).exists()  # rolled back, and the connection answers
     assert sql.rows_together(statements[:1] * 2) == [[], []]
+
+
+def test_insert_values_with_ignore_conflicts_leaves_out_the_rows_a_unique_constraint_refuses(
+    django_assert_num_queries: object,
+) -> None:
+    center = make_center()
+    make_department(center, code="T1", name="原有")
+    rows = [
+        {"center_id": center.pk, "code": "T1", "name": "重复，不写入"},
+        {"center_id": center.pk, "code": "T2", "name": "新科室"},
+        {"center_id": center.pk, "code": "T2", "name": "同批重复，不写入"},
+        {"center_id": center.pk, "code": "T3", "name": "又一个"},
+    ]
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        sql.insert_values(Department, rows, ignore_conflicts=True)
+    assert sorted(Department.objects.filter(center=center).values_list("code", "name")) == [
+        ("T1", "原有"),
+        ("T2", "新科室"),
+        ("T3", "又一个"),
+    ]

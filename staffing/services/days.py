@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import sql
 from common.errors import RuleViolation
 from common.history import record
 from org.access import CAN_CORRECT_ATTENDANCE
@@ -236,10 +237,10 @@ def attendance_close_day(*, actor: Any = None, center: Center, day: date) -> Att
     staff_ids = expected_staff_ids(center, day)
     stored = set(AttendanceDay.objects.filter(center=center, day=day).values_list("staff_id", flat=True))
     rows = [
-        AttendanceDay(center=center, staff_id=staff_id, day=day, computed_at=now, **values)
+        {"center_id": center.pk, "staff_id": staff_id, "day": day, "computed_at": now, **values}
         for staff_id, values in compute_days(center, day, [s for s in staff_ids if s not in stored]).items()
     ]
-    AttendanceDay.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    sql.insert_values(AttendanceDay, rows, ignore_conflicts=True)  # rows, not instances: a row per person
     close.people = len(rows)
     close.save(update_fields=["people"])
     record(
