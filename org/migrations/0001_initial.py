@@ -228,6 +228,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '窗口',
                 'verbose_name_plural': '窗口',
                 'ordering': ['center', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('center', 'number'), name='window_number_unique')],
             },
         ),
         migrations.AddField(
@@ -256,10 +257,6 @@ class Migration(migrations.Migration):
             model_name='post',
             name='window',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='org.window', verbose_name='窗口'),
-        ),
-        migrations.AddConstraint(
-            model_name='window',
-            constraint=models.UniqueConstraint(fields=('center', 'number'), name='window_number_unique'),
         ),
         migrations.AddConstraint(
             model_name='staffprofile',
