@@ -151,9 +151,16 @@ def lock_case_with(
     caller's instance carries its window: a case whose window has changed under the lock gets none, and its
     rules read them again), the case's steps, its material rows."""
     also: list[Statement] = []
-    window = case._state.fields_cache.get("window")
-    if actor is not None and at is not None and window is not None and window.pk == case.window_id:
-        also.append(acting_facts_statement(actor, window, at))
+    carried_window = case._state.fields_cache.get("window")
+    with_facts = (
+        actor is not None
+        and at is not None
+        and carried_window is not None
+        and carried_window.pk == case.window_id
+    )
+    if with_facts:
+        assert actor is not None and at is not None and carried_window is not None
+        also.append(acting_facts_statement(actor, carried_window, at))
     if steps:
         also.append(where_statement(CaseStep, case_id=case.pk, order_by=("order", "id")))
     if materials:
@@ -176,7 +183,7 @@ def lock_case_with(
     locked._state.fields_cache["version"] = published_version(locked.version_id)
     read = iter(rows)
     facts = None
-    if len(rows) > steps + materials:
+    if with_facts:
         assert actor is not None
         facts = acting_facts_of(actor, next(read))
         if locked.window_id != case.window_id:
