@@ -212,7 +212,8 @@ class Statements:
     statements: Counter[str] = field(default_factory=Counter)
     savepoints: Counter[str] = field(default_factory=Counter)
     commits: Counter[str] = field(default_factory=Counter)
-    # Statements sent together (`common.sql.rows_together` on PostgreSQL: one round trip a batch), and batches.
+    # Statements sent together (`common.sql.rows_together` on PostgreSQL: one round trip a batch, after the
+    # transaction's BEGIN, which psycopg sends and waits for on its own), and batches.
     batched: Counter[str] = field(default_factory=Counter)
     batches: Counter[str] = field(default_factory=Counter)
 
@@ -700,7 +701,7 @@ def worker() -> None:
         + f" per s); SAVEPOINT/RELEASE per transition besides the statements: {savepoints}; "
         f"{commits:.2f} commits per transition (counted on {COUNTED_LIVES} more lives); "
         f"{counted.per(counted.batched):.1f} of the statements per transition sent together with the case's "
-        f"lock, in {counted.per(counted.batches):.1f} round trips (by kind: {batched})"
+        f"lock, in {counted.per(counted.batches):.1f} batches (by kind: {batched})"
     )
     print(
         f"case life: {sum(rows.values())} rows written per case life "
