@@ -47,8 +47,7 @@ def limit_of(case: Case) -> int:
 
 def extension_room(case: Case) -> int:
     """The working days of extension still grantable (R-CLK-5)."""
-    case.refresh_from_db()
-    return clock.extension_room(case)
+    return clock.extension_room(refreshed(case))
 
 
 def deemed_acceptance_due(case: Case) -> date:
@@ -64,9 +63,20 @@ def previous_working_day(calendar: WorkCalendar, day: date) -> date:
 
 
 def refreshed(case: Case) -> Case:
-    """The case as stored now."""
+    """The case as stored now, still holding the rows a request's case holds (`cases.access.case_for_user`
+    reads its centre, item, window and responsible person with it) where they are still its own.
+    `refresh_from_db` forgets every related row; a service handed a case without them fetches each again, and
+    without its window cannot send the actor's facts at the window with the case's lock
+    (`cases.services.events.lock_case_with`)."""
+    held = {name: case._state.fields_cache.get(name) for name in _HELD}
     case.refresh_from_db()
+    for name, related in held.items():
+        if related is not None and related.pk == getattr(case, f"{name}_id"):
+            case._state.fields_cache[name] = related
     return case
+
+
+_HELD = ("center", "item", "window", "responsible")
 
 
 def steps_of(case: Case) -> list[CaseStep]:
