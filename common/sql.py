@@ -18,7 +18,7 @@ values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
@@ -578,6 +578,30 @@ _PREPARED_TYPES = frozenset(
 )
 
 
+def _preparer(field: Field, db: Any) -> Callable[[Any], Any] | None:
+    """How `insert_values` hands a value of `field` to the adapter: None when it takes the value as it is. An
+    aware datetime and a date go straight to the backend's adaptation, which is where the field's own
+    preparation ends for them (a third of its cost for a datetime, a tenth for a date); anything else of those
+    types (a naive datetime, a string) goes through the field, as do JSON, decimals, times and UUIDs."""
+    kind = field.get_internal_type()
+    if kind not in _PREPARED_TYPES:
+        return None
+    prepare = field.get_db_prep_save
+    if kind == "DateTimeField":
+        adapt_datetime = db.ops.adapt_datetimefield_value
+
+        def datetime_value(value: Any) -> Any:
+            if isinstance(value, datetime) and value.utcoffset() is not None:
+                return adapt_datetime(value)
+            return prepare(value, db)
+
+        return datetime_value
+    if kind == "DateField":
+        adapt_date = db.ops.adapt_datefield_value
+        return lambda value: adapt_date(value) if type(value) is date else prepare(value, db)
+    return lambda value: prepare(value, db)
+
+
 def insert_values(
     model: type[Model], rows: Sequence[dict[str, Any]], *, ignore_conflicts: bool = False
 ) -> None:
@@ -596,14 +620,14 @@ def insert_values(
     db = _db()
     sql, fields = _insert_sql(model, db.vendor)
     sql = sql.partition(" RETURNING ")[0]
-    prepared = [f.get_internal_type() in _PREPARED_TYPES for f in fields]
+    preparers = [_preparer(f, db) for f in fields]
     defaults = {f.attname: f.get_default() for f in fields}
     params = []
     for row in rows:
         values = []
-        for field, prepare in zip(fields, prepared, strict=True):
+        for field, prepare in zip(fields, preparers, strict=True):
             value = row[field.attname] if field.attname in row else defaults[field.attname]
-            values.append(field.get_db_prep_save(value, db) if prepare else value)
+            values.append(value if prepare is None else prepare(value))
         params.append(values)
     with db.cursor() as cursor:
         if db.vendor != "postgresql":

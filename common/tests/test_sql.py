@@ -251,3 +251,44 @@ def test_insert_values_with_ignore_conflicts_leaves_out_the_rows_a_unique_constr
         ("T2", "新科室"),
         ("T3", "又一个"),
     ]
+
+
+def test_insert_values_writes_dates_and_times_as_the_orm_writes_them() -> None:
+    """Aware datetimes and dates go straight to the backend's adaptation; a datetime given as text, a date
+    given as a datetime and a naive datetime go through their field, as the ORM sends them."""
+    from datetime import UTC, date, datetime, timedelta, timezone
+
+    from staffing.models import AttendanceClose
+
+    center = make_center()
+    beijing = timezone(timedelta(hours=8))
+    given = [
+        (date(2026, 3, 2), datetime(2026, 3, 2, 18, 5, 7, 123456, tzinfo=beijing)),
+        (date(2026, 3, 3), datetime(2026, 3, 3, 23, 59, tzinfo=UTC)),
+        (datetime(2026, 3, 4, 9, 0, tzinfo=beijing), "2026-03-04 18:00:00+08:00"),
+    ]
+    by_orm = make_center(code="orm")
+    for day, closed_at in given:
+        AttendanceClose.objects.create(center=by_orm, day=day, closed_at=closed_at)
+    sql.insert_values(AttendanceClose, [{"center_id": center.pk, "day": d, "closed_at": c} for d, c in given])
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        AttendanceClose.objects.create(center=by_orm, day=date(2026, 3, 5), closed_at=datetime(2026, 3, 5, 8))
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        sql.insert_values(
+            AttendanceClose,
+            [{"center_id": center.pk, "day": date(2026, 3, 5), "closed_at": datetime(2026, 3, 5, 8)}],
+        )
+
+    def stored(where: object) -> list[tuple[object, ...]]:
+        return list(
+            AttendanceClose.objects.filter(center=where)
+            .order_by("day")
+            .values_list("day", "closed_at", "people")
+        )
+
+    assert stored(center) == stored(by_orm)
+    assert stored(center)[0] == (
+        date(2026, 3, 2),
+        datetime(2026, 3, 2, 10, 5, 7, 123456, tzinfo=UTC),
+        0,
+    )
