@@ -63,6 +63,18 @@ def fresh_cache() -> Any:
     clear_published_versions()
 
 
+@pytest.fixture(autouse=True)
+def default_language() -> Any:
+    """Each test starts in the default language (Chinese). A request made through the test client leaves the
+    language it asked for active on the thread (`LocaleMiddleware` activates it; nothing deactivates it after
+    the response), and a later test in the same process would then run in English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def hall(db: Any) -> Hall:
     center = f.make_center(code="demo-county", name="示范县政务服务中心")
