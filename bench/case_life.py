@@ -35,9 +35,11 @@ median of the rounds' own ratios (the two figures of a ratio measured within sec
 Outside the timed part, a few more lives are counted with `CaptureQueriesContext`: SQL statements per
 transition besides BEGIN/COMMIT, by kind of transition, with SAVEPOINT/RELEASE counted apart, the
 commits per transition, and how many of the statements were sent together with the case's lock in one round
-trip (`common.sql.rows_together`; the bare write sends each of its statements alone). The work happens in the scratch database `govhall_hb_life` on the PostgreSQL server
-(BENCH_POSTGRES_URL, or DATABASE_URL when it is PostgreSQL), dropped, created and migrated afresh for every
-run so that runs start from the same state, in a child process whose DATABASE_URL names it.
+trip (`common.sql.rows_together`: a batch, after the transaction's BEGIN, which psycopg sends and waits for on
+its own; the bare write sends each of its statements alone). The work happens in the scratch database
+`govhall_hb_life` on the PostgreSQL server (BENCH_POSTGRES_URL, or DATABASE_URL when it is PostgreSQL),
+dropped, created and migrated afresh for every run so that runs start from the same state, in a child process
+whose DATABASE_URL names it.
 
 Targets the engine work measures itself against: at least 1.0x the peer, at least 0.75x the bare write, at
 most 6 statements per transition.

@@ -195,8 +195,9 @@ def rows_together(statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]
     """The rows of each of `statements`, in their order. On PostgreSQL they travel together (psycopg's pipeline
     mode: the server runs them in order, and the client waits for the answers once instead of once per
     statement; when they are a transaction's first statements, psycopg sends its BEGIN ahead of them and
-    waits for that on its own); elsewhere one after another. For reads whose parameters do not depend on each other's answers: a statement that fails fails
-    the ones after it. Each is a statement of its own, logged and counted as any other."""
+    waits for that on its own); elsewhere one after another. For reads whose parameters do not depend on each
+    other's answers: a statement that fails fails the ones after it. Each is a statement of its own, logged
+    and counted as any other."""
     db = _db()
     if len(statements) < 2 or db.vendor != "postgresql":
         out = []
