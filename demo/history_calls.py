@@ -26,6 +26,7 @@ from cases.models import (
 )
 from cases.selectors.clock import annotate_warning
 from cases.services import clock, handling, intake
+from cases.services.events import carry_related
 from catalog.models import Fee, Item
 from org.models import Center, StaffProfile, Window
 from workdays.clock import WorkCalendar
@@ -68,15 +69,10 @@ def refreshed(case: Case) -> Case:
     `refresh_from_db` forgets every related row; a service handed a case without them fetches each again, and
     without its window cannot send the actor's facts at the window with the case's lock
     (`cases.services.events.lock_case_with`)."""
-    held = {name: case._state.fields_cache.get(name) for name in _HELD}
+    held = dict(case._state.fields_cache)
     case.refresh_from_db()
-    for name, related in held.items():
-        if related is not None and related.pk == getattr(case, f"{name}_id"):
-            case._state.fields_cache[name] = related
+    carry_related(case, held)
     return case
-
-
-_HELD = ("center", "item", "window", "responsible")
 
 
 def steps_of(case: Case) -> list[CaseStep]:

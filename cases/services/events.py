@@ -104,6 +104,15 @@ def event_hash(
 _CARRIED = ("center", "item", "window", "responsible")
 
 
+def carry_related(case: Case, held: Mapping[str, Any]) -> None:
+    """Give `case` those of the related rows `held` (by relation name, as an instance's `_state.fields_cache`
+    holds them) that are among the relations a service reads and are still the case's own."""
+    for name in _CARRIED:
+        related = held.get(name)
+        if related is not None and related.pk == getattr(case, f"{name}_id"):
+            case._state.fields_cache[name] = related
+
+
 def lock_case(case: Case, *, expected_revision: int | None = None) -> Case:
     """The case row locked for this transaction (with its timer); a Conflict if it changed since
     `expected_revision`.
@@ -170,11 +179,7 @@ def lock_case_with(
         raise Case.DoesNotExist()
     if expected_revision is not None and locked.revision != expected_revision:
         raise Conflict()
-    held = case._state.fields_cache
-    for name in _CARRIED:
-        related = held.get(name)
-        if related is not None and related.pk == getattr(locked, f"{name}_id"):
-            locked._state.fields_cache[name] = related
+    carry_related(locked, case._state.fields_cache)
     window = locked._state.fields_cache.get("window")
     if "center" not in locked._state.fields_cache and window is not None:
         center = window._state.fields_cache.get("center")
