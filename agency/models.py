@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import AppendOnlyQuerySet, CenterOwned
+from common.models import AppendOnlyQuerySet, CenterOwned, center_key
 
 
 class AgencyScope(models.TextChoices):
@@ -39,6 +39,8 @@ class ProjectState(models.TextChoices):
 
 class AgencyProject(CenterOwned):
     """An investment project the centre obtains every licence for (R-AGT-1)."""
+
+    center = center_key(indexed=False)
 
     name = models.CharField(max_length=200, verbose_name=_("项目名称"))
     enterprise_name = models.CharField(max_length=200, verbose_name=_("企业名称"))
@@ -104,7 +106,9 @@ class TeamRole(models.TextChoices):
 class AgencyTeamMember(models.Model):
     """A member of a project's team (工作专班, R-AGT-2)."""
 
-    project = models.ForeignKey(AgencyProject, on_delete=models.PROTECT, related_name="members")
+    project = models.ForeignKey(
+        AgencyProject, on_delete=models.PROTECT, related_name="members", db_index=False
+    )
     staff = models.ForeignKey(
         "org.StaffProfile",
         on_delete=models.PROTECT,
@@ -195,7 +199,11 @@ class AgencyTask(CenterOwned):
         verbose_name=_("布置会议"),
     )
     window = models.ForeignKey(
-        "org.Window", on_delete=models.PROTECT, related_name="agency_tasks", verbose_name=_("承办窗口")
+        "org.Window",
+        on_delete=models.PROTECT,
+        related_name="agency_tasks",
+        verbose_name=_("承办窗口"),
+        db_index=False,
     )
     title = models.CharField(max_length=300, verbose_name=_("任务"))
     due_days = models.PositiveSmallIntegerField(verbose_name=_("办理时限（工作日）"))
@@ -260,7 +268,9 @@ STAGE_ORDER: list[str] = [value for value, _label in LicenceStage.choices]
 class AgencyLicence(CenterOwned):
     """A licence (证照) the project needs, issued through `window` (R-AGT-4)."""
 
-    project = models.ForeignKey(AgencyProject, on_delete=models.PROTECT, related_name="licences")
+    project = models.ForeignKey(
+        AgencyProject, on_delete=models.PROTECT, related_name="licences", db_index=False
+    )
     name = models.CharField(max_length=200, verbose_name=_("证照名称"))
     window = models.ForeignKey(
         "org.Window", on_delete=models.PROTECT, related_name="agency_licences", verbose_name=_("办理窗口")

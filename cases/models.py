@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CaseType, SpecialProcedureKind
 from common.files import UploadTo
-from common.models import CenterOwned, Labelled
+from common.models import CenterOwned, Labelled, center_key
 from workdays.models import Timer
 
 
@@ -189,6 +189,8 @@ class Warning(models.TextChoices):  # noqa: A001 - the centre's word (预警)
 class Case(CenterOwned):
     """One application (办件), from receipt to archive, on the item version it was received under."""
 
+    center = center_key(indexed=False)
+
     number = models.CharField(max_length=40, blank=True, verbose_name=_("办件编号"))
     query_code = models.CharField(max_length=12, blank=True, verbose_name=_("查询码"))
     item = models.ForeignKey(
@@ -198,7 +200,11 @@ class Case(CenterOwned):
         "catalog.ItemVersion", on_delete=models.PROTECT, related_name="cases", verbose_name=_("事项版本")
     )
     window = models.ForeignKey(
-        "org.Window", on_delete=models.PROTECT, related_name="cases", verbose_name=_("受理窗口")
+        "org.Window",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("受理窗口"),
+        db_index=False,
     )
     state = models.CharField(
         max_length=20, choices=CaseState.choices, default=CaseState.RECEIVED, verbose_name=_("状态")
@@ -433,7 +439,7 @@ class MaterialStatus(models.TextChoices):
 class CaseMaterial(Labelled):
     """The state of one checklist material for a case (R-CASE-2), as of its latest check."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="materials")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="materials", db_index=False)
     material = models.ForeignKey("catalog.Material", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=MaterialStatus.choices, verbose_name=_("审查结果"))
     note = models.CharField(max_length=300, blank=True, verbose_name=_("说明"))
@@ -472,6 +478,8 @@ class DeliveryMethod(models.TextChoices):
 
 class Notice(CenterOwned):
     """A numbered written notice to the applicant; `body` keeps what it said when it was issued."""
+
+    center = center_key(indexed=False)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(max_length=20, choices=NoticeKind.choices, verbose_name=_("文书"))
@@ -617,7 +625,7 @@ class ExtensionRequest(Labelled):
 class CaseStep(Labelled):
     """One processing step of a case (R-DATA-2): action, step, handler (as A or B), opinion, start, end."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps", db_index=False)
     step = models.ForeignKey(
         "catalog.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -690,7 +698,7 @@ class CaseEvent(Labelled):
     verify either; `cases.services.events.chain_verify` checks both.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField()
     at = models.DateTimeField()
     actor = models.ForeignKey(
@@ -718,6 +726,8 @@ class CaseEvent(Labelled):
 class NumberSequence(CenterOwned):
     """The last number issued per centre, kind and year (case numbers, notice numbers)."""
 
+    center = center_key(indexed=False)
+
     kind = models.CharField(max_length=20)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
@@ -739,6 +749,8 @@ class NoticeTemplate(CenterOwned):
     Versioned rather than edited: each change adds a row, and a notice is printed with the texts in force when
     it was issued, so a reprint says what the original said.
     """
+
+    center = center_key(indexed=False)
 
     kind = models.CharField(max_length=20, choices=NoticeKind.choices, verbose_name=_("文书"))
     title = models.CharField(max_length=60, blank=True, verbose_name=_("标题"))
@@ -770,6 +782,8 @@ class Overdue(CenterOwned):
     that was running (its A, or the B covering while A was away), else the case's handler — stored once when
     the timer turned red and never rewritten. The supervision dashboard and the monthly assessment (R-ASM-9)
     both read it, so they name the same person."""
+
+    center = center_key(indexed=False)
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="overdue")
     deadline = models.DateField(verbose_name=_("办结期限"))

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.files import UploadTo
-from common.models import CenterOwned
+from common.models import CenterOwned, center_key
 
 
 class ItemStatus(models.TextChoices):
@@ -24,6 +24,8 @@ class ItemStatus(models.TextChoices):
 
 class Item(CenterOwned):
     """A service item (政务服务事项) of a department."""
+
+    center = center_key(indexed=False)
 
     department = models.ForeignKey(
         "org.Department", on_delete=models.PROTECT, related_name="items", verbose_name="实施部门"
@@ -125,7 +127,9 @@ class VersionState(models.TextChoices):
 class ItemVersion(models.Model):
     """One version of an item's content. Published and superseded versions never change (R-CAT-3)."""
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="versions", verbose_name="事项")
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="versions", verbose_name="事项", db_index=False
+    )
     number = models.PositiveIntegerField(verbose_name="版本号")
     state = models.CharField(
         max_length=12, choices=VersionState.choices, default=VersionState.DRAFT, verbose_name="状态"

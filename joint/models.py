@@ -19,14 +19,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import CenterOwned
+from common.models import CenterOwned, center_key
 
 
 class JointFlow(CenterOwned):
     """One version of a joint item's flow-and-limits table (R-PAR-2) and its lead department (R-PAR-1)."""
 
     item = models.ForeignKey(
-        "catalog.Item", on_delete=models.PROTECT, related_name="+", verbose_name=_("事项")
+        "catalog.Item", on_delete=models.PROTECT, related_name="+", verbose_name=_("事项"), db_index=False
     )
     version = models.PositiveSmallIntegerField(verbose_name=_("版本"))
     lead_department = models.ForeignKey(
@@ -52,7 +52,7 @@ class JointFlow(CenterOwned):
 class JointFlowLane(models.Model):
     """A co-department of a flow: its items in the project and its limit in working days."""
 
-    flow = models.ForeignKey(JointFlow, on_delete=models.PROTECT, related_name="lanes")
+    flow = models.ForeignKey(JointFlow, on_delete=models.PROTECT, related_name="lanes", db_index=False)
     department = models.ForeignKey(
         "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("协办部门")
     )
@@ -127,7 +127,7 @@ class Opinion(models.TextChoices):
 class JointLane(CenterOwned):
     """One co-department's part of a joint case."""
 
-    joint_case = models.ForeignKey(JointCase, on_delete=models.PROTECT, related_name="lanes")
+    joint_case = models.ForeignKey(JointCase, on_delete=models.PROTECT, related_name="lanes", db_index=False)
     department = models.ForeignKey(
         "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("协办部门")
     )
@@ -182,6 +182,8 @@ class JointLateness(CenterOwned):
     """A co-department that overran its limit (R-PAR-10 治庸问责): stored when its timer fell overdue, with who
     answered for the department then (its window's chief representative), and never rewritten."""
 
+    center = center_key(indexed=False)
+
     lane = models.OneToOneField(JointLane, on_delete=models.PROTECT, related_name="lateness")
     department = models.ForeignKey(
         "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
@@ -231,7 +233,9 @@ class SiteSurvey(CenterOwned):
 class SurveySignature(models.Model):
     """A participant of a site survey and, once given, their signature."""
 
-    survey = models.ForeignKey(SiteSurvey, on_delete=models.PROTECT, related_name="signatures")
+    survey = models.ForeignKey(
+        SiteSurvey, on_delete=models.PROTECT, related_name="signatures", db_index=False
+    )
     staff = models.ForeignKey("org.StaffProfile", on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("签名时间"))
 
@@ -247,6 +251,8 @@ class ReviewMeeting(CenterOwned):
     """The monthly joint review meeting (联审会议, R-PAR-7) on the centre's day (`joint_meeting_day`, the 10th by
     default): the joint cases pending on its agenda, each with the meeting's joint opinion countersigned by the
     chief representatives, and the matters put to the county coordination leading group."""
+
+    center = center_key(indexed=False)
 
     held_on = models.DateField(verbose_name=_("会议日期"))
     place = models.CharField(max_length=200, verbose_name=_("地点"))
@@ -266,7 +272,7 @@ class ReviewMeeting(CenterOwned):
 class ReviewItem(models.Model):
     """A pending joint case on a meeting's agenda, with the meeting's joint opinion (会签意见)."""
 
-    meeting = models.ForeignKey(ReviewMeeting, on_delete=models.PROTECT, related_name="items")
+    meeting = models.ForeignKey(ReviewMeeting, on_delete=models.PROTECT, related_name="items", db_index=False)
     joint_case = models.ForeignKey(JointCase, on_delete=models.PROTECT, related_name="+")
     opinion = models.TextField(blank=True, verbose_name=_("联审意见"))
     opinion_at = models.DateTimeField(null=True, blank=True)
@@ -282,7 +288,9 @@ class ReviewItem(models.Model):
 class Countersignature(models.Model):
     """A chief representative's countersignature (会签) of a joint opinion, given in their own login."""
 
-    item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="countersignatures")
+    item = models.ForeignKey(
+        ReviewItem, on_delete=models.PROTECT, related_name="countersignatures", db_index=False
+    )
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
     staff = models.ForeignKey("org.StaffProfile", on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField()

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.files import UploadTo
-from common.models import CenterOwned
+from common.models import CenterOwned, center_key
 
 
 class Center(models.Model):
@@ -102,6 +102,8 @@ class SectionKind(models.TextChoices):
 class Section(CenterOwned):
     """A section of the centre itself (R-ORG-2)."""
 
+    center = center_key(indexed=False)
+
     kind = models.CharField(max_length=20, choices=SectionKind.choices, verbose_name="类别")
     name = models.CharField(max_length=60, verbose_name="名称")
     phone = models.CharField(max_length=40, blank=True, verbose_name="电话")
@@ -117,6 +119,8 @@ class Section(CenterOwned):
 
 class Department(CenterOwned):
     """A stationed department (进驻部门, R-ORG-3)."""
+
+    center = center_key(indexed=False)
 
     code = models.CharField(max_length=40, verbose_name="代码")
     name = models.CharField(max_length=100, verbose_name="名称")
@@ -137,6 +141,8 @@ class Department(CenterOwned):
 
 class StaffProfile(CenterOwned):
     """A person working in the centre (R-ORG-9): the public staff board shows name, title, duties, photo."""
+
+    center = center_key(indexed=False)
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -209,6 +215,8 @@ class WindowKind(models.TextChoices):
 class Window(CenterOwned):
     """A service counter (窗口, R-ORG-3). A comprehensive window serves items of several departments."""
 
+    center = center_key(indexed=False)
+
     number = models.CharField(max_length=10, verbose_name="窗口号")
     name = models.CharField(max_length=100, verbose_name="名称")
     kind = models.CharField(
@@ -260,7 +268,9 @@ class Window(CenterOwned):
 class Post(CenterOwned):
     """A post (岗位) at a window with its A holder and ordered B holders (R-ORG-6)."""
 
-    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="posts", verbose_name="窗口")
+    window = models.ForeignKey(
+        Window, on_delete=models.PROTECT, related_name="posts", verbose_name="窗口", db_index=False
+    )
     name = models.CharField(max_length=60, verbose_name="岗位名称")
     duties = models.TextField(blank=True, verbose_name="岗位职责")
     holder_a = models.ForeignKey(
@@ -284,7 +294,7 @@ class Post(CenterOwned):
 class PostBackup(models.Model):
     """A B holder of a post, in the order B holders are asked to cover."""
 
-    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="backup_links")
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="backup_links", db_index=False)
     staff = models.ForeignKey(
         StaffProfile, on_delete=models.PROTECT, related_name="backup_links", verbose_name="B角"
     )
@@ -316,9 +326,15 @@ class PostHolding(models.Model):
     asked for (A first, then the Bs).
     """
 
-    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="holdings", verbose_name="岗位")
+    post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, related_name="holdings", verbose_name="岗位", db_index=False
+    )
     staff = models.ForeignKey(
-        StaffProfile, on_delete=models.PROTECT, related_name="holdings", verbose_name="工作人员"
+        StaffProfile,
+        on_delete=models.PROTECT,
+        related_name="holdings",
+        verbose_name="工作人员",
+        db_index=False,
     )
     role = models.CharField(max_length=1, choices=PostRole.choices, verbose_name="角色")
     order = models.PositiveSmallIntegerField(default=0, verbose_name="顺序")
@@ -429,7 +445,11 @@ class Absence(CenterOwned):
     """
 
     staff = models.ForeignKey(
-        StaffProfile, on_delete=models.PROTECT, related_name="absences", verbose_name="工作人员"
+        StaffProfile,
+        on_delete=models.PROTECT,
+        related_name="absences",
+        verbose_name="工作人员",
+        db_index=False,
     )
     kind = models.CharField(max_length=10, choices=AbsenceKind.choices, verbose_name="类别")
     starts_at = models.DateTimeField(verbose_name="开始")
@@ -460,9 +480,11 @@ class AbsenceCover(models.Model):
     duty, as without a name (R-ORG-7)."""
 
     absence = models.ForeignKey(
-        Absence, on_delete=models.PROTECT, related_name="covers", verbose_name="离岗记录"
+        Absence, on_delete=models.PROTECT, related_name="covers", verbose_name="离岗记录", db_index=False
     )
-    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="+", verbose_name="岗位")
+    post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, related_name="+", verbose_name="岗位", db_index=False
+    )
     backup = models.ForeignKey(
         StaffProfile, on_delete=models.PROTECT, related_name="absence_covers", verbose_name="顶岗B角"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from common.models import CenterOwned
+from common.models import CenterOwned, center_key
 
 
 class PolicyValue(CenterOwned):
@@ -13,6 +13,8 @@ class PolicyValue(CenterOwned):
 
     The keys, their defaults, types and rule ids are in `policy.registry`.
     """
+
+    center = center_key(indexed=False)
 
     key = models.CharField(max_length=60, verbose_name="参数")
     value = models.JSONField(verbose_name="取值")

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.files import UploadTo
-from common.models import CenterOwned
+from common.models import CenterOwned, center_key
 
 from . import attendance as rules
 
@@ -58,6 +58,8 @@ class PinMapping(CenterOwned):
     `staffing.services.pin_mapping_correct`, recorded with its reason.
     """
 
+    center = center_key(indexed=False)
+
     pin = models.CharField(max_length=24, verbose_name="考勤号")
     staff = models.ForeignKey(
         "org.StaffProfile", on_delete=models.PROTECT, related_name="pin_mappings", verbose_name="工作人员"
@@ -99,7 +101,7 @@ class TerminalUpload(CenterOwned):
     """
 
     terminal = models.ForeignKey(
-        Terminal, on_delete=models.PROTECT, related_name="uploads", verbose_name="考勤机"
+        Terminal, on_delete=models.PROTECT, related_name="uploads", verbose_name="考勤机", db_index=False
     )
     received_at = models.DateTimeField(verbose_name="接收时间")
     protocol = models.CharField(max_length=10, choices=Protocol.choices, verbose_name="方式")
@@ -142,6 +144,8 @@ class ClockEvent(CenterOwned):
     the supervision section attests (a terminal outage): no terminal, source `correction`.
     """
 
+    center = center_key(indexed=False)
+
     terminal = models.ForeignKey(
         Terminal,
         on_delete=models.PROTECT,
@@ -149,12 +153,17 @@ class ClockEvent(CenterOwned):
         blank=True,
         related_name="events",
         verbose_name="考勤机",
+        db_index=False,
     )
     pin = models.CharField(max_length=24, blank=True, verbose_name="考勤号")
     time = models.DateTimeField(verbose_name="打卡时间")
     day = models.DateField(verbose_name="日期")
     staff = models.ForeignKey(
-        "org.StaffProfile", on_delete=models.PROTECT, related_name="clock_events", verbose_name="工作人员"
+        "org.StaffProfile",
+        on_delete=models.PROTECT,
+        related_name="clock_events",
+        verbose_name="工作人员",
+        db_index=False,
     )
     status = models.PositiveSmallIntegerField(default=0, verbose_name="状态")
     verify = models.PositiveSmallIntegerField(default=0, verbose_name="验证方式")
@@ -218,8 +227,14 @@ class AttendanceDay(CenterOwned):
     the columns are what the monthly sheet and the assessment read.
     """
 
+    center = center_key(indexed=False)
+
     staff = models.ForeignKey(
-        "org.StaffProfile", on_delete=models.PROTECT, related_name="attendance_days", verbose_name="工作人员"
+        "org.StaffProfile",
+        on_delete=models.PROTECT,
+        related_name="attendance_days",
+        verbose_name="工作人员",
+        db_index=False,
     )
     day = models.DateField(verbose_name="日期")
     kind = models.CharField(max_length=10, choices=DayKind.choices, verbose_name="日别")
@@ -255,6 +270,8 @@ class AttendanceDay(CenterOwned):
 
 class AttendanceClose(CenterOwned):
     """A day of a centre whose attendance has been computed and stored (closed)."""
+
+    center = center_key(indexed=False)
 
     day = models.DateField(verbose_name="日期")
     closed_at = models.DateTimeField(verbose_name="结算时间")
@@ -295,6 +312,8 @@ class DutyEntry(CenterOwned):
     rewrites an entry: it closes it (`superseded_at`) and opens another whose `swapped_from` names it, with the
     reason and who recorded it.
     """
+
+    center = center_key(indexed=False)
 
     day = models.DateField(verbose_name="日期")
     kind = models.CharField(max_length=16, choices=DutyKind.choices, verbose_name="类别")
@@ -373,6 +392,8 @@ class DutyDispute(CenterOwned):
 class SpotCheck(CenterOwned):
     """A spot check of who is at their post (稽查, R-ATT-7), by the supervision section."""
 
+    center = center_key(indexed=False)
+
     at = models.DateTimeField(verbose_name="稽查时间")
     by = models.ForeignKey(
         "org.StaffProfile", on_delete=models.PROTECT, related_name="+", verbose_name="稽查人"
@@ -402,11 +423,17 @@ class SpotCheckFinding(CenterOwned):
     """One person found, or not, at their post by a spot check; `day` is the check's local date, so that an
     absence without leave counts once per day (R-ASM-5)."""
 
+    center = center_key(indexed=False)
+
     spot_check = models.ForeignKey(
-        SpotCheck, on_delete=models.PROTECT, related_name="findings", verbose_name="稽查"
+        SpotCheck, on_delete=models.PROTECT, related_name="findings", verbose_name="稽查", db_index=False
     )
     staff = models.ForeignKey(
-        "org.StaffProfile", on_delete=models.PROTECT, related_name="spot_findings", verbose_name="工作人员"
+        "org.StaffProfile",
+        on_delete=models.PROTECT,
+        related_name="spot_findings",
+        verbose_name="工作人员",
+        db_index=False,
     )
     day = models.DateField(verbose_name="日期")
     present = models.BooleanField(verbose_name="在岗")
@@ -504,8 +531,14 @@ class LeaveRequest(CenterOwned):
     approval an `org.Absence` is recorded for it, so that the posts go to B (R-ORG-7); the return ends that
     absence at the moment of the return and `returned_at` keeps it."""
 
+    center = center_key(indexed=False)
+
     staff = models.ForeignKey(
-        "org.StaffProfile", on_delete=models.PROTECT, related_name="leave_requests", verbose_name="请假人"
+        "org.StaffProfile",
+        on_delete=models.PROTECT,
+        related_name="leave_requests",
+        verbose_name="请假人",
+        db_index=False,
     )
     window = models.ForeignKey(
         "org.Window",
@@ -580,7 +613,9 @@ class LeaveRequest(CenterOwned):
 class LeaveApproval(models.Model):
     """One step of a leave's approval (R-ATT-4), in order; `decision` empty while it waits."""
 
-    leave = models.ForeignKey(LeaveRequest, on_delete=models.PROTECT, related_name="approvals")
+    leave = models.ForeignKey(
+        LeaveRequest, on_delete=models.PROTECT, related_name="approvals", db_index=False
+    )
     step = models.PositiveSmallIntegerField(verbose_name="顺序")
     approver_kind = models.CharField(max_length=12, choices=ApproverKind.choices, verbose_name="审批人")
     approver = models.ForeignKey(
@@ -608,7 +643,7 @@ class LeaveApproval(models.Model):
 class LeaveCover(models.Model):
     """The B named to cover one of the person's posts for the leave (R-ATT-5)."""
 
-    leave = models.ForeignKey(LeaveRequest, on_delete=models.PROTECT, related_name="covers")
+    leave = models.ForeignKey(LeaveRequest, on_delete=models.PROTECT, related_name="covers", db_index=False)
     post = models.ForeignKey("org.Post", on_delete=models.PROTECT, related_name="+", verbose_name="岗位")
     backup = models.ForeignKey(
         "org.StaffProfile", on_delete=models.PROTECT, related_name="leave_covers", verbose_name="B角"
@@ -634,7 +669,11 @@ class LeaveHandOver(CenterOwned):
         "org.StaffProfile", on_delete=models.PROTECT, related_name="+", verbose_name="A角"
     )
     to_staff = models.ForeignKey(
-        "org.StaffProfile", on_delete=models.PROTECT, related_name="leave_handovers", verbose_name="B角"
+        "org.StaffProfile",
+        on_delete=models.PROTECT,
+        related_name="leave_handovers",
+        verbose_name="B角",
+        db_index=False,
     )
     starts_at = models.DateTimeField(verbose_name="起")
     ends_at = models.DateTimeField(verbose_name="止")

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import CenterOwned
+from common.models import CenterOwned, center_key
 
 
 class ComplaintChannel(models.TextChoices):
@@ -119,6 +119,8 @@ class AnswerVia(models.TextChoices):
 
 class Complaint(CenterOwned):
     """One complaint, from its registration to its closing (R-CMP-1 … R-CMP-7)."""
+
+    center = center_key(indexed=False)
 
     number = models.CharField(max_length=40, verbose_name=_("投诉编号"))
     # SHA-256 of the tracking code of a web complaint (R-PUB-3); empty for the others.
@@ -287,7 +289,11 @@ class ComplaintConsequence(CenterOwned):
         Complaint, on_delete=models.PROTECT, related_name="consequence", verbose_name=_("投诉")
     )
     person = models.ForeignKey(
-        "org.StaffProfile", on_delete=models.PROTECT, related_name="+", verbose_name=_("当事人")
+        "org.StaffProfile",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("当事人"),
+        db_index=False,
     )
     kind = models.CharField(max_length=20, choices=ConsequenceKind.choices, verbose_name=_("处理"))
     loses_award_eligibility = models.BooleanField(default=True, verbose_name=_("取消评优资格"))

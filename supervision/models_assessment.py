@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import CenterOwned
+from common.models import CenterOwned, center_key
 
 # --- the monthly assessment (R-ASM-1 … R-ASM-17) --------------------------------------------------------------
 
@@ -16,6 +16,8 @@ class AssessmentMonth(CenterOwned):
     """A month the supervision section has closed (R-ASM-16): its scores are stored (`AssessmentScore`) and from
     then on change only by a recorded correction (`AssessmentCorrection`). `policy` keeps the points and the fund
     in force for the month when it was closed (R-ASM-17)."""
+
+    center = center_key(indexed=False)
 
     year = models.PositiveSmallIntegerField(verbose_name=_("年"))
     month = models.PositiveSmallIntegerField(verbose_name=_("月"))
@@ -55,11 +57,14 @@ class AssessmentEntry(CenterOwned):
     supervision section with its evidence, or a correction — and, once its month is closed, never edited: a
     correction adds a row (`replaces` the one it corrects) with its reason."""
 
+    center = center_key(indexed=False)
+
     staff = models.ForeignKey(
         "org.StaffProfile",
         on_delete=models.PROTECT,
         related_name="assessment_entries",
         verbose_name=_("工作人员"),
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(verbose_name=_("年"))
     month = models.PositiveSmallIntegerField(verbose_name=_("月"))
@@ -115,13 +120,18 @@ class AssessmentScore(CenterOwned):
     the last correction (`revision`)."""
 
     assessment = models.ForeignKey(
-        AssessmentMonth, on_delete=models.PROTECT, related_name="scores", verbose_name=_("考核月")
+        AssessmentMonth,
+        on_delete=models.PROTECT,
+        related_name="scores",
+        verbose_name=_("考核月"),
+        db_index=False,
     )
     staff = models.ForeignKey(
         "org.StaffProfile",
         on_delete=models.PROTECT,
         related_name="assessment_scores",
         verbose_name=_("工作人员"),
+        db_index=False,
     )
     window = models.ForeignKey(
         "org.Window",

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.models import CenterOwned
+from common.models import CenterOwned, center_key
 
 
 class MeetingState(models.TextChoices):
@@ -24,6 +24,8 @@ class MeetingState(models.TextChoices):
 
 class Meeting(CenterOwned):
     """The monthly meeting (月例会) of `year`-`month` (the month it is held in; its pack covers the month before)."""
+
+    center = center_key(indexed=False)
 
     year = models.PositiveSmallIntegerField(verbose_name=_("年"))
     month = models.PositiveSmallIntegerField(verbose_name=_("月"))
@@ -90,12 +92,13 @@ class MeetingAttendee(models.Model):
     """One person expected at a meeting, their sign-in, and whether a late arrival or absence had a cause
     (R-MTG-4): an absence in force at the start (`absence`), or a cause the recorder recorded."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendees")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendees", db_index=False)
     staff = models.ForeignKey(
         "org.StaffProfile",
         on_delete=models.PROTECT,
         related_name="meeting_attendances",
         verbose_name=_("人员"),
+        db_index=False,
     )
     category = models.CharField(max_length=24, choices=AttendeeCategory.choices, verbose_name=_("类别"))
     window = models.ForeignKey(

@@ -22,7 +22,7 @@ class CalendarYear(models.Model):
     """A year whose official schedule is loaded (national when `center` is empty)."""
 
     center = models.ForeignKey(
-        "org.Center", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "org.Center", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     year = models.PositiveSmallIntegerField(verbose_name="年份")
     source = models.CharField(max_length=200, verbose_name="来源")
@@ -53,6 +53,7 @@ class CalendarDay(models.Model):
         blank=True,
         related_name="+",
         verbose_name="中心（空为全国）",
+        db_index=False,
     )
     date = models.DateField(verbose_name="日期")
     kind = models.CharField(max_length=10, choices=DayKind.choices, verbose_name="类别")
@@ -182,7 +183,7 @@ class TimerWarning(models.Model):
     never rewritten; only the result is filled in once, when the timer finishes or the warning clears."""
 
     center = models.ForeignKey(
-        "org.Center", on_delete=models.PROTECT, related_name="+", verbose_name=_("中心")
+        "org.Center", on_delete=models.PROTECT, related_name="+", verbose_name=_("中心"), db_index=False
     )
     timer = models.ForeignKey(
         Timer, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("计时")
