@@ -23,27 +23,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import ForeignKey, Model
 
+from common.tests.own_apps import own_apps
 from workdays.models import TimerWarning
-
-OUR_APPS = {
-    "org",
-    "workdays",
-    "policy",
-    "catalog",
-    "cases",
-    "staffing",
-    "supervision",
-    "hall",
-    "joint",
-    "agency",
-    "notify",
-    "common",
-    "desk",
-    "portal",
-    "api",
-    "demo",
-}
-
 
 # Keys that only the rows of a partial index carry, so that the partial index finds every row that has one.
 LED_BY_A_PARTIAL_INDEX = {
@@ -69,7 +50,7 @@ def _tables() -> list[type[Model]]:
     return [
         model
         for model in apps.get_models()
-        if model._meta.app_label in OUR_APPS and not model._meta.auto_created and model._meta.managed
+        if model._meta.app_label in own_apps() and not model._meta.auto_created and model._meta.managed
     ]
 
 
@@ -116,9 +97,8 @@ def test_every_foreign_key_leads_an_index():
     for model in _tables():
         leading = {index.columns[0] for index in _indexes(model)}
         for field in model._meta.concrete_fields:
-            key = f"{model._meta.db_table}.{field.column}"
             if isinstance(field, ForeignKey) and field.column not in leading:
-                unindexed.append(key)
+                unindexed.append(f"{model._meta.db_table}.{field.column}")
     assert sorted(unindexed) == sorted(LED_BY_A_PARTIAL_INDEX)
 
 

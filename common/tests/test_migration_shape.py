@@ -3,26 +3,15 @@ fresh database (docs/decisions.md, "A migration creates a model with its indexes
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.apps import apps
-from django.conf import settings
 from django.db import connection
 from django.db.migrations import AddConstraint, AddIndex, CreateModel
 from django.db.migrations.loader import MigrationLoader
 
-
-def _own_apps() -> set[str]:
-    root = Path(settings.BASE_DIR).resolve()
-    return {
-        config.label
-        for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(root) and ".venv" not in Path(config.path).parts
-    }
+from common.tests.own_apps import own_apps
 
 
 def test_a_migration_gives_a_model_it_creates_its_indexes_and_constraints_in_the_model_itself() -> None:
-    own = _own_apps()
+    own = own_apps()
     loader = MigrationLoader(connection, load=False)
     loader.load_disk()
     late = []
