@@ -139,13 +139,21 @@ def browser() -> Any:
     import os
     import shutil
 
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still sync.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Django keeps a thread's connections in a thread-local while no event loop runs in the thread, and in a
+    # context variable while one does; Playwright leaves its loop marked as running here between its calls.
+    # Without this, every test after the first browser test would open a second connection beside the first,
+    # and the one left behind would keep the test database from being dropped at the end of the session.
+    wrappers = {alias: connections[alias] for alias in connections}
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        for alias, wrapper in wrappers.items():  # the loop is marked running now: the same connections
+            connections[alias] = wrapper
         yield instance
         instance.close()
 

@@ -95,6 +95,8 @@ class RecordedAdmin(admin.ModelAdmin):
     changed or deleted) is added when the entry is written."""
 
     history_by_service = False
+    # A web address typed without a scheme is taken as https (Django 6.0's default; Django 5.2 warns otherwise).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _form_changes(self, obj: Any, form: Any, change: bool) -> dict[str, Any]:
         stored_row = self.model._default_manager.filter(pk=obj.pk).first() if change else None

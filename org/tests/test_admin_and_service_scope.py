@@ -134,6 +134,7 @@ def test_r_org_1_the_platform_operators_centre_and_role_grant_are_in_the_history
         {
             "name": "新县政务服务中心（新址）",
             "complaint_phone": "0713-12345",
+            "website": "zwfw.new-county.gov.cn",  # typed without a scheme: taken as https
             "is_active": "on",
             "_save": "1",
         },
@@ -142,6 +143,8 @@ def test_r_org_1_the_platform_operators_centre_and_role_grant_are_in_the_history
     updated = _last("org.center", center.pk)
     assert (updated.action, updated.actor) == ("update", operator)
     assert updated.changes["name"] == ["新县政务服务中心", "新县政务服务中心（新址）"]
+    center.refresh_from_db()
+    assert center.website == "https://zwfw.new-county.gov.cn"
 
     # The new centre's first administrator: a login, then the role.
     admin_user = f.make_user("newcounty-admin")
