@@ -7,7 +7,8 @@ starve everyone (docs/decisions.md, "Serving"). Django keeps one database connec
 (CONN_MAX_AGE), so the database sees up to workers x threads connections.
 
 Every value can be set in the environment (GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS,
-GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG) or overridden on the command line.
+GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG, GUNICORN_CONTROL_SOCKET) or overridden on the
+command line.
 """
 
 import multiprocessing
@@ -28,3 +29,9 @@ max_requests_jitter = 500
 # The access log goes to standard output; GUNICORN_ACCESS_LOG="" turns it off (the benchmarks do).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
+# Gunicorn's control socket (the `gunicornc` tool: worker counts, reload, shutdown) only where
+# GUNICORN_CONTROL_SOCKET names its path. Its default path is one per user account, so a second server on the
+# host (a staging copy, a second centre) could not open it and logged an error at every start; and a socket
+# that can stop the server is opened when someone asks for it, not by default.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
