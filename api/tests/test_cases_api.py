@@ -5,6 +5,7 @@ appointments and the public progress lookup that tells nothing personal."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -681,6 +682,50 @@ def test_case_list_filters_by_state_window_and_warning(hall: Any) -> None:
     assert [row["id"] for row in waiting["results"]] == [received.pk]
     assert at_b02["results"] == []
     assert (wrong.status_code, wrong.json()["error"]["field"]) == (400, "warning")
+
+
+def test_case_list_rows_are_what_the_list_serializer_makes_of_the_cases(hall: Any) -> None:
+    """The list reads its rows as columns (`api.views.cases.list_row`), not as model instances put through
+    `CaseListSerializer`; both give the same body, for a case not yet accepted (no clock, nobody
+    responsible), a running one, a late one, a stopped one and one with a deadline in a year without an
+    official schedule."""
+    from rest_framework.renderers import JSONRenderer
+
+    from api.serializers_cases import CaseListSerializer
+    from cases.selectors.clock import annotate_warning
+    from cases.services.clock import special_procedure_start
+
+    item = _item(hall)
+    _received(hall, item)
+    _accepted(hall, item)
+    _accepted(hall, item, on=date(2026, 9, 1))
+    stopped = _accepted(hall, item, is_priority=True)
+    special_procedure_start(
+        actor=hall.clerk,
+        case=stopped,
+        kind="testing",
+        reason="送检",
+        expected_days=3,
+        at=at(date(2026, 10, 8), 9),
+    )
+    _accepted(hall, item, on=date(2026, 12, 28))  # the deadline falls in 2027: provisional
+
+    with time_machine.travel(at(date(2026, 10, 8), 9), tick=False):
+        rows = token_client(hall.clerk).get(_url("case_list", center=hall.center.code)).json()["results"]
+        cases = annotate_warning(
+            Case.objects.filter(center=hall.center)
+            .select_related("center", "item", "version", "window", "responsible", "timer")
+            .order_by("-received_at", "-pk"),
+            date(2026, 10, 8),
+        )
+        expected = json.loads(JSONRenderer().render(CaseListSerializer(cases, many=True).data))
+
+    assert len(rows) == 5
+    assert {row["warning"] for row in rows} == {"", "green", "red", "suspended"}
+    assert any(row["deadline_provisional"] for row in rows) and any(
+        row["responsible"] is None for row in rows
+    )
+    assert rows == expected
 
 
 # --- receiving ------------------------------------------------------------------------------------------------

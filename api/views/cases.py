@@ -275,6 +275,64 @@ def case_answer(user: Any, case_id: int, *, code: int = status.HTTP_200_OK) -> R
 
 # --- list and receive ----------------------------------------------------------------------------------
 
+# What a row of the case list reads: the columns `CaseListSerializer` shows, with `warning` annotated.
+LIST_COLUMNS = (
+    "id",
+    "number",
+    "center__code",
+    "item__code",
+    "version__name",
+    "version__number",
+    "window__number",
+    "window__name",
+    "state",
+    "case_type",
+    "received_at",
+    "accepted_on",
+    "timer__deadline",
+    "timer__provisional",
+    "warning",
+    "is_priority",
+    "responsible_id",
+    "responsible__name",
+    "responsible__title",
+    "revision",
+)
+_RECEIVED_AT = serializers.DateTimeField()
+_DAY = serializers.DateField()
+
+
+def list_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A case as the list shows it (`CaseListSerializer`'s fields and formats), from its LIST_COLUMNS: 40 rows
+    built as model instances (seven a row) and put through the serializer took more than half of the list's
+    time (docs/decisions.md, issue 8). `api/tests/test_cases_api.py` holds it to the serializer."""
+    accepted_on, deadline = row["accepted_on"], row["timer__deadline"]
+    return {
+        "id": row["id"],
+        "number": row["number"],
+        "center": row["center__code"],
+        "item": {"code": row["item__code"], "name": row["version__name"], "version": row["version__number"]},
+        "window": {"number": row["window__number"], "name": row["window__name"]},
+        "state": row["state"],
+        "case_type": row["case_type"],
+        "received_at": _RECEIVED_AT.to_representation(row["received_at"]),
+        "accepted_on": None if accepted_on is None else _DAY.to_representation(accepted_on),
+        "deadline": None if deadline is None else _DAY.to_representation(deadline),
+        "deadline_provisional": bool(row["timer__provisional"]),
+        "warning": row["warning"],
+        "is_priority": row["is_priority"],
+        "responsible": (
+            None
+            if row["responsible_id"] is None
+            else {
+                "id": row["responsible_id"],
+                "name": row["responsible__name"],
+                "title": row["responsible__title"],
+            }
+        ),
+        "revision": row["revision"],
+    }
+
 
 @extend_schema(tags=TAGS, parameters=[CENTER])
 class CaseListView(ApiListView):
@@ -295,16 +353,20 @@ class CaseListView(ApiListView):
                 raise PermissionDenied("申请人的证件信息只有办件所在窗口的工作人员和中心主任可以查看。")
             self.id_search_center = center
         cases = search.cases_matching(self.request.user, center, criteria, today)
-        return search.ordered(annotate_warning(cases, today), criteria.sort).select_related(
-            "center", "item", "version", "window", "responsible", "timer"
-        )
+        return search.ordered(annotate_warning(cases, today), criteria.sort).values(*LIST_COLUMNS)
 
     def paginate_queryset(self, queryset: Any) -> Any:
         page = super().paginate_queryset(queryset)
         center = getattr(self, "id_search_center", None)
         if center is not None and page is not None:  # an ID number search shows personal data: log each case
-            search.log_id_number_search(user=self.request.user, center=center, case_ids=[c.pk for c in page])
+            search.log_id_number_search(
+                user=self.request.user, center=center, case_ids=[c["id"] for c in page]
+            )
         return page
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([list_row(row) for row in page])
 
     @extend_schema(
         summary="办件列表（本人可见范围；按编号、申请人、证件号码、信用代码、事项、状态、窗口、日期、预警筛选）",
